@@ -1,0 +1,7 @@
+/** Durable, per-property versioned device twins. */
+@Export
+@Version("1.0.0")
+package io.karedge.api.twin;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

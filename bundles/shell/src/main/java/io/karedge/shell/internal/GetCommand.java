@@ -1,0 +1,65 @@
+package io.karedge.shell.internal;
+
+import io.karedge.api.meta.MetaStore;
+import java.time.Clock;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
+import org.apache.karaf.shell.support.completers.StringsCompleter;
+
+/** {@code edge:get KIND [NAME]}: the objects in the MetaStore, shaped like {@code kubectl get}. */
+@Service
+@Command(scope = "edge", name = "get", description = "Display stored objects of one kind, like kubectl get.",
+        detailedDescription = "KIND is a kind, its plural or a short name (pods, po, devices, dev, svc, ...).\n"
+                + "Without -n, namespaced kinds are read from the 'default' namespace; -A reads all.\n"
+                + "Examples:\n"
+                + "  edge:get devices -A\n"
+                + "  edge:get po my-pod -n apps -o yaml\n"
+                + "  edge:get svc -o wide")
+public class GetCommand implements Action {
+
+    @Reference
+    MetaStore store;
+
+    @Argument(index = 0, name = "KIND", required = true, description = "Kind, plural or short name")
+    @Completion(KindCompleter.class)
+    String kind;
+
+    @Argument(index = 1, name = "NAME", description = "Name of one object")
+    @Completion(NameCompleter.class)
+    String name;
+
+    @Option(name = "-n", aliases = "--namespace", description = "Namespace (default: default)")
+    @Completion(NamespaceCompleter.class)
+    String namespace;
+
+    @Option(name = "-A", aliases = "--all-namespaces", description = "List objects across all namespaces")
+    boolean allNamespaces;
+
+    @Option(name = "-o", aliases = "--output", description = "Output format: wide, json or yaml")
+    @Completion(value = StringsCompleter.class, values = {"wide", "json", "yaml"})
+    String output;
+
+    @Override
+    public Object execute() throws Exception {
+        ObjectGetter.Output result;
+        try {
+            result = new ObjectGetter(store, Clock.systemUTC())
+                    .get(new ObjectGetter.Request(kind, name, namespace, allNamespaces, output));
+        } catch (GetException e) {
+            throw new CommandException(e.getMessage(), e.getMessage());
+        }
+        System.out.print(result.out());
+        System.out.flush();
+        if (!result.err().isEmpty()) {
+            System.err.print(result.err());
+            System.err.flush();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,516 @@
+package io.karedge.store.internal;
+
+import io.karedge.api.meta.StoreException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The SQLite file and the only thread that writes to it.
+ *
+ * <p><b>Writes</b> are queued. The writer thread takes up to {@code max_batch} of them, runs each in
+ * its own savepoint inside one transaction, commits (with {@code synchronous=FULL} the WAL is fsynced),
+ * runs the after-commit actions of the writes that succeeded, and only then releases their callers. A
+ * write that fails rolls back its savepoint and fails only its own caller; if the transaction itself
+ * cannot commit, every write of the batch fails and nothing of it is stored.
+ *
+ * <p><b>Reads</b> use a small pool of read-only connections. In WAL mode they never wait for the
+ * writer, and a read started after a write returned sees it.
+ */
+final class Database implements AutoCloseable {
+
+    static final String FILE_NAME = "karedge.db";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+    private static final int JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+    private static final int MAX_READERS = 4;
+
+    private final Path file;
+    private final StoreSettings settings;
+    private final Connection writer;
+    private final WriteContext writeContext;
+    private final BlockingQueue<PendingWrite<?>> queue = new LinkedBlockingQueue<>();
+    private final PendingWrite<Void> stopMarker = new PendingWrite<>(null);
+    private final ReadWriteLock acceptance = new ReentrantReadWriteLock();
+    private final Thread writerThread;
+    private final BlockingQueue<Connection> idleReaders = new ArrayBlockingQueue<>(MAX_READERS);
+    private final AtomicInteger openReaders = new AtomicInteger();
+    private final AtomicLong committedWrites = new AtomicLong();
+    private final AtomicLong committedBatches = new AtomicLong();
+    private boolean accepting = true;
+    private volatile boolean closed;
+
+    private Database(Path file, StoreSettings settings, Connection writer) {
+        this.file = file;
+        this.settings = settings;
+        this.writer = writer;
+        this.writeContext = new WriteContext(writer);
+        this.writerThread = new Thread(this::runWriter, "karedge-store-writer");
+        this.writerThread.setDaemon(true);
+    }
+
+    /**
+     * Opens (or creates) {@code <dataDirectory>/karedge.db}, creates the tables that are missing and
+     * starts the writer thread.
+     */
+    static Database open(Path dataDirectory, StoreSettings settings) {
+        Path file = dataDirectory.resolve(FILE_NAME).toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new StoreException("cannot create the data directory " + file.getParent(), e);
+        }
+        Connection writer;
+        try {
+            writer = connect(file, settings, false);
+        } catch (SQLException e) {
+            throw new StoreException("cannot open " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            String journalMode = pragma(writer, "journal_mode");
+            if (!"wal".equalsIgnoreCase(journalMode)) {
+                LOG.warn("{} runs in journal mode '{}', not WAL (is the file system able to share memory?);"
+                        + " commits stay durable but readers may wait for the writer", file, journalMode);
+            }
+            Schema.createOrCheck(writer);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(writer);
+            if (e instanceof StoreException storeException) {
+                throw storeException;
+            }
+            throw new StoreException("cannot prepare " + file + ": " + e.getMessage(), e);
+        }
+        Database database = new Database(file, settings, writer);
+        database.writerThread.start();
+        return database;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    StoreSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Runs a write in the next batch and waits until that batch has committed.
+     *
+     * @return what the operation returned
+     * @throws StoreException if the store is stopping or the write could not be made durable; a
+     *                        runtime exception the operation threw is rethrown as it is
+     */
+    <T> T write(WriteOperation<T> operation) {
+        PendingWrite<T> write = new PendingWrite<>(operation);
+        acceptance.readLock().lock();
+        try {
+            if (!accepting) {
+                throw new StoreException("store is stopping");
+            }
+            queue.add(write);
+        } finally {
+            acceptance.readLock().unlock();
+        }
+        return awaitUninterruptibly(write.done);
+    }
+
+    /** Runs a read on a read connection (each statement sees the latest commit). */
+    <T> T read(ReadOperation<T> operation) {
+        Connection connection = borrowReader();
+        try {
+            return operation.apply(connection);
+        } catch (SQLException e) {
+            throw new StoreException("reading " + file + " failed: " + e.getMessage(), e);
+        } finally {
+            returnReader(connection);
+        }
+    }
+
+    /** Runs a read in one read transaction: everything it reads comes from the same commit. */
+    <T> T readSnapshot(ReadOperation<T> operation) {
+        return read(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("BEGIN");
+                try {
+                    T result = operation.apply(connection);
+                    statement.execute("COMMIT");
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    try {
+                        statement.execute("ROLLBACK");
+                    } catch (SQLException ignored) {
+                        // the failure above is what matters
+                    }
+                    throw e;
+                }
+            }
+        });
+    }
+
+    /** @return the result of {@code PRAGMA integrity_check}: {@code ok} or the problems found */
+    String integrityCheck() {
+        return read(connection -> {
+            StringBuilder result = new StringBuilder();
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("PRAGMA integrity_check")) {
+                while (rows.next()) {
+                    if (result.length() > 0) {
+                        result.append('\n');
+                    }
+                    result.append(rows.getString(1));
+                }
+            }
+            return result.toString();
+        });
+    }
+
+    /** @return writes committed since the database was opened */
+    long committedWrites() {
+        return committedWrites.get();
+    }
+
+    /** @return transactions (batches) committed since the database was opened */
+    long committedBatches() {
+        return committedBatches.get();
+    }
+
+    /**
+     * Stops taking writes (new ones fail with "store is stopping") and waits until the writer has
+     * finished every write already queued. Reads keep working until {@link #close()}. Idempotent.
+     */
+    void stopWrites() {
+        acceptance.writeLock().lock();
+        try {
+            if (accepting) {
+                accepting = false;
+                queue.add(stopMarker);
+            }
+        } finally {
+            acceptance.writeLock().unlock();
+        }
+        boolean interrupted = false;
+        while (writerThread.isAlive()) {
+            try {
+                writerThread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops writes as {@link #stopWrites()} does, then closes the connections. Idempotent. */
+    @Override
+    public void close() {
+        stopWrites();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        Connection idle;
+        while ((idle = idleReaders.poll()) != null) {
+            openReaders.decrementAndGet();
+            closeQuietly(idle);
+        }
+        writeContext.closeStatements();
+        closeQuietly(writer);
+    }
+
+    // ---- the writer thread ----
+
+    private void runWriter() {
+        List<PendingWrite<?>> batch = new ArrayList<>(settings.maxBatch());
+        boolean stopping = false;
+        while (!stopping) {
+            PendingWrite<?> next = takeUninterruptibly();
+            while (next != null) {
+                if (next == stopMarker) {
+                    stopping = true;
+                    break;
+                }
+                batch.add(next);
+                next = batch.size() < settings.maxBatch() ? queue.poll() : null;
+            }
+            if (!batch.isEmpty()) {
+                try {
+                    runBatch(batch);
+                } catch (Throwable unexpected) {
+                    LOG.error("The store writer failed unexpectedly on {}", file, unexpected);
+                    rollbackQuietly();
+                    StoreException failure = new StoreException("the store writer failed unexpectedly; the write"
+                            + " may or may not have been stored", unexpected);
+                    batch.forEach(write -> write.fail(failure));
+                }
+                batch.clear();
+            }
+        }
+    }
+
+    private PendingWrite<?> takeUninterruptibly() {
+        while (true) {
+            try {
+                return queue.take();
+            } catch (InterruptedException e) {
+                // only stopWrites() stops the writer, through the stop marker
+            }
+        }
+    }
+
+    private void runBatch(List<PendingWrite<?>> batch) {
+        try {
+            execute("BEGIN IMMEDIATE");
+        } catch (SQLException e) {
+            StoreException failure = new StoreException("cannot start a transaction on " + file + ": "
+                    + e.getMessage(), e);
+            batch.forEach(write -> write.fail(failure));
+            return;
+        }
+        SQLException broken = null;
+        for (PendingWrite<?> write : batch) {
+            broken = runInSavepoint(write);
+            if (broken != null) {
+                break;
+            }
+        }
+        if (broken == null) {
+            try {
+                execute("COMMIT");
+            } catch (SQLException e) {
+                broken = e;
+            }
+        }
+        if (broken != null) {
+            rollbackQuietly();
+            StoreException failure = new StoreException("the write could not be made durable, nothing of its"
+                    + " transaction was stored: " + broken.getMessage(), broken);
+            for (PendingWrite<?> write : batch) {
+                write.fail(write.failure != null ? write.failure : failure);
+            }
+            return;
+        }
+        committedBatches.incrementAndGet();
+        for (PendingWrite<?> write : batch) {
+            if (write.failure == null) {
+                committedWrites.incrementAndGet();
+                for (Runnable action : write.afterCommit) {
+                    try {
+                        action.run();
+                    } catch (RuntimeException e) {
+                        LOG.error("An after-commit action failed on {}", file, e);
+                    }
+                }
+            }
+        }
+        for (PendingWrite<?> write : batch) {
+            write.finish();
+        }
+    }
+
+    /** @return null, or the exception that broke the whole transaction */
+    private SQLException runInSavepoint(PendingWrite<?> write) {
+        try {
+            execute("SAVEPOINT write");
+        } catch (SQLException e) {
+            return e;
+        }
+        try {
+            write.run(writeContext);
+            execute("RELEASE write");
+            write.afterCommit = writeContext.takeAfterCommitActions();
+            return null;
+        } catch (Throwable failure) {
+            writeContext.takeAfterCommitActions();
+            write.failure = failure instanceof SQLException sqlFailure
+                    ? new StoreException("write failed on " + file + ": " + sqlFailure.getMessage(), sqlFailure)
+                    : failure;
+            try {
+                execute("ROLLBACK TO write");
+                execute("RELEASE write");
+                return null;
+            } catch (SQLException e) {
+                return e;
+            }
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        writeContext.statement(sql).execute();
+    }
+
+    private void rollbackQuietly() {
+        try {
+            execute("ROLLBACK");
+        } catch (SQLException ignored) {
+            // SQLite may already have rolled the transaction back
+        }
+    }
+
+    // ---- read connections ----
+
+    private Connection borrowReader() {
+        while (true) {
+            if (closed) {
+                throw new StoreException("store is closed");
+            }
+            Connection idle = idleReaders.poll();
+            if (idle != null) {
+                return idle;
+            }
+            int open = openReaders.get();
+            if (open < MAX_READERS && openReaders.compareAndSet(open, open + 1)) {
+                try {
+                    return connect(file, settings, true);
+                } catch (SQLException e) {
+                    openReaders.decrementAndGet();
+                    throw new StoreException("cannot open a read connection to " + file + ": " + e.getMessage(), e);
+                }
+            }
+            try {
+                idle = idleReaders.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while waiting for a read connection");
+            }
+            if (idle != null) {
+                return idle;
+            }
+        }
+    }
+
+    private void returnReader(Connection connection) {
+        if (closed || !idleReaders.offer(connection)) {
+            openReaders.decrementAndGet();
+            closeQuietly(connection);
+        }
+    }
+
+    // ---- connections ----
+
+    private static Connection connect(Path file, StoreSettings settings, boolean readOnly) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(settings.synchronous() == StoreSettings.Synchronous.FULL
+                ? SQLiteConfig.SynchronousMode.FULL
+                : SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        config.setJournalSizeLimit(JOURNAL_SIZE_LIMIT_BYTES);
+        // not DriverManager: it cannot see the driver across OSGi class loaders
+        SQLiteDataSource dataSource = new SQLiteDataSource(config);
+        dataSource.setUrl("jdbc:sqlite:" + file);
+        Connection connection = dataSource.getConnection();
+        if (readOnly) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA query_only = ON");
+            } catch (SQLException e) {
+                closeQuietly(connection);
+                throw e;
+            }
+        }
+        return connection;
+    }
+
+    private static String pragma(Connection connection, String name) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("PRAGMA " + name)) {
+            return rows.next() ? rows.getString(1) : "";
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.debug("Closing a connection failed", e);
+        }
+    }
+
+    private static <T> T awaitUninterruptibly(CompletableFuture<T> future) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return future.get();
+                } catch (InterruptedException e) {
+                    // the write is queued and will complete; the caller must learn its outcome
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    if (cause instanceof Error error) {
+                        throw error;
+                    }
+                    throw new StoreException("write failed: " + cause.getMessage(), cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** A queued write and what became of it. Fields other than {@code done} belong to the writer thread. */
+    private static final class PendingWrite<T> {
+
+        final WriteOperation<T> operation;
+        final CompletableFuture<T> done = new CompletableFuture<>();
+        T result;
+        Throwable failure;
+        List<Runnable> afterCommit = List.of();
+
+        PendingWrite(WriteOperation<T> operation) {
+            this.operation = operation;
+        }
+
+        void run(WriteContext context) throws SQLException {
+            result = operation.apply(context);
+        }
+
+        void fail(Throwable cause) {
+            done.completeExceptionally(cause);
+        }
+
+        void finish() {
+            if (failure != null) {
+                done.completeExceptionally(failure);
+            } else {
+                done.complete(result);
+            }
+        }
+    }
+
+    /** Reads a single {@code long} from a one-row query. */
+    static long queryLong(PreparedStatement statement, long whenNoRow) throws SQLException {
+        try (ResultSet rows = statement.executeQuery()) {
+            return rows.next() ? rows.getLong(1) : whenNoRow;
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.karedge.store.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.karedge.api.json.KaredgeJson;
+import io.karedge.api.meta.StoreException;
+import io.karedge.api.twin.TwinRecord;
+import io.karedge.api.twin.TwinStore;
+import io.karedge.api.twin.TwinVersionConflictException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The TwinStore on the {@code twins} table. Writes run on the writer thread, so reading the current
+ * version and writing the next one is atomic.
+ */
+final class SqliteTwinStore implements TwinStore {
+
+    private static final String SELECT_VERSION = "SELECT version FROM twins WHERE device_id = ? AND property = ?";
+    private static final String UPSERT = "INSERT INTO twins (device_id, property, version, body, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id, property) DO UPDATE SET"
+            + " version = excluded.version, body = excluded.body, updated_at = excluded.updated_at";
+
+    private final Database database;
+
+    SqliteTwinStore(Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public Map<String, TwinRecord> get(String deviceId) {
+        requireId("deviceId", deviceId);
+        return database.read(connection -> {
+            Map<String, TwinRecord> twins = new LinkedHashMap<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT property, version, body, updated_at FROM twins WHERE device_id = ? ORDER BY property")) {
+                select.setString(1, deviceId);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        String property = rows.getString(1);
+                        twins.put(property, new TwinRecord(deviceId, property, rows.getLong(2),
+                                parse(rows.getString(3)), Instant.ofEpochMilli(rows.getLong(4))));
+                    }
+                }
+            }
+            return Collections.unmodifiableMap(twins);
+        });
+    }
+
+    @Override
+    public Optional<TwinRecord> get(String deviceId, String property) {
+        requireId("deviceId", deviceId);
+        requireId("property", property);
+        return database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT version, body, updated_at FROM twins WHERE device_id = ? AND property = ?")) {
+                select.setString(1, deviceId);
+                select.setString(2, property);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next()
+                            ? Optional.of(new TwinRecord(deviceId, property, row.getLong(1), parse(row.getString(2)),
+                                    Instant.ofEpochMilli(row.getLong(3))))
+                            : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** The result of a conditional write: the new record, or the version found instead of the expected one. */
+    private record PutOutcome(TwinRecord record, long conflictingVersion) {
+    }
+
+    @Override
+    public TwinRecord put(String deviceId, String property, JsonNode twin, long expectedVersion)
+            throws TwinVersionConflictException {
+        requireId("deviceId", deviceId);
+        requireId("property", property);
+        Objects.requireNonNull(twin, "twin");
+        if (expectedVersion < ANY_VERSION) {
+            throw new IllegalArgumentException("expectedVersion must be ANY_VERSION (-1), 0 or a version, not "
+                    + expectedVersion);
+        }
+        String body = write(twin);
+        JsonNode copy = parse(body);
+        PutOutcome outcome = database.write(context -> {
+            long current = currentVersion(context, deviceId, property);
+            if (expectedVersion != ANY_VERSION && expectedVersion != current) {
+                return new PutOutcome(null, current);
+            }
+            return new PutOutcome(upsert(context, deviceId, property, current + 1, body, copy, Instant.now()), 0);
+        });
+        if (outcome.record() == null) {
+            throw new TwinVersionConflictException(deviceId, property, expectedVersion, outcome.conflictingVersion());
+        }
+        return outcome.record();
+    }
+
+    @Override
+    public Map<String, TwinRecord> putAll(String deviceId, Map<String, JsonNode> twins) {
+        requireId("deviceId", deviceId);
+        Objects.requireNonNull(twins, "twins");
+        if (twins.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> bodies = new LinkedHashMap<>();
+        twins.forEach((property, twin) -> {
+            requireId("property", property);
+            bodies.put(property, write(Objects.requireNonNull(twin, "twin of " + property)));
+        });
+        return database.write(context -> {
+            Instant now = Instant.now();
+            Map<String, TwinRecord> stored = new LinkedHashMap<>();
+            for (Map.Entry<String, String> entry : bodies.entrySet()) {
+                String property = entry.getKey();
+                long next = currentVersion(context, deviceId, property) + 1;
+                stored.put(property, upsert(context, deviceId, property, next, entry.getValue(),
+                        parse(entry.getValue()), now));
+            }
+            return Collections.unmodifiableMap(stored);
+        });
+    }
+
+    @Override
+    public boolean delete(String deviceId, String property) {
+        requireId("deviceId", deviceId);
+        requireId("property", property);
+        return database.write(context -> {
+            PreparedStatement delete = context.statement("DELETE FROM twins WHERE device_id = ? AND property = ?");
+            delete.setString(1, deviceId);
+            delete.setString(2, property);
+            return delete.executeUpdate() > 0;
+        });
+    }
+
+    @Override
+    public int deleteDevice(String deviceId) {
+        requireId("deviceId", deviceId);
+        return database.write(context -> {
+            PreparedStatement delete = context.statement("DELETE FROM twins WHERE device_id = ?");
+            delete.setString(1, deviceId);
+            return delete.executeUpdate();
+        });
+    }
+
+    @Override
+    public Set<String> devices() {
+        return database.read(connection -> {
+            Set<String> devices = new LinkedHashSet<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT DISTINCT device_id FROM twins ORDER BY device_id");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    devices.add(rows.getString(1));
+                }
+            }
+            return Collections.unmodifiableSet(devices);
+        });
+    }
+
+    @Override
+    public long count() {
+        return database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM twins")) {
+                return Database.queryLong(select, 0);
+            }
+        });
+    }
+
+    private static long currentVersion(WriteContext context, String deviceId, String property) throws SQLException {
+        PreparedStatement select = context.statement(SELECT_VERSION);
+        select.setString(1, deviceId);
+        select.setString(2, property);
+        return Database.queryLong(select, 0);
+    }
+
+    private static TwinRecord upsert(WriteContext context, String deviceId, String property, long version,
+                                     String body, JsonNode twin, Instant now) throws SQLException {
+        Instant updatedAt = Instant.ofEpochMilli(now.toEpochMilli());
+        PreparedStatement upsert = context.statement(UPSERT);
+        upsert.setString(1, deviceId);
+        upsert.setString(2, property);
+        upsert.setLong(3, version);
+        upsert.setString(4, body);
+        upsert.setLong(5, updatedAt.toEpochMilli());
+        upsert.executeUpdate();
+        return new TwinRecord(deviceId, property, version, twin, updatedAt);
+    }
+
+    private static void requireId(String what, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(what + " must not be blank");
+        }
+    }
+
+    private static String write(JsonNode twin) {
+        try {
+            return KaredgeJson.mapper().writeValueAsString(twin);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the twin cannot be written as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return KaredgeJson.mapper().readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("a stored twin is not JSON: " + e.getMessage(), e);
+        }
+    }
+}

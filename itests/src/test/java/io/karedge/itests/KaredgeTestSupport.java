@@ -1,0 +1,141 @@
+package io.karedge.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.CoreOptions.vmOption;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import javax.inject.Inject;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Boots the built Karedge distribution (not a hand-assembled container) with free loopback ports.
+ * Tests of one class share one boot; group checks by boot to keep the suite fast.
+ */
+public abstract class KaredgeTestSupport {
+
+    protected static final int HTTP_PORT = freePort();
+    protected static final int SSH_PORT = freePort();
+
+    @Inject
+    protected BundleContext bundleContext;
+
+    @Inject
+    protected SessionFactory sessionFactory;
+
+    protected Option[] baseConfiguration(Option... extra) {
+        String distribution = System.getProperty("karedge.distribution");
+        if (distribution == null) {
+            throw new IllegalStateException("system property karedge.distribution is not set (run through Maven)");
+        }
+        List<Option> options = new ArrayList<>(List.of(
+                karafDistributionConfiguration()
+                        .frameworkUrl(new File(distribution).toURI().toString())
+                        .name("Karedge")
+                        .unpackDirectory(new File("target/exam"))
+                        .useDeployFolder(false),
+                configureConsole().ignoreLocalConsole(),
+                logLevel(LogLevel.INFO),
+                vmOption("-Djdk.util.zip.disableZip64ExtraFieldValidation=true"),
+                vmOption("-Xmx256m"),
+                editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port",
+                        String.valueOf(HTTP_PORT)),
+                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(SSH_PORT)),
+                editConfigurationFilePut("etc/io.karedge.node.cfg", "node.name", "itest-node"),
+                systemProperty("karedge.itest.http.port").value(String.valueOf(HTTP_PORT))));
+        if (Boolean.getBoolean("karedge.itest.keep")) {
+            options.add(keepRuntimeFolder());
+        }
+        options.addAll(List.of(extra));
+        return options.toArray(new Option[0]);
+    }
+
+    protected static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected static int httpPort() {
+        return Integer.getInteger("karedge.itest.http.port", HTTP_PORT);
+    }
+
+    /** Runs a shell command as a user would type it and returns what it printed. */
+    protected String execute(String command) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Session session = sessionFactory.create(System.in, out, out);
+        try {
+            Object result = session.execute(command);
+            if (result != null) {
+                out.println(result);
+            }
+        } finally {
+            session.close();
+        }
+        out.flush();
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The current service of a type, waiting up to 30 s for it (services come and go across bundle updates). */
+    protected <T> T service(Class<T> type) throws InterruptedException {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(bundleContext, type, null);
+        tracker.open();
+        try {
+            T service = tracker.waitForService(30_000);
+            if (service == null) {
+                throw new AssertionError("no " + type.getName() + " service within 30 s");
+            }
+            return service;
+        } finally {
+            tracker.close();
+        }
+    }
+
+    protected boolean hasService(Class<?> type) {
+        return bundleContext.getServiceReference(type) != null;
+    }
+
+    protected Bundle bundle(String symbolicName) {
+        for (Bundle bundle : bundleContext.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                return bundle;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName);
+    }
+
+    protected static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        if (!condition.getAsBoolean()) {
+            throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
+        }
+    }
+}
