@@ -42,6 +42,17 @@ public interface TwinStore {
      */
     Map<String, TwinRecord> putAll(String deviceId, Map<String, JsonNode> twins);
 
+    /**
+     * Writes several properties of one device and enqueues the Uplink messages the change causes, in one
+     * transaction: when this returns, all of it is on disk; when it throws, nothing of it is stored. The
+     * Uplink messages are coalesced as {@link io.karedge.api.uplink.Uplink#enqueue} does.
+     *
+     * @return the stored records by property name
+     * @throws TwinVersionConflictException if a property's version differs from its expected version
+     * @since 1.1
+     */
+    Map<String, TwinRecord> write(TwinWrite write) throws TwinVersionConflictException;
+
     boolean delete(String deviceId, String property);
 
     /** @return how many property twins were removed */

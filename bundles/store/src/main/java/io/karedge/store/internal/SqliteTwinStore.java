@@ -7,11 +7,14 @@ import io.karedge.api.meta.StoreException;
 import io.karedge.api.twin.TwinRecord;
 import io.karedge.api.twin.TwinStore;
 import io.karedge.api.twin.TwinVersionConflictException;
+import io.karedge.api.twin.TwinWrite;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -31,9 +34,11 @@ final class SqliteTwinStore implements TwinStore {
             + " version = excluded.version, body = excluded.body, updated_at = excluded.updated_at";
 
     private final Database database;
+    private final SqliteUplink uplink;
 
-    SqliteTwinStore(Database database) {
+    SqliteTwinStore(Database database, SqliteUplink uplink) {
         this.database = database;
+        this.uplink = uplink;
     }
 
     @Override
@@ -127,6 +132,55 @@ final class SqliteTwinStore implements TwinStore {
             }
             return Collections.unmodifiableMap(stored);
         });
+    }
+
+    @Override
+    public Map<String, TwinRecord> write(TwinWrite write) throws TwinVersionConflictException {
+        Objects.requireNonNull(write, "write");
+        String deviceId = write.deviceId();
+        requireId("deviceId", deviceId);
+        Map<String, String> bodies = new LinkedHashMap<>();
+        write.twins().forEach((property, twin) -> {
+            requireId("property", property);
+            bodies.put(property, write(Objects.requireNonNull(twin, "twin of " + property)));
+        });
+        List<SqliteUplink.Prepared> messages = new ArrayList<>();
+        write.uplink().forEach(message -> messages.add(uplink.prepare(message)));
+        if (bodies.isEmpty() && messages.isEmpty()) {
+            return Map.of();
+        }
+        Conflict[] conflict = new Conflict[1];
+        Map<String, TwinRecord> stored = database.write(context -> {
+            Map<String, Long> current = new LinkedHashMap<>();
+            for (String property : bodies.keySet()) {
+                long version = currentVersion(context, deviceId, property);
+                Long expected = write.expectedVersions().get(property);
+                if (expected != null && expected != ANY_VERSION && expected != version) {
+                    conflict[0] = new Conflict(property, expected, version);
+                    return null;
+                }
+                current.put(property, version);
+            }
+            Instant now = Instant.now();
+            Map<String, TwinRecord> records = new LinkedHashMap<>();
+            for (Map.Entry<String, String> entry : bodies.entrySet()) {
+                String property = entry.getKey();
+                records.put(property, upsert(context, deviceId, property, current.get(property) + 1,
+                        entry.getValue(), parse(entry.getValue()), now));
+            }
+            for (SqliteUplink.Prepared message : messages) {
+                uplink.enqueueIn(context, message);
+            }
+            return Collections.unmodifiableMap(records);
+        });
+        if (stored == null) {
+            Conflict found = conflict[0];
+            throw new TwinVersionConflictException(deviceId, found.property(), found.expected(), found.actual());
+        }
+        return stored;
+    }
+
+    private record Conflict(String property, long expected, long actual) {
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.karedge.api.uplink.UplinkEntry;
 import io.karedge.api.uplink.UplinkMessage;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +54,15 @@ final class SqliteUplink implements Uplink {
 
     @Override
     public UplinkEntry enqueue(UplinkMessage message) {
+        Prepared prepared = prepare(message);
+        return database.write(context -> enqueueIn(context, prepared));
+    }
+
+    /** A message checked and written as JSON outside the writer thread, ready for {@link #enqueueIn}. */
+    record Prepared(UplinkMessage stored, String content) {
+    }
+
+    Prepared prepare(UplinkMessage message) {
         Objects.requireNonNull(message, "message");
         String content;
         try {
@@ -62,43 +72,47 @@ final class SqliteUplink implements Uplink {
         }
         UplinkMessage stored = new UplinkMessage(message.source(), message.group(), message.operation(),
                 message.resource(), parse(content), message.coalesceKey());
-        return database.write(context -> {
-            int removed = 0;
-            int coalesced = 0;
-            if (message.coalesceKey() != null) {
-                PreparedStatement count = context.statement(COUNT_WAITING_WITH_KEY);
-                count.setString(1, message.coalesceKey());
-                try (ResultSet row = count.executeQuery()) {
-                    if (row.next()) {
-                        removed = row.getInt(1);
-                        coalesced = removed + row.getInt(2);
-                    }
-                }
-                if (removed > 0) {
-                    PreparedStatement delete = context.statement(DELETE_WAITING_WITH_KEY);
-                    delete.setString(1, message.coalesceKey());
-                    delete.executeUpdate();
+        return new Prepared(stored, content);
+    }
+
+    /** Enqueues inside a write that is already running on the writer thread (part of its transaction). */
+    UplinkEntry enqueueIn(WriteContext context, Prepared prepared) throws SQLException {
+        UplinkMessage message = prepared.stored();
+        int removed = 0;
+        int coalesced = 0;
+        if (message.coalesceKey() != null) {
+            PreparedStatement count = context.statement(COUNT_WAITING_WITH_KEY);
+            count.setString(1, message.coalesceKey());
+            try (ResultSet row = count.executeQuery()) {
+                if (row.next()) {
+                    removed = row.getInt(1);
+                    coalesced = removed + row.getInt(2);
                 }
             }
-            Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
-            PreparedStatement insert = context.statement(INSERT);
-            insert.setString(1, message.coalesceKey());
-            insert.setString(2, message.source());
-            insert.setString(3, message.group());
-            insert.setString(4, message.operation());
-            insert.setString(5, message.resource());
-            insert.setString(6, content);
-            insert.setLong(7, now.toEpochMilli());
-            insert.setInt(8, coalesced);
-            insert.executeUpdate();
-            long sequence = Database.queryLong(context.statement("SELECT last_insert_rowid()"), 0);
-            long change = 1 - removed;
-            context.afterCommit(() -> {
-                depth.addAndGet(change);
-                notifyEnqueued();
-            });
-            return new UplinkEntry(sequence, stored, now, coalesced);
+            if (removed > 0) {
+                PreparedStatement delete = context.statement(DELETE_WAITING_WITH_KEY);
+                delete.setString(1, message.coalesceKey());
+                delete.executeUpdate();
+            }
+        }
+        Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
+        PreparedStatement insert = context.statement(INSERT);
+        insert.setString(1, message.coalesceKey());
+        insert.setString(2, message.source());
+        insert.setString(3, message.group());
+        insert.setString(4, message.operation());
+        insert.setString(5, message.resource());
+        insert.setString(6, prepared.content());
+        insert.setLong(7, now.toEpochMilli());
+        insert.setInt(8, coalesced);
+        insert.executeUpdate();
+        long sequence = Database.queryLong(context.statement("SELECT last_insert_rowid()"), 0);
+        long change = 1 - removed;
+        context.afterCommit(() -> {
+            depth.addAndGet(change);
+            notifyEnqueued();
         });
+        return new UplinkEntry(sequence, message, now, coalesced);
     }
 
     @Override

@@ -33,8 +33,8 @@ final class Store implements AutoCloseable {
         this.database = database;
         this.eventThreads = eventThreads;
         this.metaStore = new SqliteMetaStore(database, eventThreads);
-        this.twinStore = new SqliteTwinStore(database);
         this.uplink = new SqliteUplink(database, eventThreads);
+        this.twinStore = new SqliteTwinStore(database, uplink);
     }
 
     /** Opens {@code <dataDirectory>/karedge.db}, creating it and its directories if needed. */

@@ -14,6 +14,7 @@ import io.karedge.api.node.EdgeNode;
 import io.karedge.api.twin.TwinRecord;
 import io.karedge.api.twin.TwinStore;
 import io.karedge.api.twin.TwinVersionConflictException;
+import io.karedge.api.twin.TwinWrite;
 import io.karedge.api.uplink.Uplink;
 import io.karedge.api.uplink.UplinkEntry;
 import io.karedge.api.uplink.UplinkMessage;
@@ -141,6 +142,11 @@ public final class StoreComponent implements MetaStore, TwinStore, Uplink {
     @Override
     public Map<String, TwinRecord> putAll(String deviceId, Map<String, JsonNode> twins) {
         return store.twinStore().putAll(deviceId, twins);
+    }
+
+    @Override
+    public Map<String, TwinRecord> write(TwinWrite write) throws TwinVersionConflictException {
+        return store.twinStore().write(write);
     }
 
     @Override

@@ -132,11 +132,11 @@ class StoreComponentTest {
     @Test
     void settingsAreChecked() {
         assertThatThrownBy(() -> new StoreSettings(StoreSettings.Synchronous.FULL, 0, 1, 1))
-                .hasMessageContaining("event_retention");
+                .hasMessageContaining("event.retention");
         assertThatThrownBy(() -> new StoreSettings(StoreSettings.Synchronous.FULL, 1, 0, 1))
-                .hasMessageContaining("max_batch");
+                .hasMessageContaining("max.batch");
         assertThatThrownBy(() -> new StoreSettings(StoreSettings.Synchronous.FULL, 1, 1, 0))
-                .hasMessageContaining("watch_queue_limit");
+                .hasMessageContaining("watch.queue.limit");
         assertThat(StoreSettings.defaults()).isEqualTo(new StoreSettings(StoreSettings.Synchronous.FULL,
                 10_000, 256, 10_000));
     }
