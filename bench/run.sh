@@ -98,4 +98,4 @@ for profile in default tuned; do
     done
 done
 echo
-java -cp "$(cat "$ROOT/bench/target/classpath.txt"):$ROOT/bench/target/classes" io.karedge.bench.StoreBench
+java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$(cat "$ROOT/bench/target/classpath.txt"):$ROOT/bench/target/classes" io.karedge.bench.StoreBench

@@ -9,9 +9,12 @@ import io.karedge.api.json.KaredgeJson;
 import io.karedge.api.twin.TwinRecord;
 import io.karedge.api.twin.TwinStore;
 import io.karedge.api.twin.TwinVersionConflictException;
+import io.karedge.api.twin.TwinWrite;
+import io.karedge.api.uplink.UplinkMessage;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,5 +138,52 @@ class SqliteTwinStoreTest {
         assertThat(read.version()).isEqualTo(2);
         assertThat(read.twin().at("/actual/value").asText()).isEqualTo("22");
         assertThat(twins.put(DEVICE, "temperature", twin("24", "22"), 2).version()).isEqualTo(3);
+    }
+
+    @Test
+    void writeStoresTwinsAndUplinkMessagesTogether() throws Exception {
+        UplinkMessage report = new UplinkMessage("twin", "twin", "update", "device/" + DEVICE + "/twin/edge_updated",
+                KaredgeJson.mapper().createObjectNode().put("n", 1), "twin/" + DEVICE + "/temperature");
+
+        Map<String, TwinRecord> stored = twins.write(new TwinWrite(DEVICE,
+                Map.of("temperature", twin("20", "19"), "humidity", twin("", "40")), Map.of(), List.of(report)));
+
+        assertThat(stored).containsOnlyKeys("temperature", "humidity");
+        assertThat(stored.get("temperature").version()).isEqualTo(1);
+        assertThat(store.uplink().depth()).isEqualTo(1);
+        assertThat(store.uplink().pending(0, 10)).singleElement()
+                .satisfies(entry -> assertThat(entry.message().resource()).endsWith("/twin/edge_updated"));
+    }
+
+    @Test
+    void aConflictingWriteStoresNothingAtAll() throws Exception {
+        twins.put(DEVICE, "temperature", twin("20", "19"), TwinStore.ANY_VERSION);
+        UplinkMessage report = new UplinkMessage("twin", "twin", "update", "r",
+                KaredgeJson.mapper().createObjectNode(), null);
+
+        assertThatThrownBy(() -> twins.write(new TwinWrite(DEVICE,
+                Map.of("humidity", twin("", "41"), "temperature", twin("21", "19")),
+                Map.of("temperature", 7L), List.of(report))))
+                .isInstanceOf(TwinVersionConflictException.class)
+                .satisfies(e -> assertThat(((TwinVersionConflictException) e).actual()).isEqualTo(1));
+
+        assertThat(twins.get(DEVICE)).containsOnlyKeys("temperature");
+        assertThat(twins.get(DEVICE, "temperature").orElseThrow().version()).isEqualTo(1);
+        assertThat(store.uplink().depth()).isZero();
+    }
+
+    @Test
+    void writeCoalescesUplinkMessagesByKey() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            twins.write(new TwinWrite(DEVICE, Map.of("temperature", twin("", String.valueOf(i))), Map.of(),
+                    List.of(new UplinkMessage("twin", "twin", "update", "r",
+                            KaredgeJson.mapper().createObjectNode().put("v", i), "twin/" + DEVICE + "/temperature"))));
+        }
+
+        assertThat(store.uplink().pending(0, 10)).singleElement().satisfies(entry -> {
+            assertThat(entry.message().content().get("v").asInt()).isEqualTo(2);
+            assertThat(entry.coalesced()).isEqualTo(2);
+        });
+        assertThat(twins.get(DEVICE, "temperature").orElseThrow().version()).isEqualTo(3);
     }
 }
