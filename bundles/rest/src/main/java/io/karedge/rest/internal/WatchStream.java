@@ -116,6 +116,10 @@ final class WatchStream implements StreamingOutput {
                 output.flush();
                 return;
             }
+            // a first keep-alive line commits the status line and headers, which a client waits for
+            // before it reads any event (an empty flush does not)
+            output.write('\n');
+            output.flush();
             for (StoredObject object : initial) {
                 if (matches(object)) {
                     writeLine(output, event("ADDED", object));

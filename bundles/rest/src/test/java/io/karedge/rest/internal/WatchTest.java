@@ -250,7 +250,7 @@ class WatchTest {
 
             @Override
             public void write(int b) throws IOException {
-                if (lines >= 1) {
+                if (lines >= 2) { // the opening keep-alive line, then the first event
                     throw new IOException("Broken pipe");
                 }
                 if (b == '\n') {

@@ -2,6 +2,7 @@ package io.karedge.shell.internal;
 
 import io.karedge.api.meta.MetaStore;
 import java.time.Clock;
+import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -30,9 +31,14 @@ public class GetCommand implements Action {
     @Completion(KindCompleter.class)
     String kind;
 
-    @Argument(index = 1, name = "NAME", description = "Name of one object")
+    /**
+     * NAME and, as with kubectl, options after the positional words: Karaf stops reading options at the
+     * first argument, so {@code edge:get po web -o yaml} arrives here as {@code [web, -o, yaml]}.
+     */
+    @Argument(index = 1, name = "NAME", multiValued = true,
+            description = "Name of one object; options may follow, as with kubectl")
     @Completion(NameCompleter.class)
-    String name;
+    List<String> rest;
 
     @Option(name = "-n", aliases = "--namespace", description = "Namespace (default: default)")
     @Completion(NamespaceCompleter.class)
@@ -49,8 +55,11 @@ public class GetCommand implements Action {
     public Object execute() throws Exception {
         ObjectGetter.Output result;
         try {
-            result = new ObjectGetter(store, Clock.systemUTC())
-                    .get(new ObjectGetter.Request(kind, name, namespace, allNamespaces, output));
+            TrailingWords trailing = TrailingWords.parse(rest == null ? List.of() : rest);
+            result = new ObjectGetter(store, Clock.systemUTC()).get(new ObjectGetter.Request(kind, trailing.name(),
+                    trailing.namespace() != null ? trailing.namespace() : namespace,
+                    allNamespaces || trailing.allNamespaces(),
+                    trailing.output() != null ? trailing.output() : output));
         } catch (GetException e) {
             throw new CommandException(e.getMessage(), e.getMessage());
         }
