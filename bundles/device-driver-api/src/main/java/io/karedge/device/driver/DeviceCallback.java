@@ -4,15 +4,27 @@ import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Implemented by Karedge, handed to each {@link DeviceHandler}: the only way a driver reports. Drivers
- * never touch stores or the cloud. Thread-safe; calls return quickly.
+ * Implemented by Karedge and handed to each {@link DeviceHandler}: the only way a driver reports. Drivers
+ * never touch the stores, the twin engine or the cloud; the device manager turns these reports into twin
+ * updates, device states and push-method messages.
+ *
+ * <p>Thread-safe; any thread may call it (typically the driver's own subscription threads, or the
+ * thread of a {@code read}); calls return quickly and never block on I/O. Reports made after the handler
+ * was closed are ignored.
  */
 @ProviderType
 public interface DeviceCallback {
 
-    /** Reports values the device pushed on its own (subscriptions); polled values are returned by read. */
+    /**
+     * Reports values the device pushed on its own ({@link PushingHandler}); values that are polled are
+     * the results of {@link DeviceHandler#read} and need not be reported here.
+     */
     void reportValues(List<PropertyValue> values);
 
-    /** Reports a change of the device's connection state, with a message for people. */
+    /**
+     * Reports a change of the device's connection state, with a message for people (shown by the shell
+     * as the reason). {@link DeviceState#ONLINE} and {@link DeviceState#OFFLINE} also set the device's
+     * state in the manager; the KubeEdge state string ({@link DeviceState#wireName()}) goes to the twin.
+     */
     void reportState(DeviceState state, String message);
 }

@@ -3,12 +3,23 @@
  * per protocol; the device manager opens a {@link io.karedge.device.driver.DeviceHandler} per device and
  * hands it a {@link io.karedge.device.driver.DeviceCallback}.
  *
+ * <p>Optional abilities are separate interfaces that the core looks for with {@code instanceof}:
+ * {@link io.karedge.device.driver.PushingHandler} (a handler that pushes values instead of being polled)
+ * and {@link io.karedge.device.driver.DeviceDiscovery} (a driver that can find devices). New abilities
+ * are added the same way, so the SPI grows in minor versions.
+ *
  * <p>This package is versioned apart from the rest of Karedge. Drivers implement the
  * {@code @ConsumerType} interfaces and so import a narrow range; Karedge implements the
  * {@code @ProviderType} ones. Version 0.x marks the first shape: it may still change in minor steps.
+ *
+ * <p>0.2.0 added {@link io.karedge.device.driver.PushingHandler},
+ * {@link io.karedge.device.driver.DeviceDiscovery}, {@link io.karedge.device.driver.DiscoveredDevice},
+ * {@link io.karedge.device.driver.BaseDeviceHandler}, {@link io.karedge.device.driver.PropertyException},
+ * the helpers of {@link io.karedge.device.driver.PropertyRequest}, and corrected
+ * {@link io.karedge.device.driver.ProtocolName#PROPERTY} to the name the annotation really sets.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.karedge.device.driver;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,0 +1,116 @@
+package io.karedge.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.karedge.api.node.EdgeNode;
+import io.karedge.api.node.NodeMode;
+import io.karedge.api.twin.TwinListener;
+import io.karedge.eventbus.internal.EventBusComponent;
+import io.karedge.store.internal.StoreComponent;
+import io.karedge.twin.internal.TwinEngineComponent;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The node side of the MQTT twin benchmark, in one JVM: the real SQLite store (synchronous FULL), the
+ * real twin engine and the event bus with its embedded broker on 127.0.0.1, wired as DS would wire them.
+ * Creates {@code <devices>} Devices of namespace {@code bench}, prints {@code READY <port>} and runs
+ * until its standard input closes.
+ *
+ * <p>Usage: {@code MqttTwinNode <port, 0 for a free one> <devices>}
+ */
+public final class MqttTwinNode {
+
+    private MqttTwinNode() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        int devices = Integer.parseInt(args[1]);
+        Path data = Files.createTempDirectory("karedge-mqtt-bench");
+        EdgeNode node = new EdgeNode() {
+            @Override
+            public String nodeName() {
+                return "bench-node";
+            }
+
+            @Override
+            public NodeMode mode() {
+                return NodeMode.STANDALONE;
+            }
+
+            @Override
+            public Path dataDirectory() {
+                return data;
+            }
+        };
+        StoreComponent store = new StoreComponent(node, defaults(StoreComponent.Config.class, Map.of()));
+        ObjectMapper mapper = new ObjectMapper();
+        for (int i = 0; i < devices; i++) {
+            ObjectNode device = mapper.createObjectNode();
+            device.put("apiVersion", "devices.kubeedge.io/v1beta1").put("kind", "Device");
+            device.putObject("metadata").put("name", "dev-" + i).put("namespace", "bench");
+            device.putObject("spec").put("nodeName", "bench-node").putObject("deviceModelRef").put("name", "m");
+            store.put(device, "bench");
+        }
+        TwinEngineComponent engine = new TwinEngineComponent(store, store, node,
+                defaults(TwinEngineComponent.Config.class, Map.of()));
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (engine.members().size() < devices && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        EventBusComponent bus = new EventBusComponent(engine, node,
+                defaults(EventBusComponent.Config.class, Map.of("port", port)));
+        Method addListener = TwinEngineComponent.class.getDeclaredMethod("addListener", TwinListener.class);
+        addListener.setAccessible(true);
+        addListener.invoke(engine, bus);
+
+        String address = bus.address();
+        System.out.println("READY " + address.substring(address.lastIndexOf(':') + 1) + " members "
+                + engine.members().size());
+        System.out.flush();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            while (in.readLine() != null) {
+                // run until stdin closes
+            }
+        }
+        System.err.println("node: in " + bus.messagesIn() + ", out " + bus.messagesOut() + ", rejected "
+                + bus.rejected() + ", errors " + bus.errors() + ", twins stored " + store.count());
+        invoke(bus, EventBusComponent.class, "deactivate");
+        invoke(engine, TwinEngineComponent.class, "deactivate");
+        invoke(store, StoreComponent.class, "deactivate");
+    }
+
+    private static void invoke(Object target, Class<?> type, String name) throws Exception {
+        Method method = type.getDeclaredMethod(name);
+        method.setAccessible(true);
+        method.invoke(target);
+    }
+
+    /** A configuration annotation with its defaults, some values overridden by key (method name). */
+    @SuppressWarnings("unchecked")
+    static <A extends Annotation> A defaults(Class<A> type, Map<String, Object> overrides) {
+        return (A) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, arguments) -> {
+            if (overrides.containsKey(method.getName())) {
+                return overrides.get(method.getName());
+            }
+            if (method.getDefaultValue() != null) {
+                return method.getDefaultValue();
+            }
+            return switch (method.getName()) {
+                case "annotationType" -> type;
+                case "hashCode" -> 0;
+                case "equals" -> proxy == arguments[0];
+                case "toString" -> type.getSimpleName();
+                default -> throw new UnsupportedOperationException(method.getName());
+            };
+        });
+    }
+}

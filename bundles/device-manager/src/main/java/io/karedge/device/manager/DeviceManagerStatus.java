@@ -1,0 +1,19 @@
+package io.karedge.device.manager;
+
+import java.util.List;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** A read-only view of the device manager: snapshots, cheap to take, safe from any thread. */
+@ProviderType
+public interface DeviceManagerStatus {
+
+    /** @return every registered protocol driver, active and standing by, ordered by protocol then rank */
+    List<DriverInfo> drivers();
+
+    /** @return every device of this node the manager knows, ordered by id */
+    List<DeviceInfo> devices();
+
+    /** @return one device by id ({@code <namespace>/<name>}; a bare name means namespace {@code default}) */
+    Optional<DeviceInfo> device(String id);
+}

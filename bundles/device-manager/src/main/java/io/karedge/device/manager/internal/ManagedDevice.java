@@ -1,0 +1,585 @@
+package io.karedge.device.manager.internal;
+
+import io.karedge.api.device.Device;
+import io.karedge.api.device.DeviceModel;
+import io.karedge.api.device.DeviceProperty;
+import io.karedge.api.device.TwinProperty;
+import io.karedge.api.twin.DeviceTwin;
+import io.karedge.api.twin.TwinEngine;
+import io.karedge.api.twin.TwinRecord;
+import io.karedge.device.driver.DeviceCallback;
+import io.karedge.device.driver.DeviceHandler;
+import io.karedge.device.driver.DeviceState;
+import io.karedge.device.driver.PropertyRequest;
+import io.karedge.device.driver.PropertyValue;
+import io.karedge.device.driver.PropertyWrite;
+import io.karedge.device.driver.PushingHandler;
+import io.karedge.device.manager.DeviceInfo;
+import io.karedge.device.manager.DeviceRunState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One device of this node and its binding to a driver. The manager's control queue calls
+ * {@link #apply}, {@link #bind}, {@link #waitFor} and {@link #remove}; every driver call runs on the
+ * binding's own {@link SerialQueue}, so calls for one handler never overlap. A replaced binding gets a new
+ * queue: a call that still hangs on the old handler does not hold up the new one.
+ */
+final class ManagedDevice {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagedDevice.class);
+
+    private final String id;
+    private final DeviceManager.Context ctx;
+    private volatile Device device;
+    private volatile DeviceModel model;
+    private volatile Map<String, PropertySlot> slots = Map.of();
+    private final Map<String, String> desiredSeen = new ConcurrentHashMap<>();
+    private volatile Binding binding;
+    private volatile DeviceRunState state = DeviceRunState.STARTING;
+    private volatile String reason = "";
+    private volatile Instant since;
+    private volatile String lastError;
+    private volatile Instant lastErrorAt;
+    private volatile String reportedWireState;
+    private final AtomicLong reads = new AtomicLong();
+    private final AtomicLong failedReads = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+
+    /** One handler of the device, on one driver. */
+    private final class Binding {
+        final DriverEntry driver;
+        final SerialQueue queue;
+        final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
+        volatile DeviceHandler handler;
+        /** a call of this binding overran its timeout and has not returned yet */
+        volatile boolean hung;
+        volatile boolean closed;
+
+        Binding(DriverEntry driver) {
+            this.driver = driver;
+            this.queue = new SerialQueue(ctx.pool(), id);
+        }
+    }
+
+    ManagedDevice(String id, DeviceManager.Context ctx) {
+        this.id = id;
+        this.ctx = ctx;
+        this.since = ctx.clock().instant();
+    }
+
+    String id() {
+        return id;
+    }
+
+    Device device() {
+        return device;
+    }
+
+    String protocol() {
+        Device current = device;
+        return current == null ? "" : current.protocolName();
+    }
+
+    DriverEntry driver() {
+        Binding current = binding;
+        return current == null || current.closed ? null : current.driver;
+    }
+
+    DeviceRunState state() {
+        return state;
+    }
+
+    /**
+     * Takes a new (merged) spec. Returns false when only desired values changed: those are written on the
+     * running handler and nothing is reopened. Returns true when the caller must (re)bind.
+     */
+    boolean apply(Device merged, DeviceModel newModel) {
+        Device old = device;
+        if (old != null && binding != null && !binding.closed && sameExceptDesired(old, merged)
+                && Objects.equals(model, newModel)) {
+            device = merged;
+            for (DeviceProperty property : merged.spec().properties()) {
+                String before = desiredOf(old, property.name());
+                String after = property.desired() == null ? null : property.desired().value();
+                if (after != null && !after.equals(before)) {
+                    desiredChanged(property.name(), after);
+                }
+            }
+            return false;
+        }
+        unbind();
+        device = merged;
+        model = newModel;
+        Map<String, PropertySlot> newSlots = new LinkedHashMap<>();
+        for (PropertyRequest request : PropertyRequest.of(merged, newModel)) {
+            newSlots.put(request.name(), new PropertySlot(request, ctx.settings()));
+        }
+        slots = newSlots;
+        seedDesired(merged);
+        return true;
+    }
+
+    /** Binds to a driver: validate, open, start the cycles (on the binding's queue). */
+    void bind(DriverEntry driver) {
+        unbind();
+        Binding fresh = new Binding(driver);
+        binding = fresh;
+        setState(DeviceRunState.STARTING, "opening with " + driver.label(), null);
+        fresh.queue.execute(() -> open(fresh));
+    }
+
+    /** Unbinds and waits: for a driver ({@code NO_DRIVER}, {@code PAUSED}) or a model ({@code NO_MODEL}). */
+    void waitFor(DeviceRunState waiting, String why) {
+        unbind();
+        setState(waiting, why, "unknown");
+    }
+
+    void remove() {
+        unbind();
+    }
+
+    /** Stops the cycles and closes the handler on its queue, bounded by close.timeout.ms. Never blocks. */
+    private void unbind() {
+        Binding current = binding;
+        binding = null;
+        if (current == null || current.closed) {
+            return;
+        }
+        current.closed = true;
+        current.timers.forEach(timer -> timer.cancel(false));
+        Runnable closeTask = () -> {
+            DeviceHandler handler = current.handler;
+            if (handler == null) {
+                return;
+            }
+            try {
+                ctx.guard().call(ctx.settings().closeTimeoutMillis(), () -> {
+                    handler.close();
+                    return null;
+                }, () -> LOG.warn("Closing {} on {} takes longer than {} ms; abandoning it", id,
+                        current.driver.label(), ctx.settings().closeTimeoutMillis()));
+            } catch (Exception e) {
+                current.driver.failed("close of " + id + ": " + e.getMessage());
+                LOG.warn("Closing {} on {} failed: {}", id, current.driver.label(), e.toString());
+            }
+        };
+        if (current.hung) {
+            // the queue is stuck behind a hung call: close now, beside it, as the SPI allows
+            ctx.pool().execute(closeTask);
+        } else {
+            current.queue.execute(closeTask);
+        }
+    }
+
+    private void open(Binding b) {
+        if (b.closed) {
+            return;
+        }
+        Device current = device;
+        long timeout = ctx.settings().readTimeoutMillis();
+        try {
+            ctx.guard().call(timeout, () -> {
+                b.driver.driver().validate(current);
+                return null;
+            }, () -> { });
+        } catch (IllegalArgumentException e) {
+            String message = "invalid configData: " + text(e);
+            b.driver.failed(id + ": " + message);
+            error(message);
+            setState(DeviceRunState.ERROR, message, "unhealthy");
+            return;
+        } catch (Exception e) {
+            failOpen(b, "validate failed: " + text(e));
+            return;
+        }
+        DeviceHandler handler;
+        try {
+            handler = ctx.guard().call(timeout, () -> b.driver.driver().open(current, new Callback(b)), () -> { });
+        } catch (Exception e) {
+            failOpen(b, "open failed: " + text(e));
+            return;
+        }
+        if (handler == null) {
+            failOpen(b, "open returned no handler");
+            return;
+        }
+        b.handler = handler;
+        if (b.closed) {
+            unbindLater(b);
+            return;
+        }
+        List<PropertyRequest> polled = subscribe(b, handler);
+        writeInitialDesired(b);
+        startCycles(b, polled);
+        if (polled.isEmpty() && state == DeviceRunState.STARTING) {
+            setState(DeviceRunState.ONLINE, "opened with " + b.driver.label() + "; nothing to poll", "online");
+        }
+    }
+
+    private void failOpen(Binding b, String message) {
+        b.driver.failed(id + ": " + message);
+        error(message);
+        setState(DeviceRunState.ERROR, message, "unhealthy");
+    }
+
+    private void unbindLater(Binding b) {
+        DeviceHandler handler = b.handler;
+        if (handler != null) {
+            try {
+                handler.close();
+            } catch (RuntimeException e) {
+                LOG.debug("close of {} failed", id, e);
+            }
+        }
+    }
+
+    private List<PropertyRequest> subscribe(Binding b, DeviceHandler handler) {
+        List<PropertyRequest> all = slots.values().stream().map(s -> s.request).toList();
+        if (!(handler instanceof PushingHandler pushing) || all.isEmpty()) {
+            return all;
+        }
+        try {
+            List<PropertyRequest> accepted = ctx.guard().call(ctx.settings().readTimeoutMillis(),
+                    () -> pushing.subscribe(all), () -> { });
+            List<String> names = accepted == null ? List.of() : accepted.stream().map(PropertyRequest::name).toList();
+            slots.values().stream().filter(s -> names.contains(s.name())).forEach(PropertySlot::markPushed);
+            return all.stream().filter(r -> !names.contains(r.name())).toList();
+        } catch (Exception e) {
+            b.driver.failed(id + ": subscribe failed: " + text(e));
+            LOG.warn("Subscription of {} failed, polling every property: {}", id, text(e));
+            return all;
+        }
+    }
+
+    private void startCycles(Binding b, List<PropertyRequest> polled) {
+        Map<Long, List<PropertyRequest>> groups = new TreeMap<>();
+        for (PropertyRequest request : polled) {
+            PropertySlot slot = slots.get(request.name());
+            groups.computeIfAbsent(slot.collectCycle, c -> new ArrayList<>()).add(request);
+        }
+        groups.forEach((cycle, requests) -> {
+            AtomicBoolean inFlight = new AtomicBoolean();
+            b.timers.add(ctx.pool().scheduleAtFixedRate(() -> tick(b, requests, inFlight), 0, cycle,
+                    TimeUnit.MILLISECONDS));
+        });
+        if (b.closed) {
+            b.timers.forEach(timer -> timer.cancel(false));
+        }
+    }
+
+    /**
+     * A collect cycle of one group: skipped while a call of this binding hangs, or while the group's
+     * previous read has not run yet.
+     */
+    private void tick(Binding b, List<PropertyRequest> requests, AtomicBoolean inFlight) {
+        if (b.closed) {
+            return;
+        }
+        if (b.hung || !inFlight.compareAndSet(false, true)) {
+            skipped.incrementAndGet();
+            return;
+        }
+        b.queue.execute(() -> {
+            try {
+                read(b, requests);
+            } finally {
+                inFlight.set(false);
+            }
+        });
+    }
+
+    private void read(Binding b, List<PropertyRequest> requests) {
+        if (b.closed || b.handler == null) {
+            return;
+        }
+        long timeout = ctx.settings().readTimeoutMillis();
+        try {
+            List<PropertyValue> values = ctx.guard().call(timeout, () -> b.handler.read(requests),
+                    () -> timedOut(b, "read"));
+            if (b.closed) {
+                return;
+            }
+            reads.incrementAndGet();
+            accept(values, false);
+            if (state != DeviceRunState.ONLINE) {
+                setState(DeviceRunState.ONLINE, "reading with " + b.driver.label(), "online");
+            }
+        } catch (TimeoutException e) {
+            failedReads.incrementAndGet();
+            if (!b.closed) {
+                LOG.warn("Read of {} on {}: {}", id, b.driver.label(), e.getMessage());
+            }
+        } catch (Exception | LinkageError e) {
+            failedReads.incrementAndGet();
+            if (b.closed) {
+                return;
+            }
+            String message = "read failed: " + text(e);
+            b.driver.failed(id + ": " + message);
+            error(message);
+            if (state != DeviceRunState.OFFLINE) {
+                LOG.info("Device {} is offline: {}", id, message);
+            }
+            setState(DeviceRunState.OFFLINE, message, "offline");
+        } finally {
+            b.hung = false;
+        }
+    }
+
+    private void timedOut(Binding b, String what) {
+        b.hung = true;
+        if (b.closed) {
+            return;
+        }
+        String message = what + " did not return within " + ctx.settings().readTimeoutMillis()
+                + " ms; cycles are skipped until it returns";
+        b.driver.failed(id + ": " + message);
+        error(message);
+        setState(DeviceRunState.OFFLINE, message, "offline");
+    }
+
+    /** Records readings; reports those that are due to the twin, and pushes those that are due. */
+    private void accept(List<PropertyValue> values, boolean force) {
+        Instant now = ctx.clock().instant();
+        List<PropertyValue> twin = new ArrayList<>();
+        Map<String, PropertySlot> current = slots;
+        for (PropertyValue value : values) {
+            PropertySlot slot = current.get(value.property());
+            if (slot == null) {
+                continue;
+            }
+            PropertySlot.Outcome outcome = slot.record(value, now, force);
+            if (outcome.reportTwin()) {
+                twin.add(outcome.value());
+            }
+            if (outcome.push()) {
+                push(slot, outcome.value());
+            }
+        }
+        if (!twin.isEmpty()) {
+            ctx.reporter().reportValues(id, twin);
+        }
+    }
+
+    private void push(PropertySlot slot, PropertyValue value) {
+        Device current = device;
+        PushTargets.Reading reading = new PushTargets.Reading(current.metadata().getNamespace(),
+                current.metadata().getName(), value.property(), value.value(), value.type(), value.timestamp());
+        ctx.pushes().push(slot.pushMethod, reading).whenComplete((error, failure) -> {
+            if (error != null) {
+                LOG.debug("Push of {}/{}: {}", id, value.property(), error);
+                error(error);
+            }
+        });
+    }
+
+    /** A desired value seen in the twin (or the spec): written once per change, on the running handler. */
+    void desiredChanged(String property, String value) {
+        PropertySlot slot = slots.get(property);
+        if (slot == null || value == null) {
+            return;
+        }
+        String previous = desiredSeen.put(property, value);
+        slot.desired(value);
+        if (value.equals(previous)) {
+            return;
+        }
+        if (!slot.request.writable()) {
+            slot.writeResult("not written: the model says the property is not ReadWrite");
+            return;
+        }
+        Binding b = binding;
+        if (b == null || b.closed || b.handler == null) {
+            return;
+        }
+        b.queue.execute(() -> write(b, List.of(new PropertyWrite(slot.request, value))));
+    }
+
+    private void writeInitialDesired(Binding b) {
+        List<PropertyWrite> writes = new ArrayList<>();
+        for (PropertySlot slot : slots.values()) {
+            String value = desiredSeen.get(slot.name());
+            if (slot.request.writable() && value != null && !value.isEmpty()) {
+                writes.add(new PropertyWrite(slot.request, value));
+            }
+        }
+        if (!writes.isEmpty()) {
+            write(b, writes);
+        }
+    }
+
+    private void write(Binding b, List<PropertyWrite> writes) {
+        if (b.closed || b.handler == null) {
+            return;
+        }
+        try {
+            List<PropertyValue> results = ctx.guard().call(ctx.settings().writeTimeoutMillis(),
+                    () -> b.handler.write(writes), () -> timedOut(b, "write"));
+            List<PropertyValue> held = new ArrayList<>();
+            for (PropertyValue result : results) {
+                PropertySlot slot = slots.get(result.property());
+                if (slot == null) {
+                    continue;
+                }
+                if (result.ok()) {
+                    slot.writeResult("ok");
+                    held.add(result);
+                } else {
+                    slot.writeResult(result.error());
+                    desiredSeen.remove(result.property());
+                    error("write of " + result.property() + " failed: " + result.error());
+                }
+            }
+            LOG.debug("Wrote {} desired value(s) to {}", writes.size(), id);
+            accept(held, true);
+        } catch (Exception e) {
+            String message = "write failed: " + text(e);
+            for (PropertyWrite write : writes) {
+                PropertySlot slot = slots.get(write.name());
+                if (slot != null) {
+                    slot.writeResult(message);
+                }
+                desiredSeen.remove(write.name());
+            }
+            if (!b.closed && !(e instanceof TimeoutException)) {
+                b.driver.failed(id + ": " + message);
+                error(message);
+                setState(DeviceRunState.OFFLINE, message, "offline");
+            }
+        } finally {
+            b.hung = false;
+        }
+    }
+
+    private void seedDesired(Device merged) {
+        Map<String, TwinRecord> twins = Map.of();
+        TwinEngine engine = ctx.reporter().engine();
+        if (engine != null) {
+            try {
+                twins = engine.device(id).map(DeviceTwin::twins).orElse(Map.of());
+            } catch (RuntimeException e) {
+                LOG.debug("Twin of {} not readable", id, e);
+            }
+        }
+        for (PropertySlot slot : slots.values()) {
+            String value = desiredSeen.get(slot.name());
+            if (value == null) {
+                TwinRecord record = twins.get(slot.name());
+                if (record != null && record.twin().path("expected").path("value").isTextual()) {
+                    value = record.twin().path("expected").path("value").asText();
+                }
+            }
+            if (value == null || value.isEmpty()) {
+                String spec = desiredOf(merged, slot.name());
+                value = spec == null || spec.isEmpty() ? value : spec;
+            }
+            if (value != null) {
+                desiredSeen.put(slot.name(), value);
+                slot.desired(value);
+            }
+        }
+    }
+
+    private static String desiredOf(Device device, String property) {
+        return device.spec().properties().stream().filter(p -> property.equals(p.name())).findFirst()
+                .map(DeviceProperty::desired).map(TwinProperty::value).orElse(null);
+    }
+
+    private static boolean sameExceptDesired(Device a, Device b) {
+        return Objects.equals(withoutDesired(a), withoutDesired(b));
+    }
+
+    private static Object withoutDesired(Device device) {
+        List<DeviceProperty> properties = device.spec().properties().stream()
+                .map(p -> new DeviceProperty(p.name(), null, p.visitors(), p.reportToCloud(), p.collectCycle(),
+                        p.reportCycle(), p.pushMethod()))
+                .toList();
+        return List.of(String.valueOf(device.spec().protocol()), properties,
+                String.valueOf(device.spec().nodeName()), String.valueOf(device.spec().deviceModelRef()));
+    }
+
+    private void setState(DeviceRunState newState, String why, String wire) {
+        if (state != newState) {
+            since = ctx.clock().instant();
+        }
+        state = newState;
+        reason = why;
+        if (wire != null && !wire.equals(reportedWireState) && device != null) {
+            if (ctx.reporter().reportState(id, wire)) {
+                reportedWireState = wire;
+            }
+        }
+    }
+
+    private void error(String message) {
+        lastError = message;
+        lastErrorAt = ctx.clock().instant();
+    }
+
+    private static String text(Throwable e) {
+        Throwable shown = e;
+        if (e instanceof java.util.concurrent.ExecutionException && e.getCause() != null) {
+            shown = e.getCause();
+        }
+        return shown.getMessage() == null || shown.getMessage().isBlank()
+                ? shown.getClass().getSimpleName() : shown.getMessage();
+    }
+
+    DeviceInfo info() {
+        Device current = device;
+        Binding b = binding;
+        String nodeName = current == null || current.spec() == null || current.spec().nodeName() == null
+                ? "" : current.spec().nodeName();
+        return new DeviceInfo(id, current == null ? "" : current.protocolName(),
+                current == null ? "" : current.modelName(), nodeName, state, reason, since,
+                b == null || b.closed ? "" : b.driver.label(), lastError, lastErrorAt, reads.get(),
+                failedReads.get(), skipped.get(), slots.values().stream().map(PropertySlot::info).toList());
+    }
+
+    /** The callback handed to one handler; reports after the binding closed are ignored. */
+    private final class Callback implements DeviceCallback {
+        private final Binding b;
+
+        Callback(Binding b) {
+            this.b = b;
+        }
+
+        @Override
+        public void reportValues(List<PropertyValue> values) {
+            if (!b.closed && values != null) {
+                accept(values, false);
+            }
+        }
+
+        @Override
+        public void reportState(DeviceState reported, String message) {
+            if (b.closed || reported == null) {
+                return;
+            }
+            String why = message == null || message.isBlank() ? "reported by " + b.driver.label() : message;
+            switch (reported) {
+                case ONLINE -> setState(DeviceRunState.ONLINE, why, reported.wireName());
+                case OFFLINE, UNHEALTHY -> {
+                    error(why);
+                    setState(DeviceRunState.OFFLINE, why, reported.wireName());
+                }
+                default -> LOG.debug("{} reported state {}: {}", id, reported, why);
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * What the device manager is doing, for the shell and REST: the protocol drivers it knows and the state of
+ * every device it runs.
+ */
+@Export
+@Version("1.0.0")
+package io.karedge.device.manager;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

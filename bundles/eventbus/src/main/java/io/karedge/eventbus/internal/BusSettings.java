@@ -1,0 +1,60 @@
+package io.karedge.eventbus.internal;
+
+import java.util.Locale;
+
+/**
+ * The checked configuration of the event bus. {@link EventBusComponent.Config} is its Config Admin face;
+ * tests and the benchmark build it directly.
+ *
+ * @param mode         embedded or external
+ * @param broker       the embedded broker (used in embedded mode)
+ * @param publishQos   QoS of the bus's publications in embedded mode
+ * @param legacyTopics accept and publish the v1.15/1.16 single-segment device topics
+ * @param external     the external broker (used in external mode)
+ */
+public record BusSettings(Mode mode, BrokerSettings broker, int publishQos, boolean legacyTopics,
+                          ExternalSettings external) {
+
+    /** Where the broker runs. */
+    public enum Mode {
+        EMBEDDED, EXTERNAL;
+
+        static Mode parse(String value) {
+            String lower = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+            return switch (lower) {
+                case "embedded" -> EMBEDDED;
+                case "external" -> EXTERNAL;
+                default -> throw new IllegalArgumentException("mode must be embedded or external, not '" + value + "'");
+            };
+        }
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public BusSettings {
+        if (mode == null) {
+            throw new IllegalArgumentException("mode must be set");
+        }
+        if (publishQos < 0 || publishQos > 1) {
+            throw new IllegalArgumentException("publish.qos must be 0 or 1, not " + publishQos);
+        }
+        if (mode == Mode.EMBEDDED && broker == null || mode == Mode.EXTERNAL && external == null) {
+            throw new IllegalArgumentException("settings for mode " + mode.label() + " are missing");
+        }
+    }
+
+    static BusSettings from(EventBusComponent.Config config, String nodeName) {
+        Mode mode = Mode.parse(config.mode());
+        BrokerSettings broker = new BrokerSettings(config.host(), config.port(), config.max_message_size(),
+                config.max_inflight(), config.max_queued(), config.max_retained(), 10, config.io_threads());
+        String clientId = config.client_id().isBlank() ? "karedge-" + nodeName : config.client_id().trim();
+        ExternalSettings external = mode == Mode.EXTERNAL
+                ? new ExternalSettings(config.external_url().trim(), clientId, config.username(), config.password(),
+                        config.tls_ca_file().trim(), config.tls_cert_file().trim(), config.tls_key_file().trim(),
+                        config.clean_session(), TopicParser.subscriptionFilters(config.legacy_topics()))
+                : null;
+        return new BusSettings(mode, broker, config.publish_qos(), config.legacy_topics(), external);
+    }
+}

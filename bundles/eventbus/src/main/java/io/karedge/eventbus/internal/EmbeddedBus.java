@@ -1,0 +1,47 @@
+package io.karedge.eventbus.internal;
+
+/** The event bus on its own {@link MqttBroker}; the bus's messages are injected at {@code publish.qos}. */
+public final class EmbeddedBus implements Bus {
+
+    private final MqttBroker broker;
+    private final int publishQos;
+
+    public EmbeddedBus(BrokerSettings settings, int publishQos, PublishHook hook, BusMetrics metrics) {
+        this.broker = new MqttBroker(settings, hook, metrics);
+        this.publishQos = publishQos;
+    }
+
+    @Override
+    public void start() throws InterruptedException {
+        broker.start();
+    }
+
+    @Override
+    public void publish(String topic, byte[] payload) {
+        broker.publish(topic, payload, publishQos, false);
+    }
+
+    @Override
+    public String address() {
+        return "tcp://" + broker.address().getHostString() + ":" + broker.address().getPort();
+    }
+
+    public int port() {
+        return broker.address().getPort();
+    }
+
+    @Override
+    public boolean connected() {
+        return broker.listening();
+    }
+
+    @Override
+    public int connectedClients() {
+        return broker.connectedClients();
+    }
+
+    @Override
+    public void close() {
+        broker.close();
+    }
+}

@@ -1,0 +1,217 @@
+package io.karedge.eventbus.internal;
+
+import io.karedge.api.node.EdgeNode;
+import io.karedge.api.twin.TwinChange;
+import io.karedge.api.twin.TwinEngine;
+import io.karedge.api.twin.TwinListener;
+import io.karedge.api.uplink.Uplink;
+import io.karedge.eventbus.MqttBusStatus;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event bus: runs the embedded broker or connects to an external one, routes the KubeEdge
+ * {@code $hw/events/...} topics to the {@link TwinEngine}, publishes results and change notifications
+ * (as a {@link TwinListener}), and forwards upload topics to the {@link Uplink}. A configuration change
+ * reactivates it: connections are closed and unacknowledged messages are delivered again by their
+ * senders.
+ */
+@Component(service = {MqttBusStatus.class, TwinListener.class}, configurationPid = EventBusComponent.PID,
+        immediate = true)
+@Designate(ocd = EventBusComponent.Config.class)
+public final class EventBusComponent implements MqttBusStatus, TwinListener {
+
+    static final String PID = "io.karedge.eventbus";
+    private static final Logger LOG = LoggerFactory.getLogger(EventBusComponent.class);
+
+    /** Configuration PID {@code io.karedge.eventbus}. */
+    @ObjectClassDefinition(id = PID, name = "Karedge event bus",
+            description = "MQTT for KubeEdge applications and mappers: embedded broker or external broker.")
+    public @interface Config {
+
+        @AttributeDefinition(name = "mode", description = "embedded: run the MQTT broker in the node;"
+                + " external: connect to a broker such as mosquitto.",
+                options = {@Option(label = "embedded", value = "embedded"), @Option(label = "external", value = "external")})
+        String mode() default "embedded";
+
+        @AttributeDefinition(name = "host", description = "Embedded mode: the address the broker binds.")
+        String host() default "127.0.0.1";
+
+        @AttributeDefinition(name = "port", description = "Embedded mode: the port the broker binds.", min = "0", max = "65535")
+        int port() default 1883;
+
+        @AttributeDefinition(name = "publish.qos", description = "Embedded mode: QoS of the bus's own publications"
+                + " (results, documents, deltas).", min = "0", max = "1")
+        int publish_qos() default 1;
+
+        @AttributeDefinition(name = "legacy.topics", description = "Accept the v1.15/1.16 device topics"
+                + " $hw/events/device/<name>/... (namespace default), and publish notifications of namespace"
+                + " default in that form too.")
+        boolean legacy_topics() default true;
+
+        @AttributeDefinition(name = "max.message.size", description = "Embedded mode: largest MQTT packet a"
+                + " client may send, in bytes; a larger one closes its connection.", min = "1024")
+        int max_message_size() default 4 * 1024 * 1024;
+
+        @AttributeDefinition(name = "max.inflight", description = "Embedded mode: unacknowledged QoS 1 messages"
+                + " sent to one client at a time.", min = "1", max = "65535")
+        int max_inflight() default 100;
+
+        @AttributeDefinition(name = "max.queued", description = "Embedded mode: messages waiting for one client;"
+                + " more are dropped (counted and logged).", min = "1")
+        int max_queued() default 1000;
+
+        @AttributeDefinition(name = "max.retained", description = "Embedded mode: retained messages kept.", min = "1")
+        int max_retained() default 10_000;
+
+        @AttributeDefinition(name = "io.threads", description = "Embedded mode: Netty I/O threads.", min = "1")
+        int io_threads() default 2;
+
+        @AttributeDefinition(name = "external.url", description = "External mode: tcp://host:port or ssl://host:port.")
+        String external_url() default "tcp://127.0.0.1:1883";
+
+        @AttributeDefinition(name = "client.id", description = "External mode: MQTT client id; empty means"
+                + " karedge-<node name>.")
+        String client_id() default "";
+
+        @AttributeDefinition(name = "username", description = "External mode: user name, empty for none.")
+        String username() default "";
+
+        @AttributeDefinition(name = "password", type = AttributeType.PASSWORD,
+                description = "External mode: password, empty for none.")
+        String password() default "";
+
+        @AttributeDefinition(name = "tls.ca.file", description = "External mode, ssl:// URL: PEM CA certificate;"
+                + " empty trusts the JVM's default CAs.")
+        String tls_ca_file() default "";
+
+        @AttributeDefinition(name = "tls.cert.file", description = "External mode, ssl:// URL: PEM client"
+                + " certificate for mutual TLS; empty for none.")
+        String tls_cert_file() default "";
+
+        @AttributeDefinition(name = "tls.key.file", description = "External mode, ssl:// URL: PEM PKCS#8 private"
+                + " key of the client certificate.")
+        String tls_key_file() default "";
+
+        @AttributeDefinition(name = "clean.session", description = "External mode: false keeps the broker-side"
+                + " session while the bus is away, so messages not yet acknowledged are delivered again.")
+        boolean clean_session() default false;
+    }
+
+    private final BusSettings settings;
+    private final BusMetrics metrics = new BusMetrics();
+    private final ExecutorService uplinkExecutor;
+    private final BusDispatcher dispatcher;
+    private final Bus bus;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Uplink uplink;
+
+    @Activate
+    public EventBusComponent(@Reference(name = "engine") TwinEngine engine, @Reference(name = "node") EdgeNode node,
+                             Config config) throws Exception {
+        this.settings = BusSettings.from(config, node.nodeName());
+        this.uplinkExecutor = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "karedge-eventbus-uplink");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.dispatcher = new BusDispatcher(engine, settings.legacyTopics(), () -> uplink, uplinkExecutor, metrics);
+        this.bus = settings.mode() == BusSettings.Mode.EMBEDDED
+                ? new EmbeddedBus(settings.broker(), settings.publishQos(), dispatcher, metrics)
+                : new ExternalConnection(settings.external(), dispatcher, metrics);
+        dispatcher.publishTo(bus);
+        try {
+            bus.start();
+        } catch (Exception e) {
+            bus.close();
+            uplinkExecutor.shutdownNow();
+            throw e;
+        }
+        LOG.info("Event bus started: {} MQTT at {}", settings.mode().label(), bus.address());
+    }
+
+    @Deactivate
+    void deactivate() {
+        bus.close();
+        uplinkExecutor.shutdown();
+        try {
+            if (!uplinkExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
+                uplinkExecutor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void twinChanged(TwinChange change) {
+        dispatcher.twinChanged(change);
+    }
+
+    @Override
+    public String mode() {
+        return settings.mode().label();
+    }
+
+    @Override
+    public String address() {
+        return bus.address();
+    }
+
+    @Override
+    public boolean connected() {
+        return bus.connected();
+    }
+
+    @Override
+    public int connectedClients() {
+        return bus.connectedClients();
+    }
+
+    @Override
+    public double messagesInPerSecond() {
+        return metrics.inPerSecond();
+    }
+
+    @Override
+    public double messagesOutPerSecond() {
+        return metrics.outPerSecond();
+    }
+
+    @Override
+    public long messagesIn() {
+        return metrics.messagesIn();
+    }
+
+    @Override
+    public long messagesOut() {
+        return metrics.messagesOut();
+    }
+
+    @Override
+    public long rejected() {
+        return metrics.rejectedCount();
+    }
+
+    @Override
+    public long errors() {
+        return metrics.errorCount();
+    }
+}

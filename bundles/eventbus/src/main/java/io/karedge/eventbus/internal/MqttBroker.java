@@ -1,0 +1,224 @@
+package io.karedge.eventbus.internal;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A small MQTT 3.1.1 broker on Netty: clean sessions, QoS 0 and 1 (QoS 2 publishes are accepted, and
+ * subscriptions are granted at most QoS 1), retained messages, last will, keep-alive, wildcards with
+ * the {@code $}-topic rule.
+ *
+ * <p>Its one particular feature: every message a client publishes is routed to the subscribers at
+ * once and handed to a {@link PublishHook}; the PUBACK (PUBREC for QoS 2) is sent only when the hook's
+ * stage completes, in the order the messages arrived on that connection. If the stage fails, the
+ * connection is closed instead, so the client delivers the message again.
+ */
+public final class MqttBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttBroker.class);
+
+    /** A message kept for new subscribers. */
+    record Retained(byte[] payload, int qos) {
+    }
+
+    private final BrokerSettings settings;
+    private final PublishHook hook;
+    private final BusMetrics metrics;
+    private final SubscriptionTree<MqttSession> subscriptions = new SubscriptionTree<>();
+    private final Map<String, Retained> retained = new ConcurrentHashMap<>();
+    private final Map<String, MqttSession> sessions = new ConcurrentHashMap<>();
+    private final AtomicLong anonymousIds = new AtomicLong();
+    private final WarnLimiter warnings = new WarnLimiter(20);
+    private final ChannelGroup channels = new DefaultChannelGroup("karedge-mqtt", GlobalEventExecutor.INSTANCE);
+    private EventLoopGroup acceptor;
+    private EventLoopGroup workers;
+    private Channel server;
+
+    public MqttBroker(BrokerSettings settings, PublishHook hook, BusMetrics metrics) {
+        this.settings = settings;
+        this.hook = hook;
+        this.metrics = metrics;
+    }
+
+    /** Binds the listening socket; returns when it listens. */
+    public synchronized void start() throws InterruptedException {
+        if (server != null) {
+            throw new IllegalStateException("already started");
+        }
+        acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("karedge-mqtt-accept", true),
+                NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
+                new DefaultThreadFactory("karedge-mqtt-io", true), NioIoHandler.newFactory());
+        try {
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                    .group(acceptor, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel channel) {
+                            channels.add(channel);
+                            channel.pipeline()
+                                    .addLast(MqttSession.CONNECT_TIMEOUT, new IdleStateHandler(
+                                            settings.connectTimeoutSecs(), 0, 0, TimeUnit.SECONDS))
+                                    .addLast("decoder", new MqttDecoder(settings.maxMessageSize()))
+                                    .addLast("encoder", MqttEncoder.INSTANCE)
+                                    .addLast("session", new MqttSession(MqttBroker.this));
+                        }
+                    });
+            server = bootstrap.bind(settings.host(), settings.port()).sync().channel();
+        } catch (InterruptedException | RuntimeException e) {
+            shutdownGroups();
+            throw e;
+        }
+        LOG.info("MQTT broker listening on {}", address());
+    }
+
+    /** @return the bound address (the real port when 0 was configured) */
+    public InetSocketAddress address() {
+        Channel channel = server;
+        return channel == null ? new InetSocketAddress(settings.host(), settings.port())
+                : (InetSocketAddress) channel.localAddress();
+    }
+
+    public boolean listening() {
+        Channel channel = server;
+        return channel != null && channel.isActive();
+    }
+
+    /**
+     * Publishes a message of the bus itself to the subscribers (not to the hook). Never blocks; a
+     * subscriber whose queue is full loses it (counted and logged).
+     */
+    public void publish(String topic, byte[] payload, int qos, boolean retain) {
+        if (retain) {
+            retain(topic, payload, qos);
+        }
+        route(topic, payload, qos);
+    }
+
+    public int connectedClients() {
+        return sessions.size();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server == null) {
+            return;
+        }
+        server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        shutdownGroups();
+        server = null;
+        LOG.info("MQTT broker stopped");
+    }
+
+    private void shutdownGroups() {
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (acceptor != null) {
+            acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    // ---- for the sessions ----
+
+    BrokerSettings settings() {
+        return settings;
+    }
+
+    BusMetrics metrics() {
+        return metrics;
+    }
+
+    SubscriptionTree<MqttSession> subscriptions() {
+        return subscriptions;
+    }
+
+    String newClientId() {
+        return "karedge-anonymous-" + anonymousIds.incrementAndGet();
+    }
+
+    /** @return the session this one replaces, or {@code null} */
+    MqttSession register(String clientId, MqttSession session) {
+        return sessions.put(clientId, session);
+    }
+
+    void unregister(String clientId, MqttSession session) {
+        sessions.remove(clientId, session);
+    }
+
+    /** A message a client published (or its will): to the subscribers, then to the hook. */
+    CompletionStage<Void> fromClient(String topic, byte[] payload, int qos, boolean retain) {
+        publish(topic, payload, qos, retain);
+        try {
+            return hook.published(topic, payload);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    void route(String topic, byte[] payload, int qos) {
+        for (Map.Entry<MqttSession, Integer> target : subscriptions.match(topic).entrySet()) {
+            target.getKey().enqueue(topic, payload, Math.min(qos, target.getValue()), false);
+        }
+    }
+
+    void retain(String topic, byte[] payload, int qos) {
+        if (payload.length == 0) {
+            retained.remove(topic);
+        } else if (retained.size() < settings.maxRetained() || retained.containsKey(topic)) {
+            retained.put(topic, new Retained(payload, qos));
+        } else {
+            metrics.error();
+            warn("Retained message on '{}' refused: max.retained ({}) reached", BusPayloads.forLog(topic),
+                    settings.maxRetained());
+        }
+    }
+
+    /** @return the retained messages a new subscription to {@code filter} receives */
+    List<Map.Entry<String, Retained>> retainedFor(String filter) {
+        List<Map.Entry<String, Retained>> found = new ArrayList<>();
+        for (Map.Entry<String, Retained> entry : retained.entrySet()) {
+            if (Topics.matches(filter, entry.getKey())) {
+                found.add(entry);
+            }
+        }
+        return found;
+    }
+
+    /** One rate-limited WARN line. */
+    void warn(String format, Object... arguments) {
+        long suppressed = warnings.tryAcquire();
+        if (suppressed >= 0) {
+            LOG.warn(suppressed > 0 ? format + " (" + suppressed + " similar warnings suppressed)" : format, arguments);
+        }
+    }
+}

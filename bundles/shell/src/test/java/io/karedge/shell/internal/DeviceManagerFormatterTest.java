@@ -1,0 +1,39 @@
+package io.karedge.shell.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.karedge.device.manager.DeviceInfo;
+import io.karedge.device.manager.DeviceRunState;
+import io.karedge.device.manager.DriverInfo;
+import io.karedge.device.manager.PropertyInfo;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DeviceManagerFormatterTest {
+
+    private final Instant now = Instant.parse("2026-01-01T00:01:00Z");
+
+    @Test
+    void driversShowProtocolBundleVersionDevicesAndErrors() {
+        String text = DeviceManagerFormatter.drivers(List.of(
+                new DriverInfo("virtual", "io.karedge.protocol.virtual", "0.1.0", 12, 0, true, 3, 1, "bad", List.of())));
+        assertThat(text.lines().toList()).hasSize(2);
+        assertThat(text.lines().toList().get(1)).contains("virtual", "io.karedge.protocol.virtual", "0.1.0", "yes", "3",
+                "bad");
+        assertThat(DeviceManagerFormatter.drivers(List.of())).isEqualTo("No protocol drivers registered.\n");
+    }
+
+    @Test
+    void deviceShowsStateReasonValuesAndLastError() {
+        DeviceInfo info = new DeviceInfo("default/t1", "virtual", "thermo", "", DeviceRunState.OFFLINE,
+                "read failed: timeout", now.minusSeconds(5), "io.karedge.protocol.virtual 0.1.0", "read failed: timeout",
+                now.minusSeconds(5), 10, 2, 4, List.of(new PropertyInfo("temperature", "float", false, false, 1000, 5000,
+                        true, "21.5", now.minusMillis(300), null, now.minusSeconds(1), null, null)));
+        String text = DeviceManagerFormatter.device(info, now);
+        assertThat(text).contains("State:       OFFLINE (5s ago)", "Reason:      read failed: timeout",
+                "10 ok, 2 failed, 4 cycles skipped", "Node:        <any>");
+        assertThat(text.lines().filter(l -> l.startsWith("temperature")).findFirst().orElseThrow())
+                .contains("float", "21.5", "300ms ago", "1000ms", "5000ms");
+    }
+}

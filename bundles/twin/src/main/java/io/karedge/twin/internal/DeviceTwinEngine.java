@@ -1,0 +1,255 @@
+package io.karedge.twin.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.karedge.api.twin.DeviceTwin;
+import io.karedge.api.twin.TwinChange;
+import io.karedge.api.twin.TwinEngine;
+import io.karedge.api.twin.TwinListener;
+import io.karedge.api.twin.TwinOperation;
+import io.karedge.api.twin.TwinOrigin;
+import io.karedge.api.twin.TwinRecord;
+import io.karedge.api.twin.TwinReply;
+import io.karedge.api.twin.TwinRequest;
+import io.karedge.api.twin.TwinStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The twin engine without OSGi: a cache of the member devices, loaded from the {@link TwinStore} when
+ * created, one {@link DeviceWorker} queue per device and a small shared pool that runs them.
+ */
+final class DeviceTwinEngine implements TwinEngine, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceTwinEngine.class);
+
+    private final TwinStore store;
+    private final EngineContext context;
+    private final ThreadPoolExecutor executor;
+    private final Map<String, DeviceWorker> workers = new ConcurrentHashMap<>();
+    private final List<TwinListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean stopping;
+
+    DeviceTwinEngine(TwinStore store, String nodeName, EngineSettings settings, Clock clock) {
+        this.store = store;
+        this.context = new EngineContext(nodeName, clock, settings);
+        AtomicInteger count = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(settings.workers(), settings.workers(), 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "karedge-twin-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        int twins = 0;
+        for (String deviceId : store.devices()) {
+            DeviceSnapshot snapshot = DeviceSnapshot.fromStore(deviceId, store.get(deviceId));
+            workers.put(deviceId, new DeviceWorker(deviceId, this, snapshot));
+            twins += snapshot.twins().size();
+        }
+        LOG.info("Twin engine of node {} loaded {} device(s) with {} twin(s) ({} worker(s), batches of up to {})",
+                nodeName, workers.size(), twins, settings.workers(), settings.batchMax());
+    }
+
+    // ---- TwinEngine ----
+
+    @Override
+    public CompletionStage<TwinReply> handle(TwinRequest request) {
+        try {
+            if (request.operation().isNodeOperation()) {
+                return CompletableFuture.completedFuture(membershipGet(request));
+            }
+            RequestJob job = switch (request.operation()) {
+                case TWIN_UPDATE, TWIN_CLOUD_UPDATED -> new TwinUpdateJob(request);
+                case TWIN_GET -> new GetJob(request);
+                case STATE_UPDATE -> new StateJob(request);
+                case MEMBERSHIP_GET -> throw new IllegalStateException("node operation");
+            };
+            return submit(job, request.operation() == TwinOperation.TWIN_GET ? "getting twin"
+                    : request.operation() == TwinOperation.STATE_UPDATE ? "updating state" : "updating twin");
+        } catch (RuntimeException e) {
+            LOG.warn("Twin request {} for {} failed: {}", request.operation().suffix(), Logs.clip(request.target()),
+                    e.toString());
+            return CompletableFuture.completedFuture(new TwinReply(500, "internal error: " + e,
+                    Messages.error("", context.now(), 500, "internal error"), 0));
+        }
+    }
+
+    @Override
+    public CompletionStage<TwinReply> setDesired(String deviceId, String property, String value, long expectedVersion,
+                                                 TwinOrigin origin) {
+        try {
+            return submit(new DesiredJob(deviceId, property, value, expectedVersion, origin), "setting a desired value");
+        } catch (RuntimeException e) {
+            LOG.warn("setDesired {} of {} failed: {}", Logs.clip(property), Logs.clip(deviceId), e.toString());
+            return CompletableFuture.completedFuture(new TwinReply(500, "internal error: " + e, null, 0));
+        }
+    }
+
+    @Override
+    public Optional<DeviceTwin> device(String deviceId) {
+        DeviceWorker worker = deviceId == null ? null : workers.get(deviceId);
+        DeviceSnapshot snapshot = worker == null ? null : worker.snapshot();
+        return snapshot == null ? Optional.empty() : Optional.of(snapshot.toDeviceTwin());
+    }
+
+    @Override
+    public Set<String> members() {
+        Set<String> members = new TreeSet<>();
+        workers.forEach((id, worker) -> {
+            if (worker.snapshot() != null) {
+                members.add(id);
+            }
+        });
+        return members;
+    }
+
+    private CompletionStage<TwinReply> submit(Job job, String doing) {
+        if (stopping) {
+            refuse(job, 500, "the twin engine is stopping");
+            return job.future;
+        }
+        DeviceWorker worker = workers.get(job.deviceId);
+        if (worker == null) {
+            job.prepare(context);
+            if (job instanceof RequestJob requestJob) {
+                try {
+                    requestJob.message();
+                } catch (Rejection invalid) {
+                    refuse(job, invalid.code(), invalid.reason());
+                    return job.future;
+                }
+            }
+            Rejection notFound = Job.notFound(job.deviceId, doing);
+            refuse(job, notFound.code(), notFound.reason());
+            return job.future;
+        }
+        worker.submit(job);
+        return job.future;
+    }
+
+    private TwinReply membershipGet(TwinRequest request) {
+        ObjectNode message;
+        try {
+            message = IncomingMessage.object(request, context.settings().payloadMaxBytes());
+        } catch (Rejection rejection) {
+            LOG.warn("membership/get for node {} refused ({}): {}", Logs.clip(request.target()), rejection.code(),
+                    rejection.reason());
+            return new TwinReply(rejection.code(), rejection.reason(),
+                    Messages.error("", context.now(), rejection.code(), rejection.reason()), 0);
+        }
+        String eventId = IncomingMessage.eventId(message);
+        if (!context.nodeName().equals(request.target())) {
+            String reason = "Node " + Logs.clip(request.target()) + " is not this node (" + context.nodeName() + ")";
+            LOG.warn("membership/get refused (404): {}", reason);
+            return new TwinReply(404, reason, Messages.error(eventId, context.now(), 404, reason), 0);
+        }
+        List<Messages.Member> members = new ArrayList<>();
+        for (String id : members()) {
+            DeviceWorker worker = workers.get(id);
+            DeviceSnapshot snapshot = worker == null ? null : worker.snapshot();
+            if (snapshot != null) {
+                members.add(snapshot.member());
+            }
+        }
+        return new TwinReply(200, null, Messages.membershipGetResult(eventId, context.now(), members), 0);
+    }
+
+    // ---- membership, called by the MembershipWatcher in MetaStore order ----
+
+    void memberChanged(MemberDevice device) {
+        if (stopping) {
+            return;
+        }
+        workers.computeIfAbsent(device.id(), id -> new DeviceWorker(id, this, null)).submit(new MembershipJob(device));
+    }
+
+    void memberRemoved(String deviceId) {
+        DeviceWorker worker = workers.get(deviceId);
+        if (worker != null && !stopping) {
+            worker.submit(new RemovalJob(deviceId));
+        }
+    }
+
+    // ---- for workers ----
+
+    TwinStore store() {
+        return store;
+    }
+
+    EngineContext context() {
+        return context;
+    }
+
+    EngineSettings settings() {
+        return context.settings();
+    }
+
+    ExecutorService executor() {
+        return executor;
+    }
+
+    void refuse(Job job, int code, String reason) {
+        logRefusal(job, code, reason);
+        job.future.complete(new TwinReply(code, reason, job.errorResult(code, reason, context.now()), 0));
+    }
+
+    void logRefusal(Job job, int code, String reason) {
+        LOG.warn("Twin {} for device {} from {} refused ({}): {}", job.describe(), Logs.clip(job.deviceId),
+                job.origin, code, Logs.clip(reason));
+    }
+
+    void notifyListeners(TwinChange change) {
+        for (TwinListener listener : listeners) {
+            try {
+                listener.twinChanged(change);
+            } catch (RuntimeException e) {
+                LOG.warn("Twin listener {} failed on a change of device {}", listener.getClass().getName(),
+                        change.deviceId(), e);
+            }
+        }
+    }
+
+    void addListener(TwinListener listener) {
+        listeners.add(listener);
+    }
+
+    void removeListener(TwinListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** @return the stored records of a device, bypassing the cache (for tests and diagnostics) */
+    Map<String, TwinRecord> stored(String deviceId) {
+        return store.get(deviceId);
+    }
+
+    /** Refuses new requests, finishes every queued one, then stops the threads. */
+    @Override
+    public void close() {
+        stopping = true;
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("Twin engine: queued requests still running after 30 s; stopping anyway");
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            executor.shutdownNow();
+        }
+    }
+}
