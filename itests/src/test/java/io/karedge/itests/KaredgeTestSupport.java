@@ -35,6 +35,7 @@ public abstract class KaredgeTestSupport {
 
     protected static final int HTTP_PORT = freePort();
     protected static final int SSH_PORT = freePort();
+    protected static final int MQTT_PORT = freePort();
 
     @Inject
     protected BundleContext bundleContext;
@@ -61,6 +62,8 @@ public abstract class KaredgeTestSupport {
                         String.valueOf(HTTP_PORT)),
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(SSH_PORT)),
                 editConfigurationFilePut("etc/io.karedge.node.cfg", "node.name", "itest-node"),
+                editConfigurationFilePut("etc/io.karedge.eventbus.cfg", "port", String.valueOf(MQTT_PORT)),
+                systemProperty("karedge.itest.mqtt.port").value(String.valueOf(MQTT_PORT)),
                 systemProperty("karedge.itest.http.port").value(String.valueOf(HTTP_PORT))));
         if (Boolean.getBoolean("karedge.itest.keep")) {
             options.add(keepRuntimeFolder());
@@ -75,6 +78,10 @@ public abstract class KaredgeTestSupport {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    protected static int mqttPort() {
+        return Integer.getInteger("karedge.itest.mqtt.port", MQTT_PORT);
     }
 
     protected static int httpPort() {

@@ -1,0 +1,76 @@
+package io.karedge.dmi.internal;
+
+import io.karedge.api.meta.MetaStore;
+import io.karedge.api.twin.TwinEngine;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.SortedSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The DMI server's parts, wired and started in order (registry, catalog, DMI socket) and stopped in
+ * reverse. Independent of OSGi so that tests can run it.
+ */
+final class DmiService implements AutoCloseable {
+
+    private final ScheduledExecutorService scheduler;
+    private final MapperChannels channels;
+    private final MapperHub hub;
+    private final DeviceCatalog catalog;
+    private final CatalogFeed feed;
+    private final DmiServer server;
+
+    DmiService(DmiSettings settings, String nodeName, MetaStore store, TwinEngine twins,
+               Consumer<SortedSet<String>> claimsChanged, Clock clock) throws IOException {
+        AtomicInteger threads = new AtomicInteger();
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "karedge-dmi-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        this.scheduler = Executors.unconfigurableScheduledExecutorService(executor);
+        this.channels = new MapperChannels(settings.dialTimeoutMillis());
+        this.hub = new MapperHub(channels, new MapperFile(settings.registryFile()), scheduler, settings, claimsChanged);
+        this.catalog = new DeviceCatalog(nodeName, hub);
+        this.feed = new CatalogFeed(store, catalog, scheduler);
+        DmiServer started = null;
+        try {
+            hub.restore();
+            feed.start();
+            started = DmiServer.start(settings.socketPath(), new ManagerService(catalog, hub, twins,
+                    new TokenBucket(settings.ratePerSecond(), settings.burst(), System::nanoTime),
+                    settings.reportTimeoutMillis(), clock));
+        } finally {
+            if (started == null) {
+                stopParts();
+            }
+        }
+        this.server = started;
+    }
+
+    MapperHub registry() {
+        return hub;
+    }
+
+    DeviceCatalog catalog() {
+        return catalog;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        stopParts();
+    }
+
+    private void stopParts() {
+        feed.stop();
+        hub.close();
+        channels.close();
+        scheduler.shutdownNow();
+    }
+}
