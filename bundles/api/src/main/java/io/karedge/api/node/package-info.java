@@ -1,6 +1,6 @@
 /** Who this node is and where it keeps its data. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.karedge.api.node;
 
 import org.osgi.annotation.bundle.Export;
