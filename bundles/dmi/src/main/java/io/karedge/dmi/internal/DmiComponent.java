@@ -86,14 +86,18 @@ public final class DmiComponent {
     private final Map<Long, String> drivers = new ConcurrentHashMap<>();
     private volatile ServiceRegistration<MapperRegistry> registration;
     private volatile SortedSet<String> claims = new TreeSet<>();
+    private final BundleContext context;
+    private final Map<String, ServiceRegistration<ProtocolDriver>> claimDrivers = new ConcurrentHashMap<>();
 
     @Activate
     public DmiComponent(BundleContext context, @Reference MetaStore store, @Reference TwinEngine twins,
                         @Reference EdgeNode node, Config config) throws IOException {
+        this.context = context;
         DmiSettings settings = DmiSettings.of(config, node.dataDirectory());
         this.service = new DmiService(settings, node.nodeName(), store, twins, this::claimsChanged,
                 Clock.systemUTC());
         this.registration = context.registerService(MapperRegistry.class, service.registry(), properties());
+        claims.forEach(this::registerClaimDriver); // mappers restored from the registry file before this point
         LOG.info("DMI server of node {} on {} (mapper registry {})", node.nodeName(), settings.socketPath(),
                 settings.registryFile());
     }
@@ -109,12 +113,16 @@ public final class DmiComponent {
                 LOG.debug("MapperRegistry already unregistered");
             }
         }
+        claimDrivers.keySet().forEach(this::withdrawClaimDriver);
         service.close();
     }
 
     @Reference(service = ProtocolDriver.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void addDriver(Map<String, Object> properties) {
+        if (properties.containsKey(MapperClaimDriver.CLAIM_PROPERTY)) {
+            return;
+        }
         Object id = properties.get("service.id");
         Object protocol = properties.get(DRIVER_PROTOCOL_PROPERTY);
         if (id instanceof Long serviceId && protocol != null) {
@@ -141,10 +149,39 @@ public final class DmiComponent {
             }
         }
         explainConflicts(claimed, Set.copyOf(drivers.values()));
+        if (registration != null) {
+            claimed.stream().filter(protocol -> !claimDrivers.containsKey(protocol)).forEach(this::registerClaimDriver);
+        }
+        before.stream().filter(protocol -> !claimed.contains(protocol)).forEach(this::withdrawClaimDriver);
         for (String protocol : before) {
             if (!claimed.contains(protocol) && drivers.containsValue(protocol)) {
                 LOG.info("The mapper of protocol {} is unreachable: the in-process driver may serve its devices",
                         protocol);
+            }
+        }
+    }
+
+    /** Makes the device manager hand the protocol's devices to the mapper (see {@link MapperClaimDriver}). */
+    private void registerClaimDriver(String protocol) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(DRIVER_PROTOCOL_PROPERTY, protocol);
+        properties.put(MapperClaimDriver.CLAIM_PROPERTY, Boolean.TRUE);
+        properties.put(org.osgi.framework.Constants.SERVICE_RANKING, Integer.MAX_VALUE);
+        try {
+            claimDrivers.put(protocol,
+                    context.registerService(ProtocolDriver.class, new MapperClaimDriver(protocol), properties));
+        } catch (IllegalStateException e) {
+            LOG.debug("bundle stopping; no claim registered for {}", protocol);
+        }
+    }
+
+    private void withdrawClaimDriver(String protocol) {
+        ServiceRegistration<ProtocolDriver> claim = claimDrivers.remove(protocol);
+        if (claim != null) {
+            try {
+                claim.unregister();
+            } catch (IllegalStateException e) {
+                LOG.debug("claim of {} already unregistered", protocol);
             }
         }
     }
