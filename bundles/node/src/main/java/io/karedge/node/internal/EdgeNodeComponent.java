@@ -37,6 +37,11 @@ public final class EdgeNodeComponent implements EdgeNode {
 
         @AttributeDefinition(description = "Directory for durable state; empty = ${karaf.data}/karedge")
         String data_dir() default "";
+
+        @AttributeDefinition(description = "Seconds after the node is ready to collect the start-up garbage once,"
+                + " so the heap shrinks to its live size and the memory goes back to the system; 0 = never",
+                min = "0")
+        int memory_trim_after_start_s() default 10;
     }
 
     private final String nodeName;

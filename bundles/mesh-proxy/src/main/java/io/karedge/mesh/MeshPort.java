@@ -1,0 +1,23 @@
+package io.karedge.mesh;
+
+import java.util.List;
+
+/**
+ * One port of a proxied Service and its local listener.
+ *
+ * @param name      the port's name ({@code ""} when unnamed)
+ * @param protocol  {@code TCP}, {@code UDP} or {@code SCTP}
+ * @param port      the Service port, which is also the listener's port
+ * @param listening whether the listener is bound
+ * @param error     why it is not listening ({@code ""} when it is)
+ * @param connections client connections currently open through this listener
+ * @param endpoints the endpoints new connections are balanced over
+ */
+public record MeshPort(String name, String protocol, int port, boolean listening, String error, int connections,
+                       List<MeshEndpoint> endpoints) {
+
+    public MeshPort {
+        error = error == null ? "" : error;
+        endpoints = List.copyOf(endpoints);
+    }
+}

@@ -1,0 +1,124 @@
+package io.karedge.mesh.proxy.internal;
+
+import io.karedge.api.meta.MetaStore;
+import io.karedge.api.node.EdgeNode;
+import io.karedge.mesh.DnsStatus;
+import io.karedge.mesh.MeshService;
+import io.karedge.mesh.MeshStatus;
+import io.karedge.mesh.Resolution;
+import java.nio.file.Path;
+import java.util.List;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The mesh proxy as a DS component. A configuration change restarts it: listeners and DNS are rebuilt
+ * from the MetaStore (connections open at that moment are closed).
+ */
+@Component(service = MeshStatus.class, configurationPid = MeshProxyComponent.PID, immediate = true)
+@Designate(ocd = MeshProxyComponent.Config.class)
+public final class MeshProxyComponent implements MeshStatus {
+
+    static final String PID = "io.karedge.mesh.proxy";
+
+    @ObjectClassDefinition(name = "Karedge mesh proxy",
+            description = "Local listeners for Services, load balancing over their endpoints, and DNS for service names")
+    public @interface Config {
+
+        @AttributeDefinition(description = "Loopback range the Service addresses are taken from (inside 127.0.0.0/8, prefix 8..30)")
+        String address_range() default MeshSettings.DEFAULT_RANGE;
+
+        @AttributeDefinition(description = "Longest a connect to one endpoint may take (ms) before the next endpoint is tried and this one ejected",
+                min = "10")
+        long connect_timeout_ms() default 1000;
+
+        @AttributeDefinition(description = "How long an endpoint is ejected after its first failed connect (ms); doubles with each further failure",
+                min = "10")
+        long eject_base_ms() default 5000;
+
+        @AttributeDefinition(description = "Longest ejection (ms)", min = "10")
+        long eject_max_ms() default 60000;
+
+        @AttributeDefinition(description = "Event-loop threads (0: one per core)", min = "0")
+        int io_threads() default 0;
+
+        @AttributeDefinition(description = "Use native epoll when available (else NIO)")
+        boolean native_transport() default true;
+
+        @AttributeDefinition(description = "Run the DNS responder")
+        boolean dns_enabled() default true;
+
+        @AttributeDefinition(description = "Address the DNS responder binds (UDP)")
+        String dns_address() default "127.0.0.1";
+
+        @AttributeDefinition(description = "Port the DNS responder binds (UDP); 53 needs CAP_NET_BIND_SERVICE", min = "0",
+                max = "65535")
+        int dns_port() default 10053;
+
+        @AttributeDefinition(description = "Cluster domain")
+        String dns_domain() default "cluster.local";
+
+        @AttributeDefinition(description = "Namespace of short names (<service> and <service>.<namespace> lookups fall back to forwarding)")
+        String dns_default_namespace() default "default";
+
+        @AttributeDefinition(description = "TTL of the A records the mesh answers (s)", min = "0")
+        int dns_ttl() default 5;
+
+        @AttributeDefinition(description = "Forward names outside the mesh upstream (else REFUSED)")
+        boolean dns_forward() default true;
+
+        @AttributeDefinition(description = "Upstream resolvers, ip[:port] separated by commas; empty: the nameservers of /etc/resolv.conf")
+        String dns_upstream() default "";
+
+        @AttributeDefinition(description = "How long a forwarded query waits for the upstream (ms)", min = "50")
+        long dns_upstream_timeout_ms() default 2000;
+
+        @AttributeDefinition(description = "Pause before listing and watching again after a watch closed (ms)", min = "10")
+        long watch_retry_ms() default 1000;
+
+        @AttributeDefinition(description = "Interval at which listeners and DNS that could not bind are retried (ms)", min = "100")
+        long bind_retry_ms() default 5000;
+    }
+
+    private final MeshProxy proxy;
+
+    @Activate
+    public MeshProxyComponent(@Reference MetaStore store, @Reference EdgeNode node, Config config) {
+        this(store, node.nodeName(), MeshSettings.of(config),
+                node.dataDirectory().resolve("mesh-proxy").resolve("addresses.properties"), Path.of("/etc/resolv.conf"));
+    }
+
+    MeshProxyComponent(MetaStore store, String nodeName, MeshSettings settings, Path addressFile, Path resolvConf) {
+        this.proxy = new MeshProxy(store, nodeName, settings, addressFile, resolvConf);
+        proxy.start();
+    }
+
+    @Deactivate
+    void deactivate() {
+        proxy.close();
+    }
+
+    MeshProxy proxy() {
+        return proxy;
+    }
+
+    @Override
+    public List<MeshService> services() {
+        return proxy.services();
+    }
+
+    @Override
+    public Resolution resolve(String name) {
+        return proxy.resolve(name);
+    }
+
+    @Override
+    public DnsStatus dns() {
+        return proxy.dnsStatus();
+    }
+}

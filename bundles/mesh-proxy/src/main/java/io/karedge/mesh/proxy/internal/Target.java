@@ -1,0 +1,41 @@
+package io.karedge.mesh.proxy.internal;
+
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+
+/**
+ * One endpoint a Service port balances over: an IP literal and a port, and where it came from.
+ *
+ * @param source {@code endpoints} or {@code hostNetworkPod}
+ */
+record Target(String ip, int port, String source, InetSocketAddress socketAddress) {
+
+    static final String FROM_ENDPOINTS = "endpoints";
+    static final String FROM_HOST_POD = "hostNetworkPod";
+
+    /** @return the target, or empty if {@code ip} is not an IP literal or the port is out of range */
+    static Optional<Target> of(String ip, int port, String source) {
+        if (ip == null || port <= 0 || port > 65535) {
+            return Optional.empty();
+        }
+        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(ip.trim());
+        if (bytes == null) {
+            return Optional.empty();
+        }
+        try {
+            InetAddress address = InetAddress.getByAddress(bytes);
+            return Optional.of(new Target(address.getHostAddress(), port, source,
+                    new InetSocketAddress(address, port)));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** @return {@code ip:port}, the identity of an endpoint (health is kept per endpoint) */
+    String id() {
+        return ip.indexOf(':') >= 0 ? "[" + ip + "]:" + port : ip + ":" + port;
+    }
+}

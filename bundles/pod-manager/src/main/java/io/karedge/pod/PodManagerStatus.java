@@ -1,0 +1,23 @@
+package io.karedge.pod;
+
+import java.util.List;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** A read-only view of the pod manager: snapshots, cheap to take, safe from any thread. */
+@ProviderType
+public interface PodManagerStatus {
+
+    /** @return every pod of this node the manager knows, ordered by namespace and name */
+    List<PodInfo> pods();
+
+    Optional<PodInfo> pod(String namespace, String name);
+
+    /**
+     * Reads a container's log.
+     *
+     * @param container the container, or {@code null} for the pod's only (or first) container
+     * @return the lines from {@code offset} on; {@link LogChunk#found()} is false for an unknown pod or container
+     */
+    LogChunk log(String namespace, String name, String container, boolean previous, long offset, int maxBytes);
+}

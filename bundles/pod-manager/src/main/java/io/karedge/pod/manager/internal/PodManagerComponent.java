@@ -1,0 +1,141 @@
+package io.karedge.pod.manager.internal;
+
+import io.karedge.api.meta.Kinds;
+import io.karedge.api.meta.MetaStore;
+import io.karedge.api.node.EdgeNode;
+import io.karedge.api.uplink.Uplink;
+import io.karedge.pod.LogChunk;
+import io.karedge.pod.PodInfo;
+import io.karedge.pod.PodManagerStatus;
+import io.karedge.pod.PodRuntime;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pod manager as a DS component: watches Pods in the MetaStore, runs those of this node on the
+ * {@link PodRuntime} services of the whiteboard, and reports their status through the uplink.
+ */
+@Component(service = PodManagerStatus.class, configurationPid = PodManagerComponent.PID, immediate = true)
+@Designate(ocd = PodManagerComponent.Config.class)
+public final class PodManagerComponent implements PodManagerStatus {
+
+    static final String PID = "io.karedge.pod.manager";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PodManagerComponent.class);
+
+    @ObjectClassDefinition(name = "Karedge pod manager", description = "Runs the pods of this node")
+    public @interface Config {
+
+        @AttributeDefinition(description = "First crash-loop and image-pull back-off in ms (kubelet: 10 s)", min = "1")
+        long backoff_initial_ms() default 10_000;
+
+        @AttributeDefinition(description = "Longest back-off in ms (kubelet: 5 min)", min = "1")
+        long backoff_max_ms() default 300_000;
+
+        @AttributeDefinition(description = "How often each pod is compared with what its runtime runs (ms)",
+                min = "10")
+        long sync_period_ms() default 2_000;
+
+        @AttributeDefinition(description = "Threads that carry out runtime calls (one pod at a time each)", min = "1")
+        int threads() default 4;
+
+        @AttributeDefinition(description = "Pause before listing and watching again after a watch closed (ms)",
+                min = "10")
+        long watch_retry_ms() default 1_000;
+
+        @AttributeDefinition(description = "Node address reported as hostIP (and podIP of host-network pods); "
+                + "empty: the first IPv4 address of an interface that is up")
+        String host_ip() default "";
+
+        @AttributeDefinition(description = "Also report pods that the cloud did not send (local manifests)")
+        boolean report_local_pods() default false;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile Uplink uplink;
+
+    private final PodManager manager;
+    private final ObjectWatcher watcher;
+
+    @Activate
+    public PodManagerComponent(@Reference MetaStore store, @Reference EdgeNode node, Config config) {
+        this(store, node.nodeName(), node.dataDirectory(), Settings.of(config), Clock.systemUTC());
+    }
+
+    PodManagerComponent(MetaStore store, String nodeName, Path dataDirectory, Settings settings, Clock clock) {
+        this.manager = new PodManager(settings, nodeName, dataDirectory, store, () -> uplink, clock);
+        this.watcher = new ObjectWatcher(store, Kinds.POD, manager::podChanged, manager::podDeleted, manager.timer(),
+                settings.watchRetryMillis());
+        watcher.start();
+        manager.listed();
+        LOG.info("Pod manager runs the pods of node '{}' (hostIP {}, {} threads)", nodeName, manager.hostIp(),
+                settings.threads());
+    }
+
+    @Reference(service = PodRuntime.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            target = "(" + PodRuntime.RUNTIME_CLASS + "=*)")
+    void bindRuntime(PodRuntime runtime, Map<String, Object> properties) {
+        for (String runtimeClass : classes(properties.get(PodRuntime.RUNTIME_CLASS))) {
+            manager.runtimeAdded(runtimeClass, runtime);
+        }
+    }
+
+    void unbindRuntime(PodRuntime runtime, Map<String, Object> properties) {
+        for (String runtimeClass : classes(properties.get(PodRuntime.RUNTIME_CLASS))) {
+            manager.runtimeRemoved(runtimeClass, runtime);
+        }
+    }
+
+    static List<String> classes(Object value) {
+        if (value instanceof String text) {
+            return text.isBlank() ? List.of(PodRuntime.DEFAULT_CLASS) : List.of(text);
+        }
+        if (value instanceof String[] texts) {
+            return List.of(texts).stream().map(t -> t == null || t.isBlank() ? PodRuntime.DEFAULT_CLASS : t)
+                    .distinct().toList();
+        }
+        return List.of();
+    }
+
+    @Deactivate
+    void deactivate() {
+        watcher.close();
+        manager.close();
+    }
+
+    PodManager manager() {
+        return manager;
+    }
+
+    @Override
+    public List<PodInfo> pods() {
+        return manager.infos();
+    }
+
+    @Override
+    public Optional<PodInfo> pod(String namespace, String name) {
+        return manager.info(namespace, name);
+    }
+
+    @Override
+    public LogChunk log(String namespace, String name, String container, boolean previous, long offset, int maxBytes) {
+        return manager.log(namespace, name, container, previous, offset, maxBytes);
+    }
+}

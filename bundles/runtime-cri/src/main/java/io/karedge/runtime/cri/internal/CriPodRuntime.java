@@ -1,0 +1,478 @@
+package io.karedge.runtime.cri.internal;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.karedge.pod.ContainerDescriptor;
+import io.karedge.pod.ContainerObservation;
+import io.karedge.pod.LogChunk;
+import io.karedge.pod.MountSpec;
+import io.karedge.pod.PodDescriptor;
+import io.karedge.pod.PodObservation;
+import io.karedge.pod.PodRef;
+import io.karedge.pod.PodRuntime;
+import io.karedge.pod.PodRuntimeException;
+import io.karedge.pod.PortSpec;
+import io.karedge.pod.ResourceLimits;
+import io.karedge.pod.SandboxInfo;
+import io.karedge.runtime.cri.v1.Container;
+import io.karedge.runtime.cri.v1.ContainerConfig;
+import io.karedge.runtime.cri.v1.ContainerFilter;
+import io.karedge.runtime.cri.v1.ContainerMetadata;
+import io.karedge.runtime.cri.v1.ContainerState;
+import io.karedge.runtime.cri.v1.ContainerStatus;
+import io.karedge.runtime.cri.v1.ContainerStatusRequest;
+import io.karedge.runtime.cri.v1.CreateContainerRequest;
+import io.karedge.runtime.cri.v1.ImageSpec;
+import io.karedge.runtime.cri.v1.ImageStatusRequest;
+import io.karedge.runtime.cri.v1.ImageStatusResponse;
+import io.karedge.runtime.cri.v1.KeyValue;
+import io.karedge.runtime.cri.v1.LinuxContainerConfig;
+import io.karedge.runtime.cri.v1.LinuxContainerResources;
+import io.karedge.runtime.cri.v1.LinuxContainerSecurityContext;
+import io.karedge.runtime.cri.v1.LinuxPodSandboxConfig;
+import io.karedge.runtime.cri.v1.LinuxSandboxSecurityContext;
+import io.karedge.runtime.cri.v1.ListContainersRequest;
+import io.karedge.runtime.cri.v1.ListPodSandboxRequest;
+import io.karedge.runtime.cri.v1.Mount;
+import io.karedge.runtime.cri.v1.NamespaceMode;
+import io.karedge.runtime.cri.v1.NamespaceOption;
+import io.karedge.runtime.cri.v1.PodSandbox;
+import io.karedge.runtime.cri.v1.PodSandboxConfig;
+import io.karedge.runtime.cri.v1.PodSandboxFilter;
+import io.karedge.runtime.cri.v1.PodSandboxMetadata;
+import io.karedge.runtime.cri.v1.PodSandboxState;
+import io.karedge.runtime.cri.v1.PodSandboxStatusRequest;
+import io.karedge.runtime.cri.v1.PodSandboxStatusResponse;
+import io.karedge.runtime.cri.v1.PortMapping;
+import io.karedge.runtime.cri.v1.Protocol;
+import io.karedge.runtime.cri.v1.PullImageRequest;
+import io.karedge.runtime.cri.v1.RemoveContainerRequest;
+import io.karedge.runtime.cri.v1.RemovePodSandboxRequest;
+import io.karedge.runtime.cri.v1.RunPodSandboxRequest;
+import io.karedge.runtime.cri.v1.StartContainerRequest;
+import io.karedge.runtime.cri.v1.StopContainerRequest;
+import io.karedge.runtime.cri.v1.StopPodSandboxRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs pods on a CRI v1 runtime the way kubelet does: one sandbox per pod (host network: the node's
+ * network namespace and no host name; a PID namespace per container), containers created with attempt
+ * numbers, kubelet's labels on everything so that pods are found again, logs in
+ * {@code <log dir>/<ns>_<name>_<uid>/<container>/<attempt>.log}.
+ */
+final class CriPodRuntime implements PodRuntime {
+
+    static final String LABEL_POD_NAME = "io.kubernetes.pod.name";
+    static final String LABEL_POD_NAMESPACE = "io.kubernetes.pod.namespace";
+    static final String LABEL_POD_UID = "io.kubernetes.pod.uid";
+    static final String LABEL_CONTAINER_NAME = "io.kubernetes.container.name";
+    static final String LABEL_MANAGED = "karedge.io/managed";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CriPodRuntime.class);
+
+    private final CriClient client;
+    private final CriSettings settings;
+    private volatile String idScheme = "containerd";
+
+    CriPodRuntime(CriClient client, CriSettings settings) {
+        this.client = client;
+        this.settings = settings;
+    }
+
+    void runtimeName(String name) {
+        if (name != null && !name.isBlank()) {
+            idScheme = name;
+        }
+    }
+
+    // ------------------------------------------------------------------ sandbox
+
+    @Override
+    public SandboxInfo syncSandbox(PodDescriptor pod) throws PodRuntimeException {
+        List<PodSandbox> sandboxes = sandboxes(pod.ref().uid());
+        Optional<PodSandbox> ready = sandboxes.stream().filter(s -> s.getState() == PodSandboxState.SANDBOX_READY)
+                .max(Comparator.comparingLong(PodSandbox::getCreatedAt));
+        if (ready.isPresent()) {
+            return info(ready.get());
+        }
+        int attempt = 0;
+        for (PodSandbox old : sandboxes) {
+            attempt = Math.max(attempt, old.getMetadata().getAttempt() + 1);
+            removeSandbox(old.getId());
+        }
+        PodSandboxConfig config = sandboxConfig(pod, attempt);
+        try {
+            Files.createDirectories(Path.of(config.getLogDirectory()));
+            String id = call("CreatePodSandboxError", () -> client.runtime().runPodSandbox(
+                    RunPodSandboxRequest.newBuilder().setConfig(config).setRuntimeHandler(settings.runtimeHandler())
+                            .build()).getPodSandboxId());
+            LOG.info("Pod {}: sandbox {} created", pod.ref(), shortId(id));
+            PodSandboxStatusResponse status = call("CreatePodSandboxError", () -> client.runtime().podSandboxStatus(
+                    PodSandboxStatusRequest.newBuilder().setPodSandboxId(id).build()));
+            return new SandboxInfo(id, status.getStatus().getState() == PodSandboxState.SANDBOX_READY,
+                    status.getStatus().getNetwork().getIp(), nanos(status.getStatus().getCreatedAt()), attempt);
+        } catch (IOException e) {
+            throw new PodRuntimeException("CreatePodSandboxError", "cannot create the log directory: " + e);
+        }
+    }
+
+    private PodSandboxConfig sandboxConfig(PodDescriptor pod, int attempt) {
+        PodRef ref = pod.ref();
+        PodSandboxConfig.Builder config = PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(ref.name()).setNamespace(ref.namespace())
+                        .setUid(ref.uid()).setAttempt(attempt))
+                .setHostname(pod.hostNetwork() ? "" : pod.hostname())
+                .setLogDirectory(logDirectory(ref).toString())
+                .putAllLabels(pod.labels())
+                .putAllLabels(podLabels(ref))
+                .putAllAnnotations(pod.annotations())
+                .setLinux(LinuxPodSandboxConfig.newBuilder()
+                        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+                                .setNamespaceOptions(namespaces(pod))));
+        for (PortSpec port : pod.ports()) {
+            if (port.hostPort() > 0 && !pod.hostNetwork()) {
+                config.addPortMappings(PortMapping.newBuilder().setContainerPort(port.containerPort())
+                        .setHostPort(port.hostPort()).setHostIp(port.hostIp() == null ? "" : port.hostIp())
+                        .setProtocol(protocol(port.protocol())));
+            }
+        }
+        return config.build();
+    }
+
+    private static NamespaceOption namespaces(PodDescriptor pod) {
+        return NamespaceOption.newBuilder()
+                .setNetwork(pod.hostNetwork() ? NamespaceMode.NODE : NamespaceMode.POD)
+                .setPid(NamespaceMode.CONTAINER)
+                .setIpc(NamespaceMode.POD)
+                .build();
+    }
+
+    private static Protocol protocol(String name) {
+        return switch (name) {
+            case "UDP" -> Protocol.UDP;
+            case "SCTP" -> Protocol.SCTP;
+            default -> Protocol.TCP;
+        };
+    }
+
+    private static Map<String, String> podLabels(PodRef ref) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(LABEL_POD_NAME, ref.name());
+        labels.put(LABEL_POD_NAMESPACE, ref.namespace());
+        labels.put(LABEL_POD_UID, ref.uid());
+        labels.put(LABEL_MANAGED, "true");
+        return labels;
+    }
+
+    private Path logDirectory(PodRef ref) {
+        return settings.logDirectory().resolve(ref.namespace() + "_" + ref.name() + "_" + ref.uid());
+    }
+
+    // ------------------------------------------------------------------ containers
+
+    @Override
+    public String startContainer(PodDescriptor pod, SandboxInfo sandbox, ContainerDescriptor container, int attempt)
+            throws PodRuntimeException {
+        ensureImage(container);
+        removeOldInstances(pod.ref(), container.name(), attempt);
+        ContainerConfig config = containerConfig(pod, container, attempt);
+        PodSandboxConfig sandboxConfig = sandboxConfig(pod, sandbox.attempt());
+        try {
+            Files.createDirectories(logDirectory(pod.ref()).resolve(container.name()));
+        } catch (IOException e) {
+            throw new PodRuntimeException("CreateContainerError", "cannot create the log directory: " + e);
+        }
+        String id = call("CreateContainerError", () -> client.runtime().createContainer(CreateContainerRequest.newBuilder()
+                .setPodSandboxId(sandbox.id()).setConfig(config).setSandboxConfig(sandboxConfig).build())
+                .getContainerId());
+        call("RunContainerError", () -> client.runtime().startContainer(
+                StartContainerRequest.newBuilder().setContainerId(id).build()));
+        LOG.debug("Pod {}: container {} attempt {} is {}", pod.ref(), container.name(), attempt, shortId(id));
+        return idScheme + "://" + id;
+    }
+
+    private void ensureImage(ContainerDescriptor container) throws PodRuntimeException {
+        String image = container.image();
+        if (image.isBlank()) {
+            throw new PodRuntimeException("InvalidImageName", "container " + container.name() + " names no image");
+        }
+        boolean present;
+        if ("Always".equals(container.imagePullPolicy())) {
+            present = false;
+        } else {
+            ImageStatusResponse status = call("ErrImagePull", () -> client.images().imageStatus(
+                    ImageStatusRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build()));
+            present = status.hasImage() && !status.getImage().getId().isEmpty();
+        }
+        if (present) {
+            return;
+        }
+        if ("Never".equals(container.imagePullPolicy())) {
+            throw new PodRuntimeException("ErrImageNeverPull", "Container image \"" + image
+                    + "\" is not present with pull policy of Never");
+        }
+        try {
+            client.images(settings.pullTimeoutMillis()).pullImage(PullImageRequest.newBuilder()
+                    .setImage(ImageSpec.newBuilder().setImage(image)).build());
+        } catch (StatusRuntimeException e) {
+            throw new PodRuntimeException("ErrImagePull", "Failed to pull image \"" + image + "\": "
+                    + describe(e), e);
+        }
+    }
+
+    private void removeOldInstances(PodRef ref, String name, int attempt) throws PodRuntimeException {
+        for (Container old : containers(ref.uid())) {
+            if (name.equals(old.getMetadata().getName()) && old.getMetadata().getAttempt() < attempt - 1
+                    && old.getState() != ContainerState.CONTAINER_RUNNING) {
+                try {
+                    client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(old.getId())
+                            .build());
+                    Files.deleteIfExists(logDirectory(ref).resolve(name).resolve(old.getMetadata().getAttempt() + ".log"));
+                } catch (StatusRuntimeException | IOException e) {
+                    LOG.debug("Cannot remove old instance {} of {}: {}", shortId(old.getId()), name, e.toString());
+                }
+            }
+        }
+    }
+
+    private ContainerConfig containerConfig(PodDescriptor pod, ContainerDescriptor container, int attempt) {
+        ContainerConfig.Builder config = ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName(container.name()).setAttempt(attempt))
+                .setImage(ImageSpec.newBuilder().setImage(container.image()))
+                .addAllCommand(container.command())
+                .addAllArgs(container.args())
+                .setWorkingDir(container.workingDir() == null ? "" : container.workingDir())
+                .putAllLabels(podLabels(pod.ref()))
+                .putLabels(LABEL_CONTAINER_NAME, container.name())
+                .putAnnotations("io.kubernetes.container.restartCount", Integer.toString(attempt))
+                .putAnnotations("io.kubernetes.pod.terminationGracePeriod",
+                        Long.toString(pod.gracePeriod().toSeconds()))
+                .setLogPath(container.name() + "/" + attempt + ".log")
+                .setTty(container.tty())
+                .setLinux(LinuxContainerConfig.newBuilder()
+                        .setResources(resources(container.resources()))
+                        .setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                                .setNamespaceOptions(namespaces(pod))));
+        container.env().forEach((k, v) -> config.addEnvs(KeyValue.newBuilder().setKey(k).setValue(v)));
+        for (MountSpec mount : container.mounts()) {
+            config.addMounts(Mount.newBuilder().setHostPath(mount.hostPath()).setContainerPath(mount.containerPath())
+                    .setReadonly(mount.readOnly()));
+        }
+        return config.build();
+    }
+
+    static LinuxContainerResources resources(ResourceLimits limits) {
+        LinuxContainerResources.Builder resources = LinuxContainerResources.newBuilder();
+        long shares = limits.cpuRequestMillis() > 0 ? Math.max(2, limits.cpuRequestMillis() * 1024 / 1000) : 2;
+        resources.setCpuShares(shares);
+        if (limits.cpuLimitMillis() > 0) {
+            resources.setCpuPeriod(100_000).setCpuQuota(Math.max(1000, limits.cpuLimitMillis() * 100));
+        }
+        if (limits.memoryLimitBytes() > 0) {
+            resources.setMemoryLimitInBytes(limits.memoryLimitBytes());
+        }
+        return resources.build();
+    }
+
+    // ------------------------------------------------------------------ status
+
+    @Override
+    public PodObservation status(PodRef pod) throws PodRuntimeException {
+        List<PodSandbox> sandboxes = sandboxes(pod.uid());
+        SandboxInfo sandbox = null;
+        Optional<PodSandbox> latest = sandboxes.stream().max(Comparator
+                .comparing((PodSandbox s) -> s.getState() == PodSandboxState.SANDBOX_READY)
+                .thenComparingLong(PodSandbox::getCreatedAt));
+        if (latest.isPresent()) {
+            PodSandboxStatusResponse status = call("Unknown", () -> client.runtime().podSandboxStatus(
+                    PodSandboxStatusRequest.newBuilder().setPodSandboxId(latest.get().getId()).build()));
+            sandbox = new SandboxInfo(latest.get().getId(),
+                    status.getStatus().getState() == PodSandboxState.SANDBOX_READY,
+                    status.getStatus().getNetwork().getIp(), nanos(status.getStatus().getCreatedAt()),
+                    latest.get().getMetadata().getAttempt());
+        }
+        Map<String, Container> newest = new TreeMap<>();
+        for (Container container : containers(pod.uid())) {
+            newest.merge(container.getMetadata().getName(), container,
+                    (a, b) -> a.getMetadata().getAttempt() >= b.getMetadata().getAttempt() ? a : b);
+        }
+        List<ContainerObservation> observations = new ArrayList<>();
+        for (Container container : newest.values()) {
+            try {
+                ContainerStatus status = client.runtime().containerStatus(ContainerStatusRequest.newBuilder()
+                        .setContainerId(container.getId()).build()).getStatus();
+                observations.add(observation(status));
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                    throw new PodRuntimeException("Unknown", describe(e), e);
+                }
+            }
+        }
+        return new PodObservation(pod, sandbox, observations);
+    }
+
+    private ContainerObservation observation(ContainerStatus status) {
+        ContainerObservation.State state = switch (status.getState()) {
+            case CONTAINER_CREATED -> ContainerObservation.State.CREATED;
+            case CONTAINER_RUNNING -> ContainerObservation.State.RUNNING;
+            case CONTAINER_EXITED -> ContainerObservation.State.EXITED;
+            default -> ContainerObservation.State.UNKNOWN;
+        };
+        return new ContainerObservation(status.getMetadata().getName(), idScheme + "://" + status.getId(),
+                status.getMetadata().getAttempt(), state, status.getExitCode(), emptyToNull(status.getReason()),
+                emptyToNull(status.getMessage()), nanos(status.getCreatedAt()), nanos(status.getStartedAt()),
+                nanos(status.getFinishedAt()), status.getImage().getImage(), emptyToNull(status.getImageRef()));
+    }
+
+    // ------------------------------------------------------------------ kill and list
+
+    @Override
+    public PodObservation kill(PodRef pod, Duration gracePeriod) throws PodRuntimeException {
+        long graceSeconds = Math.max(0, gracePeriod.toSeconds());
+        for (Container container : containers(pod.uid())) {
+            if (container.getState() == ContainerState.CONTAINER_RUNNING
+                    || container.getState() == ContainerState.CONTAINER_CREATED) {
+                try {
+                    client.runtime(graceSeconds * 1000 + settings.timeoutMillis()).stopContainer(
+                            StopContainerRequest.newBuilder().setContainerId(container.getId())
+                                    .setTimeout(graceSeconds).build());
+                } catch (StatusRuntimeException e) {
+                    if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                        throw new PodRuntimeException("KillContainerError", describe(e), e);
+                    }
+                }
+            }
+        }
+        PodObservation last = status(pod);
+        for (PodSandbox sandbox : sandboxes(pod.uid())) {
+            removeSandbox(sandbox.getId());
+        }
+        removeLogs(pod);
+        LOG.info("Pod {}: containers stopped, sandbox removed", pod);
+        return last;
+    }
+
+    private void removeSandbox(String id) throws PodRuntimeException {
+        try {
+            client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                throw new PodRuntimeException("KillPodSandboxError", describe(e), e);
+            }
+        }
+        try {
+            client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                throw new PodRuntimeException("KillPodSandboxError", describe(e), e);
+            }
+        }
+    }
+
+    /** Removes the pod's logs; called once the pod is gone for good. */
+    void removeLogs(PodRef pod) {
+        Path dir = logDirectory(pod);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            LOG.debug("Cannot remove logs of {}: {}", pod, e.toString());
+        }
+    }
+
+    @Override
+    public List<PodObservation> list() throws PodRuntimeException {
+        List<PodSandbox> sandboxes = call("Unknown", () -> client.runtime().listPodSandbox(ListPodSandboxRequest
+                .newBuilder().setFilter(PodSandboxFilter.newBuilder().putLabelSelector(LABEL_MANAGED, "true"))
+                .build()).getItemsList());
+        Map<String, PodRef> refs = new LinkedHashMap<>();
+        for (PodSandbox sandbox : sandboxes) {
+            PodSandboxMetadata metadata = sandbox.getMetadata();
+            refs.putIfAbsent(metadata.getUid(), new PodRef(metadata.getUid(), metadata.getNamespace(), metadata.getName()));
+        }
+        List<PodObservation> pods = new ArrayList<>();
+        for (PodRef ref : refs.values()) {
+            pods.add(status(ref));
+        }
+        return pods;
+    }
+
+    @Override
+    public LogChunk readLog(PodRef pod, String container, boolean previous, long offset, int maxBytes) {
+        Optional<Path> file = CriLogs.file(logDirectory(pod).resolve(container), previous);
+        if (file.isEmpty()) {
+            return LogChunk.missing();
+        }
+        try {
+            return CriLogs.read(file.get(), offset, maxBytes);
+        } catch (IOException e) {
+            return LogChunk.missing();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private List<PodSandbox> sandboxes(String uid) throws PodRuntimeException {
+        return call("Unknown", () -> client.runtime().listPodSandbox(ListPodSandboxRequest.newBuilder()
+                .setFilter(PodSandboxFilter.newBuilder().putLabelSelector(LABEL_POD_UID, uid)).build()).getItemsList());
+    }
+
+    private List<Container> containers(String uid) throws PodRuntimeException {
+        return call("Unknown", () -> client.runtime().listContainers(ListContainersRequest.newBuilder()
+                .setFilter(ContainerFilter.newBuilder().putLabelSelector(LABEL_POD_UID, uid)).build())
+                .getContainersList());
+    }
+
+    private static SandboxInfo info(PodSandbox sandbox) {
+        return new SandboxInfo(sandbox.getId(), sandbox.getState() == PodSandboxState.SANDBOX_READY, null,
+                nanos(sandbox.getCreatedAt()), sandbox.getMetadata().getAttempt());
+    }
+
+    interface Call<T> {
+        T run();
+    }
+
+    private static <T> T call(String reason, Call<T> call) throws PodRuntimeException {
+        try {
+            return call.run();
+        } catch (StatusRuntimeException e) {
+            throw new PodRuntimeException(reason, describe(e), e);
+        }
+    }
+
+    static String describe(StatusRuntimeException e) {
+        Status status = e.getStatus();
+        return status.getDescription() == null ? status.getCode().toString()
+                : status.getCode() + ": " + status.getDescription();
+    }
+
+    private static Instant nanos(long nanos) {
+        return nanos <= 0 ? null : Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
+    }
+
+    private static String emptyToNull(String text) {
+        return text == null || text.isEmpty() ? null : text;
+    }
+
+    static String shortId(String id) {
+        return id.length() > 12 ? id.substring(0, 12) : id;
+    }
+}

@@ -1,0 +1,82 @@
+package io.karedge.cloud.bridge.internal;
+
+import io.karedge.cloud.bridge.CloudLinkSnapshot;
+import io.karedge.cloud.bridge.CloudLinkStatus;
+import io.karedge.cloud.bridge.LinkState;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/** The bridge's state and counters, written by the link and read by anyone. */
+final class LinkStatusHolder implements CloudLinkStatus {
+
+    final AtomicLong messagesIn = new AtomicLong();
+    final AtomicLong messagesOut = new AtomicLong();
+    final AtomicLong reconnects = new AtomicLong();
+    final AtomicLong deadLetters = new AtomicLong();
+    final AtomicLong malformedIn = new AtomicLong();
+    final AtomicLong duplicatesIn = new AtomicLong();
+    final AtomicLong staleIn = new AtomicLong();
+    final AtomicLong unansweredOut = new AtomicLong();
+
+    private final Clock clock;
+    private final String server;
+    private final String node;
+    private final LongSupplier uplinkDepth;
+
+    private volatile State state;
+    private volatile Instant certificateExpiry;
+    private volatile Instant certificateRenewal;
+    private volatile Instant lastKeepalive;
+
+    private record State(LinkState state, String reason, Instant since) {
+    }
+
+    LinkStatusHolder(Clock clock, String server, String node, LongSupplier uplinkDepth) {
+        this.clock = clock;
+        this.server = server;
+        this.node = node;
+        this.uplinkDepth = uplinkDepth;
+        this.state = new State(LinkState.DISABLED, "", clock.instant());
+    }
+
+    void set(LinkState newState, String reason) {
+        State current = state;
+        if (current.state() != newState || !current.reason().equals(reason)) {
+            state = new State(newState, reason == null ? "" : reason,
+                    current.state() == newState ? current.since() : clock.instant());
+        }
+    }
+
+    LinkState state() {
+        return state.state();
+    }
+
+    String reason() {
+        return state.reason();
+    }
+
+    void certificate(Instant expiry, Instant renewal) {
+        certificateExpiry = expiry;
+        certificateRenewal = renewal;
+    }
+
+    void keepaliveSent() {
+        lastKeepalive = clock.instant();
+    }
+
+    @Override
+    public CloudLinkSnapshot snapshot() {
+        State current = state;
+        long depth;
+        try {
+            depth = uplinkDepth.getAsLong();
+        } catch (RuntimeException e) {
+            depth = -1;
+        }
+        return new CloudLinkSnapshot(current.state(), current.reason(), current.since(), server, node,
+                certificateExpiry, certificateRenewal, lastKeepalive, depth, messagesIn.get(), messagesOut.get(),
+                reconnects.get(), deadLetters.get());
+    }
+}

@@ -1,0 +1,248 @@
+package io.karedge.cloud.bridge.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.karedge.api.node.ContainerRuntimeInfo;
+import io.karedge.api.uplink.Uplink;
+import io.karedge.api.uplink.UplinkMessage;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The kubelet part of the cloud traffic: registers the Node on every connect (AlreadyExists is success),
+ * renews the Lease every {@code lease.interval.s} with the latest resourceVersion the cloud returned, and
+ * reports the node status as a strategic-merge patch when it changes, every
+ * {@code node.status.interval.s}, and whenever the cloud's copy of the Node is not Ready. Everything goes
+ * through the Uplink with coalesce keys ({@code node-register}, {@code lease}, {@code node-status}), so the
+ * latest of each survives an outage or a restart.
+ */
+final class NodeAgent implements UplinkDrainer.AnswerListener {
+
+    static final String KEY_REGISTER = "node-register";
+    static final String KEY_LEASE = "lease";
+    static final String KEY_STATUS = "node-status";
+    private static final long CHANGE_CHECK_MILLIS = 10_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+
+    private final BridgeSettings settings;
+    private final Path dataDirectory;
+    private final Uplink uplink;
+    private final Supplier<ContainerRuntimeInfo> runtime;
+    private final RemoteQueries queries;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+
+    private final Object lock = new Object();
+    private ObjectNode knownLease;
+    private String nodeUid = "";
+    private Map<String, NodeObjects.Condition> conditions = new LinkedHashMap<>();
+    private JsonNode lastReported;
+    private Instant lastReportAt = Instant.EPOCH;
+    private ScheduledFuture<?> leaseTask;
+    private ScheduledFuture<?> statusTask;
+
+    NodeAgent(BridgeSettings settings, Path dataDirectory, Uplink uplink, Supplier<ContainerRuntimeInfo> runtime,
+              RemoteQueries queries, ScheduledExecutorService scheduler, Clock clock) {
+        this.settings = settings;
+        this.dataDirectory = dataDirectory;
+        this.uplink = uplink;
+        this.runtime = runtime;
+        this.queries = queries;
+        this.scheduler = scheduler;
+        this.clock = clock;
+    }
+
+    void start() {
+        leaseTask = scheduler.scheduleWithFixedDelay(guard(this::renewLease), settings.leaseIntervalMillis(),
+                settings.leaseIntervalMillis(), TimeUnit.MILLISECONDS);
+        long check = Math.min(CHANGE_CHECK_MILLIS, settings.nodeStatusIntervalMillis());
+        statusTask = scheduler.scheduleWithFixedDelay(guard(() -> reportStatus(false)), check, check,
+                TimeUnit.MILLISECONDS);
+    }
+
+    void stop() {
+        if (leaseTask != null) {
+            leaseTask.cancel(false);
+        }
+        if (statusTask != null) {
+            statusTask.cancel(false);
+        }
+    }
+
+    /** A new session: register, learn the lease, report the status now. */
+    void connected() {
+        scheduler.execute(guard(() -> {
+            MachineInfo machine = MachineInfo.read(dataDirectory);
+            Instant now = clock.instant();
+            ContainerRuntimeInfo info = runtime.get();
+            Map<String, NodeObjects.Condition> current;
+            synchronized (lock) {
+                conditions = NodeObjects.conditions(machine, info, conditions, now);
+                current = conditions;
+            }
+            enqueue(Routes.INSERT, NodeObjects.nodeResource(settings.nodeName()),
+                    NodeObjects.node(settings.nodeName(), machine, info, current, now), KEY_REGISTER);
+            reportStatus(true);
+            queryLease();
+        }));
+    }
+
+    /** The cloud pushed this node's Node object. */
+    void cloudNode(ObjectNode node) {
+        String uid = node.path("metadata").path("uid").asText("");
+        synchronized (lock) {
+            if (!uid.isEmpty()) {
+                nodeUid = uid;
+            }
+        }
+        boolean ready = false;
+        for (JsonNode condition : node.path("status").path("conditions")) {
+            if ("Ready".equals(condition.path("type").asText()) && "True".equals(condition.path("status").asText())) {
+                ready = true;
+            }
+        }
+        if (!ready) {
+            LOG.info("The cloud's copy of node {} is not Ready; reporting the status again", settings.nodeName());
+            scheduler.execute(guard(() -> reportStatus(true)));
+        }
+    }
+
+    @Override
+    public void answered(UplinkMessage sent, Message answer) {
+        if (!Routes.SOURCE_EDGED.equals(sent.source())) {
+            return;
+        }
+        if (sent.resource().equals(NodeObjects.leaseResource(settings.nodeName()))) {
+            leaseAnswer(answer);
+        } else if (sent.resource().equals(NodeObjects.nodeResource(settings.nodeName()))
+                && Routes.INSERT.equals(sent.operation())) {
+            String reason = ContentDecoder.errorReason(answer.content());
+            if (ContentDecoder.isError(answer.content()) && !"AlreadyExists".equals(reason)) {
+                LOG.warn("Registering node {} failed: {}", settings.nodeName(), reason.isEmpty() ? answer.content()
+                        : reason);
+            } else {
+                rememberUid(answer.content().path("Object"));
+                LOG.info("Node {} is registered with the cloud", settings.nodeName());
+            }
+        }
+    }
+
+    private void leaseAnswer(Message answer) {
+        JsonNode content = answer.content();
+        JsonNode object = content.path("Object");
+        if (!ContentDecoder.isError(content) && object.isObject() && !object.isEmpty()) {
+            synchronized (lock) {
+                knownLease = (ObjectNode) object.deepCopy();
+            }
+            return;
+        }
+        String reason = ContentDecoder.errorReason(content);
+        switch (reason) {
+            case "NotFound" -> {
+                synchronized (lock) {
+                    knownLease = null;
+                }
+            }
+            case "Conflict", "AlreadyExists" -> queryLease();
+            default -> LOG.debug("Lease answer {}", content);
+        }
+    }
+
+    private void queryLease() {
+        Message query = Message.request(Routes.SOURCE_EDGED, Routes.GROUP_META, Routes.QUERY,
+                NodeObjects.leaseResource(settings.nodeName()), NullNode.getInstance());
+        queries.request(query, Duration.ofMillis(settings.ackTimeoutMillis())).whenComplete((answer, failure) -> {
+            if (failure == null) {
+                leaseAnswer(answer);
+            } else {
+                LOG.debug("Lease query: {}", failure.toString());
+            }
+        });
+    }
+
+    void renewLease() {
+        Instant now = clock.instant();
+        ObjectNode lease;
+        String operation;
+        synchronized (lock) {
+            if (knownLease != null) {
+                lease = NodeObjects.renewed(knownLease, now);
+                operation = Routes.UPDATE;
+            } else {
+                lease = NodeObjects.newLease(settings.nodeName(), nodeUid, now);
+                operation = Routes.INSERT;
+            }
+        }
+        enqueue(operation, NodeObjects.leaseResource(settings.nodeName()), lease, KEY_LEASE);
+    }
+
+    /** Reports the status if forced, if it changed (heartbeat times aside), or if the interval has passed. */
+    void reportStatus(boolean force) {
+        MachineInfo machine = MachineInfo.read(dataDirectory);
+        ContainerRuntimeInfo info = runtime.get();
+        Instant now = clock.instant();
+        ObjectNode status;
+        synchronized (lock) {
+            conditions = NodeObjects.conditions(machine, info, conditions, now);
+            status = NodeObjects.status(settings.nodeName(), machine, info, conditions, now);
+            JsonNode comparable = withoutHeartbeats(status);
+            boolean due = Duration.between(lastReportAt, now).toMillis() >= settings.nodeStatusIntervalMillis();
+            if (!force && !due && comparable.equals(lastReported)) {
+                return;
+            }
+            lastReported = comparable;
+            lastReportAt = now;
+        }
+        ObjectNode patch = MessageCodec.mapper().createObjectNode();
+        patch.set("status", status);
+        // EdgeCore sends node patches as a JSON string; CloudCore accepts both forms
+        enqueue(Routes.PATCH, NodeObjects.nodePatchResource(settings.nodeName()),
+                TextNode.valueOf(MessageCodec.mapper().valueToTree(patch).toString()), KEY_STATUS);
+    }
+
+    private static JsonNode withoutHeartbeats(ObjectNode status) {
+        ObjectNode copy = status.deepCopy();
+        for (JsonNode condition : copy.path("conditions")) {
+            ((ObjectNode) condition).remove("lastHeartbeatTime");
+        }
+        copy.remove("allocatable");
+        ((ObjectNode) copy.path("capacity")).remove("ephemeral-storage");
+        return copy;
+    }
+
+    private void rememberUid(JsonNode node) {
+        String uid = node.path("metadata").path("uid").asText("");
+        if (!uid.isEmpty()) {
+            synchronized (lock) {
+                nodeUid = uid;
+            }
+        }
+    }
+
+    private void enqueue(String operation, String resource, JsonNode content, String key) {
+        uplink.enqueue(new UplinkMessage(Routes.SOURCE_EDGED, Routes.GROUP_META, operation, resource, content, key));
+    }
+
+    private Runnable guard(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("Node report failed: {}", e.toString(), e);
+            }
+        };
+    }
+}

@@ -1,0 +1,59 @@
+package io.karedge.cloud.bridge.internal.shell;
+
+import io.karedge.cloud.bridge.internal.BridgeConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import io.karedge.api.node.EdgeNode;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/** {@code edge:leave}: deletes the cloud bridge configuration; the node becomes standalone. */
+@Service
+@Command(scope = "edge", name = "leave", description = "Leave the cloud (deletes the cloud bridge configuration).")
+public class LeaveCommand implements Action {
+
+    @Option(name = "--forget", description = "Also delete the edge certificate, key and CA (a later join needs a token)")
+    boolean forget;
+
+    @Reference
+    ConfigurationAdmin configurationAdmin;
+
+    @Reference(optional = true)
+    EdgeNode node;
+
+    @Override
+    public Object execute() throws Exception {
+        Configuration[] configurations = configurationAdmin.listConfigurations("(service.pid=" + BridgeConfig.PID + ")");
+        if (configurations == null || configurations.length == 0) {
+            System.out.println("Not joined to a cloud.");
+        } else {
+            for (Configuration configuration : configurations) {
+                configuration.delete();
+            }
+            System.out.println("Left the cloud; the node runs standalone.");
+        }
+        if (forget) {
+            if (node == null) {
+                System.err.println("edge:leave: no node service, credentials not deleted");
+                return null;
+            }
+            Path directory = node.dataDirectory().resolve("cloud");
+            if (Files.exists(directory)) {
+                try (Stream<Path> files = Files.walk(directory)) {
+                    for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(path);
+                    }
+                }
+                System.out.println("Deleted the cloud credentials in " + directory);
+            }
+        }
+        return null;
+    }
+}

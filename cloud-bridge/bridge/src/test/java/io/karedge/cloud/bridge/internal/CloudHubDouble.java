@@ -1,0 +1,545 @@
+package io.karedge.cloud.bridge.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * A CloudHub and certificate service for tests, on 127.0.0.1 and free ports. It speaks the real JSON frames
+ * over TLS WebSockets with client-certificate checks, serves {@code /ca.crt} and {@code /edge.crt} like
+ * CloudCore, answers kubelet and twin requests, and delivers pushes with CloudCore's rules: one
+ * ACK-required message in flight, sent again with the same id until ACKed. It checks every frame it
+ * receives and counts the invalid ones (CloudHub would drop the session for each).
+ */
+public final class CloudHubDouble implements AutoCloseable {
+
+    public final TestPki pki = new TestPki();
+    public final List<Message> received = new CopyOnWriteArrayList<>();
+    public final AtomicInteger invalidFrames = new AtomicInteger();
+    public final List<String> invalidReasons = new CopyOnWriteArrayList<>();
+    public final AtomicInteger connections = new AtomicInteger();
+    public final Map<String, AtomicInteger> acksByParent = new ConcurrentHashMap<>();
+    public final Map<String, AtomicInteger> sendsById = new ConcurrentHashMap<>();
+    public final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
+    public final Map<String, ObjectNode> configMaps = new ConcurrentHashMap<>();
+    public final AtomicInteger certificatesIssued = new AtomicInteger();
+
+    /** Answer upstream requests (node, lease, twin ...). */
+    public volatile boolean answerRequests = true;
+    /** Accept WebSocket connections; when false they are closed at once. */
+    public volatile boolean accepting = true;
+    /** Serve this CA on /ca.crt instead of the real one (hash-mismatch tests). */
+    public volatile X509Certificate servedCa;
+    public volatile Duration certificateLifetime = Duration.ofDays(365);
+    public volatile long resendMillis = 300;
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("double-io", true),
+            NioIoHandler.newFactory());
+    private final HttpsServer https;
+    private final Channel server;
+    private final List<Channel> sessions = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<Message> ackQueue = new LinkedBlockingQueue<>();
+    private final AtomicReference<String> awaitingAck = new AtomicReference<>();
+    private final Thread ackWorker;
+    private final AtomicLong leaseVersion = new AtomicLong(100);
+    private volatile ObjectNode lease;
+    private volatile boolean closed;
+
+    public CloudHubDouble() throws Exception {
+        https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        SSLContext tls = serverTls();
+        https.setHttpsConfigurator(new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters parameters) {
+                SSLParameters ssl = tls.getDefaultSSLParameters();
+                ssl.setWantClientAuth(true);
+                parameters.setSSLParameters(ssl);
+            }
+        });
+        https.createContext("/ca.crt", exchange -> {
+            X509Certificate served = servedCa == null ? pki.ca : servedCa;
+            reply(exchange, 200, encoded(served));
+        });
+        https.createContext("/edge.crt", this::signRequest);
+        https.start();
+
+        SslContext ssl = SslContextBuilder.forServer(pki.serverKeys.getPrivate(), pki.server)
+                .trustManager(pki.ca).clientAuth(ClientAuth.REQUIRE).build();
+        WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder().websocketPath("/")
+                .checkStartsWith(true).maxFramePayloadLength(128 * 1024 * 1024).build();
+        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        if (!accepting) {
+                            channel.close();
+                            return;
+                        }
+                        channel.pipeline().addLast(ssl.newHandler(channel.alloc()))
+                                .addLast(new HttpServerCodec())
+                                .addLast(new HttpObjectAggregator(64 * 1024))
+                                .addLast(new HeaderRecorder())
+                                .addLast(new WebSocketServerProtocolHandler(config))
+                                .addLast(new WebSocketFrameAggregator(128 * 1024 * 1024))
+                                .addLast(new FrameHandler());
+                    }
+                })
+                .bind("127.0.0.1", 0).sync().channel();
+        ackWorker = new Thread(this::deliverLoop, "double-ack-queue");
+        ackWorker.setDaemon(true);
+        ackWorker.start();
+    }
+
+    public String webSocketAddress() {
+        return "127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    public String certAddress() {
+        return "127.0.0.1:" + https.getAddress().getPort();
+    }
+
+    // ---- downstream ----------------------------------------------------------------------------------
+
+    /** Queues a push on the ACK-required queue (one in flight, resent with the same id until ACKed). */
+    public void push(Message message) {
+        ackQueue.add(message);
+    }
+
+    /** Writes raw text (or binary) to every session, outside any queue. */
+    public void sendRaw(byte[] bytes, boolean binary) {
+        for (Channel channel : sessions) {
+            channel.writeAndFlush(binary ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes))
+                    : new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
+        }
+    }
+
+    public void send(Message message) {
+        sendRaw(MessageCodec.encode(message), false);
+    }
+
+    /** Closes every session, as CloudHub does when it gives up on a node. */
+    public void dropSessions() {
+        sessions.forEach(Channel::close);
+    }
+
+    public int acks(String messageId) {
+        AtomicInteger count = acksByParent.get(messageId);
+        return count == null ? 0 : count.get();
+    }
+
+    public List<Message> received(String operation, String resourcePrefix) {
+        List<Message> found = new ArrayList<>();
+        for (Message message : received) {
+            if (message.operation().equals(operation) && message.resource().startsWith(resourcePrefix)) {
+                found.add(message);
+            }
+        }
+        return found;
+    }
+
+    private void deliverLoop() {
+        while (!closed) {
+            Message message;
+            try {
+                message = ackQueue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (message == null) {
+                continue;
+            }
+            awaitingAck.set(message.id());
+            while (!closed && acks(message.id()) == 0) {
+                if (!sessions.isEmpty()) {
+                    sendsById.computeIfAbsent(message.id(), id -> new AtomicInteger()).incrementAndGet();
+                    send(message);
+                }
+                long until = System.currentTimeMillis() + resendMillis;
+                while (!closed && acks(message.id()) == 0 && System.currentTimeMillis() < until) {
+                    sleep(2);
+                }
+            }
+            awaitingAck.set(null);
+        }
+    }
+
+    // ---- upstream ------------------------------------------------------------------------------------
+
+    private void onMessage(Channel channel, Message message) {
+        received.add(message);
+        if (Routes.KEEPALIVE.equals(message.operation())) {
+            return;
+        }
+        if (Routes.RESPONSE.equals(message.operation())) {
+            acksByParent.computeIfAbsent(message.parentId(), id -> new AtomicInteger()).incrementAndGet();
+            return;
+        }
+        if (!answerRequests) {
+            return;
+        }
+        JsonNode answer = answerFor(message);
+        if (answer != null) {
+            String group = message.source().equals("twin") ? Routes.GROUP_TWIN : Routes.GROUP_RESOURCE;
+            String source = message.source().equals("twin") ? "devicecontroller" : "edgecontroller";
+            Message reply = new Message(Message.newId(), message.id(), System.currentTimeMillis(),
+                    answer.path("Object").path("metadata").path("resourceVersion").asText(""), source, group,
+                    Routes.RESPONSE, message.source().equals("twin") ? "twin" : message.resource(), answer);
+            channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(MessageCodec.encode(reply))));
+        }
+    }
+
+    private JsonNode answerFor(Message message) {
+        String resource = message.resource();
+        if (resource.startsWith("device/")) {
+            return TextNode.valueOf("OK");
+        }
+        String[] path = resource.split("/");
+        if (path.length < 3) {
+            return null;
+        }
+        ObjectNode content = MessageCodec.mapper().createObjectNode();
+        switch (path[1]) {
+            case "node" -> {
+                ObjectNode node = ContentDecoder.object(message.content()).orElse(MessageCodec.mapper()
+                        .createObjectNode()).deepCopy();
+                node.with("metadata").put("uid", "node-uid-1");
+                content.set("Object", node);
+                content.set("Err", NullNode.getInstance());
+                return content;
+            }
+            case "nodepatch" -> {
+                content.putObject("Object").putObject("metadata").put("name", path[2]);
+                content.set("Err", NullNode.getInstance());
+                return content;
+            }
+            case "lease" -> {
+                return leaseAnswer(message, content);
+            }
+            case "podstatus", "pod" -> {
+                return TextNode.valueOf("OK");
+            }
+            case "configmap" -> {
+                ObjectNode stored = configMaps.get(path[0] + "/" + path[2]);
+                if (stored == null) {
+                    content.putObject("ErrStatus").put("status", "Failure").put("reason", "NotFound").put("code", 404);
+                    return content;
+                }
+                return stored;
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private JsonNode leaseAnswer(Message message, ObjectNode content) {
+        ObjectNode current = lease;
+        switch (message.operation()) {
+            case Routes.QUERY -> {
+                if (current == null) {
+                    content.set("Object", NullNode.getInstance());
+                    content.putObject("Err").putObject("ErrStatus").put("reason", "NotFound").put("code", 404);
+                } else {
+                    content.set("Object", current);
+                    content.set("Err", NullNode.getInstance());
+                }
+            }
+            case Routes.INSERT, Routes.UPDATE -> {
+                ObjectNode incoming = (ObjectNode) message.content().deepCopy();
+                String expected = current == null ? "" : current.path("metadata").path("resourceVersion").asText();
+                String given = incoming.path("metadata").path("resourceVersion").asText("");
+                boolean insert = Routes.INSERT.equals(message.operation());
+                if (insert && current != null) {
+                    content.set("Object", NullNode.getInstance());
+                    content.putObject("Err").putObject("ErrStatus").put("reason", "AlreadyExists").put("code", 409);
+                } else if (!insert && (current == null || !expected.equals(given))) {
+                    content.set("Object", NullNode.getInstance());
+                    content.putObject("Err").putObject("ErrStatus")
+                            .put("reason", current == null ? "NotFound" : "Conflict").put("code", 409);
+                } else {
+                    incoming.with("metadata").put("resourceVersion", Long.toString(leaseVersion.incrementAndGet()));
+                    lease = incoming;
+                    content.set("Object", incoming);
+                    content.set("Err", NullNode.getInstance());
+                }
+            }
+            default -> {
+                return null;
+            }
+        }
+        return content;
+    }
+
+    /** The header and the signature must be this CA's; the payload (expiry) is not checked here. */
+    private boolean validBearer(String authorization) {
+        if (!authorization.startsWith("Bearer ")) {
+            return false;
+        }
+        String[] presented = authorization.substring("Bearer ".length()).split("\\.");
+        String[] expected = pki.jwt().split("\\.");
+        return presented.length == 3 && presented[0].equals(expected[0]) && presented[2].equals(expected[2]);
+    }
+
+    public ObjectNode lease() {
+        return lease;
+    }
+
+    /** Checks a frame as strictly as Go's decoder would, plus the trailing newline EdgeCore writes. */
+    static String validate(byte[] bytes, boolean text) {
+        if (!text) {
+            return "binary frame";
+        }
+        if (bytes.length == 0 || bytes[bytes.length - 1] != '\n') {
+            return "no trailing newline";
+        }
+        JsonNode tree;
+        try {
+            tree = MessageCodec.mapper().readTree(bytes);
+        } catch (IOException e) {
+            return "not JSON";
+        }
+        if (tree == null || !tree.isObject()) {
+            return "not an object";
+        }
+        JsonNode header = tree.get("header");
+        if (header == null || !header.isObject()) {
+            return "no header";
+        }
+        if (!header.path("msg_id").isTextual() || header.path("msg_id").asText().isEmpty()) {
+            return "bad msg_id";
+        }
+        if (!header.path("timestamp").isIntegralNumber()) {
+            return "bad timestamp";
+        }
+        for (String field : List.of("parent_msg_id", "resourceversion")) {
+            if (header.has(field) && !header.get(field).isTextual()) {
+                return "bad " + field;
+            }
+        }
+        if (header.has("sync") && !header.get("sync").isBoolean()) {
+            return "bad sync";
+        }
+        JsonNode route = tree.get("route");
+        if (route == null || !route.isObject()) {
+            return "no route";
+        }
+        for (String field : List.of("source", "group", "operation", "resource")) {
+            if (!route.path(field).isTextual() || route.path(field).asText().isEmpty()) {
+                return "bad route." + field;
+            }
+        }
+        if (!tree.has("content")) {
+            return "no content";
+        }
+        String operation = route.path("operation").asText();
+        if (Routes.RESPONSE.equals(operation) && !header.path("parent_msg_id").isTextual()) {
+            return "response without parent";
+        }
+        if (!Routes.RESPONSE.equals(operation) && Routes.CLOUD_SOURCES.contains(route.path("source").asText())) {
+            return "request with a cloud source";
+        }
+        if (route.path("resource").asText().startsWith("node/")) {
+            return "resource with node prefix";
+        }
+        return null;
+    }
+
+    // ---- certificates --------------------------------------------------------------------------------
+
+    private void signRequest(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
+        if (!"GET".equals(exchange.getRequestMethod())) {
+            reply(exchange, 405, "method not allowed".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        byte[] csrDer;
+        try (InputStream body = exchange.getRequestBody()) {
+            csrDer = body.readAllBytes();
+        }
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        String nodeName = exchange.getRequestHeaders().getFirst("NodeName");
+        if (authorization != null) {
+            if (!validBearer(authorization)) {
+                reply(exchange, 401, "invalid token".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+        } else {
+            try {
+                X509Certificate peer = (X509Certificate) ((HttpsExchange) exchange).getSSLSession()
+                        .getPeerCertificates()[0];
+                peer.verify(pki.ca.getPublicKey());
+                if (!Pki.organization(peer).equals(Pki.NODE_ORGANIZATION)
+                        || !Pki.commonName(peer).equals(Pki.NODE_CN_PREFIX + nodeName)) {
+                    reply(exchange, 401, "wrong subject".getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+            } catch (SSLPeerUnverifiedException e) {
+                reply(exchange, 401, "no token and no certificate".getBytes(StandardCharsets.UTF_8));
+                return;
+            } catch (Exception e) {
+                reply(exchange, 401, e.toString().getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+        }
+        try {
+            var request = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(csrDer);
+            String cn = org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(request.getSubject()
+                    .getRDNs(org.bouncycastle.asn1.x500.style.BCStyle.CN)[0].getFirst().getValue());
+            Instant now = Instant.now();
+            X509Certificate issued = pki.issue(request.getPublicKey(), cn, now.minusSeconds(1),
+                    now.plus(certificateLifetime));
+            certificatesIssued.incrementAndGet();
+            reply(exchange, 200, issued.getEncoded());
+        } catch (Exception e) {
+            reply(exchange, 500, e.toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void reply(com.sun.net.httpserver.HttpExchange exchange, int status, byte[] body)
+            throws IOException {
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private SSLContext serverTls() throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("server", pki.serverKeys.getPrivate(), new char[0], new X509Certificate[] {pki.server});
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, new char[0]);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers.getKeyManagers(), TlsContexts.trustManagers(pki.ca).getTrustManagers(), null);
+        return context;
+    }
+
+    private static byte[] encoded(X509Certificate certificate) {
+        try {
+            return certificate.getEncoded();
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        ackWorker.interrupt();
+        https.stop(0);
+        server.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** Records the upgrade request's headers. */
+    private final class HeaderRecorder extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext context, Object message) throws Exception {
+            if (message instanceof FullHttpRequest request) {
+                lastHeaders.clear();
+                request.headers().forEach(header -> lastHeaders.put(header.getKey().toLowerCase(), header.getValue()));
+                lastHeaders.put(":path", request.uri());
+            }
+            super.channelRead(context, message);
+        }
+    }
+
+    private final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext context, Object event) throws Exception {
+            if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                connections.incrementAndGet();
+                sessions.add(context.channel());
+                context.channel().closeFuture().addListener(future -> sessions.remove(context.channel()));
+            }
+            super.userEventTriggered(context, event);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext context, WebSocketFrame frame) {
+            byte[] bytes = ByteBufUtil.getBytes(frame.content());
+            String problem = validate(bytes, frame instanceof TextWebSocketFrame);
+            if (problem != null) {
+                invalidFrames.incrementAndGet();
+                invalidReasons.add(problem + ": " + new String(bytes, 0, Math.min(200, bytes.length),
+                        StandardCharsets.UTF_8));
+                context.close();
+                return;
+            }
+            onMessage(context.channel(), MessageCodec.decode(bytes));
+        }
+    }
+
+    static List<String> unmodifiable(List<String> list) {
+        return Collections.unmodifiableList(list);
+    }
+
+    static KeyPair keys() {
+        return Pki.newKeyPair();
+    }
+}

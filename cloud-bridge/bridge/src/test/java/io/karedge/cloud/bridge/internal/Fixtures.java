@@ -1,0 +1,105 @@
+package io.karedge.cloud.bridge.internal;
+
+import io.karedge.api.node.EdgeNode;
+import io.karedge.api.node.NodeMode;
+import io.karedge.store.internal.StoreComponent;
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** Real store in a directory, bridge settings pointing at a double, and annotation proxies for configuration. */
+public final class Fixtures {
+
+    private Fixtures() {
+    }
+
+    /** A configuration annotation answering from {@code values} (keys as in the .cfg file), else its defaults. */
+    @SuppressWarnings("unchecked")
+    public static <A extends Annotation> A config(Class<A> type, Map<String, Object> values) {
+        return (A) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, arguments) -> {
+            String key = method.getName().replace('_', '.');
+            if (values.containsKey(key)) {
+                return values.get(key);
+            }
+            if (method.getName().equals("annotationType")) {
+                return type;
+            }
+            return method.getDefaultValue();
+        });
+    }
+
+    /** Fast settings for loopback tests, pointing at the double. */
+    public static Map<String, Object> fast(CloudHubDouble cloud) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("server", cloud.webSocketAddress());
+        values.put("cert.server", cloud.certAddress());
+        values.put("token", cloud.pki.token());
+        values.put("node.name", "edge-1");
+        values.put("keepalive.interval.s", 1);
+        values.put("read.idle.timeout.s", 3);
+        values.put("connect.timeout.ms", 2_000);
+        values.put("handshake.timeout.ms", 3_000);
+        values.put("backoff.initial.ms", 50);
+        values.put("backoff.max.ms", 400);
+        values.put("ack.timeout.ms", 2_000);
+        values.put("uplink.qps", 0);
+        values.put("uplink.window", 128);
+        values.put("lease.interval.s", 1);
+        values.put("query.timeout.s", 2);
+        return values;
+    }
+
+    public static BridgeSettings settings(Map<String, Object> values) {
+        return BridgeSettings.from(config(BridgeConfig.class, values), "edge-1");
+    }
+
+    public static StoreComponent openStore(Path directory) {
+        EdgeNode node = new EdgeNode() {
+            @Override
+            public String nodeName() {
+                return "edge-1";
+            }
+
+            @Override
+            public NodeMode mode() {
+                return NodeMode.CLOUD;
+            }
+
+            @Override
+            public Path dataDirectory() {
+                return directory;
+            }
+        };
+        return new StoreComponent(node, config(StoreComponent.Config.class, Map.of()));
+    }
+
+    public static void closeStore(StoreComponent store) {
+        try {
+            var deactivate = StoreComponent.class.getDeclaredMethod("deactivate");
+            deactivate.setAccessible(true);
+            deactivate.invoke(store);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static CloudBridgeComponent bridge(Map<String, Object> values, StoreComponent store, Path directory) {
+        return new CloudBridgeComponent(settings(values), store, store, directory, Clock.systemUTC());
+    }
+
+    public static void delete(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+}
