@@ -232,6 +232,9 @@ class WatchTest {
 
         for (int i = 0; i < 30; i++) {
             meta.put(configMap("edge", "c" + i, "x"), "cloud");
+            // the healthy listener keeps up (on a loaded machine it could otherwise lag past the limit too)
+            int delivered = i + 1;
+            await().atMost(WAIT).until(() -> healthy.events.size() == delivered);
         }
 
         await().atMost(WAIT).until(() -> !slow.isOpen());
