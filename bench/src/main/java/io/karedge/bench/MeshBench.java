@@ -12,6 +12,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.annotation.Annotation;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
@@ -26,6 +29,7 @@ import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -35,12 +39,24 @@ import java.util.stream.Stream;
  * real MetaStore (the SQLite store in a temporary directory) with one Service whose one endpoint is the
  * bench's server on 127.0.0.1.
  *
+ * <p>Every measurement is repeated ({@code runs} times, direct and proxy alternating, so that load from
+ * elsewhere hits both alike) and reported as best and median. For the bulk runs the CPU time of the
+ * client thread, the sink thread and the proxy's event-loop threads is taken per MB (thread CPU time, user
+ * plus system, which includes the loopback TCP work the kernel does in those threads): on a small host the
+ * three compete for the same cores, so the ratio is bounded by how much CPU the proxy adds per MB.
+ *
  * <p>Arguments: megabytes per throughput run (default 512), ping-pongs (default 20000), seconds per
- * connection-rate run (default 3), transport {@code native} or {@code nio} (default native).
+ * connection-rate run (default 3), transport {@code native} (epoll, bytes copied through buffers: the
+ * component's default), {@code splice} (epoll with the experimental splice relay) or {@code nio} (default
+ * native), runs (default 5), proxy event-loop threads
+ * (default 0: one per core).
  */
 public final class MeshBench {
 
     private static final int CHUNK = 64 * 1024;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** CPU time (ns) of the last sink connection's thread, taken when it has read everything */
+    private static final AtomicLong SINK_CPU = new AtomicLong();
 
     private MeshBench() {
     }
@@ -49,7 +65,11 @@ public final class MeshBench {
         int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 512;
         int pings = args.length > 1 ? Integer.parseInt(args[1]) : 20000;
         int connectSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        boolean nativeTransport = args.length <= 3 || !"nio".equals(args[3]);
+        String transport = args.length > 3 ? args[3] : "native";
+        boolean nativeTransport = !"nio".equals(transport);
+        boolean splice = "splice".equals(transport);
+        int runs = args.length > 4 ? Math.max(1, Integer.parseInt(args[4])) : 5;
+        int ioThreads = args.length > 5 ? Integer.parseInt(args[5]) : 0;
 
         Path directory = Files.createTempDirectory("karedge-mesh-bench");
         try (Servers servers = new Servers()) {
@@ -59,16 +79,18 @@ public final class MeshBench {
             store.put(endpoints(servers.sinkPort(), servers.echoPort()), "bench");
             MeshProxyComponent mesh = new MeshProxyComponent(store, node(directory),
                     defaults(MeshProxyComponent.Config.class, Map.of("address_range", "127.101.0.0/16",
-                            "dns_enabled", false, "native_transport", nativeTransport)));
+                            "dns_enabled", false, "native_transport", nativeTransport, "splice", splice,
+                            "io_threads", ioThreads)));
             try {
                 InetAddress proxyAddress = awaitListening(mesh);
                 InetSocketAddress proxySink = new InetSocketAddress(proxyAddress, servicePort);
                 InetSocketAddress proxyEcho = new InetSocketAddress(proxyAddress, servicePort + 1);
                 InetSocketAddress directSink = new InetSocketAddress(InetAddress.getLoopbackAddress(), servers.sinkPort());
                 InetSocketAddress directEcho = new InetSocketAddress(InetAddress.getLoopbackAddress(), servers.echoPort());
-                System.out.printf(Locale.ROOT, "mesh proxy on %s (%s transport), %d cores, %s%n", proxyAddress.getHostAddress(),
-                        nativeTransport ? "native if available" : "NIO", Runtime.getRuntime().availableProcessors(),
-                        System.getProperty("java.vm.version"));
+                System.out.printf(Locale.ROOT, "mesh proxy on %s (%s), io threads %s, %d cores, %s, load %s%n",
+                        proxyAddress.getHostAddress(), splice ? "epoll + splice if available" : nativeTransport
+                                ? "epoll, buffers" : "NIO", ioThreads <= 0 ? "one per core" : ioThreads,
+                        Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"), loadAverage());
 
                 // warm-up of both paths
                 throughput(directSink, 64);
@@ -76,24 +98,51 @@ public final class MeshBench {
                 latency(directEcho, 2000);
                 latency(proxyEcho, 2000);
 
-                double directMbps = 0;
-                double proxyMbps = 0;
-                for (int run = 0; run < 3; run++) {
-                    directMbps = Math.max(directMbps, throughput(directSink, megabytes));
-                    proxyMbps = Math.max(proxyMbps, throughput(proxySink, megabytes));
+                Bulk[] direct = new Bulk[runs];
+                Bulk[] proxy = new Bulk[runs];
+                for (int run = 0; run < runs; run++) {
+                    direct[run] = throughput(directSink, megabytes);
+                    proxy[run] = throughput(proxySink, megabytes);
                 }
-                long[] direct = latency(directEcho, pings);
-                long[] proxied = latency(proxyEcho, pings);
-                double directConns = connectionRate(directEcho, connectSeconds);
-                double proxyConns = connectionRate(proxyEcho, connectSeconds);
+                double[] directPings50 = new double[runs];
+                double[] proxyPings50 = new double[runs];
+                double[] directPings99 = new double[runs];
+                double[] proxyPings99 = new double[runs];
+                for (int run = 0; run < runs; run++) {
+                    long[] d = latency(directEcho, pings);
+                    long[] p = latency(proxyEcho, pings);
+                    directPings50[run] = micros(d, 50);
+                    directPings99[run] = micros(d, 99);
+                    proxyPings50[run] = micros(p, 50);
+                    proxyPings99[run] = micros(p, 99);
+                }
+                int connectRuns = Math.min(runs, 3);
+                double[] directConns = new double[connectRuns];
+                double[] proxyConns = new double[connectRuns];
+                for (int run = 0; run < connectRuns; run++) {
+                    directConns[run] = connectionRate(directEcho, connectSeconds);
+                    proxyConns[run] = connectionRate(proxyEcho, connectSeconds);
+                }
 
-                System.out.printf(Locale.ROOT, "throughput (best of 3 x %d MB): direct %.0f MB/s, proxy %.0f MB/s, ratio %.2f (target >= 0.90)%n",
-                        megabytes, directMbps, proxyMbps, proxyMbps / directMbps);
-                System.out.printf(Locale.ROOT, "latency (%d x 64-byte ping-pong): direct p50 %.1f us p99 %.1f us; proxy p50 %.1f us p99 %.1f us; added p50 %.1f us (target <= 50)%n",
-                        pings, micros(direct, 50), micros(direct, 99), micros(proxied, 50), micros(proxied, 99),
-                        micros(proxied, 50) - micros(direct, 50));
-                System.out.printf(Locale.ROOT, "new connections (%d s, connect + 1-byte round trip + close): direct %.0f/s, proxy %.0f/s%n",
-                        connectSeconds, directConns, proxyConns);
+                double[] directRates = Arrays.stream(direct).mapToDouble(Bulk::mbps).toArray();
+                double[] proxyRates = Arrays.stream(proxy).mapToDouble(Bulk::mbps).toArray();
+                System.out.printf(Locale.ROOT, "throughput (%d x %d MB): direct best %.0f median %.0f MB/s; proxy best %.0f median %.0f MB/s;"
+                                + " ratio best %.2f median %.2f (target >= 0.90)%n", runs, megabytes, max(directRates),
+                        median(directRates), max(proxyRates), median(proxyRates), max(proxyRates) / max(directRates),
+                        median(proxyRates) / median(directRates));
+                System.out.printf(Locale.ROOT, "CPU per MB (median): direct client %.0f us, sink %.0f us, total %.0f us, %.2f cores busy;"
+                                + " proxy path client %.0f us, sink %.0f us, proxy threads %.0f us, total %.0f us, %.2f cores busy%n",
+                        median(direct, Bulk::clientPerMb), median(direct, Bulk::sinkPerMb), median(direct, Bulk::totalPerMb),
+                        median(direct, Bulk::coresBusy), median(proxy, Bulk::clientPerMb), median(proxy, Bulk::sinkPerMb),
+                        median(proxy, Bulk::proxyPerMb), median(proxy, Bulk::totalPerMb), median(proxy, Bulk::coresBusy));
+                System.out.printf(Locale.ROOT, "latency (%d x %d x 64-byte ping-pong): direct p50 %.1f us (best %.1f) p99 %.1f us;"
+                                + " proxy p50 %.1f us (best %.1f) p99 %.1f us; added p50 %.1f us median, %.1f best (target <= 50)%n",
+                        runs, pings, median(directPings50), min(directPings50), median(directPings99), median(proxyPings50),
+                        min(proxyPings50), median(proxyPings99), median(proxyPings50) - median(directPings50),
+                        min(proxyPings50) - min(directPings50));
+                System.out.printf(Locale.ROOT, "new connections (%d x %d s, connect + 1-byte round trip + close): direct best %.0f median %.0f/s,"
+                                + " proxy best %.0f median %.0f/s%n", connectRuns, connectSeconds, max(directConns),
+                        median(directConns), max(proxyConns), median(proxyConns));
             } finally {
                 invoke(mesh, "deactivate");
                 invoke(store, "deactivate");
@@ -118,13 +167,40 @@ public final class MeshBench {
         throw new IllegalStateException("the mesh proxy did not listen within 5 s: " + mesh.services());
     }
 
-    /** @return MB/s of sending {@code megabytes} to the sink and reading its byte count back */
-    private static double throughput(InetSocketAddress target, int megabytes) throws IOException {
+    /** One bulk run: its rate and the CPU time its threads used. */
+    private record Bulk(double mbps, double megabytes, long nanos, long clientCpu, long sinkCpu, long proxyCpu) {
+
+        double clientPerMb() {
+            return clientCpu / 1000.0 / megabytes;
+        }
+
+        double sinkPerMb() {
+            return sinkCpu / 1000.0 / megabytes;
+        }
+
+        double proxyPerMb() {
+            return proxyCpu / 1000.0 / megabytes;
+        }
+
+        double totalPerMb() {
+            return (clientCpu + sinkCpu + proxyCpu) / 1000.0 / megabytes;
+        }
+
+        double coresBusy() {
+            return (double) (clientCpu + sinkCpu + proxyCpu) / nanos;
+        }
+    }
+
+    /** Sends {@code megabytes} to the sink and reads its byte count back. */
+    private static Bulk throughput(InetSocketAddress target, int megabytes) throws IOException {
         byte[] chunk = new byte[CHUNK];
         long total = (long) megabytes * 1024 * 1024;
         try (Socket socket = new Socket()) {
             socket.setSoTimeout(60_000);
             socket.connect(target, 3000);
+            SINK_CPU.set(-1);
+            long proxyCpuBefore = proxyCpu();
+            long clientCpuBefore = THREADS.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             OutputStream out = socket.getOutputStream();
             for (long sent = 0; sent < total; sent += CHUNK) {
@@ -133,11 +209,52 @@ public final class MeshBench {
             socket.shutdownOutput();
             long received = new DataInputStream(socket.getInputStream()).readLong();
             long nanos = System.nanoTime() - start;
+            long clientCpu = THREADS.getCurrentThreadCpuTime() - clientCpuBefore;
+            long proxyCpu = proxyCpu() - proxyCpuBefore;
             if (received != total) {
                 throw new IOException("sink received " + received + " of " + total + " bytes");
             }
-            return total / 1048576.0 / (nanos / 1e9);
+            return new Bulk(total / 1048576.0 / (nanos / 1e9), total / 1048576.0, nanos, clientCpu,
+                    Math.max(0, SINK_CPU.get()), proxyCpu);
         }
+    }
+
+    /** @return CPU time (ns) used so far by the proxy's event-loop threads */
+    private static long proxyCpu() {
+        long sum = 0;
+        for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("karedge-mesh-io")) {
+                sum += Math.max(0, THREADS.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return sum;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static double median(Bulk[] runs, java.util.function.ToDoubleFunction<Bulk> value) {
+        return median(Arrays.stream(runs).mapToDouble(value).toArray());
+    }
+
+    private static double max(double[] values) {
+        return Arrays.stream(values).max().orElse(Double.NaN);
+    }
+
+    private static double min(double[] values) {
+        return Arrays.stream(values).min().orElse(Double.NaN);
     }
 
     /** @return the round-trip times in ns, sorted */
@@ -328,6 +445,7 @@ public final class MeshBench {
             while ((read = in.read(buffer)) >= 0) {
                 total += read;
             }
+            SINK_CPU.set(THREADS.getCurrentThreadCpuTime()); // a fresh thread per connection: all of it
             socket.getOutputStream().write(ByteBuffer.allocate(8).putLong(total).array());
         }
 

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * is connected: the endpoints are tried in the pool's order on the client's own event loop; a refused or
  * timed-out connect ejects that endpoint and the next one is tried, so the client only sees a failure
  * (its connection closed) when no endpoint could be reached. Once connected, both channels get a
- * {@link RelayHandler} and start reading.
+ * {@link RelayHandler}, are spliced into each other when the transport splices, and start reading.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
@@ -68,6 +68,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         Target target = candidates.get(index);
         EndpointHealth health = pool.health(target);
+        boolean splice = transport.splice();
         Bootstrap bootstrap = new Bootstrap()
                 .group(inbound.eventLoop())
                 .channel(transport.socketChannel())
@@ -76,7 +77,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .handler(new RelayHandler(inbound));
+                .handler(new RelayHandler(inbound, splice));
         ChannelFuture connecting = bootstrap.connect(target.socketAddress());
         connecting.addListener(done -> {
             if (done.isSuccess()) {
@@ -95,11 +96,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 }
                 early.clear();
                 outbound.flush();
-                inbound.pipeline().replace(this, "relay", new RelayHandler(outbound));
+                inbound.pipeline().replace(this, "relay", new RelayHandler(outbound, splice));
+                if (splice) {
+                    RelayHandler.splice(outbound, inbound);
+                }
                 outbound.config().setAutoRead(true);
                 if (inputShutdown) {
                     RelayHandler.passOnInputShutdown(inbound, outbound);
                 } else {
+                    if (splice) {
+                        RelayHandler.splice(inbound, outbound);
+                    }
                     RelayHandler.autoRead(inbound, true);
                 }
             } else {

@@ -67,7 +67,7 @@ final class MeshProxy implements AutoCloseable {
         this.health = new HealthRegistry(settings.ejectBaseMillis(), settings.ejectMaxMillis());
         this.names = new MeshNames(settings.clusterDomain(), settings.defaultNamespace(), this::addressOf);
         this.dns = settings.dnsEnabled() ? newResponder(resolvConf) : null;
-        this.transport = Transport.create(settings.nativeTransport(), settings.ioThreads());
+        this.transport = Transport.create(settings.nativeTransport(), settings.ioThreads(), settings.splice());
         this.control = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("karedge-mesh-control", true));
         for (String kind : WATCHED) {
             watchers.add(new ObjectWatcher(store, kind, this::changed, this::deleted, control,
@@ -104,7 +104,7 @@ final class MeshProxy implements AutoCloseable {
         control.scheduleWithFixedDelay(this::retryBinds, settings.bindRetryMillis(), settings.bindRetryMillis(),
                 TimeUnit.MILLISECONDS);
         LOG.info("Mesh proxy started: addresses from {}, {} transport, DNS {}", settings.addressRange(),
-                transport.isEpoll() ? "epoll" : "NIO",
+                transport.splice() ? "epoll (splice)" : transport.isEpoll() ? "epoll" : "NIO",
                 dns == null ? "off" : settings.dnsAddress() + ":" + settings.dnsPort());
     }
 
@@ -267,6 +267,10 @@ final class MeshProxy implements AutoCloseable {
 
     boolean isEpoll() {
         return transport.isEpoll();
+    }
+
+    boolean isSplicing() {
+        return transport.splice();
     }
 
     @Override

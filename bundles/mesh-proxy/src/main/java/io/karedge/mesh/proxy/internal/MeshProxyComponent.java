@@ -47,8 +47,12 @@ public final class MeshProxyComponent implements MeshStatus {
         @AttributeDefinition(description = "Event-loop threads (0: one per core)", min = "0")
         int io_threads() default 0;
 
-        @AttributeDefinition(description = "Use native epoll when available (else NIO)")
-        boolean native_transport() default true;
+        @AttributeDefinition(description = "Use native epoll when available (else NIO). Off by default: with"
+                + " Netty 4.2.17 a half-closed, backpressured client can lose the end of a large answer on epoll")
+        boolean native_transport() default false;
+
+        @AttributeDefinition(description = "Experimental: with epoll, relay bytes with splice(2) inside the kernel instead of copying them through the JVM")
+        boolean splice() default false;
 
         @AttributeDefinition(description = "Run the DNS responder")
         boolean dns_enabled() default true;

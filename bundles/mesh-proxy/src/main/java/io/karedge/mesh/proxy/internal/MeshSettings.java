@@ -9,7 +9,7 @@ import java.util.List;
  *                  /etc/resolv.conf"
  */
 record MeshSettings(String addressRange, long connectTimeoutMillis, long ejectBaseMillis, long ejectMaxMillis,
-                    int ioThreads, boolean nativeTransport, boolean dnsEnabled, String dnsAddress, int dnsPort,
+                    int ioThreads, boolean nativeTransport, boolean splice, boolean dnsEnabled, String dnsAddress, int dnsPort,
                     String clusterDomain, String defaultNamespace, int dnsTtl, boolean dnsForward,
                     List<String> upstreams, long upstreamTimeoutMillis, long watchRetryMillis,
                     long bindRetryMillis) {
@@ -34,7 +34,7 @@ record MeshSettings(String addressRange, long connectTimeoutMillis, long ejectBa
 
     static MeshSettings of(MeshProxyComponent.Config config) {
         return new MeshSettings(config.address_range(), config.connect_timeout_ms(), config.eject_base_ms(),
-                config.eject_max_ms(), config.io_threads(), config.native_transport(), config.dns_enabled(),
+                config.eject_max_ms(), config.io_threads(), config.native_transport(), config.splice(), config.dns_enabled(),
                 config.dns_address(), config.dns_port(), config.dns_domain(), config.dns_default_namespace(),
                 config.dns_ttl(), config.dns_forward(), split(config.dns_upstream()),
                 config.dns_upstream_timeout_ms(), config.watch_retry_ms(), config.bind_retry_ms());
@@ -45,31 +45,37 @@ record MeshSettings(String addressRange, long connectTimeoutMillis, long ejectBa
      * ever leaves the loopback interface.
      */
     static MeshSettings forTests(String range) {
-        return new MeshSettings(range, 1000, 5000, 60000, 2, true, true, "127.0.0.1", 0, "cluster.local",
+        return new MeshSettings(range, 1000, 5000, 60000, 2, true, false, true, "127.0.0.1", 0, "cluster.local",
                 "default", 5, false, List.of(), 500, 200, 500);
     }
 
     MeshSettings withUpstreams(List<String> hostPorts) {
         return new MeshSettings(addressRange, connectTimeoutMillis, ejectBaseMillis, ejectMaxMillis, ioThreads,
-                nativeTransport, dnsEnabled, dnsAddress, dnsPort, clusterDomain, defaultNamespace, dnsTtl, true,
+                nativeTransport, splice, dnsEnabled, dnsAddress, dnsPort, clusterDomain, defaultNamespace, dnsTtl, true,
                 hostPorts, upstreamTimeoutMillis, watchRetryMillis, bindRetryMillis);
     }
 
     MeshSettings withNativeTransport(boolean enabled) {
         return new MeshSettings(addressRange, connectTimeoutMillis, ejectBaseMillis, ejectMaxMillis, ioThreads,
-                enabled, dnsEnabled, dnsAddress, dnsPort, clusterDomain, defaultNamespace, dnsTtl, dnsForward,
+                enabled, splice, dnsEnabled, dnsAddress, dnsPort, clusterDomain, defaultNamespace, dnsTtl, dnsForward,
                 upstreams, upstreamTimeoutMillis, watchRetryMillis, bindRetryMillis);
+    }
+
+    MeshSettings withSplice(boolean enabled) {
+        return new MeshSettings(addressRange, connectTimeoutMillis, ejectBaseMillis, ejectMaxMillis, ioThreads,
+                nativeTransport, enabled, dnsEnabled, dnsAddress, dnsPort, clusterDomain, defaultNamespace, dnsTtl,
+                dnsForward, upstreams, upstreamTimeoutMillis, watchRetryMillis, bindRetryMillis);
     }
 
     MeshSettings withEjection(long baseMillis, long maxMillis) {
         return new MeshSettings(addressRange, connectTimeoutMillis, baseMillis, maxMillis, ioThreads,
-                nativeTransport, dnsEnabled, dnsAddress, dnsPort, clusterDomain, defaultNamespace, dnsTtl, dnsForward,
+                nativeTransport, splice, dnsEnabled, dnsAddress, dnsPort, clusterDomain, defaultNamespace, dnsTtl, dnsForward,
                 upstreams, upstreamTimeoutMillis, watchRetryMillis, bindRetryMillis);
     }
 
     MeshSettings withDnsPort(int port) {
         return new MeshSettings(addressRange, connectTimeoutMillis, ejectBaseMillis, ejectMaxMillis, ioThreads,
-                nativeTransport, dnsEnabled, dnsAddress, port, clusterDomain, defaultNamespace, dnsTtl, dnsForward,
+                nativeTransport, splice, dnsEnabled, dnsAddress, port, clusterDomain, defaultNamespace, dnsTtl, dnsForward,
                 upstreams, upstreamTimeoutMillis, watchRetryMillis, bindRetryMillis);
     }
 

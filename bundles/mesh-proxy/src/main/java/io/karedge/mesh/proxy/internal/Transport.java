@@ -24,23 +24,26 @@ import org.slf4j.LoggerFactory;
  * The proxy's one event-loop group and the channel classes that go with it: native epoll when the
  * native library loads ({@link Epoll#isAvailable()}), NIO otherwise. Listeners, the connections they
  * accept, the connections to endpoints and DNS all run on it; a proxied connection and its endpoint
- * connection share one event loop, so relaying never crosses threads.
+ * connection share one event loop, so relaying never crosses threads. With epoll, relayed bytes are
+ * moved by splice(2) (socket to pipe to socket inside the kernel) unless that is switched off.
  */
 final class Transport implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
 
     private final boolean epoll;
+    private final boolean splice;
     private final EventLoopGroup group;
 
-    private Transport(boolean epoll, int threads) {
+    private Transport(boolean epoll, int threads, boolean splice) {
         this.epoll = epoll;
+        this.splice = epoll && splice;
         IoHandlerFactory handler = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("karedge-mesh-io", true),
                 handler);
     }
 
-    static Transport create(boolean preferNative, int threads) {
+    static Transport create(boolean preferNative, int threads, boolean splice) {
         boolean useEpoll = false;
         if (preferNative) {
             try {
@@ -52,11 +55,16 @@ final class Transport implements AutoCloseable {
                 LOG.info("Native epoll classes not available ({}); using NIO", e.toString());
             }
         }
-        return new Transport(useEpoll, threads);
+        return new Transport(useEpoll, threads, splice);
     }
 
     boolean isEpoll() {
         return epoll;
+    }
+
+    /** Whether relayed connections move their bytes with splice(2) (epoll only). */
+    boolean splice() {
+        return splice;
     }
 
     EventLoopGroup group() {

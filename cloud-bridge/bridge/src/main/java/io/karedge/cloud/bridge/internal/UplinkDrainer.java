@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * An entry that fails validation is logged with its sequence, counted as a dead letter and removed: one
  * malformed frame would make CloudHub drop the session. After a reconnect everything not yet removed is
  * sent again from the oldest entry.
+ *
+ * <p>At most {@code uplink.window} entries are between their send and the commit of their removal (waiting for
+ * an answer, or answered and being removed), so a crash repeats at most that many answered entries.
  */
 final class UplinkDrainer {
 
@@ -105,11 +108,19 @@ final class UplinkDrainer {
      * @return whether the message answers an entry in flight (it is then consumed here)
      */
     boolean onAnswer(Message answer) {
-        InFlight answered = inFlight.remove(answer.parentId());
+        InFlight answered = inFlight.get(answer.parentId());
         if (answered == null) {
             return false;
         }
-        acknowledge(answered.entry().sequence());
+        long sequence = answered.entry().sequence();
+        // counted as being removed before it leaves the in-flight set, so the window never has spare room
+        acknowledging.add(sequence);
+        if (inFlight.remove(answer.parentId()) == null) {
+            // a timeout on the drain thread took it first: it is sent again or given up there
+            acknowledging.remove(sequence);
+            return false;
+        }
+        acknowledge(sequence);
         try {
             listener.answered(answered.entry().message(), answer);
         } catch (RuntimeException e) {
@@ -131,7 +142,8 @@ final class UplinkDrainer {
         try {
             collectTimeouts();
             while (current.isWritable()) {
-                int room = settings.uplinkWindow() - inFlight.size();
+                // entries being removed count too: until the removal commits, a crash sends them again
+                int room = settings.uplinkWindow() - inFlight.size() - acknowledging.size();
                 if (room <= 0) {
                     break;
                 }
@@ -256,6 +268,7 @@ final class UplinkDrainer {
                 LOG.warn("Cannot remove uplink entry {} (it will be sent again): {}", sequence, e.toString());
             } finally {
                 acknowledging.remove(sequence);
+                wake();
             }
         });
     }

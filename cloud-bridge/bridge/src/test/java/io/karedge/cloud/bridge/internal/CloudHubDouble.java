@@ -80,6 +80,8 @@ public final class CloudHubDouble implements AutoCloseable {
     public final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
     public final Map<String, ObjectNode> configMaps = new ConcurrentHashMap<>();
     public final AtomicInteger certificatesIssued = new AtomicInteger();
+    /** ACKs ({@code response} frames with a parent id) received, resends included. */
+    public final AtomicLong totalAcks = new AtomicLong();
 
     /** Answer upstream requests (node, lease, twin ...). */
     public volatile boolean answerRequests = true;
@@ -89,6 +91,8 @@ public final class CloudHubDouble implements AutoCloseable {
     public volatile X509Certificate servedCa;
     public volatile Duration certificateLifetime = Duration.ofDays(365);
     public volatile long resendMillis = 300;
+    /** Run on the I/O thread when a WebSocket session is established (before any frame is read). */
+    public volatile Runnable onSession;
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("double-io", true),
             NioIoHandler.newFactory());
@@ -100,6 +104,7 @@ public final class CloudHubDouble implements AutoCloseable {
     private final Thread ackWorker;
     private final AtomicLong leaseVersion = new AtomicLong(100);
     private volatile ObjectNode lease;
+    private final Object ackSignal = new Object();
     private volatile boolean closed;
 
     public CloudHubDouble() throws Exception {
@@ -174,6 +179,53 @@ public final class CloudHubDouble implements AutoCloseable {
         sendRaw(MessageCodec.encode(message), false);
     }
 
+    /**
+     * Queues a push of a Kubernetes object on the ACK-required queue, as EdgeController sends it.
+     *
+     * @param operation {@code insert}, {@code update} or {@code delete}
+     * @param resource  {@code <namespace>/<type>/<name>}, for example {@code default/configmap/app}
+     * @return the message id (its ACK carries it as parent id)
+     */
+    public String pushObject(String operation, String resource, JsonNode object) {
+        Message message = resourcePush(operation, resource, object);
+        push(message);
+        return message.id();
+    }
+
+    /** Sends a push of a Kubernetes object at once, outside the ACK queue (pipelined). @return the message id */
+    public String sendObject(String operation, String resource, JsonNode object) {
+        Message message = resourcePush(operation, resource, object);
+        send(message);
+        return message.id();
+    }
+
+    private static Message resourcePush(String operation, String resource, JsonNode object) {
+        return new Message(Message.newId(), "", System.currentTimeMillis(),
+                object.path("metadata").path("resourceVersion").asText(""), "edgecontroller", Routes.GROUP_RESOURCE,
+                operation, resource, object);
+    }
+
+    /** @return pushes still waiting on the ACK queue, the one in flight included */
+    public int pushesWaiting() {
+        return ackQueue.size() + (awaitingAck.get() == null ? 0 : 1);
+    }
+
+    /** @return open WebSocket sessions */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** @return messages received so far whose operation is {@code operation} and whose resource ends with {@code suffix} */
+    public int countReceived(String operation, String suffix) {
+        int count = 0;
+        for (Message message : received) {
+            if (message.operation().equals(operation) && message.resource().endsWith(suffix)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** Closes every session, as CloudHub does when it gives up on a node. */
     public void dropSessions() {
         sessions.forEach(Channel::close);
@@ -211,9 +263,16 @@ public final class CloudHubDouble implements AutoCloseable {
                     sendsById.computeIfAbsent(message.id(), id -> new AtomicInteger()).incrementAndGet();
                     send(message);
                 }
-                long until = System.currentTimeMillis() + resendMillis;
-                while (!closed && acks(message.id()) == 0 && System.currentTimeMillis() < until) {
-                    sleep(2);
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(resendMillis);
+                synchronized (ackSignal) {
+                    long left;
+                    while (!closed && acks(message.id()) == 0 && (left = until - System.nanoTime()) > 0) {
+                        try {
+                            TimeUnit.NANOSECONDS.timedWait(ackSignal, left);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
                 }
             }
             awaitingAck.set(null);
@@ -229,6 +288,12 @@ public final class CloudHubDouble implements AutoCloseable {
         }
         if (Routes.RESPONSE.equals(message.operation())) {
             acksByParent.computeIfAbsent(message.parentId(), id -> new AtomicInteger()).incrementAndGet();
+            totalAcks.incrementAndGet();
+            if (message.parentId().equals(awaitingAck.get())) {
+                synchronized (ackSignal) {
+                    ackSignal.notifyAll();
+                }
+            }
             return;
         }
         if (!answerRequests) {
@@ -478,14 +543,6 @@ public final class CloudHubDouble implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
         closed = true;
@@ -515,9 +572,19 @@ public final class CloudHubDouble implements AutoCloseable {
             if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
                 connections.incrementAndGet();
                 sessions.add(context.channel());
+                Runnable hook = onSession;
+                if (hook != null) {
+                    hook.run();
+                }
                 context.channel().closeFuture().addListener(future -> sessions.remove(context.channel()));
             }
             super.userEventTriggered(context, event);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+            // a peer killed or gone resets the connection: that is a closed session, nothing more
+            context.close();
         }
 
         @Override

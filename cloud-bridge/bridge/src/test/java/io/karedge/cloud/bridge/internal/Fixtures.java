@@ -61,6 +61,11 @@ public final class Fixtures {
     }
 
     public static StoreComponent openStore(Path directory) {
+        return openStore(directory, Map.of());
+    }
+
+    /** @param storeConfig store settings as in the .cfg file, for example {@code synchronous=NORMAL} */
+    public static StoreComponent openStore(Path directory, Map<String, Object> storeConfig) {
         EdgeNode node = new EdgeNode() {
             @Override
             public String nodeName() {
@@ -77,7 +82,7 @@ public final class Fixtures {
                 return directory;
             }
         };
-        return new StoreComponent(node, config(StoreComponent.Config.class, Map.of()));
+        return new StoreComponent(node, config(StoreComponent.Config.class, storeConfig));
     }
 
     public static void closeStore(StoreComponent store) {
@@ -92,6 +97,11 @@ public final class Fixtures {
 
     public static CloudBridgeComponent bridge(Map<String, Object> values, StoreComponent store, Path directory) {
         return new CloudBridgeComponent(settings(values), store, store, directory, Clock.systemUTC());
+    }
+
+    /** Stops a bridge made by {@link #bridge} (for callers outside this package, such as the benchmarks). */
+    public static void stop(CloudBridgeComponent bridge) {
+        bridge.deactivate();
     }
 
     public static void delete(Path directory) throws IOException {

@@ -1,0 +1,122 @@
+package io.karedge.cloud.bridge.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The CloudHub double as a process of its own, for tests that cannot hold it in their JVM (the Karaf
+ * integration tests). Everything listens on 127.0.0.1 on free ports.
+ *
+ * <p>Arguments: the file to write the addresses to, and the lifetime in seconds (default 300). The file is a
+ * properties file written atomically once everything listens: {@code server} (CloudHub WebSocket),
+ * {@code cert.server} (certificate service), {@code token} (a join token pinning the double's CA) and
+ * {@code admin} (a plain HTTP endpoint). {@code GET http://<admin>/status} answers what the double has seen:
+ * <pre>{"connections":1,"sessions":1,"registered":"itest-node","ready":"True","statusReports":2,
+ *  "leaseUpdates":3,"keepalives":9,"invalidFrames":0,"invalid":[]}</pre>
+ * {@code registered} is the name in the last Node {@code insert} (or null), {@code ready} the status of the
+ * Ready condition in the last node status patch (or null).
+ *
+ * <p>The process ends when its stdin closes (the test that started it is gone) or when its lifetime is over.
+ */
+public final class CloudHubDoubleMain {
+
+    private CloudHubDoubleMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path file = Path.of(args[0]);
+        long lifetimeSeconds = args.length > 1 ? Long.parseLong(args[1]) : 300;
+        CloudHubDouble cloud = new CloudHubDouble();
+        HttpServer admin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+        admin.createContext("/status", exchange -> {
+            byte[] body = MessageCodec.mapper().writeValueAsBytes(status(cloud));
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        admin.start();
+
+        Properties properties = new Properties();
+        properties.setProperty("server", cloud.webSocketAddress());
+        properties.setProperty("cert.server", cloud.certAddress());
+        properties.setProperty("token", cloud.pki.token());
+        properties.setProperty("admin", "127.0.0.1:" + admin.getAddress().getPort());
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        try (OutputStream out = Files.newOutputStream(temporary)) {
+            properties.store(out, "CloudHub double");
+        }
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("CloudHub double: " + properties);
+        System.out.flush();
+
+        Thread watchdog = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // nothing is expected on stdin; its end means the parent is gone
+                }
+            } catch (Exception e) {
+                // same
+            }
+            Runtime.getRuntime().halt(0);
+        }, "parent-watch");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(lifetimeSeconds));
+        admin.stop(0);
+        cloud.close();
+        Runtime.getRuntime().halt(0);
+    }
+
+    static ObjectNode status(CloudHubDouble cloud) {
+        ObjectNode status = MessageCodec.mapper().createObjectNode();
+        status.put("connections", cloud.connections.get());
+        status.put("sessions", cloud.sessionCount());
+        String registered = null;
+        String ready = null;
+        int statusReports = 0;
+        int leaseUpdates = 0;
+        int keepalives = 0;
+        for (Message message : List.copyOf(cloud.received)) {
+            String[] path = message.resource().split("/");
+            if (message.operation().equals(Routes.KEEPALIVE)) {
+                keepalives++;
+            } else if (path.length == 3 && path[1].equals("node") && message.operation().equals(Routes.INSERT)) {
+                registered = path[2];
+            } else if (path.length == 3 && path[1].equals("nodepatch") && message.operation().equals(Routes.PATCH)) {
+                statusReports++;
+                JsonNode conditions = ContentDecoder.object(message.content())
+                        .map(patch -> patch.path("status").path("conditions")).orElse(null);
+                if (conditions != null) {
+                    for (JsonNode condition : conditions) {
+                        if ("Ready".equals(condition.path("type").asText())) {
+                            ready = condition.path("status").asText();
+                        }
+                    }
+                }
+            } else if (path.length == 3 && path[1].equals("lease")
+                    && (message.operation().equals(Routes.INSERT) || message.operation().equals(Routes.UPDATE))) {
+                leaseUpdates++;
+            }
+        }
+        status.put("registered", registered);
+        status.put("ready", ready);
+        status.put("statusReports", statusReports);
+        status.put("leaseUpdates", leaseUpdates);
+        status.put("keepalives", keepalives);
+        status.put("invalidFrames", cloud.invalidFrames.get());
+        cloud.invalidReasons.forEach(status.putArray("invalid")::add);
+        return status;
+    }
+}

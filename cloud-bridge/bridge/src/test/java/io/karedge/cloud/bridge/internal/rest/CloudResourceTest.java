@@ -1,0 +1,61 @@
+package io.karedge.cloud.bridge.internal.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.karedge.cloud.bridge.CloudLinkSnapshot;
+import io.karedge.cloud.bridge.CloudLinkStatus;
+import io.karedge.cloud.bridge.LinkState;
+import java.time.Instant;
+import javax.ws.rs.GET;
+import javax.ws.rs.Path;
+import javax.ws.rs.Produces;
+import javax.ws.rs.core.MediaType;
+import org.junit.jupiter.api.Test;
+
+/** {@code GET /api/v1/cloud}. */
+class CloudResourceTest {
+
+    @Test
+    void theResourceIsMappedToApiV1CloudAsJson() throws Exception {
+        assertThat(CloudResource.class.getAnnotation(Path.class).value()).isEqualTo("/api/v1/cloud");
+        assertThat(CloudResource.class.getAnnotation(Produces.class).value()).containsExactly(
+                MediaType.APPLICATION_JSON);
+        assertThat(CloudResource.class.getMethod("cloud").isAnnotationPresent(GET.class)).isTrue();
+    }
+
+    @Test
+    void withoutACloudTheStateIsDisabled() {
+        ObjectNode json = new CloudResource().cloud();
+        assertThat(json.path("state").asText()).isEqualTo("DISABLED");
+        assertThat(json.path("reason").asText()).isEqualTo("no cloud configured");
+    }
+
+    @Test
+    void withACloudEveryFieldIsThere() throws Exception {
+        Instant since = Instant.parse("2026-01-02T03:04:05Z");
+        Instant expiry = Instant.parse("2027-01-02T03:04:05Z");
+        CloudLinkStatus status = () -> new CloudLinkSnapshot(LinkState.CONNECTED, "", since, "10.0.0.5:10000",
+                "edge-1", expiry, null, since.plusSeconds(10), 7, 100, 200, 2, 1);
+        CloudResource resource = new CloudResource();
+        var field = CloudResource.class.getDeclaredField("status");
+        field.setAccessible(true);
+        field.set(resource, status);
+
+        ObjectNode json = resource.cloud();
+
+        assertThat(json.path("state").asText()).isEqualTo("CONNECTED");
+        assertThat(json.path("reason").asText()).isEmpty();
+        assertThat(json.path("since").asText()).isEqualTo("2026-01-02T03:04:05Z");
+        assertThat(json.path("server").asText()).isEqualTo("10.0.0.5:10000");
+        assertThat(json.path("node").asText()).isEqualTo("edge-1");
+        assertThat(json.path("certificateExpiry").asText()).isEqualTo("2027-01-02T03:04:05Z");
+        assertThat(json.get("certificateRenewal").isNull()).isTrue();
+        assertThat(json.path("lastKeepalive").asText()).isEqualTo("2026-01-02T03:04:15Z");
+        assertThat(json.path("uplinkDepth").asLong()).isEqualTo(7);
+        assertThat(json.path("messagesIn").asLong()).isEqualTo(100);
+        assertThat(json.path("messagesOut").asLong()).isEqualTo(200);
+        assertThat(json.path("reconnects").asLong()).isEqualTo(2);
+        assertThat(json.path("deadLetters").asLong()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,241 @@
+package io.karedge.cloud.bridge.internal.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.karedge.api.node.EdgeNode;
+import io.karedge.api.node.NodeMode;
+import io.karedge.cloud.bridge.CloudLinkSnapshot;
+import io.karedge.cloud.bridge.LinkState;
+import io.karedge.cloud.bridge.internal.BridgeConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import org.apache.karaf.shell.api.action.Option;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/** Argument checks and effects of {@code edge:join}, {@code edge:leave} and {@code edge:cloud}. */
+class ShellCommandsTest {
+
+    static final String HASH = "a".repeat(64);
+    static final String TOKEN = HASH + ".eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.c2lnbmF0dXJl";
+
+    /** A configuration admin holding at most one configuration, recording what the commands did. */
+    static final class FakeConfigAdmin {
+        Dictionary<String, Object> properties;
+        final List<String> calls = new ArrayList<>();
+
+        Configuration configuration() {
+            return (Configuration) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {Configuration.class}, (proxy, method, args) -> switch (method.getName()) {
+                        case "getProperties" -> properties == null ? null : copy(properties);
+                        case "update" -> {
+                            calls.add("update");
+                            @SuppressWarnings("unchecked")
+                            Dictionary<String, Object> given = (Dictionary<String, Object>) args[0];
+                            properties = copy(given);
+                            yield null;
+                        }
+                        case "delete" -> {
+                            calls.add("delete");
+                            properties = null;
+                            yield null;
+                        }
+                        case "getPid" -> BridgeConfig.PID;
+                        default -> throw new UnsupportedOperationException(method.getName());
+                    });
+        }
+
+        ConfigurationAdmin admin() {
+            return (ConfigurationAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {ConfigurationAdmin.class}, (proxy, method, args) -> switch (method.getName()) {
+                        case "getConfiguration" -> {
+                            assertThat(args[0]).isEqualTo(BridgeConfig.PID);
+                            yield configuration();
+                        }
+                        case "listConfigurations" -> properties == null ? null
+                                : new Configuration[] {configuration()};
+                        default -> throw new UnsupportedOperationException(method.getName());
+                    });
+        }
+
+        private static Dictionary<String, Object> copy(Dictionary<String, Object> source) {
+            Hashtable<String, Object> copy = new Hashtable<>();
+            for (var keys = source.keys(); keys.hasMoreElements(); ) {
+                String key = keys.nextElement();
+                copy.put(key, source.get(key));
+            }
+            return copy;
+        }
+    }
+
+    private final PrintStream originalOut = System.out;
+    private final PrintStream originalErr = System.err;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final FakeConfigAdmin config = new FakeConfigAdmin();
+
+    @BeforeEach
+    void capture() {
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(originalOut);
+        System.setErr(originalErr);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private JoinCommand join(String server, String token, String certServer, String nodeName) {
+        JoinCommand command = new JoinCommand();
+        command.server = server;
+        command.token = token;
+        command.certServer = certServer;
+        command.nodeName = nodeName;
+        command.configurationAdmin = config.admin();
+        return command;
+    }
+
+    @Test
+    void serverAndTokenAreRequiredOptions() throws Exception {
+        assertThat(JoinCommand.class.getDeclaredField("server").getAnnotation(Option.class).required()).isTrue();
+        assertThat(JoinCommand.class.getDeclaredField("token").getAnnotation(Option.class).required()).isTrue();
+        assertThat(JoinCommand.class.getDeclaredField("certServer").getAnnotation(Option.class).required()).isFalse();
+    }
+
+    @Test
+    void aMissingServerIsRefusedAndNothingIsWritten() throws Exception {
+        join(null, TOKEN, null, null).execute();
+        assertThat(err()).contains("edge:join: the address is empty");
+        join("  ", TOKEN, null, null).execute();
+        assertThat(config.calls).isEmpty();
+        assertThat(out()).doesNotContain("Joining");
+    }
+
+    @Test
+    void badTokensAreRefusedWithTheReason() throws Exception {
+        join("10.0.0.5:10000", "", null, null).execute();
+        assertThat(err()).contains("edge:join: the token is empty");
+        err.reset();
+        join("10.0.0.5:10000", "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.c2ln", null, null).execute();
+        assertThat(err()).contains("edge:join: the token must have 4 dot-separated parts").contains("it has 3");
+        err.reset();
+        join("10.0.0.5:10000", "nothex." + TOKEN.substring(65), null, null).execute();
+        assertThat(err()).contains("64-hex-digit SHA-256 of the CA");
+        err.reset();
+        join("10.0.0.5:10000", HASH + ".a b.c.d", null, null).execute();
+        assertThat(err()).contains("JWT part 1 is not base64url");
+        assertThat(config.calls).isEmpty();
+    }
+
+    @Test
+    void badAddressesAreRefused() throws Exception {
+        join("wss://10.0.0.5:10000", TOKEN, null, null).execute();
+        assertThat(err()).contains("without a scheme");
+        err.reset();
+        join("10.0.0.5:10000", TOKEN, "10.0.0.5:99999", null).execute();
+        assertThat(err()).contains("out of range");
+        err.reset();
+        join("fd00::1:10000", TOKEN, null, null).execute();
+        assertThat(err()).contains("IPv6 address in brackets");
+        assertThat(config.calls).isEmpty();
+    }
+
+    @Test
+    void aValidJoinWritesThePidAndLeaveDeletesIt() throws Exception {
+        join(" 10.0.0.5:10000 ", " " + TOKEN + " ", "10.0.0.5:10002", "edge-7").execute();
+        assertThat(err()).isEmpty();
+        assertThat(out()).contains("Joining 10.0.0.5:10000");
+        assertThat(config.properties.get("server")).isEqualTo("10.0.0.5:10000");
+        assertThat(config.properties.get("token")).isEqualTo(TOKEN);
+        assertThat(config.properties.get("cert.server")).isEqualTo("10.0.0.5:10002");
+        assertThat(config.properties.get("node.name")).isEqualTo("edge-7");
+
+        // joining again without the optional ones drops them
+        join("10.0.0.6", TOKEN, null, "").execute();
+        assertThat(config.properties.get("server")).isEqualTo("10.0.0.6");
+        assertThat(config.properties.get("cert.server")).isNull();
+        assertThat(config.properties.get("node.name")).isNull();
+
+        LeaveCommand leave = new LeaveCommand();
+        leave.configurationAdmin = config.admin();
+        leave.execute();
+        assertThat(config.calls).containsExactly("update", "update", "delete");
+        assertThat(out()).contains("Left the cloud");
+        out.reset();
+        leave.execute();
+        assertThat(out()).contains("Not joined to a cloud.");
+    }
+
+    @Test
+    void leaveForgetDeletesTheCredentials(@TempDir Path data) throws Exception {
+        Path cloud = Files.createDirectories(data.resolve("cloud"));
+        Files.writeString(cloud.resolve("edge.key"), "key");
+        Files.writeString(data.resolve("karedge.db"), "keep");
+        LeaveCommand leave = new LeaveCommand();
+        leave.configurationAdmin = config.admin();
+        leave.forget = true;
+        leave.node = new EdgeNode() {
+            @Override
+            public String nodeName() {
+                return "edge-1";
+            }
+
+            @Override
+            public NodeMode mode() {
+                return NodeMode.CLOUD;
+            }
+
+            @Override
+            public Path dataDirectory() {
+                return data;
+            }
+        };
+        leave.execute();
+        assertThat(cloud).doesNotExist();
+        assertThat(data.resolve("karedge.db")).exists();
+        assertThat(out()).contains("Deleted the cloud credentials");
+
+        leave.node = null;
+        leave.execute();
+        assertThat(err()).contains("no node service, credentials not deleted");
+    }
+
+    @Test
+    void cloudShowsDisabledWithoutConfigurationAndTheCountersWithIt() {
+        CloudCommand command = new CloudCommand();
+        command.execute();
+        assertThat(out()).contains("DISABLED");
+        out.reset();
+
+        Instant now = Instant.parse("2026-01-02T03:04:05Z");
+        command.status = () -> new CloudLinkSnapshot(LinkState.BACKING_OFF, "connection refused", now,
+                "10.0.0.5:10000", "edge-1", null, null, null, 12, 3, 4, 5, 6);
+        command.execute();
+        assertThat(out()).contains("State:           BACKING_OFF (connection refused) since 2026-01-02T03:04:05Z")
+                .contains("Server:          10.0.0.5:10000").contains("Certificate:     none")
+                .contains("Last keepalive:  never").contains("Uplink depth:    12").contains("Reconnects:      5")
+                .contains("Dead letters:    6");
+    }
+}
