@@ -25,11 +25,55 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * {@code .../twin/update/result} (matched by {@code event_id}); the result is published by the node only
  * after the update is on disk.
  *
- * <p>Usage: {@code MqttTwinClient <port> <devices> <updates> <outstanding> <max seconds>}; prints one line.
+ * <p>Usage: {@code MqttTwinClient <port> <devices> <updates> <outstanding> <max seconds> [<warm-up updates>]};
+ * prints one line. The warm-up (default 2000) is sent and answered first and not measured, so the JIT has
+ * compiled the hot paths of both JVMs before the measurement starts.
  */
 public final class MqttTwinClient implements MqttCallback {
 
     private static final int CONNECTIONS = 4;
+    /**
+     * TCP_NODELAY on the client sockets (default on; {@code -Dkaredge.bench.nodelay=false} turns it off).
+     * Paho's plain sockets leave Nagle's algorithm on: a small PUBLISH written while an earlier one is not
+     * yet acknowledged waits for the broker's delayed ACK (40 ms on Linux), which shows as a latency tail
+     * that has nothing to do with the node. The broker's sockets already have TCP_NODELAY.
+     */
+    private static final boolean NO_DELAY = !"false".equals(System.getProperty("karedge.bench.nodelay"));
+
+    /** Plain sockets with TCP_NODELAY, for Paho's {@code tcp://} connections. */
+    private static final class NoDelaySocketFactory extends javax.net.SocketFactory {
+        private static java.net.Socket noDelay(java.net.Socket socket) throws java.io.IOException {
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+
+        @Override
+        public java.net.Socket createSocket() throws java.io.IOException {
+            return noDelay(new java.net.Socket());
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port) throws java.io.IOException {
+            return noDelay(new java.net.Socket(host, port));
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port, java.net.InetAddress localHost, int localPort)
+                throws java.io.IOException {
+            return noDelay(new java.net.Socket(host, port, localHost, localPort));
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port) throws java.io.IOException {
+            return noDelay(new java.net.Socket(host, port));
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress address, int port, java.net.InetAddress localAddress,
+                                            int localPort) throws java.io.IOException {
+            return noDelay(new java.net.Socket(address, port, localAddress, localPort));
+        }
+    }
 
     private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
     private final long[] latencies;
@@ -48,10 +92,11 @@ public final class MqttTwinClient implements MqttCallback {
         int updates = Integer.parseInt(args[2]);
         int outstanding = Integer.parseInt(args[3]);
         long maxNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(args[4]));
-        new MqttTwinClient(updates, outstanding).run(port, devices, updates, maxNanos);
+        int warmup = args.length > 5 ? Integer.parseInt(args[5]) : 2000;
+        new MqttTwinClient(updates, outstanding).run(port, devices, updates, maxNanos, warmup);
     }
 
-    private void run(int port, int devices, int updates, long maxNanos) throws Exception {
+    private void run(int port, int devices, int updates, long maxNanos, int warmup) throws Exception {
         List<MqttAsyncClient> clients = new ArrayList<>();
         for (int c = 0; c < CONNECTIONS; c++) {
             MqttAsyncClient client = new MqttAsyncClient("tcp://127.0.0.1:" + port, "bench-" + c + "-" + System.nanoTime(),
@@ -60,6 +105,9 @@ public final class MqttTwinClient implements MqttCallback {
             options.setCleanSession(true);
             options.setMaxInflight(65_000);
             options.setKeepAliveInterval(60);
+            if (NO_DELAY) {
+                options.setSocketFactory(new NoDelaySocketFactory());
+            }
             client.setCallback(this);
             client.connect(options).waitForCompletion(10_000);
             for (int device = c; device < devices; device += CONNECTIONS) {
@@ -69,7 +117,7 @@ public final class MqttTwinClient implements MqttCallback {
             clients.add(client);
         }
         // warm-up, not measured
-        send(clients, devices, Math.min(2000, updates), maxNanos, true);
+        send(clients, devices, warmup, maxNanos, true);
         Arrays.fill(latencies, 0);
         received.set(0);
 

@@ -76,6 +76,10 @@ public final class MqttTwinNode {
         System.out.println("READY " + address.substring(address.lastIndexOf(':') + 1) + " members "
                 + engine.members().size());
         System.out.flush();
+        long[] before = commits(store);
+        long startedAt = System.nanoTime();
+        long cpuBefore = processCpuNanos();
+        long inBefore = bus.messagesIn();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             while (in.readLine() != null) {
                 // run until stdin closes
@@ -83,9 +87,40 @@ public final class MqttTwinNode {
         }
         System.err.println("node: in " + bus.messagesIn() + ", out " + bus.messagesOut() + ", rejected "
                 + bus.rejected() + ", errors " + bus.errors() + ", twins stored " + store.count());
+        long[] after = commits(store);
+        long cpu = processCpuNanos() - cpuBefore;
+        long updates = bus.messagesIn() - inBefore;
+        System.err.printf(java.util.Locale.ROOT, "node: process CPU %.1f s for %d messages in (%.0f us per message)%n",
+                cpu / 1e9, updates, updates == 0 ? 0.0 : cpu / 1e3 / updates);
+        long writes = after[0] - before[0];
+        long batches = after[1] - before[1];
+        double seconds = (System.nanoTime() - startedAt) / 1e9;
+        System.err.printf(java.util.Locale.ROOT, "node: store %d writes in %d commits (%.1f writes/commit,"
+                + " %.0f commits/s over %.1f s of node uptime)%n", writes, batches,
+                batches == 0 ? 0.0 : (double) writes / batches, batches / seconds, seconds);
         invoke(bus, EventBusComponent.class, "deactivate");
         invoke(engine, TwinEngineComponent.class, "deactivate");
         invoke(store, StoreComponent.class, "deactivate");
+    }
+
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+    }
+
+    /** @return {committed writes, committed transactions} of the store's database, read reflectively */
+    private static long[] commits(StoreComponent component) throws Exception {
+        java.lang.reflect.Field storeField = StoreComponent.class.getDeclaredField("store");
+        storeField.setAccessible(true);
+        Object store = storeField.get(component);
+        java.lang.reflect.Field databaseField = store.getClass().getDeclaredField("database");
+        databaseField.setAccessible(true);
+        Object database = databaseField.get(store);
+        Method writes = database.getClass().getDeclaredMethod("committedWrites");
+        Method batches = database.getClass().getDeclaredMethod("committedBatches");
+        writes.setAccessible(true);
+        batches.setAccessible(true);
+        return new long[] {(Long) writes.invoke(database), (Long) batches.invoke(database)};
     }
 
     private static void invoke(Object target, Class<?> type, String name) throws Exception {

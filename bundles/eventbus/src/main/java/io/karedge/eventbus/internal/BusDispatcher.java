@@ -83,12 +83,21 @@ public final class BusDispatcher implements PublishHook {
 
     /** Publishes a committed change's notifications, each also in the legacy form where one applies. */
     public void twinChanged(TwinChange change) {
+        BusPublisher target = publisher;
         for (TwinPublication publication : change.publications()) {
+            String topic = publication.topic();
+            String legacy = legacyTopics ? TopicParser.legacyForm(topic) : null;
+            boolean current = target.wanted(topic);
+            boolean old = legacy != null && target.wanted(legacy);
+            if (!current && !old) {
+                continue; // nobody would receive it: not even written as JSON
+            }
             byte[] bytes = BusPayloads.bytes(publication.payload());
-            publishSafely(publication.topic(), bytes);
-            String legacy = legacyTopics ? TopicParser.legacyForm(publication.topic()) : null;
-            if (legacy != null) {
-                publishSafely(legacy, bytes);
+            if (current) {
+                publishSafely(target, topic, bytes);
+            }
+            if (old) {
+                publishSafely(target, legacy, bytes);
             }
         }
     }
@@ -107,8 +116,10 @@ public final class BusDispatcher implements PublishHook {
                         + ", not acknowledged", failure);
                 throw new EngineFailedException(failure);
             }
-            if (twin.replyTopic() != null && answer != null && answer.result() != null) {
-                publishSafely(twin.replyTopic(), BusPayloads.bytes(answer.result()));
+            BusPublisher target = publisher;
+            if (twin.replyTopic() != null && answer != null && answer.result() != null
+                    && target.wanted(twin.replyTopic())) {
+                publishSafely(target, twin.replyTopic(), BusPayloads.bytes(answer.result()));
             }
             return null;
         });
@@ -157,8 +168,12 @@ public final class BusDispatcher implements PublishHook {
     }
 
     private void publishSafely(String topic, byte[] payload) {
+        publishSafely(publisher, topic, payload);
+    }
+
+    private void publishSafely(BusPublisher target, String topic, byte[] payload) {
         try {
-            publisher.publish(topic, payload);
+            target.publish(topic, payload);
         } catch (RuntimeException e) {
             metrics.error();
             warnFailure("Could not publish on " + BusPayloads.forLog(topic), e);

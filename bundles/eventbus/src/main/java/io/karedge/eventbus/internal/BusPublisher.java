@@ -9,4 +9,12 @@ public interface BusPublisher {
      * implementation, never thrown.
      */
     void publish(String topic, byte[] payload);
+
+    /**
+     * @return false only if a message on {@code topic} would reach nobody now, so the caller may skip
+     *         writing it; true when unknown (an external broker has subscribers the bus cannot see)
+     */
+    default boolean wanted(String topic) {
+        return true;
+    }
 }

@@ -21,6 +21,12 @@ public final class EmbeddedBus implements Bus {
         broker.publish(topic, payload, publishQos, false);
     }
 
+    /** Nobody to receive it: no subscription of a connected client matches the topic. */
+    @Override
+    public boolean wanted(String topic) {
+        return broker.hasSubscribers(topic);
+    }
+
     @Override
     public String address() {
         return "tcp://" + broker.address().getHostString() + ":" + broker.address().getPort();

@@ -123,6 +123,11 @@ public final class MqttBroker implements AutoCloseable {
         route(topic, payload, qos);
     }
 
+    /** @return whether a subscription matches {@code topic} (a message of the bus on it would be routed) */
+    public boolean hasSubscribers(String topic) {
+        return subscriptions.matchesAny(topic);
+    }
+
     public int connectedClients() {
         return sessions.size();
     }

@@ -77,6 +77,39 @@ final class SubscriptionTree<S> {
         return found;
     }
 
+    /** @return whether any subscription matches {@code topic}; stops at the first one found */
+    boolean matchesAny(String topic) {
+        String[] levels = topic.split("/", -1);
+        lock.readLock().lock();
+        try {
+            return any(root, levels, 0, topic.startsWith("$"));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private boolean any(Node<S> node, String[] levels, int index, boolean dollar) {
+        boolean wildcardsAllowed = !(index == 0 && dollar);
+        if (wildcardsAllowed) {
+            Node<S> multi = node.children.get("#");
+            if (multi != null && !multi.subscribers.isEmpty()) {
+                return true;
+            }
+        }
+        if (index == levels.length) {
+            return !node.subscribers.isEmpty();
+        }
+        Node<S> exact = node.children.get(levels[index]);
+        if (exact != null && any(exact, levels, index + 1, dollar)) {
+            return true;
+        }
+        if (wildcardsAllowed) {
+            Node<S> single = node.children.get("+");
+            return single != null && any(single, levels, index + 1, dollar);
+        }
+        return false;
+    }
+
     private void collect(Node<S> node, String[] levels, int index, boolean dollar, Map<S, Integer> found) {
         boolean wildcardsAllowed = !(index == 0 && dollar);
         if (wildcardsAllowed) {

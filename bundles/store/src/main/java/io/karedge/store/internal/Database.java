@@ -37,6 +37,11 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p><b>Reads</b> use a small pool of read-only connections. In WAL mode they never wait for the
  * writer, and a read started after a write returned sees it.
+ *
+ * <p><b>Checkpoints</b> (copying the WAL into the database file, with its own fsync) run on a separate
+ * thread and connection, not inside a commit, so they do not stall the writes queued behind it. The
+ * writer checkpoints itself only after {@link #CHECKPOINT_HARD_LIMIT_COMMITS} commits without one. A
+ * commit is durable once the WAL is synced; checkpoints do not change that.
  */
 final class Database implements AutoCloseable {
 
@@ -46,6 +51,14 @@ final class Database implements AutoCloseable {
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
     private static final int JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
     private static final int MAX_READERS = 4;
+    /**
+     * Commits after which the checkpointer is woken. A twin batch adds a few WAL pages, so this is in the
+     * range of SQLite's own automatic checkpoint (1000 pages).
+     */
+    static final int CHECKPOINT_EVERY_COMMITS = 200;
+    /** Commits without a checkpoint after which the writer checkpoints itself (the checkpointer is stuck). */
+    static final int CHECKPOINT_HARD_LIMIT_COMMITS = 20_000;
+    private static final long CHECKPOINT_PAUSE_MILLIS = 50;
 
     private final Path file;
     private final StoreSettings settings;
@@ -59,6 +72,13 @@ final class Database implements AutoCloseable {
     private final AtomicInteger openReaders = new AtomicInteger();
     private final AtomicLong committedWrites = new AtomicLong();
     private final AtomicLong committedBatches = new AtomicLong();
+    private final AtomicLong checkpoints = new AtomicLong();
+    private final Object checkpointSignal = new Object();
+    private final Thread checkpointThread;
+    /** Commits since the last checkpoint started; the writer's. */
+    private long commitsSinceCheckpoint;
+    private boolean checkpointWanted;
+    private boolean checkpointStopping;
     private boolean accepting = true;
     private volatile boolean closed;
 
@@ -69,6 +89,8 @@ final class Database implements AutoCloseable {
         this.writeContext = new WriteContext(writer);
         this.writerThread = new Thread(this::runWriter, "karedge-store-writer");
         this.writerThread.setDaemon(true);
+        this.checkpointThread = new Thread(this::runCheckpoints, "karedge-store-checkpoint");
+        this.checkpointThread.setDaemon(true);
     }
 
     /**
@@ -95,6 +117,10 @@ final class Database implements AutoCloseable {
                         + " commits stay durable but readers may wait for the writer", file, journalMode);
             }
             Schema.createOrCheck(writer);
+            try (Statement statement = writer.createStatement()) {
+                // checkpoints run on their own thread (runCheckpoints), not inside a commit
+                statement.execute("PRAGMA wal_autocheckpoint = 0");
+            }
         } catch (SQLException | RuntimeException e) {
             closeQuietly(writer);
             if (e instanceof StoreException storeException) {
@@ -104,6 +130,7 @@ final class Database implements AutoCloseable {
         }
         Database database = new Database(file, settings, writer);
         database.writerThread.start();
+        database.checkpointThread.start();
         return database;
     }
 
@@ -196,6 +223,11 @@ final class Database implements AutoCloseable {
         return committedBatches.get();
     }
 
+    /** @return checkpoints run since the database was opened (by the checkpointer or the writer) */
+    long checkpoints() {
+        return checkpoints.get();
+    }
+
     /**
      * Stops taking writes (new ones fail with "store is stopping") and waits until the writer has
      * finished every write already queued. Reads keep working until {@link #close()}. Idempotent.
@@ -227,6 +259,7 @@ final class Database implements AutoCloseable {
     @Override
     public void close() {
         stopWrites();
+        stopCheckpoints();
         synchronized (this) {
             if (closed) {
                 return;
@@ -315,6 +348,7 @@ final class Database implements AutoCloseable {
             return;
         }
         committedBatches.incrementAndGet();
+        afterCommitCheckpoint();
         for (PendingWrite<?> write : batch) {
             if (write.failure == null) {
                 committedWrites.incrementAndGet();
@@ -356,6 +390,92 @@ final class Database implements AutoCloseable {
             } catch (SQLException e) {
                 return e;
             }
+        }
+    }
+
+    // ---- checkpoints ----
+
+    /**
+     * On the writer thread after a commit: wakes the checkpointer every {@link #CHECKPOINT_EVERY_COMMITS}
+     * commits, or checkpoints here if it has not run for {@link #CHECKPOINT_HARD_LIMIT_COMMITS}.
+     */
+    private void afterCommitCheckpoint() {
+        commitsSinceCheckpoint++;
+        if (commitsSinceCheckpoint >= CHECKPOINT_HARD_LIMIT_COMMITS) {
+            commitsSinceCheckpoint = 0;
+            try {
+                checkpoint(writer);
+            } catch (SQLException e) {
+                LOG.warn("Checkpoint of {} failed: {}", file, e.getMessage());
+            }
+        } else if (commitsSinceCheckpoint % CHECKPOINT_EVERY_COMMITS == 0) {
+            synchronized (checkpointSignal) {
+                checkpointWanted = true;
+                checkpointSignal.notifyAll();
+            }
+        }
+    }
+
+    private void runCheckpoints() {
+        Connection connection = null;
+        try {
+            while (true) {
+                synchronized (checkpointSignal) {
+                    while (!checkpointWanted && !checkpointStopping) {
+                        checkpointSignal.wait();
+                    }
+                    if (checkpointStopping) {
+                        return;
+                    }
+                    checkpointWanted = false;
+                }
+                try {
+                    if (connection == null) {
+                        connection = connect(file, settings, false);
+                    }
+                    checkpoint(connection);
+                } catch (SQLException e) {
+                    LOG.warn("Checkpoint of {} failed (retried after the next commits): {}", file, e.getMessage());
+                    closeQuietly(connection);
+                    connection = null;
+                }
+                Thread.sleep(CHECKPOINT_PAUSE_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (connection != null) {
+                closeQuietly(connection);
+            }
+        }
+    }
+
+    /**
+     * Runs a PASSIVE checkpoint: copies what it can into the database file (and syncs it) without waiting
+     * for the writer or the readers; what a reader still needs is copied by a later one.
+     */
+    private void checkpoint(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
+            checkpoints.incrementAndGet();
+        }
+    }
+
+    private void stopCheckpoints() {
+        synchronized (checkpointSignal) {
+            checkpointStopping = true;
+            checkpointSignal.notifyAll();
+        }
+        boolean interrupted = false;
+        while (checkpointThread.isAlive()) {
+            try {
+                checkpointThread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -32,6 +33,11 @@ final class SqliteTwinStore implements TwinStore {
     private static final String UPSERT = "INSERT INTO twins (device_id, property, version, body, updated_at)"
             + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id, property) DO UPDATE SET"
             + " version = excluded.version, body = excluded.body, updated_at = excluded.updated_at";
+    /** Writes the next version whatever the current one is, in one statement: 1 for a new row, else +1. */
+    private static final String UPSERT_NEXT = "INSERT INTO twins (device_id, property, version, body, updated_at)"
+            + " VALUES (?, ?, 1, ?, ?) ON CONFLICT (device_id, property) DO UPDATE SET"
+            + " version = twins.version + 1, body = excluded.body, updated_at = excluded.updated_at"
+            + " RETURNING version";
 
     private final Database database;
     private final SqliteUplink uplink;
@@ -95,7 +101,7 @@ final class SqliteTwinStore implements TwinStore {
                     + expectedVersion);
         }
         String body = write(twin);
-        JsonNode copy = parse(body);
+        JsonNode copy = twin.deepCopy();
         PutOutcome outcome = database.write(context -> {
             long current = currentVersion(context, deviceId, property);
             if (expectedVersion != ANY_VERSION && expectedVersion != current) {
@@ -116,19 +122,12 @@ final class SqliteTwinStore implements TwinStore {
         if (twins.isEmpty()) {
             return Map.of();
         }
-        Map<String, String> bodies = new LinkedHashMap<>();
-        twins.forEach((property, twin) -> {
-            requireId("property", property);
-            bodies.put(property, write(Objects.requireNonNull(twin, "twin of " + property)));
-        });
+        Map<String, Body> bodies = bodies(twins);
         return database.write(context -> {
             Instant now = Instant.now();
             Map<String, TwinRecord> stored = new LinkedHashMap<>();
-            for (Map.Entry<String, String> entry : bodies.entrySet()) {
-                String property = entry.getKey();
-                long next = currentVersion(context, deviceId, property) + 1;
-                stored.put(property, upsert(context, deviceId, property, next, entry.getValue(),
-                        parse(entry.getValue()), now));
+            for (Map.Entry<String, Body> entry : bodies.entrySet()) {
+                stored.put(entry.getKey(), upsertNext(context, deviceId, entry.getKey(), entry.getValue(), now));
             }
             return Collections.unmodifiableMap(stored);
         });
@@ -139,23 +138,23 @@ final class SqliteTwinStore implements TwinStore {
         Objects.requireNonNull(write, "write");
         String deviceId = write.deviceId();
         requireId("deviceId", deviceId);
-        Map<String, String> bodies = new LinkedHashMap<>();
-        write.twins().forEach((property, twin) -> {
-            requireId("property", property);
-            bodies.put(property, write(Objects.requireNonNull(twin, "twin of " + property)));
-        });
-        List<SqliteUplink.Prepared> messages = new ArrayList<>();
+        Map<String, Body> bodies = bodies(write.twins());
+        List<SqliteUplink.Prepared> messages = new ArrayList<>(write.uplink().size());
         write.uplink().forEach(message -> messages.add(uplink.prepare(message)));
         if (bodies.isEmpty() && messages.isEmpty()) {
             return Map.of();
         }
         Conflict[] conflict = new Conflict[1];
         Map<String, TwinRecord> stored = database.write(context -> {
-            Map<String, Long> current = new LinkedHashMap<>();
+            // conditional properties are checked before anything is written; the others need no read
+            Map<String, Long> current = new HashMap<>();
             for (String property : bodies.keySet()) {
-                long version = currentVersion(context, deviceId, property);
                 Long expected = write.expectedVersions().get(property);
-                if (expected != null && expected != ANY_VERSION && expected != version) {
+                if (expected == null || expected == ANY_VERSION) {
+                    continue;
+                }
+                long version = currentVersion(context, deviceId, property);
+                if (expected != version) {
                     conflict[0] = new Conflict(property, expected, version);
                     return null;
                 }
@@ -163,10 +162,13 @@ final class SqliteTwinStore implements TwinStore {
             }
             Instant now = Instant.now();
             Map<String, TwinRecord> records = new LinkedHashMap<>();
-            for (Map.Entry<String, String> entry : bodies.entrySet()) {
+            for (Map.Entry<String, Body> entry : bodies.entrySet()) {
                 String property = entry.getKey();
-                records.put(property, upsert(context, deviceId, property, current.get(property) + 1,
-                        entry.getValue(), parse(entry.getValue()), now));
+                Long version = current.get(property);
+                records.put(property, version == null
+                        ? upsertNext(context, deviceId, property, entry.getValue(), now)
+                        : upsert(context, deviceId, property, version + 1, entry.getValue().json(),
+                                entry.getValue().twin(), now));
             }
             for (SqliteUplink.Prepared message : messages) {
                 uplink.enqueueIn(context, message);
@@ -234,6 +236,39 @@ final class SqliteTwinStore implements TwinStore {
         select.setString(1, deviceId);
         select.setString(2, property);
         return Database.queryLong(select, 0);
+    }
+
+    /** A twin written as JSON outside the writer thread, and the caller-independent copy returned in its record. */
+    private record Body(String json, JsonNode twin) {
+    }
+
+    private static Map<String, Body> bodies(Map<String, JsonNode> twins) {
+        Map<String, Body> bodies = new LinkedHashMap<>();
+        twins.forEach((property, twin) -> {
+            requireId("property", property);
+            JsonNode checked = Objects.requireNonNull(twin, "twin of " + property);
+            bodies.put(property, new Body(write(checked), checked.deepCopy()));
+        });
+        return bodies;
+    }
+
+    /** Writes the next version of a property (1 if it has none) and reads that version back, in one statement. */
+    private static TwinRecord upsertNext(WriteContext context, String deviceId, String property, Body body,
+                                         Instant now) throws SQLException {
+        Instant updatedAt = Instant.ofEpochMilli(now.toEpochMilli());
+        PreparedStatement upsert = context.statement(UPSERT_NEXT);
+        upsert.setString(1, deviceId);
+        upsert.setString(2, property);
+        upsert.setString(3, body.json());
+        upsert.setLong(4, updatedAt.toEpochMilli());
+        long version;
+        try (ResultSet row = upsert.executeQuery()) {
+            if (!row.next()) {
+                throw new SQLException("the upsert of " + deviceId + "/" + property + " returned no version");
+            }
+            version = row.getLong(1);
+        }
+        return new TwinRecord(deviceId, property, version, body.twin(), updatedAt);
     }
 
     private static TwinRecord upsert(WriteContext context, String deviceId, String property, long version,

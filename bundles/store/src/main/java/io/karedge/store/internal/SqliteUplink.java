@@ -30,12 +30,13 @@ final class SqliteUplink implements Uplink {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteUplink.class);
 
-    private static final String COUNT_WAITING_WITH_KEY =
-            "SELECT COUNT(*), COALESCE(SUM(coalesced), 0) FROM uplink WHERE coalesce_key = ?";
-    private static final String DELETE_WAITING_WITH_KEY = "DELETE FROM uplink WHERE coalesce_key = ?";
+    /** Removes the waiting entries with a key (found through the partial index) and returns their counts. */
+    static final String DELETE_WAITING_WITH_KEY =
+            "DELETE FROM uplink WHERE coalesce_key = ? RETURNING coalesced";
+    /** Appends an entry and returns its sequence: AUTOINCREMENT, so it is after every entry ever stored. */
     private static final String INSERT = "INSERT INTO uplink"
             + " (coalesce_key, source, route_group, operation, resource, content, enqueued_at, coalesced)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence";
 
     private final Database database;
     private final Executor callbackExecutor;
@@ -71,7 +72,7 @@ final class SqliteUplink implements Uplink {
             throw new IllegalArgumentException("the message content cannot be written as JSON: " + e.getMessage(), e);
         }
         UplinkMessage stored = new UplinkMessage(message.source(), message.group(), message.operation(),
-                message.resource(), parse(content), message.coalesceKey());
+                message.resource(), message.content().deepCopy(), message.coalesceKey());
         return new Prepared(stored, content);
     }
 
@@ -81,18 +82,13 @@ final class SqliteUplink implements Uplink {
         int removed = 0;
         int coalesced = 0;
         if (message.coalesceKey() != null) {
-            PreparedStatement count = context.statement(COUNT_WAITING_WITH_KEY);
-            count.setString(1, message.coalesceKey());
-            try (ResultSet row = count.executeQuery()) {
-                if (row.next()) {
-                    removed = row.getInt(1);
-                    coalesced = removed + row.getInt(2);
+            PreparedStatement delete = context.statement(DELETE_WAITING_WITH_KEY);
+            delete.setString(1, message.coalesceKey());
+            try (ResultSet rows = delete.executeQuery()) {
+                while (rows.next()) {
+                    removed++;
+                    coalesced += 1 + rows.getInt(1);
                 }
-            }
-            if (removed > 0) {
-                PreparedStatement delete = context.statement(DELETE_WAITING_WITH_KEY);
-                delete.setString(1, message.coalesceKey());
-                delete.executeUpdate();
             }
         }
         Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
@@ -105,8 +101,13 @@ final class SqliteUplink implements Uplink {
         insert.setString(6, prepared.content());
         insert.setLong(7, now.toEpochMilli());
         insert.setInt(8, coalesced);
-        insert.executeUpdate();
-        long sequence = Database.queryLong(context.statement("SELECT last_insert_rowid()"), 0);
+        long sequence;
+        try (ResultSet row = insert.executeQuery()) {
+            if (!row.next()) {
+                throw new SQLException("the uplink insert returned no sequence");
+            }
+            sequence = row.getLong(1);
+        }
         long change = 1 - removed;
         context.afterCommit(() -> {
             depth.addAndGet(change);

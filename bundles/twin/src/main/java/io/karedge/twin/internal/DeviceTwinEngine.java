@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 final class DeviceTwinEngine implements TwinEngine, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceTwinEngine.class);
+    private static final long WORKER_IDLE_SECONDS = 30;
 
     private final TwinStore store;
     private final EngineContext context;
@@ -49,12 +50,16 @@ final class DeviceTwinEngine implements TwinEngine, AutoCloseable {
         this.store = store;
         this.context = new EngineContext(nodeName, clock, settings);
         AtomicInteger count = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(settings.workers(), settings.workers(), 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), runnable -> {
+        // A worker spends most of a batch blocked in TwinStore.write until the commit is on disk; the store
+        // commits the writes waiting at the same time together, so the pool size bounds how many device
+        // batches share one fsync. Idle workers end after a while and are started again on demand.
+        this.executor = new ThreadPoolExecutor(settings.workers(), settings.workers(), WORKER_IDLE_SECONDS,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, "karedge-twin-" + count.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 });
+        this.executor.allowCoreThreadTimeOut(true);
         int twins = 0;
         for (String deviceId : store.devices()) {
             DeviceSnapshot snapshot = DeviceSnapshot.fromStore(deviceId, store.get(deviceId));

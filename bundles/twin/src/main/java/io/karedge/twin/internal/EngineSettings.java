@@ -4,13 +4,14 @@ package io.karedge.twin.internal;
  * The checked configuration of the engine.
  *
  * @param payloadMaxBytes largest request payload accepted
- * @param workers         threads applying requests (all devices share them)
+ * @param workers         threads applying requests and waiting for their durable write (all devices share
+ *                        them); also the most device batches one store commit can group
  * @param batchMax        most queued requests of one device applied and written together
  */
 record EngineSettings(long payloadMaxBytes, int workers, int batchMax) {
 
     static final long DEFAULT_PAYLOAD_MAX_BYTES = 64 * 1024;
-    static final int DEFAULT_WORKERS = 2;
+    static final int DEFAULT_WORKERS = 64;
     static final int DEFAULT_BATCH_MAX = 256;
 
     EngineSettings {

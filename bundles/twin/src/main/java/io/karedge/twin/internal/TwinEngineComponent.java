@@ -45,7 +45,8 @@ public final class TwinEngineComponent implements TwinEngine {
         long payload_max_bytes() default EngineSettings.DEFAULT_PAYLOAD_MAX_BYTES;
 
         @AttributeDefinition(name = "workers",
-                description = "Threads applying twin requests, shared by all devices.", min = "1")
+                description = "Threads applying twin requests and waiting for their durable write, shared by all"
+                        + " devices; the store commits the writes of waiting workers together.", min = "1")
         int workers() default EngineSettings.DEFAULT_WORKERS;
 
         @AttributeDefinition(name = "batch.max",
