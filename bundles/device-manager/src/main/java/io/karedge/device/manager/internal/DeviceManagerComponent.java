@@ -1,5 +1,6 @@
 package io.karedge.device.manager.internal;
 
+import io.karedge.api.meta.MetaStoreInformer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.karedge.api.device.Device;
 import io.karedge.api.device.DeviceIds;
@@ -91,8 +92,8 @@ public final class DeviceManagerComponent implements DeviceManagerStatus, TwinLi
     volatile TwinEngine twinEngine;
 
     private final DeviceManager manager;
-    private final ObjectWatcher models;
-    private final ObjectWatcher devices;
+    private final MetaStoreInformer models;
+    private final MetaStoreInformer devices;
 
     @Activate
     public DeviceManagerComponent(@Reference MetaStore store, @Reference EdgeNode node, Config config) {
@@ -101,10 +102,10 @@ public final class DeviceManagerComponent implements DeviceManagerStatus, TwinLi
 
     DeviceManagerComponent(MetaStore store, String nodeName, ManagerSettings settings) {
         this.manager = new DeviceManager(settings, nodeName, () -> twinEngine, Clock.systemUTC());
-        this.models = new ObjectWatcher(store, Kinds.DEVICE_MODEL, this::modelChanged,
+        this.models = new MetaStoreInformer(store, Kinds.DEVICE_MODEL, this::modelChanged,
                 key -> manager.modelDeleted(DeviceIds.of(key.namespace(), key.name())), manager.pool(),
                 settings.watchRetryMillis());
-        this.devices = new ObjectWatcher(store, Kinds.DEVICE, this::deviceChanged,
+        this.devices = new MetaStoreInformer(store, Kinds.DEVICE, this::deviceChanged,
                 key -> manager.deviceDeleted(DeviceIds.of(key.namespace(), key.name())), manager.pool(),
                 settings.watchRetryMillis());
         models.start();

@@ -1,5 +1,6 @@
 package io.karedge.mesh.proxy.internal;
 
+import io.karedge.api.meta.MetaStoreInformer;
 import io.karedge.api.meta.Kinds;
 import io.karedge.api.meta.MetaStore;
 import io.karedge.api.meta.ObjectKey;
@@ -53,7 +54,7 @@ final class MeshProxy implements AutoCloseable {
     private final DnsCounters dnsCounters = new DnsCounters();
     private final MeshNames names;
     private final DnsResponder dns;
-    private final List<ObjectWatcher> watchers = new ArrayList<>();
+    private final List<MetaStoreInformer> watchers = new ArrayList<>();
     private volatile boolean closed;
 
     /**
@@ -70,7 +71,7 @@ final class MeshProxy implements AutoCloseable {
         this.transport = Transport.create(settings.nativeTransport(), settings.ioThreads(), settings.splice());
         this.control = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("karedge-mesh-control", true));
         for (String kind : WATCHED) {
-            watchers.add(new ObjectWatcher(store, kind, this::changed, this::deleted, control,
+            watchers.add(new MetaStoreInformer(store, kind, this::changed, this::deleted, control,
                     settings.watchRetryMillis()));
         }
     }
@@ -97,8 +98,8 @@ final class MeshProxy implements AutoCloseable {
         if (dns != null) {
             control.execute(() -> dns.bind(transport));
         }
-        for (ObjectWatcher watcher : watchers) {
-            watcher.open();
+        for (MetaStoreInformer watcher : watchers) {
+            watcher.start();
         }
         scheduleReconcile();
         control.scheduleWithFixedDelay(this::retryBinds, settings.bindRetryMillis(), settings.bindRetryMillis(),
@@ -276,7 +277,7 @@ final class MeshProxy implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        watchers.forEach(ObjectWatcher::close);
+        watchers.forEach(MetaStoreInformer::close);
         control.shutdownNow();
         try {
             control.awaitTermination(5, TimeUnit.SECONDS);

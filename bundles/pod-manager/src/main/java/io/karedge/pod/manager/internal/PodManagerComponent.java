@@ -1,5 +1,6 @@
 package io.karedge.pod.manager.internal;
 
+import io.karedge.api.meta.MetaStoreInformer;
 import io.karedge.api.meta.Kinds;
 import io.karedge.api.meta.MetaStore;
 import io.karedge.api.node.EdgeNode;
@@ -71,7 +72,7 @@ public final class PodManagerComponent implements PodManagerStatus {
     volatile Uplink uplink;
 
     private final PodManager manager;
-    private final ObjectWatcher watcher;
+    private final MetaStoreInformer watcher;
 
     @Activate
     public PodManagerComponent(@Reference MetaStore store, @Reference EdgeNode node, Config config) {
@@ -80,7 +81,7 @@ public final class PodManagerComponent implements PodManagerStatus {
 
     PodManagerComponent(MetaStore store, String nodeName, Path dataDirectory, Settings settings, Clock clock) {
         this.manager = new PodManager(settings, nodeName, dataDirectory, store, () -> uplink, clock);
-        this.watcher = new ObjectWatcher(store, Kinds.POD, manager::podChanged, manager::podDeleted, manager.timer(),
+        this.watcher = new MetaStoreInformer(store, Kinds.POD, manager::podChanged, manager::podDeleted, manager.timer(),
                 settings.watchRetryMillis());
         watcher.start();
         manager.listed();

@@ -1,14 +1,5 @@
-package io.karedge.pod.manager.internal;
+package io.karedge.api.meta;
 
-import io.karedge.api.meta.ListResult;
-import io.karedge.api.meta.MetaStore;
-import io.karedge.api.meta.ObjectKey;
-import io.karedge.api.meta.ResourceVersionTooOldException;
-import io.karedge.api.meta.Selector;
-import io.karedge.api.meta.StoredObject;
-import io.karedge.api.meta.Watch;
-import io.karedge.api.meta.WatchEvent;
-import io.karedge.api.meta.WatchListener;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,13 +10,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * List-then-watch of one kind, like an informer: every listed object goes to {@code changed}, then the
- * watch continues from the list's version. A watch closed for a reason is reopened by listing again after
- * a pause; objects gone meanwhile go to {@code deleted}. Callbacks must only enqueue.
+ * List-then-watch of one kind in the MetaStore, like a Kubernetes informer, for the controllers that
+ * reconcile from the store (device manager, pod manager, mesh proxy): lists, hands every object to
+ * {@code changed}, then watches from the list's version. When the watch closes for a reason (the store
+ * stopped, the listener fell behind) it lists again after a pause; objects that disappeared meanwhile are
+ * handed to {@code deleted}.
+ *
+ * <p>Callbacks run on the caller of {@link #start()}, on the store's delivery threads or on the given
+ * scheduler, and must only enqueue work.
+ *
+ * @since 1.1
  */
-final class ObjectWatcher implements AutoCloseable {
+public final class MetaStoreInformer implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ObjectWatcher.class);
+    private static final Logger LOG = LoggerFactory.getLogger(MetaStoreInformer.class);
 
     private final MetaStore store;
     private final String kind;
@@ -37,8 +35,16 @@ final class ObjectWatcher implements AutoCloseable {
     private volatile Watch watch;
     private volatile boolean closed;
 
-    ObjectWatcher(MetaStore store, String kind, Consumer<StoredObject> changed, Consumer<ObjectKey> deleted,
-                  ScheduledExecutorService scheduler, long retryMillis) {
+    /**
+     * @param store       the MetaStore
+     * @param kind        the canonical kind to follow ({@code Pod}, {@code Device} ...)
+     * @param changed     told of every object listed, added or modified
+     * @param deleted     told of every key deleted, or gone when listing again
+     * @param scheduler   runs the retries
+     * @param retryMillis the pause before listing again after a watch closed for a reason
+     */
+    public MetaStoreInformer(MetaStore store, String kind, Consumer<StoredObject> changed,
+                             Consumer<ObjectKey> deleted, ScheduledExecutorService scheduler, long retryMillis) {
         this.store = store;
         this.kind = kind;
         this.changed = changed;
@@ -47,14 +53,21 @@ final class ObjectWatcher implements AutoCloseable {
         this.retryMillis = retryMillis;
     }
 
-    synchronized void start() {
+    /** Lists and starts watching; a failure is logged and retried after the pause. */
+    public void start() {
+        open();
+    }
+
+    private synchronized void open() {
         if (closed) {
             return;
         }
         try {
             ListResult list = store.list(Selector.kind(kind));
             Set<ObjectKey> listed = new HashSet<>();
-            list.items().forEach(o -> listed.add(o.key()));
+            for (StoredObject object : list.items()) {
+                listed.add(object.key());
+            }
             for (ObjectKey key : Set.copyOf(known)) {
                 if (!listed.contains(key)) {
                     known.remove(key);
@@ -75,7 +88,7 @@ final class ObjectWatcher implements AutoCloseable {
     private void retry() {
         if (!closed) {
             try {
-                scheduler.schedule(this::start, retryMillis, TimeUnit.MILLISECONDS);
+                scheduler.schedule(this::open, retryMillis, TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) {
                 LOG.debug("Scheduler gone; {} watch not reopened", kind);
             }
@@ -108,6 +121,7 @@ final class ObjectWatcher implements AutoCloseable {
         }
     }
 
+    /** Stops watching; no callback runs after the watch has closed. */
     @Override
     public void close() {
         closed = true;
