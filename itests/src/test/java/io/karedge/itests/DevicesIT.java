@@ -14,6 +14,9 @@ import io.karedge.dmi.MapperRegistry;
 import org.apache.karaf.features.FeaturesService;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.CoreOptions;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
@@ -41,7 +45,48 @@ public class DevicesIT extends KaredgeTestSupport {
 
     @Configuration
     public Option[] config() {
-        return baseConfiguration();
+        return baseConfiguration(CoreOptions.systemProperty("karedge.itest.mqtt.driver")
+                .value(System.getProperty("karedge.mqtt.driver", "")));
+    }
+
+    @Test
+    public void aDriverJarDroppedIntoDeployStartsItsDevicesAndRemovingItPausesThem() throws Exception {
+        Path jar = Path.of(System.getProperty("karedge.itest.mqtt.driver"));
+        assertTrue("the MQTT driver jar to deploy: " + jar, Files.isRegularFile(jar));
+        MetaStore store = service(MetaStore.class);
+        store.put(mqttDevice(), "local");
+        await("MQTT device waits for its driver", BOOT,
+                () -> state(status(), "default/mqtt-dev-1") == DeviceRunState.NO_DRIVER);
+
+        Path deployed = Path.of(System.getProperty("karaf.base"), "deploy", "io.karedge.protocol.mqtt.jar");
+        Files.copy(jar, deployed, StandardCopyOption.REPLACE_EXISTING);
+        await("MQTT device bound to the deployed driver", Duration.ofSeconds(30), () -> {
+            DeviceInfo info = status().device("default/mqtt-dev-1").orElse(null);
+            return info != null && info.driver().startsWith("io.karedge.protocol.mqtt");
+        });
+
+        Files.delete(deployed);
+        await("MQTT device waits again", Duration.ofSeconds(30), () -> {
+            DeviceRunState state = state(status(), "default/mqtt-dev-1");
+            return state == DeviceRunState.NO_DRIVER || state == DeviceRunState.PAUSED;
+        });
+        assertEquals(DeviceRunState.ONLINE, state(status(), "default/counter-01"));
+    }
+
+    private static ObjectNode mqttDevice() {
+        ObjectNode device = KaredgeJson.mapper().createObjectNode();
+        device.put("apiVersion", "devices.kubeedge.io/v1beta1").put("kind", "Device");
+        device.putObject("metadata").put("name", "mqtt-dev-1").put("namespace", "default");
+        ObjectNode spec = device.putObject("spec");
+        ObjectNode protocol = spec.putObject("protocol");
+        protocol.put("protocolName", "mqtt");
+        // no broker listens here: the driver binds the device and reports it offline
+        protocol.putObject("configData").put("brokerURL", "tcp://127.0.0.1:" + freePort())
+                .put("topic", "plant/mqtt-dev-1/state");
+        ObjectNode level = spec.putArray("properties").addObject();
+        level.put("name", "level");
+        level.putObject("visitors").put("protocolName", "mqtt").putObject("configData").put("key", "level");
+        return device;
     }
 
     @Test
