@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +44,7 @@ final class DeviceTwinEngine implements TwinEngine, AutoCloseable {
     private final EngineContext context;
     private final ThreadPoolExecutor executor;
     private final Map<String, DeviceWorker> workers = new ConcurrentHashMap<>();
+    private volatile Function<String, Optional<MemberDevice>> memberLookup = id -> Optional.empty();
     private final List<TwinListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean stopping;
 
@@ -130,6 +132,11 @@ final class DeviceTwinEngine implements TwinEngine, AutoCloseable {
         }
         DeviceWorker worker = workers.get(job.deviceId);
         if (worker == null) {
+            // the MetaStore may already hold a device the membership watch has not delivered yet
+            memberLookup.apply(job.deviceId).ifPresent(this::memberChanged);
+            worker = workers.get(job.deviceId);
+        }
+        if (worker == null) {
             job.prepare(context);
             if (job instanceof RequestJob requestJob) {
                 try {
@@ -175,6 +182,11 @@ final class DeviceTwinEngine implements TwinEngine, AutoCloseable {
     }
 
     // ---- membership, called by the MembershipWatcher in MetaStore order ----
+
+    /** Where {@link #submit} looks a device up that is not a member yet (the MetaStore, through the watcher). */
+    void memberLookup(Function<String, Optional<MemberDevice>> lookup) {
+        this.memberLookup = lookup;
+    }
 
     void memberChanged(MemberDevice device) {
         if (stopping) {

@@ -172,6 +172,27 @@ final class MembershipWatcher implements WatchListener, AutoCloseable {
         scheduler.schedule(this::openWatch, REOPEN_DELAY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Looks a device up in the MetaStore directly, for a request that arrives before the watch has told the
+     * engine of it (a driver reporting right after start-up, or right after the Device was written).
+     *
+     * @param deviceId {@code <namespace>/<name>}
+     * @return the device if it is stored and belongs to this node
+     */
+    Optional<MemberDevice> lookup(String deviceId) {
+        int slash = deviceId == null ? -1 : deviceId.indexOf('/');
+        if (slash <= 0 || slash == deviceId.length() - 1) {
+            return Optional.empty();
+        }
+        try {
+            return metaStore.get(ObjectKey.of(Kinds.DEVICE, deviceId.substring(0, slash), deviceId.substring(slash + 1)))
+                    .flatMap(this::member);
+        } catch (RuntimeException e) {
+            LOG.debug("Device {} could not be looked up: {}", Logs.clip(deviceId), e.toString());
+            return Optional.empty();
+        }
+    }
+
     /** @return the device if it belongs to this node and can be read */
     private Optional<MemberDevice> member(StoredObject object) {
         Device device;

@@ -65,6 +65,7 @@ public final class TwinEngineComponent implements TwinEngine {
         EngineSettings settings = new EngineSettings(config.payload_max_bytes(), config.workers(), config.batch_max());
         this.engine = new DeviceTwinEngine(twinStore, node.nodeName(), settings, Clock.systemUTC());
         this.membership = new MembershipWatcher(metaStore, engine, node.nodeName());
+        engine.memberLookup(membership::lookup);
         membership.start();
     }
 

@@ -1,5 +1,7 @@
 package io.karedge.twin.internal;
 
+import io.karedge.api.twin.TwinReply;
+import io.karedge.api.twin.TwinOperation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -161,5 +163,23 @@ class MembershipTest extends TwinFixture {
         awaitMembers(THERMO);
         assertThat(store.devices()).containsOnly(THERMO);
         assertThat(stored(THERMO, "setpoint").path("expected").path("value").asText()).isEqualTo("22");
+    }
+
+    @Test
+    void aReportForAStoredDeviceTheWatchHasNotDeliveredYetIsAccepted() {
+        // a driver may report right after start-up or right after its Device was written, before the watch
+        // has told the engine: the engine asks the MetaStore itself instead of answering 404
+        meta.put(device("plant-a", "fresh", NODE, null), "local");
+        watcher.close();
+        engine.memberLookup(watcher::lookup);
+
+        TwinReply reply = send(TwinOperation.STATE_UPDATE, "plant-a/fresh", "{\"state\": \"online\"}");
+
+        assertThat(reply.code()).isEqualTo(200);
+        assertThat(engine.device("plant-a/fresh")).isPresent();
+        assertThat(send(TwinOperation.STATE_UPDATE, "plant-a/elsewhere", "{\"state\": \"online\"}").code())
+                .as("a device of another node stays unknown").isEqualTo(404);
+        assertThat(send(TwinOperation.STATE_UPDATE, "plant-a/absent", "{\"state\": \"online\"}").code())
+                .isEqualTo(404);
     }
 }

@@ -14,20 +14,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import org.eclipse.paho.client.mqttv3.IMqttActionListener;
-import org.eclipse.paho.client.mqttv3.IMqttToken;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Delivers readings to a property's {@code pushMethod}: HTTP (POST of a JSON document with
  * {@code java.net.http}) and MQTT (publish of the same document with Paho, one shared client per broker
- * address). Both are asynchronous: nothing here blocks the caller. Other targets (OTEL, databases) are not
+ * address, with a bounded queue per broker that keeps values while it connects or reconnects, see
+ * {@link MqttPushBroker}). Both are asynchronous: nothing here blocks the caller. Other targets (OTEL, databases) are not
  * supported and are reported once as such.
  *
  * <p>The document is the mapper framework's data model as JSON: {@code {"namespace","deviceName",
@@ -35,19 +29,36 @@ import org.slf4j.LoggerFactory;
  */
 final class PushTargets implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PushTargets.class);
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     /** One reading to push. */
     record Reading(String namespace, String deviceName, String property, String value, String type, Instant at) {
     }
 
+    /**
+     * MQTT queueing and retry settings.
+     *
+     * @param queueCapacity        messages kept per broker while it is not connected; the oldest go first
+     * @param initialBackoffMillis first pause before a new connection attempt; doubles on each failure
+     * @param maxBackoffMillis     longest pause between attempts
+     */
+    record MqttSettings(int queueCapacity, long initialBackoffMillis, long maxBackoffMillis) {
+        static final MqttSettings DEFAULTS = new MqttSettings(1000, 500, 30_000);
+    }
+
     private final HttpClient http;
-    private final Map<String, MqttAsyncClient> brokers = new ConcurrentHashMap<>();
+    private final MqttSettings mqtt;
+    private final Map<String, MqttPushBroker> brokers = new ConcurrentHashMap<>();
+    private ScheduledThreadPoolExecutor timer;
     private volatile boolean closed;
 
     PushTargets(Executor executor) {
+        this(executor, MqttSettings.DEFAULTS);
+    }
+
+    PushTargets(Executor executor, MqttSettings mqtt) {
         this.http = HttpClient.newBuilder().executor(executor).connectTimeout(DEFAULT_TIMEOUT).build();
+        this.mqtt = mqtt;
     }
 
     /** @return whether the push method has a target this class delivers to */
@@ -117,95 +128,85 @@ final class PushTargets implements AutoCloseable {
                 || target.topic().isBlank()) {
             return CompletableFuture.completedFuture("mqtt push target needs address and topic");
         }
-        CompletableFuture<String> result = new CompletableFuture<>();
+        String address = target.address().trim();
+        MqttPushBroker broker;
         try {
-            MqttAsyncClient client = client(target.address().trim());
-            if (!client.isConnected()) {
-                return CompletableFuture.completedFuture("mqtt broker " + target.address() + " is not connected");
-            }
-            MqttMessage message = new MqttMessage(body);
-            message.setQos(target.qos() == null ? 0 : Math.max(0, Math.min(2, target.qos())));
-            message.setRetained(Boolean.TRUE.equals(target.retained()));
-            client.publish(target.topic(), message, null, new IMqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    result.complete(null);
-                }
-
-                @Override
-                public void onFailure(IMqttToken token, Throwable failure) {
-                    result.complete("mqtt publish to " + target.topic() + " failed: " + failure.getMessage());
-                }
-            });
+            broker = broker(address);
         } catch (MqttException | RuntimeException e) {
-            result.complete("mqtt publish to " + target.address() + " failed: " + e.getMessage());
+            return CompletableFuture.completedFuture("mqtt push to " + address + " failed: " + e.getMessage());
         }
-        return result;
+        if (broker == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        int qos = target.qos() == null ? 0 : Math.max(0, Math.min(2, target.qos()));
+        return broker.publish(target.topic(), body, qos, Boolean.TRUE.equals(target.retained()));
     }
 
-    /** One client per broker address; connects asynchronously and reconnects on its own. */
-    private MqttAsyncClient client(String address) throws MqttException {
-        MqttAsyncClient existing = brokers.get(address);
+    /** One broker (client and queue) per address, created on its first push; null once closed. */
+    private MqttPushBroker broker(String address) throws MqttException {
+        MqttPushBroker existing = brokers.get(address);
         if (existing != null) {
             return existing;
         }
         synchronized (brokers) {
+            if (closed) {
+                return null;
+            }
             existing = brokers.get(address);
             if (existing != null) {
                 return existing;
             }
-            MqttAsyncClient client = new MqttAsyncClient(address,
-                    "karedge-dm-" + Long.toHexString(System.nanoTime()), new MemoryPersistence());
-            MqttConnectOptions options = new MqttConnectOptions();
-            options.setAutomaticReconnect(true);
-            options.setCleanSession(true);
-            options.setConnectionTimeout((int) DEFAULT_TIMEOUT.toSeconds());
-            brokers.put(address, client);
-            try {
-                client.connect(options, null, new IMqttActionListener() {
-                    @Override
-                    public void onSuccess(IMqttToken token) {
-                        LOG.info("Connected to MQTT push broker {}", address);
-                    }
-
-                    @Override
-                    public void onFailure(IMqttToken token, Throwable failure) {
-                        LOG.warn("Cannot connect to MQTT push broker {}: {}; dropping it until the next push",
-                                address, failure.getMessage());
-                        brokers.remove(address, client);
-                        closeQuietly(client);
-                    }
+            if (timer == null) {
+                timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+                    Thread thread = new Thread(runnable, "karedge-mqtt-push-retry");
+                    thread.setDaemon(true);
+                    return thread;
                 });
-            } catch (MqttException e) {
-                brokers.remove(address, client);
-                closeQuietly(client);
-                throw e;
+                timer.setRemoveOnCancelPolicy(true);
             }
-            return client;
+            MqttPushBroker broker = new MqttPushBroker(address, timer, mqtt.queueCapacity(),
+                    mqtt.initialBackoffMillis(), mqtt.maxBackoffMillis(), (int) DEFAULT_TIMEOUT.toSeconds());
+            brokers.put(address, broker);
+            return broker;
         }
     }
 
     /** @return whether the client for the address is connected (for tests and status) */
     boolean connected(String address) {
-        MqttAsyncClient client = brokers.get(address);
-        return client != null && client.isConnected();
+        MqttPushBroker broker = brokers.get(address);
+        return broker != null && broker.isConnected();
     }
 
-    private static void closeQuietly(MqttAsyncClient client) {
-        try {
-            if (client.isConnected()) {
-                client.disconnectForcibly(0, 1000);
-            }
-            client.close(true);
-        } catch (MqttException | RuntimeException e) {
-            LOG.debug("Closing MQTT push client failed", e);
-        }
+    /** @return the messages queued for the broker (waiting or unconfirmed); 0 for an unknown broker */
+    int queued(String address) {
+        MqttPushBroker broker = brokers.get(address);
+        return broker == null ? 0 : broker.queued();
+    }
+
+    /** @return the messages for the broker dropped because its queue was full */
+    long dropped(String address) {
+        MqttPushBroker broker = brokers.get(address);
+        return broker == null ? 0 : broker.dropped();
+    }
+
+    /** @return the connection attempts made to the broker */
+    long connectAttempts(String address) {
+        MqttPushBroker broker = brokers.get(address);
+        return broker == null ? 0 : broker.connectAttempts();
     }
 
     @Override
     public void close() {
-        closed = true;
-        brokers.values().forEach(PushTargets::closeQuietly);
+        ScheduledThreadPoolExecutor stopping;
+        synchronized (brokers) {
+            closed = true;
+            stopping = timer;
+            timer = null;
+        }
+        if (stopping != null) {
+            stopping.shutdownNow();
+        }
+        brokers.values().forEach(MqttPushBroker::close);
         brokers.clear();
     }
 }
