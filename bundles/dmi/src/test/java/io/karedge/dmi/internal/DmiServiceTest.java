@@ -1,5 +1,6 @@
 package io.karedge.dmi.internal;
 
+import io.karedge.test.support.InMemoryMetaStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -1,5 +1,6 @@
 package io.karedge.manifests.internal;
 
+import io.karedge.test.support.InMemoryMetaStore;
 import static io.karedge.manifests.internal.ReconcilerFixture.configMap;
 import static io.karedge.manifests.internal.ReconcilerFixture.key;
 import static org.assertj.core.api.Assertions.assertThat;

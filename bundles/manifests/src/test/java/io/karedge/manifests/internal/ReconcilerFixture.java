@@ -1,5 +1,6 @@
 package io.karedge.manifests.internal;
 
+import io.karedge.test.support.InMemoryMetaStore;
 import io.karedge.api.json.KaredgeJson;
 import io.karedge.api.meta.ObjectKey;
 import io.karedge.manifests.ManifestReport;

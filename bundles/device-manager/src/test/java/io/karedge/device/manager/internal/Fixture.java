@@ -1,5 +1,6 @@
 package io.karedge.device.manager.internal;
 
+import io.karedge.test.support.InMemoryMetaStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;

@@ -1,5 +1,6 @@
 package io.karedge.mesh.proxy.internal;
 
+import io.karedge.test.support.InMemoryMetaStore;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.api.json.KaredgeJson;

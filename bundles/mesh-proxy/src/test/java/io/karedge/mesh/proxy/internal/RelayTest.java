@@ -1,5 +1,6 @@
 package io.karedge.mesh.proxy.internal;
 
+import io.karedge.test.support.InMemoryMetaStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,4 +1,4 @@
-package io.karedge.device.manager.internal;
+package io.karedge.test.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * ({@code resourceVersion}, {@code uid}, {@code creationTimestamp}), validation, retained history and
  * watches. Writes can be made to fail.
  */
-final class InMemoryMetaStore implements MetaStore {
+public final class InMemoryMetaStore implements MetaStore {
 
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
@@ -40,8 +40,8 @@ final class InMemoryMetaStore implements MetaStore {
     private final List<FakeWatch> watches = new CopyOnWriteArrayList<>();
     private long version;
     /** put and delete calls, whether or not they changed anything */
-    final AtomicInteger writeCalls = new AtomicInteger();
-    volatile boolean failWrites;
+    public final AtomicInteger writeCalls = new AtomicInteger();
+    public volatile boolean failWrites;
 
     @Override
     public synchronized StoredObject put(ObjectNode object, String source) {
@@ -175,12 +175,12 @@ final class InMemoryMetaStore implements MetaStore {
     }
 
     /** @return the source of an object, or null */
-    synchronized String sourceOf(ObjectKey key) {
+    public synchronized String sourceOf(ObjectKey key) {
         StoredObject stored = objects.get(key);
         return stored == null ? null : stored.source();
     }
 
-    synchronized List<WatchEvent> history() {
+    public synchronized List<WatchEvent> history() {
         return List.copyOf(history);
     }
 
