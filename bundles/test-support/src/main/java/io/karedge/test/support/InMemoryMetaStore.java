@@ -180,6 +180,13 @@ public final class InMemoryMetaStore implements MetaStore {
         return stored == null ? null : stored.source();
     }
 
+    /** Ends every open watch as the real store does when a watcher falls behind. */
+    public void breakWatches(Throwable reason) {
+        for (FakeWatch watch : watches) {
+            watch.fail(reason);
+        }
+    }
+
     public synchronized List<WatchEvent> history() {
         return List.copyOf(history);
     }
@@ -218,6 +225,14 @@ public final class InMemoryMetaStore implements MetaStore {
         @Override
         public boolean isOpen() {
             return open;
+        }
+
+        void fail(Throwable reason) {
+            if (open) {
+                open = false;
+                watches.remove(this);
+                listener.onClose(reason);
+            }
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.karedge.twin.internal;
 
+import io.karedge.test.support.InMemoryMetaStore;
 import io.karedge.api.twin.TwinReply;
 import io.karedge.api.twin.TwinOperation;
 import static org.assertj.core.api.Assertions.assertThat;
