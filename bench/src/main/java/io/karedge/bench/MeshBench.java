@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.api.json.KaredgeJson;
 import io.karedge.api.node.EdgeNode;
 import io.karedge.api.node.NodeMode;
+import io.karedge.mesh.MeshPort;
 import io.karedge.mesh.MeshService;
 import io.karedge.mesh.proxy.internal.MeshProxyComponent;
 import io.karedge.store.internal.StoreComponent;
@@ -48,8 +49,12 @@ import java.util.stream.Stream;
  * <p>Arguments: megabytes per throughput run (default 512), ping-pongs (default 20000), seconds per
  * connection-rate run (default 3), transport {@code native} (epoll, bytes copied through buffers: the
  * component's default), {@code splice} (epoll with the experimental splice relay) or {@code nio} (default
- * native), runs (default 5), proxy event-loop threads
+ * native) or {@code kernel} (the kernel data path: nftables NAT, needs nft and CAP_NET_ADMIN), runs (default 5), proxy event-loop threads
  * (default 0: one per core).
+ *
+ * <p>When {@code socat} is installed, the same bulk runs also go through it (one forked C process per
+ * connection, 64 KiB buffers) as a reference relay: the ratio it reaches on the same machine is what any
+ * user-space relay can reach there, whatever language it is written in.
  */
 public final class MeshBench {
 
@@ -66,7 +71,8 @@ public final class MeshBench {
         int pings = args.length > 1 ? Integer.parseInt(args[1]) : 20000;
         int connectSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         String transport = args.length > 3 ? args[3] : "native";
-        boolean nativeTransport = !"nio".equals(transport);
+        boolean kernelPath = "kernel".equals(transport);
+        boolean nativeTransport = !"nio".equals(transport) && !kernelPath;
         boolean splice = "splice".equals(transport);
         int runs = args.length > 4 ? Math.max(1, Integer.parseInt(args[4])) : 5;
         int ioThreads = args.length > 5 ? Integer.parseInt(args[5]) : 0;
@@ -80,16 +86,21 @@ public final class MeshBench {
             MeshProxyComponent mesh = new MeshProxyComponent(store, node(directory),
                     defaults(MeshProxyComponent.Config.class, Map.of("address_range", "127.101.0.0/16",
                             "dns_enabled", false, "native_transport", nativeTransport, "splice", splice,
-                            "io_threads", ioThreads)));
+                            "io_threads", ioThreads, "kernel_datapath", kernelPath ? "nftables" : "off",
+                            "kernel_table", "karedge_mesh_bench")));
             try {
                 InetAddress proxyAddress = awaitListening(mesh);
+                if (kernelPath && !awaitKernelPath(mesh)) {
+                    System.out.println("kernel data path not in effect (nft missing or no CAP_NET_ADMIN; see the log):"
+                            + " measuring the proxy's relay");
+                }
                 InetSocketAddress proxySink = new InetSocketAddress(proxyAddress, servicePort);
                 InetSocketAddress proxyEcho = new InetSocketAddress(proxyAddress, servicePort + 1);
                 InetSocketAddress directSink = new InetSocketAddress(InetAddress.getLoopbackAddress(), servers.sinkPort());
                 InetSocketAddress directEcho = new InetSocketAddress(InetAddress.getLoopbackAddress(), servers.echoPort());
                 System.out.printf(Locale.ROOT, "mesh proxy on %s (%s), io threads %s, %d cores, %s, load %s%n",
-                        proxyAddress.getHostAddress(), splice ? "epoll + splice if available" : nativeTransport
-                                ? "epoll, buffers" : "NIO", ioThreads <= 0 ? "one per core" : ioThreads,
+                        proxyAddress.getHostAddress(), kernelPath ? "kernel data path (nftables NAT) if available, else NIO"
+                                : splice ? "epoll + splice if available" : nativeTransport ? "epoll, buffers" : "NIO", ioThreads <= 0 ? "one per core" : ioThreads,
                         Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"), loadAverage());
 
                 // warm-up of both paths
@@ -124,6 +135,8 @@ public final class MeshBench {
                     proxyConns[run] = connectionRate(proxyEcho, connectSeconds);
                 }
 
+                reference(directSink, servers.sinkPort(), megabytes, runs);
+
                 double[] directRates = Arrays.stream(direct).mapToDouble(Bulk::mbps).toArray();
                 double[] proxyRates = Arrays.stream(proxy).mapToDouble(Bulk::mbps).toArray();
                 System.out.printf(Locale.ROOT, "throughput (%d x %d MB): direct best %.0f median %.0f MB/s; proxy best %.0f median %.0f MB/s;"
@@ -152,6 +165,20 @@ public final class MeshBench {
                 files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
         }
+    }
+
+    /** @return whether every port of the bench Service is forwarded by the kernel within 3 s */
+    private static boolean awaitKernelPath(MeshProxyComponent mesh) throws InterruptedException {
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (MeshService service : mesh.services()) {
+                if (service.ports().stream().allMatch(p -> MeshPort.KERNEL.equals(p.dataPath()))) {
+                    return true;
+                }
+            }
+            Thread.sleep(10);
+        }
+        return false;
     }
 
     private static InetAddress awaitListening(MeshProxyComponent mesh) throws Exception {
@@ -217,6 +244,65 @@ public final class MeshBench {
             return new Bulk(total / 1048576.0 / (nanos / 1e9), total / 1048576.0, nanos, clientCpu,
                     Math.max(0, SINK_CPU.get()), proxyCpu);
         }
+    }
+
+    /**
+     * Bulk runs through socat, alternating with direct runs, when socat is on the PATH; prints the ratio
+     * and socat's CPU per MB (its children's user + system time from /proc, in clock ticks).
+     */
+    private static void reference(InetSocketAddress directSink, int sinkPort, int megabytes, int runs)
+            throws IOException, InterruptedException {
+        int port = freePort();
+        Process socat;
+        try {
+            socat = new ProcessBuilder("socat", "-b", String.valueOf(CHUNK),
+                    "TCP4-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr,fork", "TCP4:127.0.0.1:" + sinkPort)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            System.out.println("reference relay: socat not installed, skipped");
+            return;
+        }
+        try {
+            InetSocketAddress relay = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (true) {
+                try (Socket probe = new Socket()) {
+                    probe.connect(relay, 200);
+                    break;
+                } catch (IOException e) {
+                    if (System.nanoTime() > deadline || !socat.isAlive()) {
+                        System.out.println("reference relay: socat did not listen, skipped");
+                        return;
+                    }
+                    Thread.sleep(20);
+                }
+            }
+            throughput(relay, 64);
+            double[] directRates = new double[runs];
+            double[] relayRates = new double[runs];
+            double[] relayCpuPerMb = new double[runs];
+            for (int run = 0; run < runs; run++) {
+                directRates[run] = throughput(directSink, megabytes).mbps();
+                long ticksBefore = childTicks(socat.pid());
+                relayRates[run] = throughput(relay, megabytes).mbps();
+                Thread.sleep(50); // the forked child exits and is reaped after the sink's answer
+                relayCpuPerMb[run] = (childTicks(socat.pid()) - ticksBefore) * 10_000.0 / megabytes;
+            }
+            System.out.printf(Locale.ROOT, "reference relay (socat, %d x %d MB): direct best %.0f median %.0f MB/s;"
+                            + " socat best %.0f median %.0f MB/s; ratio best %.2f median %.2f; socat CPU per MB %.0f us%n",
+                    runs, megabytes, max(directRates), median(directRates), max(relayRates), median(relayRates),
+                    max(relayRates) / max(directRates), median(relayRates) / median(directRates), median(relayCpuPerMb));
+        } finally {
+            socat.destroy();
+            socat.waitFor();
+        }
+    }
+
+    /** @return user + system clock ticks of the reaped children of {@code pid} (cutime + cstime) */
+    private static long childTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[13]) + Long.parseLong(fields[14]); // fields 16 and 17 of proc(5)
     }
 
     /** @return CPU time (ns) used so far by the proxy's event-loop threads */

@@ -24,7 +24,9 @@ final class MeshFormatter {
                         : service.address() + ":" + port.port() + " (NOT listening: " + port.error() + ")";
                 table.row(List.of(service.namespace() + "/" + service.name(),
                         port.port() + "/" + port.protocol() + (port.name().isEmpty() ? "" : " (" + port.name() + ")"),
-                        where, service.policy(), Integer.toString(port.connections()), endpoints(port.endpoints())));
+                        where, service.policy() + (MeshPort.KERNEL.equals(port.dataPath()) ? " (kernel)" : ""),
+                        MeshPort.KERNEL.equals(port.dataPath()) ? "-" : Integer.toString(port.connections()),
+                        endpoints(port.endpoints())));
             }
         }
         StringBuilder out = new StringBuilder();

@@ -55,6 +55,12 @@ final class MeshProxy implements AutoCloseable {
     private final MeshNames names;
     private final DnsResponder dns;
     private final List<MetaStoreInformer> watchers = new ArrayList<>();
+    private final KernelSettings kernel;
+    private final EndpointProber prober;
+    private ScheduledExecutorService probing;
+    private volatile NftablesPath nftables;
+    private volatile Set<String> kernelForwarded = Set.of();
+    private volatile List<Target> kernelTargets = List.of();
     private volatile boolean closed;
 
     /**
@@ -62,13 +68,24 @@ final class MeshProxy implements AutoCloseable {
      * @param resolvConf  the file upstream resolvers are read from when none are configured
      */
     MeshProxy(MetaStore store, String nodeName, MeshSettings settings, Path addressFile, Path resolvConf) {
+        this(store, nodeName, settings, KernelSettings.off(), addressFile, resolvConf);
+    }
+
+    /**
+     * @param kernel the kernel data path: when enabled (and {@code nft} works here), Service ports whose
+     *               endpoints are all on loopback are forwarded by nftables NAT instead of the relay
+     */
+    MeshProxy(MetaStore store, String nodeName, MeshSettings settings, KernelSettings kernel, Path addressFile,
+              Path resolvConf) {
         this.settings = settings;
+        this.kernel = kernel;
         this.catalog = new ServiceCatalog(nodeName);
         this.allocator = new AddressAllocator(settings.addressRange(), addressFile);
         this.health = new HealthRegistry(settings.ejectBaseMillis(), settings.ejectMaxMillis());
         this.names = new MeshNames(settings.clusterDomain(), settings.defaultNamespace(), this::addressOf);
         this.dns = settings.dnsEnabled() ? newResponder(resolvConf) : null;
         this.transport = Transport.create(settings.nativeTransport(), settings.ioThreads(), settings.splice());
+        this.prober = new EndpointProber(health, Math.min(settings.connectTimeoutMillis(), kernel.probeIntervalMillis()));
         this.control = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("karedge-mesh-control", true));
         for (String kind : WATCHED) {
             watchers.add(new MetaStoreInformer(store, kind, this::changed, this::deleted, control,
@@ -100,6 +117,12 @@ final class MeshProxy implements AutoCloseable {
         }
         for (MetaStoreInformer watcher : watchers) {
             watcher.start();
+        }
+        if (kernel.enabled()) {
+            control.execute(() -> nftables = NftablesPath.open(kernel.command(), kernel.table()));
+            probing = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("karedge-mesh-probe", true));
+            probing.scheduleWithFixedDelay(this::probeKernelEndpoints, kernel.probeIntervalMillis(),
+                    kernel.probeIntervalMillis(), TimeUnit.MILLISECONDS);
         }
         scheduleReconcile();
         control.scheduleWithFixedDelay(this::retryBinds, settings.bindRetryMillis(), settings.bindRetryMillis(),
@@ -178,6 +201,56 @@ final class MeshProxy implements AutoCloseable {
         }
         health.retain(endpointIds);
         allocator.flush();
+        applyKernelRoutes();
+    }
+
+    // ---- kernel data path ----
+
+    /**
+     * Forwards in the kernel every TCP Service port whose endpoints are all on loopback, over its healthy
+     * endpoints; a port with no healthy endpoint, or any endpoint off this host, stays with the relay.
+     */
+    private void applyKernelRoutes() {
+        if (nftables == null || closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        List<KernelRoute> routes = new ArrayList<>();
+        List<Target> probed = new ArrayList<>();
+        Set<String> forwarded = new HashSet<>();
+        for (ServiceProxy proxy : new TreeMap<>(running).values()) {
+            for (ServicePlan.PortPlan port : proxy.plan().ports()) {
+                if (!"TCP".equals(port.protocol()) || port.targets().isEmpty()
+                        || !port.targets().stream().allMatch(t -> t.socketAddress().getAddress().isLoopbackAddress())) {
+                    continue;
+                }
+                probed.addAll(port.targets());
+                List<Target> healthy = port.targets().stream().filter(t -> health.of(t).available(now)).toList();
+                if (!healthy.isEmpty()) {
+                    routes.add(new KernelRoute(proxy.address(), port.port(), proxy.plan().policy(), healthy));
+                    forwarded.add(kernelKey(proxy.address(), port.port()));
+                }
+            }
+        }
+        kernelTargets = List.copyOf(probed);
+        nftables.apply(routes);
+        kernelForwarded = nftables.forwards(routes) ? Set.copyOf(forwarded) : Set.of();
+    }
+
+    private void probeKernelEndpoints() {
+        if (closed) {
+            return;
+        }
+        try {
+            prober.probe(kernelTargets.stream().distinct().toList());
+        } catch (RuntimeException e) {
+            LOG.warn("Endpoint probe failed: {}", e.toString());
+        }
+        submit(this::applyKernelRoutes);
+    }
+
+    private static String kernelKey(InetAddress address, int port) {
+        return address.getHostAddress() + ":" + port;
     }
 
     private void retryBinds() {
@@ -215,12 +288,14 @@ final class MeshProxy implements AutoCloseable {
                     endpoints.add(new MeshEndpoint(target.ip(), target.port(), target.source(), healthy, until,
                             state.failures(), state.openConnections(), state.totalConnections()));
                 }
+                String dataPath = kernelForwarded.contains(kernelKey(proxy.address(), port.port()))
+                        ? MeshPort.KERNEL : MeshPort.PROXY;
                 if (listener == null) {
                     ports.add(new MeshPort(port.name(), port.protocol(), port.port(), false,
                             port.protocol() + " is not proxied (TCP only)", 0, endpoints));
                 } else {
                     ports.add(new MeshPort(port.name(), port.protocol(), port.port(), listener.listening(),
-                            listener.error(), listener.connections(), endpoints));
+                            listener.error(), listener.connections(), endpoints, dataPath));
                 }
             }
             services.add(new MeshService(plan.namespace(), plan.name(), proxy.address().getHostAddress(),
@@ -274,15 +349,30 @@ final class MeshProxy implements AutoCloseable {
         return transport.splice();
     }
 
+    /** @return whether the kernel data path is on (nft works here and was asked for) */
+    boolean isKernelPath() {
+        return nftables != null;
+    }
+
     @Override
     public void close() {
         closed = true;
         watchers.forEach(MetaStoreInformer::close);
+        if (probing != null) {
+            probing.shutdownNow();
+        }
         control.shutdownNow();
         try {
             control.awaitTermination(5, TimeUnit.SECONDS);
+            if (probing != null) {
+                probing.awaitTermination(5, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (nftables != null) {
+            nftables.remove();
+            kernelForwarded = Set.of();
         }
         running.values().forEach(ServiceProxy::close);
         running.clear();

@@ -54,6 +54,22 @@ public final class MeshProxyComponent implements MeshStatus {
         @AttributeDefinition(description = "Experimental: with epoll, relay bytes with splice(2) inside the kernel instead of copying them through the JVM")
         boolean splice() default false;
 
+        @AttributeDefinition(description = "Data path of Services whose endpoints are all on loopback: off (the proxy"
+                + " relays every connection) or nftables (the kernel forwards them by NAT, at the speed of a direct"
+                + " connection; needs the nft command and CAP_NET_ADMIN, falls back to the proxy without them;"
+                + " endpoints are probed actively, and a failed connect is not retried on another endpoint)")
+        String kernel_datapath() default "off";
+
+        @AttributeDefinition(description = "The nft command of the kernel data path")
+        String kernel_nft_command() default "nft";
+
+        @AttributeDefinition(description = "The nftables table (family ip) the kernel data path owns; removed when the mesh stops")
+        String kernel_table() default KernelSettings.DEFAULT_TABLE;
+
+        @AttributeDefinition(description = "Interval of the TCP-connect probes of kernel-forwarded endpoints (ms); a"
+                + " failing endpoint leaves the rules within about one interval", min = "50")
+        long kernel_probe_interval_ms() default 500;
+
         @AttributeDefinition(description = "Run the DNS responder")
         boolean dns_enabled() default true;
 
@@ -93,12 +109,13 @@ public final class MeshProxyComponent implements MeshStatus {
 
     @Activate
     public MeshProxyComponent(@Reference MetaStore store, @Reference EdgeNode node, Config config) {
-        this(store, node.nodeName(), MeshSettings.of(config),
+        this(store, node.nodeName(), MeshSettings.of(config), KernelSettings.of(config),
                 node.dataDirectory().resolve("mesh-proxy").resolve("addresses.properties"), Path.of("/etc/resolv.conf"));
     }
 
-    MeshProxyComponent(MetaStore store, String nodeName, MeshSettings settings, Path addressFile, Path resolvConf) {
-        this.proxy = new MeshProxy(store, nodeName, settings, addressFile, resolvConf);
+    MeshProxyComponent(MetaStore store, String nodeName, MeshSettings settings, KernelSettings kernel,
+                       Path addressFile, Path resolvConf) {
+        this.proxy = new MeshProxy(store, nodeName, settings, kernel, addressFile, resolvConf);
         proxy.start();
     }
 

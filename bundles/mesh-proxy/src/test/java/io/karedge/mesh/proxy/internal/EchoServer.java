@@ -23,9 +23,15 @@ final class EchoServer implements AutoCloseable {
     private final Thread acceptor;
 
     EchoServer(String name) throws IOException {
+        this(name, 0);
+    }
+
+    /** @param port the port on 127.0.0.1, 0 for any free one */
+    EchoServer(String name, int port) throws IOException {
         this.name = name;
         this.server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
         this.acceptor = new Thread(this::accept, "echo-" + name);
         acceptor.setDaemon(true);
         acceptor.start();

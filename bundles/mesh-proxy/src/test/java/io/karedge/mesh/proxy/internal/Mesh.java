@@ -20,17 +20,24 @@ final class Mesh implements AutoCloseable {
     final InMemoryMetaStore store;
     final MeshSettings settings;
     final Path addressFile;
+    final KernelSettings kernel;
     MeshProxyComponent component;
 
     Mesh(InMemoryMetaStore store, MeshSettings settings, Path addressFile) {
+        this(store, settings, KernelSettings.off(), addressFile);
+    }
+
+    Mesh(InMemoryMetaStore store, MeshSettings settings, KernelSettings kernel, Path addressFile) {
         this.store = store;
         this.settings = settings;
+        this.kernel = kernel;
         this.addressFile = addressFile;
         start();
     }
 
     void start() {
-        component = new MeshProxyComponent(store, "node-1", settings, addressFile, Path.of("/nonexistent/resolv.conf"));
+        component = new MeshProxyComponent(store, "node-1", settings, kernel, addressFile,
+                Path.of("/nonexistent/resolv.conf"));
     }
 
     void stop() {
