@@ -58,6 +58,7 @@ final class PortListener implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, FrontendHandler.WATER_MARK)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, FrontendHandler.READS)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {

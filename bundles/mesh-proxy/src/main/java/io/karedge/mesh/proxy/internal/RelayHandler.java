@@ -61,14 +61,11 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        peer.write(msg, peer.voidPromise());
-        unflushed = true;
-        if (!peer.isWritable()) {
-            peer.flush();
-            unflushed = false;
-            if (!peer.isWritable() && !spliced) {
-                autoRead(ctx.channel(), false);
-            }
+        // written and flushed per read, as it arrives: holding a read batch (up to 16 reads) back until
+        // the batch ends would leave the far side idle while this side reads, and the other way round
+        peer.writeAndFlush(msg, peer.voidPromise());
+        if (!peer.isWritable() && !spliced) {
+            autoRead(ctx.channel(), false);
         }
     }
 
