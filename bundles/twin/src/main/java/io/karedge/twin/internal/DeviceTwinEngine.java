@@ -24,7 +24,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,14 +53,16 @@ final class DeviceTwinEngine implements TwinEngine, AutoCloseable {
         AtomicInteger count = new AtomicInteger();
         // A worker spends most of a batch blocked in TwinStore.write until the commit is on disk; the store
         // commits the writes waiting at the same time together, so the pool size bounds how many device
-        // batches share one fsync. Idle workers end after a while and are started again on demand.
-        this.executor = new ThreadPoolExecutor(settings.workers(), settings.workers(), WORKER_IDLE_SECONDS,
-                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+        // batches share one fsync. Workers start when all are busy (an idle node keeps a few, a loaded one
+        // up to `workers`) and end after a while without work.
+        OnDemandWorkQueue queue = new OnDemandWorkQueue();
+        this.executor = new ThreadPoolExecutor(0, settings.workers(), WORKER_IDLE_SECONDS,
+                TimeUnit.SECONDS, queue, runnable -> {
                     Thread thread = new Thread(runnable, "karedge-twin-" + count.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
-                });
-        this.executor.allowCoreThreadTimeOut(true);
+                }, (task, pool) -> queue.queueRejected(task, pool));
+        queue.attach(executor);
         int twins = 0;
         for (String deviceId : store.devices()) {
             DeviceSnapshot snapshot = DeviceSnapshot.fromStore(deviceId, store.get(deviceId));

@@ -1,0 +1,83 @@
+package io.karedge.twin.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class OnDemandWorkQueueTest {
+
+    final OnDemandWorkQueue queue = new OnDemandWorkQueue();
+    final ThreadPoolExecutor pool = new ThreadPoolExecutor(0, 8, 30, TimeUnit.SECONDS, queue,
+            (task, executor) -> queue.queueRejected(task, executor));
+
+    {
+        queue.attach(pool);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        pool.shutdownNow();
+        pool.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aTrickleOfShortTasksKeepsOneWorker() throws Exception {
+        AtomicInteger done = new AtomicInteger();
+        for (int i = 0; i < 200; i++) {
+            pool.execute(done::incrementAndGet);
+            int expected = i + 1;
+            await().atMost(Duration.ofSeconds(2)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> done.get() == expected);
+        }
+
+        assertThat(pool.getLargestPoolSize()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void blockedWorkersMakeThePoolGrowToItsMaximumAndTheRestWaits() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger done = new AtomicInteger();
+        for (int i = 0; i < 50; i++) {
+            pool.execute(() -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                done.incrementAndGet();
+            });
+        }
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> pool.getPoolSize() == 8);
+        assertThat(queue).hasSize(42);
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> done.get() == 50);
+    }
+
+    @Test
+    void racingSubmittersLoseNoTask() throws Exception {
+        AtomicInteger done = new AtomicInteger();
+        Thread[] submitters = new Thread[8];
+        for (int s = 0; s < submitters.length; s++) {
+            submitters[s] = new Thread(() -> {
+                for (int i = 0; i < 2000; i++) {
+                    pool.execute(done::incrementAndGet);
+                }
+            });
+            submitters[s].start();
+        }
+        for (Thread submitter : submitters) {
+            submitter.join();
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 16000);
+        assertThat(pool.getLargestPoolSize()).isLessThanOrEqualTo(8);
+    }
+}
