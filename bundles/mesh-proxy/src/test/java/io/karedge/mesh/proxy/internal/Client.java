@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
 /** A line client for the echo servers, with an optional 127.x source address. */
 final class Client implements AutoCloseable {
@@ -45,6 +47,15 @@ final class Client implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** @return how many of {@code connections} new connections each echo server answered */
+    static Map<String, Integer> spread(InetAddress address, int port, int connections) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (int i = 0; i < connections; i++) {
+            counts.merge(once(address, port, null), 1, Integer::sum);
+        }
+        return counts;
     }
 
     static int freePort() throws IOException {

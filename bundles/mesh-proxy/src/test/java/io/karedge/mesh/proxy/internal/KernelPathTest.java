@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +34,7 @@ class KernelPathTest {
     Path dir;
 
     final InMemoryMetaStore store = new InMemoryMetaStore();
-    final List<EchoServer> servers = new ArrayList<>();
+    final EchoServers servers = new EchoServers();
     final String table = "karedge_test_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 100000;
     Mesh mesh;
     int servicePort;
@@ -55,15 +54,11 @@ class KernelPathTest {
         if (mesh != null) {
             mesh.close();
         }
-        for (EchoServer server : servers) {
-            server.close();
-        }
+        servers.close();
     }
 
     private EchoServer echo(String name) throws IOException {
-        EchoServer server = new EchoServer(name);
-        servers.add(server);
-        return server;
+        return servers.start(name);
     }
 
     private InetAddress awaitKernel(String name) {
@@ -73,11 +68,7 @@ class KernelPathTest {
     }
 
     private Map<String, Integer> spread(InetAddress address, int connections) {
-        Map<String, Integer> counts = new HashMap<>();
-        for (int i = 0; i < connections; i++) {
-            counts.merge(Client.once(address, servicePort, null), 1, Integer::sum);
-        }
-        return counts;
+        return Client.spread(address, servicePort, connections);
     }
 
     private static String nft(String... args) throws Exception {
@@ -89,13 +80,16 @@ class KernelPathTest {
         return process.exitValue() + ":" + output;
     }
 
-    @Test
-    void theKernelBalancesRoundRobinAndTheProxySeesNoConnection() throws Exception {
-        EchoServer a = echo("a");
-        EchoServer b = echo("b");
+    /** Service web with the echo servers a and b as endpoints, once the kernel forwards it. */
+    private InetAddress webOnTwoEndpoints(EchoServer a, EchoServer b) {
         mesh.endpoints("default", "web", a.port(), b.port());
         mesh.service("default", "web", servicePort);
-        InetAddress address = awaitKernel("web");
+        return awaitKernel("web");
+    }
+
+    @Test
+    void theKernelBalancesRoundRobinAndTheProxySeesNoConnection() throws Exception {
+        InetAddress address = webOnTwoEndpoints(echo("a"), echo("b"));
 
         Map<String, Integer> counts = spread(address, 200);
 
@@ -127,11 +121,8 @@ class KernelPathTest {
 
     @Test
     void aDeadEndpointLeavesTheRulesWithinASecond() throws Exception {
-        EchoServer a = echo("a");
         EchoServer b = echo("b");
-        mesh.endpoints("default", "web", a.port(), b.port());
-        mesh.service("default", "web", servicePort);
-        InetAddress address = awaitKernel("web");
+        InetAddress address = webOnTwoEndpoints(echo("a"), b);
 
         b.close();
         long start = System.nanoTime();
@@ -168,8 +159,7 @@ class KernelPathTest {
         a.close();
         await().atMost(Duration.ofSeconds(1)).until(() -> mesh.service("default", "web")
                 .map(s -> MeshPort.PROXY.equals(s.ports().get(0).dataPath())).orElse(false));
-        EchoServer again = new EchoServer("again", port);
-        servers.add(again);
+        servers.start("again", port);
 
         // the relay still listens underneath and reaches the endpoint once it is back
         await().atMost(Duration.ofSeconds(3)).ignoreExceptions()

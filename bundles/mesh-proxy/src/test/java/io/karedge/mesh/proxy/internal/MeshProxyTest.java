@@ -32,7 +32,7 @@ class MeshProxyTest {
     Path dir;
 
     final InMemoryMetaStore store = new InMemoryMetaStore();
-    final List<EchoServer> servers = new ArrayList<>();
+    final EchoServers servers = new EchoServers();
     Mesh mesh;
     int servicePort;
 
@@ -45,15 +45,11 @@ class MeshProxyTest {
     @AfterEach
     void tearDown() throws IOException {
         mesh.close();
-        for (EchoServer server : servers) {
-            server.close();
-        }
+        servers.close();
     }
 
     private EchoServer echo(String name) throws IOException {
-        EchoServer server = new EchoServer(name);
-        servers.add(server);
-        return server;
+        return servers.start(name);
     }
 
     private InetAddress awaitListening(String name) {
@@ -62,11 +58,7 @@ class MeshProxyTest {
     }
 
     private Map<String, Integer> spread(InetAddress address, int connections) {
-        Map<String, Integer> counts = new HashMap<>();
-        for (int i = 0; i < connections; i++) {
-            counts.merge(Client.once(address, servicePort, null), 1, Integer::sum);
-        }
-        return counts;
+        return Client.spread(address, servicePort, connections);
     }
 
     @Test
