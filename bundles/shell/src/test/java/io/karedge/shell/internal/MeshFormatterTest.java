@@ -32,6 +32,17 @@ class MeshFormatterTest {
     }
 
     @Test
+    void kernelForwardedPortsSaySo() {
+        MeshService web = new MeshService("default", "web", "127.100.3.4", "RANDOM", "DestinationRule", List.of(
+                new MeshPort("http", "TCP", 8080, true, "", 0, List.of(
+                        new MeshEndpoint("127.0.0.1", 9001, "endpoints", true, null, 0, 0, 0)), MeshPort.KERNEL)));
+
+        String row = MeshFormatter.services(List.of(web), null).lines().skip(1).findFirst().orElseThrow();
+
+        assertThat(row).contains("RANDOM (kernel)", " - ");
+    }
+
+    @Test
     void resolutionSaysWhereANameGoes() {
         assertThat(MeshFormatter.resolution(new Resolution("web", true, "127.100.3.4", "default", "web", "short")))
                 .startsWith("web -> 127.100.3.4");
