@@ -41,7 +41,7 @@ final class ManifestParser {
 
     /** The kinds a manifest may declare, besides {@code List}. */
     static final List<String> SUPPORTED_KINDS = List.of(Kinds.DEVICE, Kinds.DEVICE_MODEL, Kinds.POD,
-            Kinds.CONFIG_MAP, Kinds.SECRET, Kinds.SERVICE);
+            Kinds.CONFIG_MAP, Kinds.SECRET, Kinds.SERVICE, Kinds.ENDPOINTS);
 
     private static final String SUPPORTED_TEXT = String.join(", ", SUPPORTED_KINDS) + ", " + LIST;
 

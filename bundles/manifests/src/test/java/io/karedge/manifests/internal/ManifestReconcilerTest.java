@@ -69,6 +69,11 @@ class ManifestReconcilerTest {
               ports: [{port: 80}]
             ---
             apiVersion: v1
+            kind: Endpoints
+            metadata: {name: web}
+            subsets: [{addresses: [{ip: 127.0.0.1}], ports: [{port: 8080}]}]
+            ---
+            apiVersion: v1
             kind: List
             items:
               - apiVersion: v1
@@ -100,11 +105,11 @@ class ManifestReconcilerTest {
             assertThat(file.lastRead()).isNotNull();
             assertThat(file.objects()).containsExactly(
                     key("ConfigMap", "from-list"), key("ConfigMap", "settings"), key("Device", "thermo-01"),
-                    key("DeviceModel", "thermo-model"), key("Pod", "web"), key("Secret", "token"),
-                    key("Service", "web"));
+                    key("DeviceModel", "thermo-model"), key("Endpoints", "web"), key("Pod", "web"),
+                    key("Secret", "token"), key("Service", "web"));
         });
-        assertThat(fx.store.countByKind()).containsOnlyKeys("ConfigMap", "Device", "DeviceModel", "Pod",
-                "Secret", "Service");
+        assertThat(fx.store.countByKind()).containsOnlyKeys("ConfigMap", "Device", "DeviceModel", "Endpoints",
+                "Pod", "Secret", "Service");
         assertThat(fx.source("Device", "thermo-01")).isEqualTo("manifest:all.yaml");
         StoredObject secret = fx.store.get(key("Secret", "token")).orElseThrow();
         assertThat(secret.object().path("data").path("token").asText())
@@ -260,12 +265,12 @@ class ManifestReconcilerTest {
 
         assertThat(fx.problems).containsExactly(
                 "bad.yaml:8:1: unknown kind Deployment (supported: Device, DeviceModel, Pod, ConfigMap, Secret, "
-                        + "Service, List)",
+                        + "Service, Endpoints, List)",
                 "bad.yaml:12:1: missing metadata.name for ConfigMap",
                 "bad.yaml:16:1: wrong apiVersion v1 for kind Device (expected devices.kubeedge.io/v1beta1)",
                 "bad.yaml:20:1: missing apiVersion for kind Pod (expected v1)",
                 "bad.yaml:23:1: items[0]: unknown kind Thing (supported: Device, DeviceModel, Pod, ConfigMap, "
-                        + "Secret, Service, List)");
+                        + "Secret, Service, Endpoints, List)");
         assertThat(fx.store.get(key("ConfigMap", "ok"))).isPresent();
     }
 

@@ -91,6 +91,7 @@ public class MeshResource {
                 p.put("error", port.error());
             }
             p.put("connections", port.connections());
+            p.put("dataPath", port.dataPath());
             ArrayNode endpoints = p.putArray("endpoints");
             for (MeshEndpoint endpoint : port.endpoints()) {
                 ObjectNode e = endpoints.addObject();

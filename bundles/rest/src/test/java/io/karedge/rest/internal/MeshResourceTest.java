@@ -48,6 +48,7 @@ class MeshResourceTest {
         JsonNode port = web.path("ports").get(0);
         assertThat(port.path("port").asInt()).isEqualTo(8080);
         assertThat(port.path("listening").asBoolean()).isTrue();
+        assertThat(port.path("dataPath").asText()).isEqualTo("proxy");
         assertThat(port.path("endpoints").get(1).path("healthy").asBoolean(true)).isFalse();
         assertThat(port.path("endpoints").get(1).path("ejectedUntil").asText()).isEqualTo("2026-01-01T00:00:05Z");
         assertThat(json.path("dns").path("malformed").asLong()).isEqualTo(4);
