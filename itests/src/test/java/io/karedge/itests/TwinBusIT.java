@@ -56,6 +56,8 @@ public class TwinBusIT extends KaredgeTestSupport {
     public void mqttAppSetsADesiredValueAndTheVirtualDeviceFollows() throws Exception {
         TwinEngine engine = service(TwinEngine.class);
         await("demo device is a twin member", BOOT, () -> engine.device("default/thermometer-02").isPresent());
+        // the broker binds when its component activates, which can come after the twin engine's
+        await("MQTT broker listening on " + mqttPort(), BOOT, TwinBusIT::brokerListening);
         MqttAsyncClient client = connect("itest-app");
         try {
             BlockingQueue<String> results = new ArrayBlockingQueue<>(16);
@@ -188,6 +190,15 @@ public class TwinBusIT extends KaredgeTestSupport {
         options.setConnectionTimeout(5);
         client.connect(options).waitForCompletion(10_000);
         return client;
+    }
+
+    private static boolean brokerListening() {
+        try (java.net.Socket probe = new java.net.Socket()) {
+            probe.connect(new java.net.InetSocketAddress("127.0.0.1", mqttPort()), 500);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private static MqttMessage message(String payload) {
