@@ -3,7 +3,6 @@ package io.karedge.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.api.json.KaredgeJson;
 import io.karedge.api.node.EdgeNode;
-import io.karedge.api.node.NodeMode;
 import io.karedge.mesh.MeshPort;
 import io.karedge.mesh.MeshService;
 import io.karedge.mesh.proxy.internal.MeshProxyComponent;
@@ -12,12 +11,10 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.annotation.Annotation;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -79,12 +76,13 @@ public final class MeshBench {
 
         Path directory = Files.createTempDirectory("karedge-mesh-bench");
         try (Servers servers = new Servers()) {
-            StoreComponent store = new StoreComponent(node(directory), defaults(StoreComponent.Config.class, Map.of()));
+            EdgeNode node = BenchComponents.standaloneNode("bench", directory);
+            StoreComponent store = new StoreComponent(node, BenchComponents.config(StoreComponent.Config.class, Map.of()));
             int servicePort = freePort();
             store.put(service(servicePort), "bench");
             store.put(endpoints(servers.sinkPort(), servers.echoPort()), "bench");
-            MeshProxyComponent mesh = new MeshProxyComponent(store, node(directory),
-                    defaults(MeshProxyComponent.Config.class, Map.of("address_range", "127.101.0.0/16",
+            MeshProxyComponent mesh = new MeshProxyComponent(store, node,
+                    BenchComponents.config(MeshProxyComponent.Config.class, Map.of("address_range", "127.101.0.0/16",
                             "dns_enabled", false, "native_transport", nativeTransport, "splice", splice,
                             "io_threads", ioThreads, "kernel_datapath", kernelPath ? "nftables" : "off",
                             "kernel_table", "karedge_mesh_bench")));
@@ -430,34 +428,6 @@ public final class MeshBench {
             }
         }
         throw new IOException("no two consecutive free ports");
-    }
-
-    private static EdgeNode node(Path directory) {
-        return new EdgeNode() {
-            @Override
-            public String nodeName() {
-                return "bench";
-            }
-
-            @Override
-            public NodeMode mode() {
-                return NodeMode.STANDALONE;
-            }
-
-            @Override
-            public Path dataDirectory() {
-                return directory;
-            }
-        };
-    }
-
-    /** A configuration annotation instance: the given values, else each attribute's declared default. */
-    @SuppressWarnings("unchecked")
-    private static <A extends Annotation> A defaults(Class<A> type, Map<String, Object> values) {
-        return (A) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                (proxy, method, arguments) -> values.containsKey(method.getName()) ? values.get(method.getName())
-                        : method.getDefaultValue() != null ? method.getDefaultValue()
-                        : method.getName().equals("annotationType") ? type : null);
     }
 
     private static void invoke(Object target, String name) throws ReflectiveOperationException {

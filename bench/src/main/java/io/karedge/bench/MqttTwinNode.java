@@ -3,16 +3,13 @@ package io.karedge.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.api.node.EdgeNode;
-import io.karedge.api.node.NodeMode;
 import io.karedge.api.twin.TwinListener;
 import io.karedge.eventbus.internal.EventBusComponent;
 import io.karedge.store.internal.StoreComponent;
 import io.karedge.twin.internal.TwinEngineComponent;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,23 +32,8 @@ public final class MqttTwinNode {
         int port = Integer.parseInt(args[0]);
         int devices = Integer.parseInt(args[1]);
         Path data = Files.createTempDirectory("karedge-mqtt-bench");
-        EdgeNode node = new EdgeNode() {
-            @Override
-            public String nodeName() {
-                return "bench-node";
-            }
-
-            @Override
-            public NodeMode mode() {
-                return NodeMode.STANDALONE;
-            }
-
-            @Override
-            public Path dataDirectory() {
-                return data;
-            }
-        };
-        StoreComponent store = new StoreComponent(node, defaults(StoreComponent.Config.class, Map.of()));
+        EdgeNode node = BenchComponents.standaloneNode("bench-node", data);
+        StoreComponent store = new StoreComponent(node, BenchComponents.config(StoreComponent.Config.class, Map.of()));
         ObjectMapper mapper = new ObjectMapper();
         for (int i = 0; i < devices; i++) {
             ObjectNode device = mapper.createObjectNode();
@@ -61,13 +43,13 @@ public final class MqttTwinNode {
             store.put(device, "bench");
         }
         TwinEngineComponent engine = new TwinEngineComponent(store, store, node,
-                defaults(TwinEngineComponent.Config.class, Map.of()));
+                BenchComponents.config(TwinEngineComponent.Config.class, Map.of()));
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (engine.members().size() < devices && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         EventBusComponent bus = new EventBusComponent(engine, node,
-                defaults(EventBusComponent.Config.class, Map.of("port", port)));
+                BenchComponents.config(EventBusComponent.Config.class, Map.of("port", port)));
         Method addListener = TwinEngineComponent.class.getDeclaredMethod("addListener", TwinListener.class);
         addListener.setAccessible(true);
         addListener.invoke(engine, bus);
@@ -129,23 +111,4 @@ public final class MqttTwinNode {
         method.invoke(target);
     }
 
-    /** A configuration annotation with its defaults, some values overridden by key (method name). */
-    @SuppressWarnings("unchecked")
-    static <A extends Annotation> A defaults(Class<A> type, Map<String, Object> overrides) {
-        return (A) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, arguments) -> {
-            if (overrides.containsKey(method.getName())) {
-                return overrides.get(method.getName());
-            }
-            if (method.getDefaultValue() != null) {
-                return method.getDefaultValue();
-            }
-            return switch (method.getName()) {
-                case "annotationType" -> type;
-                case "hashCode" -> 0;
-                case "equals" -> proxy == arguments[0];
-                case "toString" -> type.getSimpleName();
-                default -> throw new UnsupportedOperationException(method.getName());
-            };
-        });
-    }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.api.json.KaredgeJson;
 import io.karedge.api.meta.ObjectKey;
 import io.karedge.api.node.EdgeNode;
-import io.karedge.api.node.NodeMode;
 import io.karedge.pod.PodInfo;
 import io.karedge.pod.PodManagerStatus;
 import io.karedge.pod.PodObservation;
@@ -14,7 +13,6 @@ import io.karedge.pod.manager.internal.PodManagerComponent;
 import io.karedge.runtime.cri.internal.CriRuntimeComponent;
 import io.karedge.store.internal.StoreComponent;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -66,13 +64,13 @@ public final class PodBench {
         String socket = args[0];
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         Path data = Files.createTempDirectory("karedge-podbench");
-        EdgeNode node = node(data);
-        StoreComponent store = new StoreComponent(node, defaults(StoreComponent.Config.class, Map.of()));
+        EdgeNode node = BenchComponents.standaloneNode("bench", data);
+        StoreComponent store = new StoreComponent(node, BenchComponents.config(StoreComponent.Config.class, Map.of()));
         CountDownLatch answered = new CountDownLatch(1);
         CriRuntimeComponent cri = new CriRuntimeComponent(bundleContext(answered), node,
-                defaults(CriRuntimeComponent.Config.class, Map.of("endpoint", socket)));
+                BenchComponents.config(CriRuntimeComponent.Config.class, Map.of("endpoint", socket)));
         PodManagerComponent manager = new PodManagerComponent(store, node,
-                defaults(PodManagerComponent.Config.class, Map.of("host_ip", "127.0.0.1")));
+                BenchComponents.config(PodManagerComponent.Config.class, Map.of("host_ip", "127.0.0.1")));
         Thread cleanup = new Thread(() -> killAll(cri), "podbench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
@@ -281,25 +279,6 @@ public final class PodBench {
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 
-    private static EdgeNode node(Path data) {
-        return new EdgeNode() {
-            @Override
-            public String nodeName() {
-                return "bench";
-            }
-
-            @Override
-            public NodeMode mode() {
-                return NodeMode.STANDALONE;
-            }
-
-            @Override
-            public Path dataDirectory() {
-                return data;
-            }
-        };
-    }
-
     /** A bundle context for the CRI component: counts down when it registers its runtime info (the runtime answered). */
     private static BundleContext bundleContext(CountDownLatch answered) {
         ServiceRegistration<?> registration = (ServiceRegistration<?>) Proxy.newProxyInstance(
@@ -312,20 +291,6 @@ public final class PodBench {
                     }
                     return null;
                 });
-    }
-
-    /** A configuration annotation answering {@code overrides} by method name, every other attribute with its default. */
-    @SuppressWarnings("unchecked")
-    private static <A extends Annotation> A defaults(Class<A> type, Map<String, Object> overrides) {
-        return (A) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, arguments) -> {
-            if (overrides.containsKey(method.getName())) {
-                return overrides.get(method.getName());
-            }
-            if (method.getDefaultValue() != null) {
-                return method.getDefaultValue();
-            }
-            return method.getName().equals("annotationType") ? type : null;
-        });
     }
 
     private static Object invoke(Object target, String name, Class<?>[] types, Object... arguments)

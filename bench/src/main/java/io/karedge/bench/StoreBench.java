@@ -7,17 +7,15 @@ import io.karedge.api.meta.Watch;
 import io.karedge.api.meta.WatchEvent;
 import io.karedge.api.meta.WatchListener;
 import io.karedge.api.node.EdgeNode;
-import io.karedge.api.node.NodeMode;
 import io.karedge.store.internal.StoreComponent;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -150,31 +148,8 @@ public final class StoreBench {
     }
 
     private static StoreComponent open(Path directory) {
-        EdgeNode node = new EdgeNode() {
-            @Override
-            public String nodeName() {
-                return "bench";
-            }
-
-            @Override
-            public NodeMode mode() {
-                return NodeMode.STANDALONE;
-            }
-
-            @Override
-            public Path dataDirectory() {
-                return directory;
-            }
-        };
-        return new StoreComponent(node, defaults(StoreComponent.Config.class));
-    }
-
-    /** A configuration annotation instance that answers every attribute with its declared default. */
-    @SuppressWarnings("unchecked")
-    private static <A extends Annotation> A defaults(Class<A> type) {
-        return (A) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                (proxy, method, arguments) -> method.getDefaultValue() != null ? method.getDefaultValue()
-                        : method.getName().equals("annotationType") ? type : null);
+        EdgeNode node = BenchComponents.standaloneNode("bench", directory);
+        return new StoreComponent(node, BenchComponents.config(StoreComponent.Config.class, Map.of()));
     }
 
     private static void close(StoreComponent store, Path directory) throws IOException, ReflectiveOperationException {
