@@ -233,8 +233,7 @@ final class MeshProxy implements AutoCloseable {
             }
         }
         kernelTargets = List.copyOf(probed);
-        nftables.apply(routes);
-        kernelForwarded = nftables.forwards(routes) ? Set.copyOf(forwarded) : Set.of();
+        kernelForwarded = nftables.apply(routes) ? Set.copyOf(forwarded) : Set.of();
     }
 
     private void probeKernelEndpoints() {

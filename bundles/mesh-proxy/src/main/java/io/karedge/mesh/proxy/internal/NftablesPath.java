@@ -22,7 +22,6 @@ final class NftablesPath {
     private final String command;
     private final String table;
     private String applied = "";
-    private volatile String error = "";
 
     private NftablesPath(String command, String table) {
         this.command = command;
@@ -48,34 +47,24 @@ final class NftablesPath {
         return path;
     }
 
-    /** Replaces the table's rules with these routes, unless they are the ones already applied. */
-    void apply(List<KernelRoute> routes) {
+    /**
+     * Replaces the table's rules with these routes, unless they are the ones already applied.
+     *
+     * @return whether these routes are what the kernel forwards now
+     */
+    boolean apply(List<KernelRoute> routes) {
         String script = NftScript.render(table, routes);
         if (script.equals(applied)) {
-            return;
+            return true;
         }
         String failure = run(script);
         if (failure == null) {
             applied = script;
-            error = "";
             LOG.debug("Kernel data path: {} route(s) applied", routes.size());
-        } else {
-            error = failure;
-            LOG.warn("Kernel data path: rules not applied, the proxy relays meanwhile: {}", failure);
+            return true;
         }
-    }
-
-    /** @return whether these routes are what the kernel forwards now */
-    boolean forwards(List<KernelRoute> routes) {
-        return error.isEmpty() && NftScript.render(table, routes).equals(applied);
-    }
-
-    String error() {
-        return error;
-    }
-
-    String table() {
-        return table;
+        LOG.warn("Kernel data path: rules not applied, the proxy relays meanwhile: {}", failure);
+        return false;
     }
 
     /** Deletes the table: every Service goes back to the proxy's listeners. */
