@@ -149,9 +149,8 @@ public class FeatureRuntimeIT extends KaredgeTestSupport {
 
     /** Installs the pod manager and the feature runtime offline; refreshes shell and REST to wire their optional import. */
     private void installPodFeatures() throws Exception {
-        FeaturesService features = service(FeaturesService.class);
-        features.installFeature("karedge-pod-manager", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
-        features.installFeature("karedge-runtime-feature", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+        installFeature("karedge-pod-manager");
+        installFeature("karedge-runtime-feature");
         List<Bundle> refresh = List.of(bundle("io.karedge.shell"), bundle("io.karedge.rest"));
         CountDownLatch refreshed = new CountDownLatch(1);
         FrameworkListener listener = event -> refreshed.countDown();
@@ -161,6 +160,27 @@ public class FeatureRuntimeIT extends KaredgeTestSupport {
                 && bundle("io.karedge.rest").getState() == Bundle.ACTIVE);
         assertEquals(Bundle.ACTIVE, bundle("io.karedge.pod.manager").getState());
         assertEquals(Bundle.ACTIVE, bundle("io.karedge.runtime.feature").getState());
+    }
+
+    /**
+     * Installs one feature. Karaf re-creates its features service whenever a service it depends on (Config Admin,
+     * the mvn: URL handler) is registered again late in the boot; a call that reaches the old instance is
+     * rejected by its stopped executor, so it is repeated on the new one.
+     */
+    private void installFeature(String name) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                service(FeaturesService.class).installFeature(name,
+                        EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+                return;
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                System.out.println("features service restarting, installing " + name + " again: " + e);
+                Thread.sleep(500);
+            }
+        }
     }
 
     private static ObjectNode featurePod(String name, String uid, String restartPolicy, String feature) {

@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 final class ManagedDevice {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagedDevice.class);
+    /** The longest delay before a device's first read; see {@link #phase}. */
+    static final long MAX_PHASE_MILLIS = 1000;
 
     private final String id;
     private final DeviceManager.Context ctx;
@@ -274,12 +276,22 @@ final class ManagedDevice {
         }
         groups.forEach((cycle, requests) -> {
             AtomicBoolean inFlight = new AtomicBoolean();
-            b.timers.add(ctx.pool().scheduleAtFixedRate(() -> tick(b, requests, inFlight), 0, cycle,
-                    TimeUnit.MILLISECONDS));
+            b.timers.add(ctx.pool().scheduleAtFixedRate(() -> tick(b, requests, inFlight), phase(id, cycle),
+                    cycle, TimeUnit.MILLISECONDS));
         });
         if (b.closed) {
             b.timers.forEach(timer -> timer.cancel(false));
         }
+    }
+
+    /**
+     * Where in its cycle a device's group reads: a stable offset from the device's name, below one second and
+     * below the cycle. Devices that start together (a node's boot, a manifest of a hundred devices) then read,
+     * report and write their twins spread over that second instead of all in the same millisecond.
+     */
+    static long phase(String deviceId, long cycleMillis) {
+        long window = Math.min(cycleMillis, MAX_PHASE_MILLIS);
+        return window <= 1 ? 0 : Math.floorMod(deviceId.hashCode() * 0x9E3779B1L, window);
     }
 
     /**

@@ -46,8 +46,9 @@ final class PushTargets implements AutoCloseable {
         static final MqttSettings DEFAULTS = new MqttSettings(1000, 500, 30_000);
     }
 
-    private final HttpClient http;
+    private final Executor executor;
     private final MqttSettings mqtt;
+    private volatile HttpClient http;
     private final Map<String, MqttPushBroker> brokers = new ConcurrentHashMap<>();
     private ScheduledThreadPoolExecutor timer;
     private volatile boolean closed;
@@ -57,7 +58,7 @@ final class PushTargets implements AutoCloseable {
     }
 
     PushTargets(Executor executor, MqttSettings mqtt) {
-        this.http = HttpClient.newBuilder().executor(executor).connectTimeout(DEFAULT_TIMEOUT).build();
+        this.executor = executor;
         this.mqtt = mqtt;
     }
 
@@ -110,7 +111,7 @@ final class PushTargets implements AutoCloseable {
             HttpRequest request = HttpRequest.newBuilder(httpUri(target)).timeout(timeout)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-            return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+            return http().sendAsync(request, HttpResponse.BodyHandlers.discarding())
                     .handle((response, failure) -> {
                         if (failure != null) {
                             return "http push to " + request.uri() + " failed: " + failure.getMessage();
@@ -121,6 +122,30 @@ final class PushTargets implements AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture("http push target is invalid: " + e.getMessage());
         }
+    }
+
+    /**
+     * The HTTP client, built on the first HTTP push. A JDK client sets up the default TLS context (the trust
+     * store's certificates and several hundred classes) and a selector thread, which a node whose devices push
+     * nothing over HTTP should not carry.
+     */
+    private HttpClient http() {
+        HttpClient client = http;
+        if (client == null) {
+            synchronized (this) {
+                client = http;
+                if (client == null) {
+                    client = HttpClient.newBuilder().executor(executor).connectTimeout(DEFAULT_TIMEOUT).build();
+                    http = client;
+                }
+            }
+        }
+        return client;
+    }
+
+    /** @return whether an HTTP client has been built (it is, on the first HTTP push) */
+    boolean httpClientBuilt() {
+        return http != null;
     }
 
     private CompletableFuture<String> publishMqtt(PushMethod.Mqtt target, byte[] body) {

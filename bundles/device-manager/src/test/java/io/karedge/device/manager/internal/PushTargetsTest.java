@@ -36,10 +36,12 @@ class PushTargetsTest {
         server.start();
         var executor = Executors.newSingleThreadExecutor();
         try (PushTargets targets = new PushTargets(executor)) {
+            assertThat(targets.httpClientBuilt()).as("no HTTP client before the first HTTP push").isFalse();
             long port = server.getAddress().getPort();
             String error = targets.push(new PushMethod(new PushMethod.Http("127.0.0.1", port, "readings", 2000L),
                     null, null, null, null), reading).get(5, TimeUnit.SECONDS);
             assertThat(error).isNull();
+            assertThat(targets.httpClientBuilt()).isTrue();
             assertThat(paths).containsExactly("POST /readings application/json");
             JsonNode body = bodies.get(0);
             assertThat(body.path("namespace").asText()).isEqualTo("plant");
@@ -72,6 +74,7 @@ class PushTargetsTest {
             String error = targets.push(new PushMethod(null, new PushMethod.Mqtt("tcp://127.0.0.1:1", null, 0, false),
                     null, null, null), reading).get(5, TimeUnit.SECONDS);
             assertThat(error).contains("needs address and topic");
+            assertThat(targets.httpClientBuilt()).as("an MQTT push needs no HTTP client").isFalse();
         }
     }
 }
