@@ -3,6 +3,8 @@ package io.karedge.twin.internal;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The work queue of a pool that starts threads on demand: a task is queued only when a worker is free
@@ -10,12 +12,31 @@ import java.util.concurrent.ThreadPoolExecutor;
  * starts another worker. A plain queue makes the executor start a thread for every task until the core
  * size is reached, even on an idle node; here the pool is as large as the work that waits at one time
  * (up to the maximum) and idle workers end after the keep-alive time.
+ *
+ * <p>Waiting workers take tasks in turn (first come, first served), so a trickle of one task a second would
+ * keep every worker of a past burst alive: each gets a task before its keep-alive runs out. Only the first
+ * {@code keptIdle} waiting workers therefore wait the whole keep-alive time; any further one waits at most
+ * {@code surplusWait} and then ends, and the pool shrinks to what the work needs.
  */
 final class OnDemandWorkQueue extends LinkedBlockingQueue<Runnable> {
 
     private static final long serialVersionUID = 1L;
+    static final int KEPT_IDLE = 2;
+    static final long SURPLUS_WAIT_MILLIS = 1000;
 
+    private final int keptIdle;
+    private final long surplusWaitNanos;
+    private final AtomicInteger waiting = new AtomicInteger();
     private transient ThreadPoolExecutor executor;
+
+    OnDemandWorkQueue() {
+        this(KEPT_IDLE, SURPLUS_WAIT_MILLIS);
+    }
+
+    OnDemandWorkQueue(int keptIdle, long surplusWaitMillis) {
+        this.keptIdle = keptIdle;
+        this.surplusWaitNanos = TimeUnit.MILLISECONDS.toNanos(surplusWaitMillis);
+    }
 
     void attach(ThreadPoolExecutor pool) {
         this.executor = pool;
@@ -29,6 +50,21 @@ final class OnDemandWorkQueue extends LinkedBlockingQueue<Runnable> {
             return false; // every worker is busy: let the executor start one more
         }
         return super.offer(task);
+    }
+
+    /** The executor's idle workers wait here; see the class comment for who waits how long. */
+    @Override
+    public Runnable poll(long timeout, TimeUnit unit) throws InterruptedException {
+        int waiters = waiting.incrementAndGet();
+        try {
+            long wait = unit.toNanos(timeout);
+            if (waiters > keptIdle) {
+                wait = Math.min(wait, surplusWaitNanos);
+            }
+            return super.poll(wait, TimeUnit.NANOSECONDS);
+        } finally {
+            waiting.decrementAndGet();
+        }
     }
 
     /**

@@ -62,6 +62,45 @@ class OnDemandWorkQueueTest {
     }
 
     @Test
+    void afterABurstATrickleKeepsOnlyTheWorkersItNeeds() throws Exception {
+        OnDemandWorkQueue shortQueue = new OnDemandWorkQueue(2, 200);
+        ThreadPoolExecutor shrinking = new ThreadPoolExecutor(0, 8, 30, TimeUnit.SECONDS, shortQueue,
+                (task, executor) -> shortQueue.queueRejected(task, executor));
+        shortQueue.attach(shrinking);
+        try {
+            CountDownLatch release = new CountDownLatch(1);
+            for (int i = 0; i < 8; i++) {
+                shrinking.execute(() -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            await().atMost(Duration.ofSeconds(2)).until(() -> shrinking.getPoolSize() == 8);
+            release.countDown();
+
+            // one short task every 50 ms: with first-come-first-served waiting and a 30 s keep-alive alone,
+            // all eight workers would stay
+            AtomicInteger done = new AtomicInteger();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            int submitted = 0;
+            while (System.nanoTime() < end) {
+                shrinking.execute(done::incrementAndGet);
+                submitted++;
+                Thread.sleep(50);
+            }
+            int expected = submitted;
+            await().atMost(Duration.ofSeconds(2)).until(() -> done.get() == expected);
+            assertThat(shrinking.getPoolSize()).isLessThanOrEqualTo(3);
+        } finally {
+            shrinking.shutdownNow();
+            shrinking.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void racingSubmittersLoseNoTask() throws Exception {
         AtomicInteger done = new AtomicInteger();
         Thread[] submitters = new Thread[8];
