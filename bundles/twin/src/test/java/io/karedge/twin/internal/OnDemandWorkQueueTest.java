@@ -46,11 +46,7 @@ class OnDemandWorkQueueTest {
         AtomicInteger done = new AtomicInteger();
         for (int i = 0; i < 50; i++) {
             pool.execute(() -> {
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                waitFor(release);
                 done.incrementAndGet();
             });
         }
@@ -70,13 +66,7 @@ class OnDemandWorkQueueTest {
         try {
             CountDownLatch release = new CountDownLatch(1);
             for (int i = 0; i < 8; i++) {
-                shrinking.execute(() -> {
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+                shrinking.execute(() -> waitFor(release));
             }
             await().atMost(Duration.ofSeconds(2)).until(() -> shrinking.getPoolSize() == 8);
             release.countDown();
@@ -118,5 +108,13 @@ class OnDemandWorkQueueTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 16000);
         assertThat(pool.getLargestPoolSize()).isLessThanOrEqualTo(8);
+    }
+
+    private static void waitFor(CountDownLatch release) {
+        try {
+            release.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
