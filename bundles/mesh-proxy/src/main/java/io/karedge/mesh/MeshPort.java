@@ -10,7 +10,7 @@ import java.util.List;
  * @param port      the Service port, which is also the listener's port
  * @param listening whether the listener is bound
  * @param error     why it is not listening ({@code ""} when it is)
- * @param connections client connections currently open through this listener
+ * @param connections client connections (TCP) or client sessions (UDP) currently open through this listener
  * @param endpoints the endpoints new connections are balanced over
  * @param dataPath  {@value #PROXY} when the proxy relays the port's connections, {@value #KERNEL} when the
  *                  kernel forwards them (nftables NAT; the listener only takes what the kernel does not)

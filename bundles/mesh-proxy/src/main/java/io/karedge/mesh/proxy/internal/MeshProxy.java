@@ -278,7 +278,7 @@ final class MeshProxy implements AutoCloseable {
             ServicePlan plan = proxy.plan();
             List<MeshPort> ports = new ArrayList<>();
             for (ServicePlan.PortPlan port : plan.ports()) {
-                PortListener listener = proxy.listener(port);
+                PortRelay listener = proxy.listener(port);
                 List<MeshEndpoint> endpoints = new ArrayList<>();
                 for (Target target : port.targets()) {
                     EndpointHealth state = health.of(target);
@@ -287,11 +287,12 @@ final class MeshProxy implements AutoCloseable {
                     endpoints.add(new MeshEndpoint(target.ip(), target.port(), target.source(), healthy, until,
                             state.failures(), state.openConnections(), state.totalConnections()));
                 }
-                String dataPath = kernelForwarded.contains(kernelKey(proxy.address(), port.port()))
+                String dataPath = "TCP".equals(port.protocol())
+                        && kernelForwarded.contains(kernelKey(proxy.address(), port.port()))
                         ? MeshPort.KERNEL : MeshPort.PROXY;
                 if (listener == null) {
                     ports.add(new MeshPort(port.name(), port.protocol(), port.port(), false,
-                            port.protocol() + " is not proxied (TCP only)", 0, endpoints));
+                            port.protocol() + " is not proxied (TCP and UDP only)", 0, endpoints));
                 } else {
                     ports.add(new MeshPort(port.name(), port.protocol(), port.port(), listener.listening(),
                             listener.error(), listener.connections(), endpoints, dataPath));

@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The running side of one Service: its address and one {@link PortListener} per TCP port. Changed by the
- * control thread only; read by status calls from any thread.
+ * The running side of one Service: its address and one relay per TCP port ({@link PortListener}) and per
+ * UDP port ({@link UdpPortListener}). Changed by the control thread only; read by status calls from any
+ * thread.
  */
 final class ServiceProxy implements AutoCloseable {
 
     private final InetAddress address;
-    private final Map<String, PortListener> listeners = new LinkedHashMap<>();
+    private final Map<String, PortRelay> listeners = new LinkedHashMap<>();
     private volatile ServicePlan plan;
 
     ServiceProxy(InetAddress address, ServicePlan plan) {
@@ -37,7 +38,7 @@ final class ServiceProxy implements AutoCloseable {
         this.plan = next;
         Map<String, ServicePlan.PortPlan> wanted = new LinkedHashMap<>();
         for (ServicePlan.PortPlan port : next.ports()) {
-            if ("TCP".equals(port.protocol())) {
+            if ("TCP".equals(port.protocol()) || "UDP".equals(port.protocol())) {
                 wanted.putIfAbsent(key(port), port);
             }
         }
@@ -51,10 +52,13 @@ final class ServiceProxy implements AutoCloseable {
             });
             for (Map.Entry<String, ServicePlan.PortPlan> entry : wanted.entrySet()) {
                 ServicePlan.PortPlan port = entry.getValue();
-                PortListener listener = listeners.get(entry.getKey());
+                PortRelay listener = listeners.get(entry.getKey());
                 if (listener == null) {
-                    listener = new PortListener(next.id() + ":" + port.port(), address, port.port(),
-                            new EndpointPool(next.policy(), port.targets(), health), transport, connectTimeoutMillis);
+                    EndpointPool pool = new EndpointPool(next.policy(), port.targets(), health);
+                    String name = next.id() + ":" + port.port();
+                    listener = "UDP".equals(port.protocol())
+                            ? new UdpPortListener(name + "/udp", address, port.port(), pool, transport)
+                            : new PortListener(name, address, port.port(), pool, transport, connectTimeoutMillis);
                     listeners.put(entry.getKey(), listener);
                     listener.bind();
                 } else if (!listener.pool().sameAs(next.policy(), port.targets())) {
@@ -66,20 +70,20 @@ final class ServiceProxy implements AutoCloseable {
 
     /** Binds the listeners that could not be bound before. */
     void retryBinds() {
-        for (PortListener listener : listeners()) {
+        for (PortRelay listener : listeners()) {
             if (!listener.listening()) {
                 listener.bind();
             }
         }
     }
 
-    List<PortListener> listeners() {
+    List<PortRelay> listeners() {
         synchronized (listeners) {
             return new ArrayList<>(listeners.values());
         }
     }
 
-    PortListener listener(ServicePlan.PortPlan port) {
+    PortRelay listener(ServicePlan.PortPlan port) {
         synchronized (listeners) {
             return listeners.get(key(port));
         }
@@ -91,7 +95,7 @@ final class ServiceProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        for (PortListener listener : listeners()) {
+        for (PortRelay listener : listeners()) {
             listener.close();
         }
         synchronized (listeners) {

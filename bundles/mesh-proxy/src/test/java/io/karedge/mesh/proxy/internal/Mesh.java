@@ -53,20 +53,40 @@ final class Mesh implements AutoCloseable {
     }
 
     void service(String namespace, String name, int port) {
+        service(namespace, name, port, "TCP");
+    }
+
+    /** A Service with one UDP port named {@code udp}. */
+    void udpService(String namespace, String name, int port) {
+        service(namespace, name, port, "UDP");
+    }
+
+    private void service(String namespace, String name, int port, String protocol) {
         ObjectNode service = object("Service", namespace, name);
         ObjectNode spec = service.putObject("spec");
         spec.putObject("selector").put("app", name);
-        spec.putArray("ports").addObject().put("name", "tcp").put("port", port).put("protocol", "TCP");
+        spec.putArray("ports").addObject().put("name", protocol.toLowerCase(java.util.Locale.ROOT))
+                .put("port", port).put("protocol", protocol);
         store.put(service, "test");
     }
 
     void endpoints(String namespace, String name, int... ports) {
+        endpoints(namespace, name, "TCP", ports);
+    }
+
+    /** Endpoints on 127.0.0.1 for a Service with one UDP port named {@code udp}. */
+    void udpEndpoints(String namespace, String name, int... ports) {
+        endpoints(namespace, name, "UDP", ports);
+    }
+
+    private void endpoints(String namespace, String name, String protocol, int... ports) {
         ObjectNode endpoints = object("Endpoints", namespace, name);
         ArrayNode subsets = endpoints.putArray("subsets");
         for (int port : ports) {
             ObjectNode subset = subsets.addObject();
             subset.putArray("addresses").addObject().put("ip", "127.0.0.1");
-            subset.putArray("ports").addObject().put("name", "tcp").put("port", port).put("protocol", "TCP");
+            subset.putArray("ports").addObject().put("name", protocol.toLowerCase(java.util.Locale.ROOT))
+                    .put("port", port).put("protocol", protocol);
         }
         store.put(endpoints, "test");
     }
