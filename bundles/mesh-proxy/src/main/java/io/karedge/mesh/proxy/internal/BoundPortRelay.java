@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,7 @@ abstract class BoundPortRelay implements PortRelay {
     private final String name;
     private final InetAddress address;
     private final int port;
+    private final AtomicLong noEndpoint = new AtomicLong();
     private volatile EndpointPool pool;
     private volatile Channel server;
     private volatile String error = "not bound yet";
@@ -74,6 +76,16 @@ abstract class BoundPortRelay implements PortRelay {
 
     int port() {
         return port;
+    }
+
+    /** Counts a connection or datagram turned away because the port had no endpoint. */
+    void noEndpoint() {
+        noEndpoint.incrementAndGet();
+    }
+
+    /** @return connections or datagrams turned away because the port had no endpoint */
+    long noEndpointCount() {
+        return noEndpoint.get();
     }
 
     @Override

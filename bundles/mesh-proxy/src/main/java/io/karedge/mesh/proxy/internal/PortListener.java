@@ -8,7 +8,6 @@ import io.netty.channel.ChannelOption;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The local TCP listener of one Service port, on the Service's loopback address and the Service port.
@@ -21,7 +20,6 @@ final class PortListener extends BoundPortRelay {
     private final Transport transport;
     private final int connectTimeoutMillis;
     private final AtomicInteger connections = new AtomicInteger();
-    private final AtomicLong noEndpoint = new AtomicLong();
 
     PortListener(String name, InetAddress address, int port, EndpointPool pool, Transport transport,
                  long connectTimeoutMillis) {
@@ -57,19 +55,11 @@ final class PortListener extends BoundPortRelay {
         return connections.get();
     }
 
-    long noEndpointCount() {
-        return noEndpoint.get();
-    }
-
     void connectionOpened() {
         connections.incrementAndGet();
     }
 
     void connectionClosed() {
         connections.decrementAndGet();
-    }
-
-    void noEndpoint() {
-        noEndpoint.incrementAndGet();
     }
 }

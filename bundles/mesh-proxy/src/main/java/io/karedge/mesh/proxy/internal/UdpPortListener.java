@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,6 @@ final class UdpPortListener extends BoundPortRelay {
     private final Transport transport;
     private final long idleMillis;
     private final Map<InetSocketAddress, Session> sessions = new ConcurrentHashMap<>();
-    private final AtomicLong noEndpoint = new AtomicLong();
 
     UdpPortListener(String name, InetAddress address, int port, EndpointPool pool, Transport transport) {
         this(name, address, port, pool, transport, SESSION_IDLE_MILLIS);
@@ -61,10 +60,6 @@ final class UdpPortListener extends BoundPortRelay {
     @Override
     public int connections() {
         return sessions.size();
-    }
-
-    long noEndpointCount() {
-        return noEndpoint.get();
     }
 
     @Override
@@ -98,15 +93,15 @@ final class UdpPortListener extends BoundPortRelay {
     private Session open(Channel front, InetSocketAddress client) {
         EndpointPool current = pool();
         List<Target> candidates = current.candidates(client);
-        if (candidates.isEmpty() || front.eventLoop() == null) {
-            noEndpoint.incrementAndGet();
+        if (candidates.isEmpty()) {
+            noEndpoint();
             return null;
         }
         Target target = candidates.get(0);
         Session session = new Session(front, client, current.health(target));
         sessions.put(client, session);
         ChannelFuture connecting = new Bootstrap().group(front.eventLoop()).channel(transport.datagramChannel())
-                .handler(new io.netty.channel.ChannelInitializer<Channel>() {
+                .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
                         channel.pipeline().addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS),

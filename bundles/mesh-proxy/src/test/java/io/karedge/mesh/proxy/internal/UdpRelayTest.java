@@ -159,6 +159,21 @@ class UdpRelayTest {
         }
     }
 
+    @Test
+    void aDatagramForAPortWithoutEndpointsIsDroppedAndCounted() throws Exception {
+        EndpointPool empty = new EndpointPool(Policy.ROUND_ROBIN, List.of(), new HealthRegistry(1000, 30_000));
+        try (Transport transport = Transport.create(false, 1, false)) {
+            InetAddress address = InetAddress.getByName("127.78.9.10");
+            UdpPortListener listener = new UdpPortListener("empty/udp", address, servicePort, empty, transport, 200);
+            assertThat(listener.bind()).isTrue();
+
+            assertThat(UdpEchoServer.ask(client(), new InetSocketAddress(address, servicePort), "lost", 300)).isNull();
+            assertThat(listener.noEndpointCount()).isEqualTo(1);
+            assertThat(listener.connections()).isZero();
+            listener.close();
+        }
+    }
+
     private static int freeUdpPort() throws IOException {
         try (DatagramSocket socket = UdpEchoServer.client()) {
             return socket.getLocalPort();
