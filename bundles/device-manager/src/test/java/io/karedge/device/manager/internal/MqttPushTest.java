@@ -53,7 +53,9 @@ class MqttPushTest {
         if (observer != null) {
             observer.close();
         }
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.karedge.api.meta.ObjectKey;
 import io.karedge.pod.PodInfo;
+import io.karedge.pod.PodObservation;
 import io.karedge.pod.PodRef;
 import java.time.Instant;
 import java.util.HashMap;
@@ -36,6 +37,8 @@ final class ManagedPod {
     boolean deletionReported;
     boolean forgotten;
     Instant startTime;
+    /** what the runtime reported at the end of the last sync, {@code null} before the first */
+    PodObservation lastSeen;
     String runtimeClass;
     ScheduledFuture<?> nextSync;
 

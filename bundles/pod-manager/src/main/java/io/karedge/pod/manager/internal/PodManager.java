@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -238,13 +239,11 @@ final class PodManager implements AutoCloseable {
         }
         Path podDirectory = podsDirectory.resolve(managed.ref.uid());
         if (managed.startTime == null) {
-            managed.startTime = PodStateFile.read(podDirectory).map(PodStateFile.State::startTime).orElse(now);
-            try {
-                PodStateFile.write(podDirectory, new PodStateFile.State(managed.ref, managed.runtimeClass,
-                        managed.startTime));
-            } catch (IOException e) {
-                LOG.warn("Cannot record pod {} under {}: {}", managed.ref, podDirectory, e.toString());
-            }
+            Optional<PodStateFile.State> recorded = PodStateFile.read(podDirectory);
+            managed.startTime = recorded.map(PodStateFile.State::startTime).orElse(now);
+            recorded.ifPresent(state -> state.attempts().forEach((name, attempt) ->
+                    track(managed, name).lastAttempt = attempt));
+            record(managed, podDirectory);
         }
         List<ContainerDescriptor> specContainers = plainContainers(pod);
         if (runtime == null) {
@@ -270,6 +269,7 @@ final class PodManager implements AutoCloseable {
             scheduleSync(managed, now.plusMillis(settings.syncPeriodMillis()));
             return;
         }
+        PodObservation before = managed.lastSeen != null ? managed.lastSeen : observe(managed, runtime);
         SandboxInfo sandbox;
         try {
             sandbox = runtime.syncSandbox(descriptor);
@@ -280,7 +280,14 @@ final class PodManager implements AutoCloseable {
             scheduleSync(managed, now.plusMillis(settings.syncPeriodMillis()));
             return;
         }
+        if (before != null && before.sandbox() != null && !before.sandbox().id().equals(sandbox.id())) {
+            sandboxReplaced(managed, before);
+        }
         PodObservation seen = observe(managed, runtime);
+        boolean raised = false;
+        for (ContainerObservation instance : seen == null ? List.<ContainerObservation>of() : seen.containers()) {
+            raised |= track(managed, instance.name()).saw(instance);
+        }
         Instant wake = now.plusMillis(settings.syncPeriodMillis());
         boolean started = false;
         String restartPolicy = restartPolicy(pod);
@@ -297,9 +304,49 @@ final class PodManager implements AutoCloseable {
         if (started) {
             seen = observe(managed, runtime);
         }
+        if (started || raised) {
+            record(managed, podDirectory);
+        }
+        managed.lastSeen = seen;
         publish(managed, descriptor.containers(), seen, null, null, false,
                 descriptor.hostNetwork() ? hostIp : sandbox.ip(), now);
         scheduleSync(managed, wake);
+    }
+
+    /**
+     * The runtime gave the pod a new sandbox (after a reboot, or the old one died): the containers of the old
+     * one are gone with it, so each becomes its container's last state and the next start counts as a restart.
+     */
+    private void sandboxReplaced(ManagedPod managed, PodObservation old) {
+        for (ContainerObservation instance : old.containers()) {
+            ContainerTrack track = track(managed, instance.name());
+            track.saw(instance);
+            track.previous = instance.state() == ContainerObservation.State.EXITED ? instance : lost(instance);
+        }
+        LOG.info("Pod {}: its sandbox was replaced; {} container(s) will be started again as restarts",
+                managed.ref, old.containers().size());
+    }
+
+    /** An instance that the runtime no longer has, as kubelet shows one that vanished with a node restart. */
+    private static ContainerObservation lost(ContainerObservation instance) {
+        return new ContainerObservation(instance.name(), instance.id(), instance.attempt(),
+                ContainerObservation.State.EXITED, 255, "Unknown", "the container was lost with its sandbox",
+                instance.createdAt(), instance.startedAt(), instance.finishedAt(), instance.image(), instance.imageId());
+    }
+
+    private void record(ManagedPod managed, Path podDirectory) {
+        Map<String, Integer> attempts = new TreeMap<>();
+        managed.tracks.forEach((name, track) -> {
+            if (track.lastAttempt >= 0) {
+                attempts.put(name, track.lastAttempt);
+            }
+        });
+        try {
+            PodStateFile.write(podDirectory, new PodStateFile.State(managed.ref, managed.runtimeClass,
+                    managed.startTime, attempts));
+        } catch (IOException e) {
+            LOG.warn("Cannot record pod {} under {}: {}", managed.ref, podDirectory, e.toString());
+        }
     }
 
     /**
@@ -313,7 +360,13 @@ final class PodManager implements AutoCloseable {
                          String restartPolicy, Instant now) {
         int attempt;
         if (current == null) {
-            attempt = 0;
+            attempt = track.lastAttempt + 1;
+            if (track.lastAttempt >= 0 && track.previous == null) {
+                track.previous = new ContainerObservation(container.name(), null, track.lastAttempt,
+                        ContainerObservation.State.EXITED, 255, "Unknown",
+                        "the runtime no longer knows the container (node restart)", null, null, null,
+                        container.image(), null);
+            }
         } else if (current.state() == ContainerObservation.State.EXITED) {
             boolean restart = "Always".equals(restartPolicy)
                     || "OnFailure".equals(restartPolicy) && current.exitCode() != 0;
@@ -349,6 +402,7 @@ final class PodManager implements AutoCloseable {
         }
         try {
             runtime.startContainer(pod, sandbox, container, attempt);
+            track.lastAttempt = Math.max(track.lastAttempt, attempt);
             if (current != null && current.state() == ContainerObservation.State.EXITED) {
                 track.previous = current;
             }

@@ -9,15 +9,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * {@code <data dir>/pods/<uid>/pod.json}: what the manager needs after a restart besides what the runtime
- * reports: the pod's identity, runtime class and start time (so that {@code status.startTime} stays put).
+ * reports: the pod's identity, runtime class and start time (so that {@code status.startTime} stays put),
+ * and the highest attempt each container reached (so that restart counts survive a reboot, when the
+ * runtime may have lost the old instances).
  */
 final class PodStateFile {
 
-    record State(PodRef ref, String runtimeClass, Instant startTime) {
+    /**
+     * @param attempts container name to the highest attempt started
+     */
+    record State(PodRef ref, String runtimeClass, Instant startTime, Map<String, Integer> attempts) {
+
+        State {
+            attempts = Map.copyOf(attempts);
+        }
     }
 
     private PodStateFile() {
@@ -30,9 +41,11 @@ final class PodStateFile {
         }
         try {
             JsonNode node = KaredgeJson.mapper().readTree(file.toFile());
+            Map<String, Integer> attempts = new TreeMap<>();
+            node.path("attempts").fields().forEachRemaining(e -> attempts.put(e.getKey(), e.getValue().asInt()));
             return Optional.of(new State(new PodRef(node.path("uid").asText(), node.path("namespace").asText(),
                     node.path("name").asText()), node.path("runtimeClass").asText(),
-                    node.hasNonNull("startTime") ? Instant.parse(node.path("startTime").asText()) : null));
+                    node.hasNonNull("startTime") ? Instant.parse(node.path("startTime").asText()) : null, attempts));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -48,6 +61,8 @@ final class PodStateFile {
         if (state.startTime() != null) {
             node.put("startTime", state.startTime().toString());
         }
+        ObjectNode attempts = node.putObject("attempts");
+        new TreeMap<>(state.attempts()).forEach(attempts::put);
         Path temp = Files.createTempFile(podDirectory, ".pod", ".tmp");
         Files.write(temp, KaredgeJson.mapper().writeValueAsBytes(node));
         Files.move(temp, podDirectory.resolve("pod.json"), StandardCopyOption.REPLACE_EXISTING,

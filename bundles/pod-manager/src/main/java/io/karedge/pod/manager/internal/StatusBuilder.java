@@ -84,7 +84,7 @@ final class StatusBuilder {
                 unknown++;
             }
             cs.put("ready", ready);
-            cs.put("restartCount", seen == null ? 0 : seen.attempt());
+            cs.put("restartCount", seen != null ? seen.attempt() : track == null ? 0 : track.restartCount());
             cs.put("image", container.image());
             cs.put("imageID", seen == null || seen.imageId() == null ? "" : seen.imageId());
             if (seen != null && seen.id() != null) {

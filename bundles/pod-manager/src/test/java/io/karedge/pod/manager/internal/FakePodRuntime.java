@@ -46,8 +46,32 @@ public final class FakePodRuntime implements PodRuntime {
     @Override
     public SandboxInfo syncSandbox(PodDescriptor pod) {
         synced.add(pod);
-        return sandboxes.computeIfAbsent(pod.ref().uid(),
-                uid -> new SandboxInfo("sb-" + uid, true, pod.hostNetwork() ? null : "10.0.0.2", clock.instant(), 0));
+        return sandboxes.compute(pod.ref().uid(), (uid, old) -> {
+            if (old != null && old.ready()) {
+                return old;
+            }
+            int attempt = old == null ? 0 : old.attempt() + 1;
+            if (old != null) {
+                // as CRI does: removing the dead sandbox removes its containers
+                containers.remove(uid);
+            }
+            return new SandboxInfo("sb-" + uid + "-" + attempt, true, pod.hostNetwork() ? null : "10.0.0.2",
+                    clock.instant(), attempt);
+        });
+    }
+
+    /** What a reboot leaves: every sandbox not ready, every container exited as containerd reports it. */
+    public void reboot() {
+        sandboxes.replaceAll((uid, s) -> new SandboxInfo(s.id(), false, s.ip(), s.createdAt(), s.attempt()));
+        containers.values().forEach(pod -> pod.replaceAll((name, c) -> c.state() == ContainerObservation.State.EXITED
+                ? c : new ContainerObservation(c.name(), c.id(), c.attempt(), ContainerObservation.State.EXITED, 255,
+                        "Unknown", null, c.createdAt(), c.startedAt(), clock.instant(), c.image(), c.imageId())));
+    }
+
+    /** What a runtime whose state was wiped knows: nothing. */
+    public void forgetEverything() {
+        sandboxes.clear();
+        containers.clear();
     }
 
     @Override

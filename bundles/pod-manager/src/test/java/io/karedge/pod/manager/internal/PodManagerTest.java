@@ -342,6 +342,58 @@ class PodManagerTest {
     }
 
     @Test
+    void aContainerRecreatedAfterARebootCountsAsARestartAndTheStartTimeStays() {
+        String startTime = runThenRestartOnce("rebooted");
+
+        harness.close();
+        runtime.reboot();
+        clock.advance(Duration.ofMinutes(3));
+        harness = new PodHarness(harness.store, data, 10_000, 300_000, 30, clock);
+        harness.addRuntime("default", runtime);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> runtime.startsOf("uid-rebooted", "main").size() == 3);
+        assertThat(runtime.startsOf("uid-rebooted", "main").get(2).attempt()).isEqualTo(2);
+        PodInfo info = awaitPod("rebooted", "Running");
+        assertThat(info.restarts()).isEqualTo(2);
+        JsonNode container = info.status().path("containerStatuses").get(0);
+        assertThat(container.path("restartCount").asInt()).isEqualTo(2);
+        assertThat(container.path("lastState").path("terminated").path("reason").asText()).isEqualTo("Unknown");
+        assertThat(container.path("lastState").path("terminated").path("exitCode").asInt()).isEqualTo(255);
+        assertThat(info.status().path("startTime").asText()).isEqualTo(startTime);
+    }
+
+    @Test
+    void aRuntimeThatLostEveryInstanceStillContinuesTheRestartCount() {
+        String startTime = runThenRestartOnce("wiped");
+
+        harness.close();
+        runtime.forgetEverything();
+        harness = new PodHarness(harness.store, data, 10_000, 300_000, 30, clock);
+        harness.addRuntime("default", runtime);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> runtime.startsOf("uid-wiped", "main").size() == 3);
+        assertThat(runtime.startsOf("uid-wiped", "main").get(2).attempt()).isEqualTo(2);
+        PodInfo info = awaitPod("wiped", "Running");
+        JsonNode container = info.status().path("containerStatuses").get(0);
+        assertThat(container.path("restartCount").asInt()).isEqualTo(2);
+        assertThat(container.path("lastState").path("terminated").path("reason").asText()).isEqualTo("Unknown");
+        assertThat(info.status().path("startTime").asText()).isEqualTo(startTime);
+    }
+
+    /** Runs a pod, lets its container crash once and come back; returns the pod's start time. */
+    private String runThenRestartOnce(String name) {
+        harness.apply(pod(name, "Always", ""));
+        awaitPod(name, "Running");
+        String startTime = harness.pod(name).orElseThrow().status().path("startTime").asText();
+        assertThat(startTime).isNotEmpty();
+        clock.advance(Duration.ofSeconds(30));
+        runtime.exit("uid-" + name, "main", 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runtime.startsOf("uid-" + name, "main").size() == 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> harness.pod(name).orElseThrow().restarts() == 1);
+        return startTime;
+    }
+
+    @Test
     void podsOfOtherNodesAreIgnored() {
         harness.apply(pod("elsewhere", "Always", "").replace("nodeName: edge-1", "nodeName: edge-2"));
         harness.apply(pod("here", "Always", ""));

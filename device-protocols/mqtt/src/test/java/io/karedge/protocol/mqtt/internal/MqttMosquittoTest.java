@@ -61,7 +61,9 @@ class MqttMosquittoTest {
             deviceSide.close(true);
         }
         driver.deactivate();
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private Device device(String extra) {
