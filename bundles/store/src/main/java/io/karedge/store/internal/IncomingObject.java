@@ -7,6 +7,8 @@ import io.karedge.api.json.KaredgeJson;
 import io.karedge.api.meta.InvalidObjectException;
 import io.karedge.api.meta.Kinds;
 import io.karedge.api.meta.ObjectKey;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -83,6 +85,29 @@ record IncomingObject(ObjectKey key, String json, ObjectNode tree) {
             throw new InvalidObjectException(kind + " " + name + " cannot be written as JSON: " + e.getMessage());
         }
         return new IncomingObject(new ObjectKey(kind, namespace, name), json, tree);
+    }
+
+    /**
+     * This object with {@code metadata.creationTimestamp} set, as the API server sets it on create: kept from
+     * the stored copy when the incoming object has none (a manifest or a partial write), or {@code now} for a
+     * new object. An object that brings its own timestamp (the cloud's) keeps it.
+     *
+     * @param storedTimestamp the stored copy's timestamp, or {@code null}
+     */
+    IncomingObject withCreationTimestamp(String storedTimestamp, Instant now) {
+        JsonNode metadata = tree.get("metadata");
+        JsonNode own = metadata.get("creationTimestamp");
+        if (own != null && own.isTextual() && !own.asText().isEmpty()) {
+            return this;
+        }
+        ObjectNode stamped = tree.deepCopy();
+        ((ObjectNode) stamped.get("metadata")).put("creationTimestamp", storedTimestamp != null ? storedTimestamp
+                : now.truncatedTo(ChronoUnit.SECONDS).toString());
+        try {
+            return new IncomingObject(key, KaredgeJson.mapper().writeValueAsString(stamped), stamped);
+        } catch (JsonProcessingException e) {
+            throw new InvalidObjectException(key + " cannot be written as JSON: " + e.getMessage());
+        }
     }
 
     static boolean isDns1123Subdomain(String value) {

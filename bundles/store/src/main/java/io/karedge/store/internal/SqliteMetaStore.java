@@ -16,6 +16,7 @@ import io.karedge.api.meta.WatchListener;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -200,8 +201,8 @@ final class SqliteMetaStore implements MetaStore {
         return new long[] {version, oldestWatchable};
     }
 
-    private StoredObject writePut(WriteContext context, IncomingObject incoming, String source) throws SQLException {
-        ObjectKey key = incoming.key();
+    private StoredObject writePut(WriteContext context, IncomingObject unstamped, String source) throws SQLException {
+        ObjectKey key = unstamped.key();
         PreparedStatement select = context.statement(SELECT_OBJECT);
         bindKey(select, key);
         long currentVersion = 0;
@@ -215,6 +216,9 @@ final class SqliteMetaStore implements MetaStore {
             }
         }
         boolean exists = currentBody != null;
+        IncomingObject incoming = unstamped.withCreationTimestamp(
+                exists ? parse(currentBody).path("metadata").path("creationTimestamp").textValue() : null,
+                Instant.now());
         if (exists && currentSource.equals(source)
                 && (currentBody.equals(incoming.json()) || parse(currentBody).equals(incoming.tree()))) {
             return new StoredObject(key, currentVersion, currentSource, incoming.tree());

@@ -67,6 +67,31 @@ class SqliteMetaStoreTest {
     }
 
     @Test
+    void anObjectWithoutCreationTimestampGetsOneWhenFirstStoredAndKeepsIt() throws Exception {
+        StoredObject first = meta.put(configMap("default", "settings", "1"), "manifest");
+        String created = first.object().path("metadata").path("creationTimestamp").asText();
+        assertThat(java.time.Instant.parse(created)).isBeforeOrEqualTo(java.time.Instant.now());
+
+        Thread.sleep(1100);
+        StoredObject same = meta.put(configMap("default", "settings", "1"), "manifest");
+        assertThat(same.resourceVersion()).as("unchanged object, no new version").isEqualTo(first.resourceVersion());
+        StoredObject changed = meta.put(configMap("default", "settings", "2"), "manifest");
+        assertThat(changed.resourceVersion()).isGreaterThan(first.resourceVersion());
+        assertThat(changed.object().path("metadata").path("creationTimestamp").asText()).isEqualTo(created);
+        reopen();
+        assertThat(meta.get(changed.key()).orElseThrow().object().path("metadata").path("creationTimestamp").asText())
+                .isEqualTo(created);
+    }
+
+    @Test
+    void theCloudsCreationTimestampIsKept() {
+        ObjectNode pod = pod("edge", "web", "nginx:1");
+        ((ObjectNode) pod.get("metadata")).put("creationTimestamp", "2026-01-02T03:04:05Z");
+        assertThat(meta.put(pod, "cloud").object().path("metadata").path("creationTimestamp").asText())
+                .isEqualTo("2026-01-02T03:04:05Z");
+    }
+
+    @Test
     void replacingTakesTheNextVersionOfTheStoreWideCounter() {
         meta.put(pod("edge", "a", "nginx:1"), "cloud");
         meta.put(configMap("edge", "b", "x"), "cloud");
