@@ -12,6 +12,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
+import org.osgi.framework.BundleContext;
 
 /** {@code edge:get KIND [NAME]}: the objects in the MetaStore, shaped like {@code kubectl get}. */
 @Service
@@ -26,6 +27,9 @@ public class GetCommand implements Action {
 
     @Reference
     MetaStore store;
+
+    @Reference
+    BundleContext bundleContext;
 
     @Argument(index = 0, name = "KIND", required = true, description = "Kind, plural or short name")
     @Completion(KindCompleter.class)
@@ -54,14 +58,19 @@ public class GetCommand implements Action {
     @Override
     public Object execute() throws Exception {
         ObjectGetter.Output result;
+        PodStatuses pods = PodManagerStatuses.lookUp(bundleContext);
         try {
             TrailingWords trailing = TrailingWords.parse(rest == null ? List.of() : rest);
-            result = new ObjectGetter(store, Clock.systemUTC()).get(new ObjectGetter.Request(kind, trailing.name(),
-                    trailing.namespace() != null ? trailing.namespace() : namespace,
+            result = new ObjectGetter(store, Clock.systemUTC(), pods).get(new ObjectGetter.Request(kind,
+                    trailing.name(), trailing.namespace() != null ? trailing.namespace() : namespace,
                     allNamespaces || trailing.allNamespaces(),
                     trailing.output() != null ? trailing.output() : output));
         } catch (GetException e) {
             throw new CommandException(e.getMessage(), e.getMessage());
+        } finally {
+            if (pods instanceof AutoCloseable held) {
+                held.close();
+            }
         }
         System.out.print(result.out());
         System.out.flush();

@@ -87,10 +87,42 @@ class ObjectGetterTest {
         store.put(json("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'new'},'spec':{'containers':"
                 + "[{'name':'a'}]}}"), "local");
 
-        assertThat(get("po", null, null, false, "wide").out().lines()).containsExactly(
+        ObjectGetter.Output output = get("po", null, null, false, "wide");
+        assertThat(output.out().lines()).containsExactly(
                 "NAME   READY   STATUS             RESTARTS   AGE         IP         NODE     SOURCE   RV",
-                "new    0/1     <unknown>          0          <unknown>   <none>     <none>   local    5",
+                "new    0/1     NoPodManager       0          <unknown>   <none>     <none>   local    5",
                 "web    1/2     CrashLoopBackOff   3          3h          10.0.0.7   edge-1   cloud    4");
+        assertThat(output.err()).isEqualTo(ObjectGetter.NO_POD_MANAGER);
+        assertThat(get("po", "new", null, false, "yaml").out()).contains("reason: NoPodManager");
+    }
+
+    @Test
+    void podsShowThePodManagersLiveStatusWhenItRuns() throws GetException {
+        store.put(json("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'local'},'spec':{'containers':"
+                + "[{'name':'a'}]}}"), "manifest:/etc/manifests/pods.yaml");
+        store.put(json("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'unknown-to-it'},'spec':{'containers':"
+                + "[{'name':'a'}]}}"), "manifest:/etc/manifests/pods.yaml");
+        JsonNode live = json("{'phase':'Pending','reason':'RuntimeClassNotFound','containerStatuses':[{'name':'a',"
+                + "'ready':false,'restartCount':0,'state':{'waiting':{'reason':'RuntimeClassNotFound'}}}]}");
+        PodStatuses running = new PodStatuses() {
+            @Override
+            public boolean running() {
+                return true;
+            }
+
+            @Override
+            public java.util.Optional<JsonNode> status(String namespace, String name) {
+                return name.equals("local") ? java.util.Optional.of(live) : java.util.Optional.empty();
+            }
+        };
+        getter = new ObjectGetter(store, Clock.fixed(NOW, ZoneOffset.UTC), running);
+
+        ObjectGetter.Output output = get("po", null, null, false, null);
+        assertThat(output.out().lines()).containsExactly(
+                "NAME            READY   STATUS                 RESTARTS   AGE",
+                "local           0/1     RuntimeClassNotFound   0          <unknown>",
+                "unknown-to-it   0/1     <unknown>              0          <unknown>");
+        assertThat(output.err()).isEmpty();
     }
 
     @Test
