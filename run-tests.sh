@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Runs every Karedge test on this machine: unit tests, the integration tests against the built
+# distribution and the fault suite.
+#
+# The tests talk to real peers, and this script sets them up first:
+#   mosquitto and its clients   MQTT interoperability, the MQTT driver, MQTT push targets
+#   python3-pymodbus            a Modbus TCP server for the Modbus driver
+#   nftables                    the mesh proxy's kernel data path
+#   containerd (private)        a real CRI runtime for the pod tests, on its own socket, local images only
+# Installing needs root (or sudo). Without it the peers that are missing are named, their tests are
+# skipped, and the run says so at the end.
+#
+# Environment:
+#   KAREDGE_ALLOW_SKIPS=1   do not fail the run when a test was skipped for want of a peer
+#                           (the default when the peers could not be installed)
+#   MAVEN_ARGS              more arguments for Maven, e.g. "-o" or "-pl bundles/store -am"
+set -euo pipefail
+cd "$(dirname "$0")"
+
+log() { printf '[tests] %s\n' "$*"; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        sudo "$@"
+    else
+        return 1
+    fi
+}
+
+missing=()
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
+command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
+/usr/bin/python3 -c 'import pymodbus' >/dev/null 2>&1 || missing+=(python3-pymodbus)
+command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || missing+=(nftables)
+
+allow_skips=${KAREDGE_ALLOW_SKIPS:-0}
+if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing ${missing[*]}"
+    if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+        || ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; then
+        log "could not install ${missing[*]} (needs root or sudo and Debian's packages): their tests will be skipped"
+        allow_skips=1
+    fi
+fi
+
+containerd_started=0
+if [ -z "${KAREDGE_CRI_SOCKET:-}" ]; then
+    log "starting a private containerd for the CRI tests"
+    if socket=$(as_root bash .ci/containerd.sh start | tail -1) && [ -S "$socket" ]; then
+        export KAREDGE_CRI_SOCKET=$socket
+        containerd_started=1
+        log "containerd on ${KAREDGE_CRI_SOCKET}"
+    else
+        log "containerd could not be started (needs root): the CRI tests will be skipped"
+        allow_skips=1
+    fi
+fi
+cleanup() {
+    if [ "$containerd_started" -eq 1 ]; then
+        as_root bash .ci/containerd.sh stop >/dev/null 2>&1 || true
+    fi
+}
+trap cleanup EXIT
+
+marker=$(mktemp)
+log "running: mvn -B verify ${MAVEN_ARGS:-}"
+# shellcheck disable=SC2086
+mvn -B verify ${MAVEN_ARGS:-}
+
+# a test skipped by an assumption means its peer was missing: with the peers installed, that is a failure
+summary=$(find . -path '*/target/*-reports/TEST-*.xml' -newer "$marker" -print0 2>/dev/null | xargs -0 -r python3 -c '
+import sys, xml.etree.ElementTree as tree
+passed = failed = skipped = 0
+for report in sys.argv[1:]:
+    for case in tree.parse(report).getroot().iter("testcase"):
+        if case.find("skipped") is not None:
+            skipped += 1
+            print("skip %s.%s: %s" % (case.get("classname"), case.get("name"), case.find("skipped").get("message", "")))
+        elif case.find("failure") is not None or case.find("error") is not None:
+            failed += 1
+        else:
+            passed += 1
+print("total %d passed, %d failed, %d skipped" % (passed, failed, skipped))
+')
+rm -f "$marker"
+if grep -q '^skip ' <<<"$summary"; then
+    log "tests skipped for want of a peer:"
+    grep '^skip ' <<<"$summary" | sed 's/^skip /  /'
+    if [ "$allow_skips" != "1" ]; then
+        log "failing: the peers were installed, so no test should have been skipped (KAREDGE_ALLOW_SKIPS=1 allows it)"
+        exit 1
+    fi
+fi
+echo "karedge: $(grep '^total ' <<<"$summary" | sed 's/^total //')"
