@@ -19,6 +19,11 @@ final class NodeNames {
         return sanitize(hostName());
     }
 
+    /** @return whether the name is a DNS-1123 subdomain, as Kubernetes wants node names */
+    static boolean isValid(String name) {
+        return name != null && name.length() <= MAX_LENGTH && name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+    }
+
     /** Lower-cases and replaces what DNS-1123 does not allow; never returns an empty name. */
     static String sanitize(String raw) {
         String lower = raw == null ? "" : raw.trim().toLowerCase(Locale.ROOT);
