@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Optional;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceRegistration;
@@ -36,7 +37,13 @@ import org.slf4j.LoggerFactory;
  * service is registered again under the new name, so every component that works for "this node" (twin
  * membership, device binding, pods) restarts with it. Nothing happens while the name stays the same. The mode
  * is {@code cloud} as long as the cloud bridge configuration has a server address.
+ *
+ * <p>The service is registered by hand rather than by Declarative Services, because a component's
+ * registration cannot follow a second PID without restarting on every change of it; the capability
+ * annotation tells the resolver that this bundle provides it.
  */
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.karedge.api.node.EdgeNode",
+        uses = EdgeNode.class)
 @Component(service = ConfigurationListener.class, configurationPid = EdgeNodeComponent.PID, immediate = true)
 @Designate(ocd = EdgeNodeComponent.Config.class)
 public final class EdgeNodeComponent implements ConfigurationListener {
