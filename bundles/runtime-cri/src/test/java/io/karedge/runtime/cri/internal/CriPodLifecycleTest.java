@@ -223,4 +223,33 @@ class CriPodLifecycleTest {
                 .isEqualTo(containerId);
         assertThat(adopted.restarts()).isZero();
     }
+    @Test
+    void aPodWhoseSandboxDiedWithTheNodeComesBackAsARestart() throws Exception {
+        harness.apply(pod("survivor", "Always", "sleep 3600", ""));
+        PodInfo first = awaitPod(harness, "survivor", "Running");
+        String startTime = first.status().path("startTime").asText();
+        String yaml = harness.store.get(io.karedge.api.meta.ObjectKey.of("Pod", "karedge-test", "survivor"))
+                .orElseThrow().object().toString();
+        String uid = first.ref().uid();
+        harness.close();
+        harnesses.remove(harness);
+
+        // what a reboot leaves in containerd: the sandbox not ready, its container exited
+        PodObservation before = runtime.status(first.ref());
+        client.runtime().stopPodSandbox(io.karedge.runtime.cri.v1.StopPodSandboxRequest.newBuilder()
+                .setPodSandboxId(before.sandbox().id()).build());
+        assertThat(runtime.status(first.ref()).sandbox().ready()).isFalse();
+
+        PodHarness second = newHarness();
+        second.apply(yaml);
+        await().atMost(WAIT).until(() -> second.status().pod("karedge-test", "survivor")
+                .map(p -> p.display().equals("Running") && p.restarts() == 1).orElse(false));
+        PodInfo again = second.status().pod("karedge-test", "survivor").orElseThrow();
+        var container = again.status().path("containerStatuses").get(0);
+        assertThat(container.path("restartCount").asInt()).isEqualTo(1);
+        assertThat(container.path("lastState").has("terminated")).isTrue();
+        assertThat(again.status().path("startTime").asText()).isEqualTo(startTime);
+        assertThat(runtime.status(new PodRef(uid, "karedge-test", "survivor")).sandbox().id())
+                .isNotEqualTo(before.sandbox().id());
+    }
 }
