@@ -38,6 +38,13 @@ import org.sqlite.SQLiteDataSource;
  * <p><b>Reads</b> use a small pool of read-only connections. In WAL mode they never wait for the
  * writer, and a read started after a write returned sees it.
  *
+ * <p><b>Failures</b> never leave the writer connection inside a transaction: when a transaction cannot
+ * be started or committed (disk full, I/O error), its statements are discarded, it is rolled back and
+ * the connection is closed; the next batch opens a new one. While no writer connection can be opened
+ * (still no space), writes fail at once with a {@link StoreException} saying so and reads keep working;
+ * the first batch after space returned opens the connection again and commits. A store opened on a full
+ * disk starts the same way, its readers opening the file immutable until the writer is back.
+ *
  * <p><b>Checkpoints</b> (copying the WAL into the database file, with its own fsync) run on a separate
  * thread and connection, not inside a commit, so they do not stall the writes queued behind it. The
  * writer checkpoints itself only after {@link #CHECKPOINT_HARD_LIMIT_COMMITS} commits without one. A
@@ -59,16 +66,26 @@ final class Database implements AutoCloseable {
     /** Commits without a checkpoint after which the writer checkpoints itself (the checkpointer is stuck). */
     static final int CHECKPOINT_HARD_LIMIT_COMMITS = 20_000;
     private static final long CHECKPOINT_PAUSE_MILLIS = 50;
+    private static final int SQLITE_IOERR = 10;
+    private static final int SQLITE_FULL = 13;
+    private static final int SQLITE_CANTOPEN = 14;
 
     private final Path file;
     private final StoreSettings settings;
-    private final Connection writer;
-    private final WriteContext writeContext;
+    /** The writer thread's connection; null while none can be opened (disk full). */
+    private Connection writer;
+    private WriteContext writeContext;
+    /** Why the store cannot write, while it cannot; null when it can. */
+    private volatile String unwritable;
+    private long unwritableSinceNanos;
+    /** Bumped when the writer comes back after the store opened without one: readers reconnect normally. */
+    private volatile int readerGeneration;
+    private volatile boolean readersImmutable;
     private final BlockingQueue<PendingWrite<?>> queue = new LinkedBlockingQueue<>();
     private final PendingWrite<Void> stopMarker = new PendingWrite<>(null);
     private final ReadWriteLock acceptance = new ReentrantReadWriteLock();
     private final Thread writerThread;
-    private final BlockingQueue<Connection> idleReaders = new ArrayBlockingQueue<>(MAX_READERS);
+    private final BlockingQueue<Reader> idleReaders = new ArrayBlockingQueue<>(MAX_READERS);
     private final AtomicInteger openReaders = new AtomicInteger();
     private final AtomicLong committedWrites = new AtomicLong();
     private final AtomicLong committedBatches = new AtomicLong();
@@ -86,7 +103,7 @@ final class Database implements AutoCloseable {
         this.file = file;
         this.settings = settings;
         this.writer = writer;
-        this.writeContext = new WriteContext(writer);
+        this.writeContext = writer == null ? null : new WriteContext(writer);
         this.writerThread = new Thread(this::runWriter, "karedge-store-writer");
         this.writerThread.setDaemon(true);
         this.checkpointThread = new Thread(this::runCheckpoints, "karedge-store-checkpoint");
@@ -99,17 +116,30 @@ final class Database implements AutoCloseable {
      */
     static Database open(Path dataDirectory, StoreSettings settings) {
         Path file = dataDirectory.resolve(FILE_NAME).toAbsolutePath();
-        try {
-            Files.createDirectories(file.getParent());
-        } catch (IOException e) {
-            throw new StoreException("cannot create the data directory " + file.getParent(), e);
-        }
+        StoreFiles.prepare(file);
         Connection writer;
         try {
-            writer = connect(file, settings, false);
+            writer = openWriter(file, settings);
         } catch (SQLException e) {
-            throw new StoreException("cannot open " + file + ": " + e.getMessage(), e);
+            if (!isDiskProblem(e) || !Files.exists(file)) {
+                throw new StoreException("cannot open " + file + ": " + e.getMessage(), e);
+            }
+            Database readOnly = new Database(file, settings, null);
+            readOnly.markUnwritable(e);
+            readOnly.readersImmutable = true;
+            readOnly.writerThread.start();
+            readOnly.checkpointThread.start();
+            return readOnly;
         }
+        Database database = new Database(file, settings, writer);
+        database.writerThread.start();
+        database.checkpointThread.start();
+        return database;
+    }
+
+    /** Opens the writer connection: WAL, the tables (created when missing), no automatic checkpoints. */
+    private static Connection openWriter(Path file, StoreSettings settings) throws SQLException {
+        Connection writer = connect(file, settings, false);
         try {
             String journalMode = pragma(writer, "journal_mode");
             if (!"wal".equalsIgnoreCase(journalMode)) {
@@ -121,17 +151,17 @@ final class Database implements AutoCloseable {
                 // checkpoints run on their own thread (runCheckpoints), not inside a commit
                 statement.execute("PRAGMA wal_autocheckpoint = 0");
             }
+            StoreFiles.restrict(file);
+            return writer;
         } catch (SQLException | RuntimeException e) {
             closeQuietly(writer);
-            if (e instanceof StoreException storeException) {
-                throw storeException;
-            }
-            throw new StoreException("cannot prepare " + file + ": " + e.getMessage(), e);
+            throw e;
         }
-        Database database = new Database(file, settings, writer);
-        database.writerThread.start();
-        database.checkpointThread.start();
-        return database;
+    }
+
+    /** @return why writes are refused at the moment (no space, I/O error), or empty when the store writes */
+    java.util.Optional<String> unwritable() {
+        return java.util.Optional.ofNullable(unwritable);
     }
 
     Path file() {
@@ -165,13 +195,13 @@ final class Database implements AutoCloseable {
 
     /** Runs a read on a read connection (each statement sees the latest commit). */
     <T> T read(ReadOperation<T> operation) {
-        Connection connection = borrowReader();
+        Reader reader = borrowReader();
         try {
-            return operation.apply(connection);
+            return operation.apply(reader.connection());
         } catch (SQLException e) {
             throw new StoreException("reading " + file + " failed: " + e.getMessage(), e);
         } finally {
-            returnReader(connection);
+            returnReader(reader);
         }
     }
 
@@ -266,13 +296,12 @@ final class Database implements AutoCloseable {
             }
             closed = true;
         }
-        Connection idle;
+        Reader idle;
         while ((idle = idleReaders.poll()) != null) {
             openReaders.decrementAndGet();
-            closeQuietly(idle);
+            closeQuietly(idle.connection());
         }
-        writeContext.closeStatements();
-        closeQuietly(writer);
+        discardWriter();
     }
 
     // ---- the writer thread ----
@@ -295,7 +324,11 @@ final class Database implements AutoCloseable {
                     runBatch(batch);
                 } catch (Throwable unexpected) {
                     LOG.error("The store writer failed unexpectedly on {}", file, unexpected);
+                    if (writeContext != null) {
+                        writeContext.closeStatements();
+                    }
                     rollbackQuietly();
+                    discardWriter();
                     StoreException failure = new StoreException("the store writer failed unexpectedly; the write"
                             + " may or may not have been stored", unexpected);
                     batch.forEach(write -> write.fail(failure));
@@ -316,11 +349,17 @@ final class Database implements AutoCloseable {
     }
 
     private void runBatch(List<PendingWrite<?>> batch) {
+        StoreException unavailable = ensureWriter();
+        if (unavailable != null) {
+            batch.forEach(write -> write.fail(unavailable));
+            return;
+        }
         try {
             execute("BEGIN IMMEDIATE");
         } catch (SQLException e) {
             StoreException failure = new StoreException("cannot start a transaction on " + file + ": "
-                    + e.getMessage(), e);
+                    + describe(e), e);
+            abandonTransaction(e);
             batch.forEach(write -> write.fail(failure));
             return;
         }
@@ -339,13 +378,18 @@ final class Database implements AutoCloseable {
             }
         }
         if (broken != null) {
-            rollbackQuietly();
+            abandonTransaction(broken);
             StoreException failure = new StoreException("the write could not be made durable, nothing of its"
-                    + " transaction was stored: " + broken.getMessage(), broken);
+                    + " transaction was stored: " + describe(broken), broken);
             for (PendingWrite<?> write : batch) {
                 write.fail(write.failure != null ? write.failure : failure);
             }
             return;
+        }
+        if (unwritable != null) {
+            LOG.info("The store at {} writes again, {} ms after it stopped being able to ({})", file,
+                    (System.nanoTime() - unwritableSinceNanos) / 1_000_000L, unwritable);
+            unwritable = null;
         }
         committedBatches.incrementAndGet();
         afterCommitCheckpoint();
@@ -380,9 +424,13 @@ final class Database implements AutoCloseable {
             return null;
         } catch (Throwable failure) {
             writeContext.takeAfterCommitActions();
-            write.failure = failure instanceof SQLException sqlFailure
-                    ? new StoreException("write failed on " + file + ": " + sqlFailure.getMessage(), sqlFailure)
-                    : failure;
+            if (failure instanceof SQLException sqlFailure) {
+                write.failure = new StoreException("write failed on " + file + ": " + describe(sqlFailure), sqlFailure);
+                // a statement that failed half-way is not reused: the next write prepares it afresh
+                writeContext.closeStatements();
+            } else {
+                write.failure = failure;
+            }
             try {
                 execute("ROLLBACK TO write");
                 execute("RELEASE write");
@@ -484,6 +532,9 @@ final class Database implements AutoCloseable {
     }
 
     private void rollbackQuietly() {
+        if (writer == null) {
+            return;
+        }
         try {
             execute("ROLLBACK");
         } catch (SQLException ignored) {
@@ -491,24 +542,110 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * After a transaction broke: discards the writer connection, its statements and whatever transaction
+     * it still holds, so the next batch starts on a fresh connection. Never leaves a transaction open.
+     */
+    private void abandonTransaction(SQLException cause) {
+        if (isDiskProblem(cause)) {
+            markUnwritable(cause);
+        }
+        if (writeContext != null) {
+            writeContext.closeStatements();
+        }
+        rollbackQuietly();
+        discardWriter();
+    }
+
+    private void discardWriter() {
+        if (writeContext != null) {
+            writeContext.closeStatements();
+            writeContext = null;
+        }
+        if (writer != null) {
+            closeQuietly(writer); // closing rolls back anything still open
+            writer = null;
+        }
+    }
+
+    /** @return null when the writer connection is open (opened now if needed), else why it cannot be */
+    private StoreException ensureWriter() {
+        if (writer != null) {
+            return null;
+        }
+        try {
+            writer = openWriter(file, settings);
+            writeContext = new WriteContext(writer);
+        } catch (SQLException | RuntimeException e) {
+            if (e instanceof SQLException sqlFailure) {
+                markUnwritable(sqlFailure);
+            }
+            String reason = unwritable != null ? unwritable : e.getMessage();
+            return new StoreException("the store cannot write to " + file + ": " + reason
+                    + "; nothing was stored (reads keep working; writes are accepted again once it can)", e);
+        }
+        if (readersImmutable) {
+            readersImmutable = false;
+            readerGeneration++;
+        }
+        return null;
+    }
+
+    /** Notes (and logs once per outage) that the disk refuses writes. */
+    private void markUnwritable(SQLException cause) {
+        if (unwritable == null) {
+            unwritable = describe(cause);
+            unwritableSinceNanos = System.nanoTime();
+            LOG.warn("The store at {} cannot write: {}. Writes are refused with an error until it can; reads keep"
+                    + " working; nothing needs a restart", file, unwritable);
+        }
+    }
+
+    /** @return the SQLite error, said plainly when it is the disk (full, I/O error) */
+    private String describe(SQLException e) {
+        int primary = e.getErrorCode() & 0xff;
+        if (primary == SQLITE_FULL) {
+            return "the disk holding " + file.getParent() + " is full (" + e.getMessage() + ")";
+        }
+        if (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN) {
+            return "I/O error on the disk holding " + file.getParent() + ", is it full? (" + e.getMessage() + ")";
+        }
+        return e.getMessage();
+    }
+
+    private static boolean isDiskProblem(SQLException e) {
+        int primary = e.getErrorCode() & 0xff;
+        return primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN;
+    }
+
     // ---- read connections ----
 
-    private Connection borrowReader() {
+    /** A read connection, and the reader generation it was opened in. */
+    private record Reader(Connection connection, int generation) {
+    }
+
+    private Reader borrowReader() {
         while (true) {
             if (closed) {
                 throw new StoreException("store is closed");
             }
-            Connection idle = idleReaders.poll();
+            Reader idle = idleReaders.poll();
             if (idle != null) {
-                return idle;
+                if (idle.generation() == readerGeneration) {
+                    return idle;
+                }
+                openReaders.decrementAndGet();
+                closeQuietly(idle.connection());
+                continue;
             }
             int open = openReaders.get();
             if (open < MAX_READERS && openReaders.compareAndSet(open, open + 1)) {
+                int generation = readerGeneration;
                 try {
-                    return connect(file, settings, true);
+                    return new Reader(connectReader(), generation);
                 } catch (SQLException e) {
                     openReaders.decrementAndGet();
-                    throw new StoreException("cannot open a read connection to " + file + ": " + e.getMessage(), e);
+                    throw new StoreException("cannot open a read connection to " + file + ": " + describe(e), e);
                 }
             }
             try {
@@ -518,15 +655,46 @@ final class Database implements AutoCloseable {
                 throw new StoreException("interrupted while waiting for a read connection");
             }
             if (idle != null) {
-                return idle;
+                if (idle.generation() == readerGeneration) {
+                    return idle;
+                }
+                openReaders.decrementAndGet();
+                closeQuietly(idle.connection());
             }
         }
     }
 
-    private void returnReader(Connection connection) {
-        if (closed || !idleReaders.offer(connection)) {
+    /**
+     * A read connection in WAL mode; while the store has had no writer since it opened (it started on a
+     * full disk, where SQLite cannot size its shared-memory file), an immutable one on the database file.
+     */
+    private Connection connectReader() throws SQLException {
+        if (readersImmutable) {
+            try {
+                return connect(file, settings, true);
+            } catch (SQLException e) {
+                Path wal = file.resolveSibling(file.getFileName() + "-wal");
+                if (!isDiskProblem(e) || (Files.exists(wal) && sizeOf(wal) > 0)) {
+                    throw e; // commits still in the WAL: an immutable read would not see them
+                }
+                return connectImmutable(file);
+            }
+        }
+        return connect(file, settings, true);
+    }
+
+    private static long sizeOf(Path path) {
+        try {
+            return Files.size(path);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private void returnReader(Reader reader) {
+        if (closed || reader.generation() != readerGeneration || !idleReaders.offer(reader)) {
             openReaders.decrementAndGet();
-            closeQuietly(connection);
+            closeQuietly(reader.connection());
         }
     }
 
@@ -553,6 +721,19 @@ final class Database implements AutoCloseable {
             }
         }
         return connection;
+    }
+
+    /**
+     * A read-only connection that takes no locks and needs no shared memory: only right for a file no one
+     * writes, i.e. before the writer could open (after a clean stop the WAL was checkpointed into the file).
+     */
+    private static Connection connectImmutable(Path file) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setOpenMode(org.sqlite.SQLiteOpenMode.OPEN_URI);
+        SQLiteDataSource dataSource = new SQLiteDataSource(config);
+        dataSource.setUrl("jdbc:sqlite:file:" + file + "?immutable=1");
+        return dataSource.getConnection();
     }
 
     private static String pragma(Connection connection, String name) throws SQLException {

@@ -61,7 +61,9 @@ final class SqliteMetaStore implements MetaStore {
     SqliteMetaStore(Database database, Executor deliveryExecutor) {
         this.database = database;
         this.eventRetention = database.settings().eventRetention();
-        long[] versionAndOldest = database.write(this::pruneOnOpen);
+        long[] versionAndOldest = database.unwritable().isPresent()
+                ? database.read(SqliteMetaStore::versionAndOldest)
+                : database.write(this::pruneOnOpen);
         this.hub = new WatchHub(deliveryExecutor, database.settings().watchQueueLimit(),
                 versionAndOldest[0], versionAndOldest[1]);
     }
@@ -191,6 +193,18 @@ final class SqliteMetaStore implements MetaStore {
     }
 
     // ---- writer-thread operations ----
+
+    /** Without pruning, for a store opened on a full disk: the version and the oldest watchable one. */
+    private static long[] versionAndOldest(java.sql.Connection connection) throws SQLException {
+        long version;
+        long oldestRetained;
+        try (PreparedStatement counter = connection.prepareStatement(SELECT_COUNTER);
+             PreparedStatement oldest = connection.prepareStatement(OLDEST_EVENT)) {
+            version = Database.queryLong(counter, 0);
+            oldestRetained = Database.queryLong(oldest, 0);
+        }
+        return new long[] {version, oldestRetained == 0 ? version : oldestRetained - 1};
+    }
 
     private long[] pruneOnOpen(WriteContext context) throws SQLException {
         long version = Database.queryLong(context.statement(SELECT_COUNTER), 0);
