@@ -121,6 +121,15 @@ public final class BusDispatcher implements PublishHook {
                     && target.wanted(twin.replyTopic())) {
                 publishSafely(target, twin.replyTopic(), BusPayloads.bytes(answer.result()));
             }
+            if (answer != null && answer.code() >= 500) {
+                // the engine answered, but nothing of the request was stored (store refused the write,
+                // engine stopping, internal error): the message must not be acknowledged
+                metrics.error();
+                NotStoredException notStored = new NotStoredException(answer.code(), answer.reason());
+                warnFailure("Twin " + twin.operation().suffix() + " of " + twin.target() + " was not stored,"
+                        + " not acknowledged", notStored);
+                throw notStored;
+            }
             return null;
         });
     }
@@ -186,6 +195,15 @@ public final class BusDispatcher implements PublishHook {
             Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
             LOG.warn("{}: {}{}", message, cause,
                     suppressed > 0 ? " (" + suppressed + " similar warnings suppressed)" : "");
+        }
+    }
+
+    /** The engine answered with a 5xx code: nothing of the request was stored, so it was not taken over. */
+    static final class NotStoredException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotStoredException(int code, String reason) {
+            super("the twin engine answered " + code + " (" + reason + "); nothing was stored", null, false, false);
         }
     }
 

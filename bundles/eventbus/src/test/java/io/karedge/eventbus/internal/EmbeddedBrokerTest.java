@@ -101,6 +101,50 @@ class EmbeddedBrokerTest {
     }
 
     @Test
+    void aTwinUpdateTheStoreRefusedIsNeverAcknowledged() throws Exception {
+        try (PahoClient app = new PahoClient(url, "app")) {
+            app.subscribe(UPDATE + "/result", 1);
+            engine.storeFails = true;
+            IMqttDeliveryToken token = app.publish(UPDATE, bytes("{\"event_id\":\"refused\"}"), 1);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> !app.lost.isEmpty());
+            assertThat(token.isComplete() && token.getException() == null).isFalse();
+            assertThat(engine.stored).isEmpty();
+            assertThat(metrics.errorCount()).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void everyPubackCorrespondsToAStoredValueWhileTheStoreFailsNowAndThen() throws Exception {
+        java.util.List<String> acknowledged = new java.util.ArrayList<>();
+        java.util.List<String> refused = new java.util.ArrayList<>();
+        PahoClient app = new PahoClient(url, "app");
+        try {
+            for (int i = 0; i < 30; i++) {
+                String eventId = "e" + i;
+                engine.storeFails = i % 3 == 1;
+                if (!app.client.isConnected()) {
+                    app.close();
+                    app = new PahoClient(url, "app");
+                }
+                IMqttDeliveryToken token = app.publish(UPDATE, bytes("{\"event_id\":\"" + eventId + "\"}"), 1);
+                PahoClient current = app;
+                await().atMost(Duration.ofSeconds(5)).until(() -> token.isComplete() || !current.lost.isEmpty());
+                if (token.isComplete() && token.getException() == null) {
+                    acknowledged.add(eventId);
+                } else {
+                    refused.add(eventId);
+                }
+            }
+        } finally {
+            app.close();
+        }
+        assertThat(engine.stored).containsAll(acknowledged);
+        assertThat(acknowledged).hasSize(20);
+        assertThat(refused).hasSize(10).doesNotContainAnyElementsOf(engine.stored);
+    }
+
+    @Test
     void publishSubscribeWithWildcardsAndTheDollarRule() throws Exception {
         try (PahoClient app = new PahoClient(url, "app"); PahoClient all = new PahoClient(url, "all");
              PahoClient plus = new PahoClient(url, "plus"); PahoClient hw = new PahoClient(url, "hw")) {

@@ -36,7 +36,11 @@ final class FakeTwinEngine implements TwinEngine {
 
     final List<TwinRequest> requests = new CopyOnWriteArrayList<>();
     final BlockingQueue<Held> held = new LinkedBlockingQueue<>();
+    /** event ids of the requests answered 200, i.e. "stored" */
+    final List<String> stored = new CopyOnWriteArrayList<>();
     volatile boolean hold;
+    /** while set, requests are answered 500 as the engine does when its store refuses a write */
+    volatile boolean storeFails;
 
     @Override
     public CompletionStage<TwinReply> handle(TwinRequest request) {
@@ -44,8 +48,14 @@ final class FakeTwinEngine implements TwinEngine {
         CompletableFuture<TwinReply> stage = new CompletableFuture<>();
         if (hold) {
             held.add(new Held(request, stage));
+        } else if (storeFails) {
+            stage.complete(storeFailure());
         } else {
-            stage.complete(answer(request));
+            TwinReply reply = answer(request);
+            if (reply.ok()) {
+                stored.add(reply.result().path("event_id").asText());
+            }
+            stage.complete(reply);
         }
         return stage;
     }
@@ -78,6 +88,15 @@ final class FakeTwinEngine implements TwinEngine {
         result.put("target", request.target());
         result.putObject("twin");
         return new TwinReply(200, null, result, 0);
+    }
+
+    static TwinReply storeFailure() {
+        ObjectNode result = MAPPER.createObjectNode();
+        result.put("event_id", "");
+        result.put("timestamp", 1L);
+        result.put("code", 500);
+        result.put("reason", "the twin store failed: disk full");
+        return new TwinReply(500, "the twin store failed: disk full", result, 0);
     }
 
     @Override
