@@ -1,7 +1,10 @@
 package io.karedge.cloud.bridge;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The cloud link at one moment.
@@ -19,16 +22,34 @@ import java.util.Objects;
  * @param messagesOut       messages written to the cloud since the bridge started (keepalives included)
  * @param reconnects        connections opened after the first one
  * @param deadLetters       Uplink entries dropped because they failed validation
+ * @param reportsNotSent    device twin and state reports removed from the Uplink unsent, because the cloud
+ *                          does not know their Device (setting {@code report.devices})
+ * @param devicesNotReported the Devices ({@code <namespace>/<name>}) whose reports were not sent, each with
+ *                          why, sorted by id; at most {@link #MAX_DEVICES_LISTED} of them
+ * @since 1.1
  */
 public record CloudLinkSnapshot(LinkState state, String reason, Instant since, String server, String node,
                                 Instant certificateExpiry, Instant certificateRenewal, Instant lastKeepalive,
                                 long uplinkDepth, long messagesIn, long messagesOut, long reconnects,
-                                long deadLetters) {
+                                long deadLetters, long reportsNotSent, Map<String, String> devicesNotReported) {
+
+    /** Most Devices listed in {@link #devicesNotReported}. */
+    public static final int MAX_DEVICES_LISTED = 100;
 
     public CloudLinkSnapshot {
         Objects.requireNonNull(state, "state");
         reason = reason == null ? "" : reason;
         server = server == null ? "" : server;
         node = node == null ? "" : node;
+        devicesNotReported = devicesNotReported == null ? Map.of()
+                : Collections.unmodifiableMap(new TreeMap<>(devicesNotReported));
+    }
+
+    /** A snapshot with no device reports held back (the form of version 1.0). */
+    public CloudLinkSnapshot(LinkState state, String reason, Instant since, String server, String node,
+                             Instant certificateExpiry, Instant certificateRenewal, Instant lastKeepalive,
+                             long uplinkDepth, long messagesIn, long messagesOut, long reconnects, long deadLetters) {
+        this(state, reason, since, server, node, certificateExpiry, certificateRenewal, lastKeepalive, uplinkDepth,
+                messagesIn, messagesOut, reconnects, deadLetters, 0, Map.of());
     }
 }

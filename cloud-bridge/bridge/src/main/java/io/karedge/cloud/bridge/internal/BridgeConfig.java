@@ -90,4 +90,9 @@ public @interface BridgeConfig {
 
     @AttributeDefinition(name = "register.node", description = "Register the Node, renew its Lease and report its status.")
     boolean register_node() default true;
+
+    @AttributeDefinition(name = "report.devices",
+            description = "Device twin and state reports sent upstream: cloud = only of Devices the cloud sent"
+                    + " (CloudCore answers no others), all = of every Device, local ones included.")
+    String report_devices() default "cloud";
 }

@@ -8,7 +8,7 @@ record BridgeSettings(HostPort server, HostPort certServer, String token, String
                       int backoffInitialMillis, int backoffMaxMillis, int ackTimeoutMillis, int uplinkWindow,
                       int uplinkMaxAttempts, int uplinkQps, int uplinkBurst, int nodeStatusIntervalMillis,
                       int leaseIntervalMillis, Duration queryTimeout, int maxFrameBytes, int maxMessageBytes,
-                      boolean rotateCertificates, boolean registerNode) {
+                      boolean rotateCertificates, boolean registerNode, boolean reportLocalDevices) {
 
     static final int CLOUDHUB_PORT = 10000;
     static final int CERT_PORT = 10002;
@@ -32,6 +32,10 @@ record BridgeSettings(HostPort server, HostPort certServer, String token, String
         }
         int readIdle = Math.max(config.read_idle_timeout_s() * 1000, 2 * keepalive);
         int backoffInitial = Math.max(10, config.backoff_initial_ms());
+        String reportDevices = config.report_devices() == null ? "cloud" : config.report_devices().trim();
+        if (!reportDevices.equals("cloud") && !reportDevices.equals("all")) {
+            throw new IllegalArgumentException("report.devices must be cloud or all, not \"" + reportDevices + "\"");
+        }
         return new BridgeSettings(server, certServer, config.token() == null ? "" : config.token().trim(), nodeName,
                 config.project_id(), keepalive, readIdle, config.connect_timeout_ms(), config.handshake_timeout_ms(),
                 backoffInitial, Math.max(backoffInitial, config.backoff_max_ms()), config.ack_timeout_ms(),
@@ -39,6 +43,6 @@ record BridgeSettings(HostPort server, HostPort certServer, String token, String
                 Math.max(0, config.uplink_qps()), Math.max(1, config.uplink_burst()),
                 config.node_status_interval_s() * 1000, config.lease_interval_s() * 1000,
                 Duration.ofSeconds(config.query_timeout_s()), config.max_frame_bytes(), config.max_message_bytes(),
-                config.rotate_certificates(), config.register_node());
+                config.rotate_certificates(), config.register_node(), reportDevices.equals("all"));
     }
 }

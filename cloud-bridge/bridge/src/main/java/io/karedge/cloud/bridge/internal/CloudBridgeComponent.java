@@ -84,7 +84,8 @@ public final class CloudBridgeComponent implements CloudLinkStatus {
         this.queries = new RemoteQueries(link::session, link.scheduler(), downstream, settings.queryTimeout());
         this.agent = new NodeAgent(settings, dataDirectory, uplink, () -> runtime, queries, link.scheduler(), clock);
         agentHolder[0] = agent;
-        this.drainer = new UplinkDrainer(uplink, settings, status, agent, drainThread, ackers);
+        this.drainer = new UplinkDrainer(uplink, settings, status, agent,
+                new DeviceReports(metaStore, settings.reportLocalDevices(), status), drainThread, ackers);
         link.wire(new Dispatcher(downstream, queries, drainer, status), drainer, agent, queries);
         this.enqueueHook = uplink.onEnqueue(drainer::wake);
         if (settings.registerNode()) {

@@ -5,6 +5,8 @@ import io.karedge.cloud.bridge.CloudLinkStatus;
 import io.karedge.cloud.bridge.LinkState;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -19,6 +21,9 @@ final class LinkStatusHolder implements CloudLinkStatus {
     final AtomicLong duplicatesIn = new AtomicLong();
     final AtomicLong staleIn = new AtomicLong();
     final AtomicLong unansweredOut = new AtomicLong();
+    final AtomicLong reportsNotSent = new AtomicLong();
+    /** Devices whose reports are held back, with why (at most {@link CloudLinkSnapshot#MAX_DEVICES_LISTED}). */
+    final Map<String, String> devicesNotReported = new ConcurrentSkipListMap<>();
 
     private final Clock clock;
     private final String server;
@@ -77,6 +82,6 @@ final class LinkStatusHolder implements CloudLinkStatus {
         }
         return new CloudLinkSnapshot(current.state(), current.reason(), current.since(), server, node,
                 certificateExpiry, certificateRenewal, lastKeepalive, depth, messagesIn.get(), messagesOut.get(),
-                reconnects.get(), deadLetters.get());
+                reconnects.get(), deadLetters.get(), reportsNotSent.get(), Map.copyOf(devicesNotReported));
     }
 }

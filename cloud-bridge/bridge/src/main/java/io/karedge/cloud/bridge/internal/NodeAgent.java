@@ -21,12 +21,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The kubelet part of the cloud traffic: registers the Node on every connect (AlreadyExists is success),
- * renews the Lease every {@code lease.interval.s} with the latest resourceVersion the cloud returned, and
- * reports the node status as a strategic-merge patch when it changes, every
- * {@code node.status.interval.s}, and whenever the cloud's copy of the Node is not Ready. Everything goes
- * through the Uplink with coalesce keys ({@code node-register}, {@code lease}, {@code node-status}), so the
- * latest of each survives an outage or a restart.
+ * The kubelet part of the cloud traffic: registers the Node once per run, renews the Lease every
+ * {@code lease.interval.s} with the latest resourceVersion the cloud returned, and reports the node status as
+ * a strategic-merge patch when it changes, every {@code node.status.interval.s}, and whenever the cloud's copy
+ * of the Node is not Ready. Everything but the first look-up goes through the Uplink with coalesce keys
+ * ({@code node-register}, {@code lease}, {@code node-status}), so the latest of each survives an outage or a
+ * restart.
+ *
+ * <p><b>Registration</b> follows kubelet, which registers once per process and never again on a reconnect:
+ * on the first connect of a run the Node is looked up ({@code query null/node/<n>}); a Node the cloud has is
+ * registered already, and only a Node it does not have (or no answer) leads to the {@code insert}. So
+ * CloudCore never sees an {@code insert} for a Node that exists (it would log "register node failed: already
+ * exists"), except after a look-up that went unanswered; an {@code AlreadyExists} answer counts as
+ * registered, as for kubelet. A registration the cloud refuses otherwise is tried again after
+ * {@value #REGISTER_RETRY_MILLIS} ms.
  */
 final class NodeAgent implements UplinkDrainer.AnswerListener {
 
@@ -34,6 +42,8 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
     static final String KEY_LEASE = "lease";
     static final String KEY_STATUS = "node-status";
     private static final long CHANGE_CHECK_MILLIS = 10_000;
+    /** kubelet's longest wait between registration attempts. */
+    static final long REGISTER_RETRY_MILLIS = 7_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
 
@@ -48,6 +58,10 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
     private final Object lock = new Object();
     private ObjectNode knownLease;
     private String nodeUid = "";
+    /** The cloud has this Node (found, created, or AlreadyExists) since this agent started. */
+    private boolean registered;
+    /** A look-up is waiting for its answer. */
+    private boolean lookingUp;
     private Map<String, NodeObjects.Condition> conditions = new LinkedHashMap<>();
     private JsonNode lastReported;
     private Instant lastReportAt = Instant.EPOCH;
@@ -82,22 +96,86 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
         }
     }
 
-    /** A new session: register, learn the lease, report the status now. */
+    /** A new session: register unless done in this run, learn the lease, report the status now. */
     void connected() {
         scheduler.execute(guard(() -> {
-            MachineInfo machine = MachineInfo.read(dataDirectory);
-            Instant now = clock.instant();
-            ContainerRuntimeInfo info = runtime.get();
-            Map<String, NodeObjects.Condition> current;
+            boolean lookUp;
             synchronized (lock) {
-                conditions = NodeObjects.conditions(machine, info, conditions, now);
-                current = conditions;
+                lookUp = !registered && !lookingUp;
+                lookingUp |= lookUp;
             }
-            enqueue(Routes.INSERT, NodeObjects.nodeResource(settings.nodeName()),
-                    NodeObjects.node(settings.nodeName(), machine, info, current, now), KEY_REGISTER);
-            reportStatus(true);
+            if (lookUp) {
+                lookUpNode();
+            } else {
+                reportStatus(true);
+            }
             queryLease();
         }));
+    }
+
+    boolean registered() {
+        synchronized (lock) {
+            return registered;
+        }
+    }
+
+    /**
+     * Asks the cloud for this Node; registers it only if the cloud does not have it or does not answer. A
+     * registration still waiting in the Uplink is replaced (same coalesce key), so looking up again on the next
+     * connect never sends two.
+     */
+    private void lookUpNode() {
+        Message query = Message.request(Routes.SOURCE_EDGED, Routes.GROUP_META, Routes.QUERY,
+                NodeObjects.nodeResource(settings.nodeName()), NullNode.getInstance());
+        queries.request(query, Duration.ofMillis(settings.ackTimeoutMillis())).whenComplete((answer, failure) ->
+                scheduler.execute(guard(() -> {
+                    synchronized (lock) {
+                        lookingUp = false;
+                    }
+                    if (failure == null && isThisNode(answer.content())) {
+                        markRegistered(answer.content().has("Object") ? answer.content().get("Object")
+                                : answer.content());
+                        LOG.info("Node {} is registered with the cloud already", settings.nodeName());
+                        reportStatus(true);
+                        return;
+                    }
+                    if (failure != null) {
+                        LOG.debug("Node look-up: {}; registering", failure.toString());
+                    } else if (!"NotFound".equals(ContentDecoder.errorReason(answer.content()))) {
+                        LOG.debug("Node look-up answered {}; registering", answer.content());
+                    }
+                    register();
+                })));
+    }
+
+    private boolean isThisNode(JsonNode content) {
+        if (ContentDecoder.isError(content)) {
+            return false;
+        }
+        JsonNode node = content.has("Object") ? content.get("Object") : ContentDecoder.object(content).orElse(null);
+        return node != null && settings.nodeName().equals(node.path("metadata").path("name").asText());
+    }
+
+    /** Enqueues the Node {@code insert}, then the status. */
+    private void register() {
+        MachineInfo machine = MachineInfo.read(dataDirectory);
+        Instant now = clock.instant();
+        ContainerRuntimeInfo info = runtime.get();
+        Map<String, NodeObjects.Condition> current;
+        synchronized (lock) {
+            conditions = NodeObjects.conditions(machine, info, conditions, now);
+            current = conditions;
+        }
+        enqueue(Routes.INSERT, NodeObjects.nodeResource(settings.nodeName()),
+                NodeObjects.node(settings.nodeName(), machine, info, current, now), KEY_REGISTER);
+        reportStatus(true);
+    }
+
+    private void markRegistered(JsonNode node) {
+        rememberUid(node);
+        synchronized (lock) {
+            registered = true;
+        }
     }
 
     /** The cloud pushed this node's Node object. */
@@ -131,10 +209,15 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
                 && Routes.INSERT.equals(sent.operation())) {
             String reason = ContentDecoder.errorReason(answer.content());
             if (ContentDecoder.isError(answer.content()) && !"AlreadyExists".equals(reason)) {
-                LOG.warn("Registering node {} failed: {}", settings.nodeName(), reason.isEmpty() ? answer.content()
-                        : reason);
+                LOG.warn("Registering node {} failed: {}; trying again in {} s", settings.nodeName(),
+                        reason.isEmpty() ? answer.content() : reason, REGISTER_RETRY_MILLIS / 1000);
+                scheduler.schedule(guard(() -> {
+                    if (!registered()) {
+                        register();
+                    }
+                }), REGISTER_RETRY_MILLIS, TimeUnit.MILLISECONDS);
             } else {
-                rememberUid(answer.content().path("Object"));
+                markRegistered(answer.content().path("Object"));
                 LOG.info("Node {} is registered with the cloud", settings.nodeName());
             }
         }

@@ -37,6 +37,9 @@ final class OutboundValidator {
         require(!message.resource().contains("//") && !message.resource().startsWith("/"),
                 "route.resource \"" + message.resource() + "\" has an empty path segment");
         require(noControlCharacters(message.resource()), "route.resource holds control characters");
+        CloudCoreRoutes.problem(message).ifPresent(problem -> {
+            throw new InvalidMessageException(problem + "; CloudCore would drop it");
+        });
         JsonNode content = message.content();
         require(content != null && !content.isMissingNode(), "content is missing");
         require(content.isValueNode() || content.isContainerNode() || content.isNull(),

@@ -5,6 +5,7 @@ import io.karedge.api.uplink.UplinkEntry;
 import io.karedge.api.uplink.UplinkMessage;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * <li>an entry CloudCore never answers (events, node-task reports, anything else) is delivered once written
  * and flushed to the socket.</li>
  * </ul>
+ * A device report of a Device the cloud does not know is removed unsent (see {@link DeviceReports}).
  * An entry that fails validation is logged with its sequence, counted as a dead letter and removed: one
  * malformed frame would make CloudHub drop the session. After a reconnect everything not yet removed is
  * sent again from the oldest entry.
@@ -60,13 +62,15 @@ final class UplinkDrainer {
     private final Set<Long> acknowledging = ConcurrentHashMap.newKeySet();
     private final List<InFlight> resend = new ArrayList<>();
     private final TokenBucket bucket;
+    private final DeviceReports deviceReports;
 
     private volatile Session session;
     private long cursor;
     private ScheduledFuture<?> timer;
 
     UplinkDrainer(Uplink uplink, BridgeSettings settings, LinkStatusHolder status, AnswerListener listener,
-                  ScheduledExecutorService executor, ExecutorService ackers) {
+                  DeviceReports deviceReports, ScheduledExecutorService executor, ExecutorService ackers) {
+        this.deviceReports = deviceReports;
         this.uplink = uplink;
         this.settings = settings;
         this.status = status;
@@ -182,10 +186,17 @@ final class UplinkDrainer {
             batch.add(resend.remove(0));
         }
         if (batch.size() < room) {
+            Map<String, DeviceReports.Verdict> verdicts = new HashMap<>();
             for (UplinkEntry entry : uplink.pending(cursor, Math.min(READ_BATCH, room - batch.size()))) {
                 cursor = Math.max(cursor, entry.sequence());
-                if (!acknowledging.contains(entry.sequence())) {
+                if (acknowledging.contains(entry.sequence())) {
+                    continue;
+                }
+                if (deviceReports.shouldSend(entry.message(), verdicts)) {
                     batch.add(new InFlight(entry, "", 0, 0));
+                } else {
+                    // a report of a Device the cloud does not know: CloudCore would never answer it
+                    acknowledge(entry.sequence());
                 }
             }
         }

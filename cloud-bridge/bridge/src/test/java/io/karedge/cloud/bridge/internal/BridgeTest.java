@@ -47,6 +47,7 @@ class BridgeTest {
         cloud.close();
         assertThat(cloud.invalidReasons).as("frames CloudHub would have refused").isEmpty();
         assertThat(cloud.invalidFrames.get()).isZero();
+        assertThat(cloud.cloudCoreLog).as("what CloudCore would have logged about the node's requests").isEmpty();
     }
 
     private void connect() {
@@ -232,6 +233,7 @@ class BridgeTest {
     @Test
     void anInvalidUplinkEntryIsADeadLetterAndDoesNotBlockTheQueue() {
         connect(Map.of("register.node", false));
+        Fixtures.cloudDevices(store, cloud, "default", "d");
         store.enqueue(new UplinkMessage("edgecontroller", "resource", "update", "device/default/d/twin/edge_updated",
                 MessageCodec.mapper().createObjectNode(), null));
         store.enqueue(new UplinkMessage("twin", "resource", "ping", "device/default/d/state/update",

@@ -48,6 +48,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -67,6 +68,11 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * CloudCore, answers kubelet and twin requests, and delivers pushes with CloudCore's rules: one
  * ACK-required message in flight, sent again with the same id until ACKed. It checks every frame it
  * receives and counts the invalid ones (CloudHub would drop the session for each).
+ *
+ * <p>Upstream requests go through CloudCore's routing as its source has it (CloudHub's
+ * {@code DispatchUpstream}, then EdgeController's or DeviceController's {@code dispatchMessage}): a request
+ * none of them takes, a Node {@code insert} for a Node that exists, and a twin or state report of a Device the cloud does not have are answered (or not) as CloudCore does, and the
+ * line CloudCore would log is kept in {@link #cloudCoreLog}.
  */
 public final class CloudHubDouble implements AutoCloseable {
 
@@ -82,6 +88,12 @@ public final class CloudHubDouble implements AutoCloseable {
     public final AtomicInteger certificatesIssued = new AtomicInteger();
     /** ACKs ({@code response} frames with a parent id) received, resends included. */
     public final AtomicLong totalAcks = new AtomicLong();
+    /** What CloudCore would log as a warning or error about the requests received (refused, dropped). */
+    public final List<String> cloudCoreLog = new CopyOnWriteArrayList<>();
+    /** Nodes the cloud has, by name. */
+    public final Map<String, ObjectNode> nodes = new ConcurrentHashMap<>();
+    /** Devices ({@code <namespace>/<name>}) DeviceController has; a pushed Device is added. */
+    public final Set<String> devices = ConcurrentHashMap.newKeySet();
 
     /** Answer upstream requests (node, lease, twin ...). */
     public volatile boolean answerRequests = true;
@@ -199,7 +211,15 @@ public final class CloudHubDouble implements AutoCloseable {
         return message.id();
     }
 
-    private static Message resourcePush(String operation, String resource, JsonNode object) {
+    private Message resourcePush(String operation, String resource, JsonNode object) {
+        String[] path = resource.split("/");
+        if (path.length == 3 && path[1].equals("device")) {
+            if (operation.equals("delete")) {
+                devices.remove(path[0] + "/" + path[2]);
+            } else {
+                devices.add(path[0] + "/" + path[2]);
+            }
+        }
         return new Message(Message.newId(), "", System.currentTimeMillis(),
                 object.path("metadata").path("resourceVersion").asText(""), "edgecontroller", Routes.GROUP_RESOURCE,
                 operation, resource, object);
@@ -296,6 +316,11 @@ public final class CloudHubDouble implements AutoCloseable {
             }
             return;
         }
+        String refused = CloudCoreParser.refusal(message);
+        if (refused != null) {
+            cloudCoreLog.add(refused);
+            return;
+        }
         if (!answerRequests) {
             return;
         }
@@ -313,6 +338,13 @@ public final class CloudHubDouble implements AutoCloseable {
     private JsonNode answerFor(Message message) {
         String resource = message.resource();
         if (resource.startsWith("device/")) {
+            String[] parts = resource.split("/");
+            String device = parts.length > 2 ? parts[1] + "/" + parts[2] : "";
+            if (!devices.contains(device)) {
+                // DeviceController: "Device %s does not exist in downstream controller", and no answer
+                cloudCoreLog.add("Device " + device + " does not exist in downstream controller");
+                return null;
+            }
             return TextNode.valueOf("OK");
         }
         String[] path = resource.split("/");
@@ -322,12 +354,7 @@ public final class CloudHubDouble implements AutoCloseable {
         ObjectNode content = MessageCodec.mapper().createObjectNode();
         switch (path[1]) {
             case "node" -> {
-                ObjectNode node = ContentDecoder.object(message.content()).orElse(MessageCodec.mapper()
-                        .createObjectNode()).deepCopy();
-                node.with("metadata").put("uid", "node-uid-1");
-                content.set("Object", node);
-                content.set("Err", NullNode.getInstance());
-                return content;
+                return nodeAnswer(message, path[2], content);
             }
             case "nodepatch" -> {
                 content.putObject("Object").putObject("metadata").put("name", path[2]);
@@ -350,6 +377,44 @@ public final class CloudHubDouble implements AutoCloseable {
             }
             default -> {
                 return null;
+            }
+        }
+    }
+
+    /** EdgeController's registerNode and queryNode (queryInner) for one Node. */
+    private JsonNode nodeAnswer(Message message, String name, ObjectNode content) {
+        ObjectNode held = nodes.get(name);
+        switch (message.operation()) {
+            case Routes.INSERT -> {
+                if (held != null) {
+                    cloudCoreLog.add("create node " + name + " error: nodes \"" + name + "\" already exists ,"
+                            + " register node failed");
+                    content.set("Object", NullNode.getInstance());
+                    content.putObject("Err").putObject("ErrStatus").put("status", "Failure")
+                            .put("message", "nodes \"" + name + "\" already exists").put("reason", "AlreadyExists")
+                            .put("code", 409);
+                    return content;
+                }
+                ObjectNode node = ContentDecoder.object(message.content()).orElse(MessageCodec.mapper()
+                        .createObjectNode()).deepCopy();
+                node.with("metadata").put("uid", "node-uid-1").put("resourceVersion", "1");
+                nodes.put(name, node);
+                content.set("Object", node);
+                content.set("Err", NullNode.getInstance());
+                return content;
+            }
+            case Routes.QUERY -> {
+                if (held == null) {
+                    // CloudCore answers and logs a warning ("process failure, resource not found"), as for
+                    // any query of a missing object; an answer, not a refusal, so it is not in cloudCoreLog
+                    content.putObject("ErrStatus").put("status", "Failure").put("message", "node \"" + name
+                            + "\" not found").put("reason", "NotFound").put("code", 404);
+                    return content;
+                }
+                return held.deepCopy();
+            }
+            default -> {
+                return TextNode.valueOf("OK");
             }
         }
     }

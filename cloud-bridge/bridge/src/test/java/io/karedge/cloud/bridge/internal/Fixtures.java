@@ -1,5 +1,8 @@
 package io.karedge.cloud.bridge.internal;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.karedge.api.json.KaredgeJson;
+import io.karedge.api.meta.MetaStore;
 import io.karedge.api.node.EdgeNode;
 import io.karedge.api.node.NodeMode;
 import io.karedge.store.internal.StoreComponent;
@@ -102,6 +105,29 @@ public final class Fixtures {
     /** Stops a bridge made by {@link #bridge} (for callers outside this package, such as the benchmarks). */
     public static void stop(CloudBridgeComponent bridge) {
         bridge.deactivate();
+    }
+
+    /** A Device as the cloud sends it (v1beta1), bound to {@code nodeName}. */
+    public static ObjectNode device(String namespace, String name, String nodeName) {
+        ObjectNode device = KaredgeJson.mapper().createObjectNode();
+        device.put("apiVersion", "devices.kubeedge.io/v1beta1").put("kind", "Device");
+        device.putObject("metadata").put("name", name).put("namespace", namespace).put("uid", "uid-" + name)
+                .put("resourceVersion", "7");
+        ObjectNode spec = device.putObject("spec");
+        spec.put("nodeName", nodeName);
+        spec.putObject("deviceModelRef").put("name", "model");
+        return device;
+    }
+
+    /**
+     * Makes devices known on both sides, as if the cloud had sent them: stored with source {@code cloud} and
+     * held by the double's DeviceController, so their twin reports are sent and answered.
+     */
+    public static void cloudDevices(MetaStore store, CloudHubDouble cloud, String namespace, String... names) {
+        for (String name : names) {
+            store.put(device(namespace, name, "edge-1"), Downstream.SOURCE);
+            cloud.devices.add(namespace + "/" + name);
+        }
     }
 
     public static void delete(Path directory) throws IOException {

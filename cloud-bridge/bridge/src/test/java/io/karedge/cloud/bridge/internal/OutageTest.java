@@ -36,6 +36,7 @@ class OutageTest {
             Map<String, Object> values = Fixtures.fast(cloud);
             values.put("register.node", false);
             values.put("uplink.window", 256);
+            Fixtures.cloudDevices(store, cloud, "default", devices());
             CloudBridgeComponent bridge = Fixtures.bridge(values, store, data);
             try {
                 await().atMost(Duration.ofSeconds(20)).until(() -> bridge.snapshot().state() == LinkState.CONNECTED);
@@ -69,6 +70,14 @@ class OutageTest {
                 Fixtures.closeStore(store);
             }
         }
+    }
+
+    static String[] devices() {
+        String[] names = new String[50];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = "dev-" + i;
+        }
+        return names;
     }
 
     private static void enqueue(StoreComponent store) throws Exception {

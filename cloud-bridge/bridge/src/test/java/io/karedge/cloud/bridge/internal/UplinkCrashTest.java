@@ -58,6 +58,9 @@ class UplinkCrashTest {
         System.out.printf("uplink crash test: %d reports enqueued in %.1f s%n", CHANGES, seconds(started));
 
         try (CloudHubDouble cloud = new CloudHubDouble()) {
+            for (String device : OutageTest.devices()) {
+                cloud.devices.add("default/" + device);
+            }
             // first child: joins, uploads, and is killed with a third of the reports delivered
             Child first = Child.start(directory, data, cloud, "first");
             int split;
@@ -148,6 +151,9 @@ class UplinkCrashTest {
         // setting up only: no fsync per entry (closing the store checkpoints everything)
         StoreComponent store = Fixtures.openStore(data, Map.of("synchronous", "NORMAL"));
         try {
+            for (String device : OutageTest.devices()) {
+                store.put(Fixtures.device("default", device, "edge-1"), Downstream.SOURCE);
+            }
             for (int n = 0; n < CHANGES; n++) {
                 String device = "dev-" + (n % 50);
                 store.enqueue(new UplinkMessage("twin", "resource", "update", "device/default/" + device + TWIN,

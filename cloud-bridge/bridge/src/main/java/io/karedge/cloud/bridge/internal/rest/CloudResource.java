@@ -42,7 +42,7 @@ public class CloudResource {
         return node;
     }
 
-    static ObjectNode json(CloudLinkSnapshot s) {
+    public static ObjectNode json(CloudLinkSnapshot s) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("state", s.state().name());
         node.put("reason", s.reason());
@@ -57,6 +57,9 @@ public class CloudResource {
         node.put("messagesOut", s.messagesOut());
         node.put("reconnects", s.reconnects());
         node.put("deadLetters", s.deadLetters());
+        node.put("reportsNotSent", s.reportsNotSent());
+        ObjectNode devices = node.putObject("devicesNotReported");
+        s.devicesNotReported().forEach(devices::put);
         return node;
     }
 

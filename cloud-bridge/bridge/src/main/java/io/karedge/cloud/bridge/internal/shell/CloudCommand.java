@@ -27,7 +27,7 @@ public class CloudCommand implements Action {
         return null;
     }
 
-    static String format(CloudLinkSnapshot s) {
+    public static String format(CloudLinkSnapshot s) {
         StringBuilder out = new StringBuilder();
         line(out, "State", s.state() + (s.reason().isEmpty() ? "" : " (" + s.reason() + ")") + " since " + s.since());
         line(out, "Server", s.server());
@@ -41,7 +41,21 @@ public class CloudCommand implements Action {
         line(out, "Messages out", Long.toString(s.messagesOut()));
         line(out, "Reconnects", Long.toString(s.reconnects()));
         line(out, "Dead letters", Long.toString(s.deadLetters()));
+        notReported(out, s);
         return out.toString();
+    }
+
+    /** Device reports held back, and for which Devices and why (see the setting report.devices). */
+    private static void notReported(StringBuilder out, CloudLinkSnapshot s) {
+        if (s.reportsNotSent() == 0 && s.devicesNotReported().isEmpty()) {
+            line(out, "Not reported", "none");
+            return;
+        }
+        int devices = s.devicesNotReported().size();
+        line(out, "Not reported", s.reportsNotSent() + " device report(s) of " + devices
+                + (devices == CloudLinkSnapshot.MAX_DEVICES_LISTED ? " or more" : "") + " device(s) the cloud"
+                + " does not know (CloudCore answers reports only of Devices it sent; report.devices=all sends them)");
+        s.devicesNotReported().forEach((device, why) -> out.append(String.format("%-16s %s: %s%n", "", device, why)));
     }
 
     private static String text(Instant instant) {

@@ -14,7 +14,10 @@ import io.karedge.api.node.EdgeNode;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
-/** {@code edge:leave}: deletes the cloud bridge configuration; the node becomes standalone. */
+/**
+ * {@code edge:leave}: deletes the cloud bridge configuration; the node becomes standalone, and a name given to
+ * {@code edge:join --node-name} is given up (the node identity follows that configuration).
+ */
 @Service
 @Command(scope = "edge", name = "leave", description = "Leave the cloud (deletes the cloud bridge configuration).")
 public class LeaveCommand implements Action {
@@ -34,10 +37,19 @@ public class LeaveCommand implements Action {
         if (configurations == null || configurations.length == 0) {
             System.out.println("Not joined to a cloud.");
         } else {
+            String joinedName = null;
             for (Configuration configuration : configurations) {
+                Object name = configuration.getProperties() == null ? null
+                        : configuration.getProperties().get("node.name");
+                if (name != null && !name.toString().isBlank()) {
+                    joinedName = name.toString().trim();
+                }
                 configuration.delete();
             }
             System.out.println("Left the cloud; the node runs standalone.");
+            if (joinedName != null) {
+                System.out.println("The node is no longer known as " + joinedName + "; it takes its own name again.");
+            }
         }
         if (forget) {
             if (node == null) {
