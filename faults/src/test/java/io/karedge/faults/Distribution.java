@@ -7,9 +7,10 @@ import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The built distribution, unpacked once per test run into {@code target/distribution}: the tar.gz the
- * reactor built (system property {@code karedge.distribution}), or {@code karaf-assembly/target/assembly}
- * when the suite runs outside Maven.
+ * The built distribution, unpacked once per build of it into {@code target/distribution}: the tar.gz the
+ * reactor built (system property {@code karedge.distribution}). An unpacked distribution named by
+ * {@code karedge.faults.assembly} is used as it is instead; {@code karaf-assembly/target/assembly} when
+ * neither is set.
  */
 final class Distribution {
 
@@ -31,6 +32,14 @@ final class Distribution {
     }
 
     private static Path locate() throws IOException, InterruptedException {
+        String assemblyOverride = System.getProperty("karedge.faults.assembly", "");
+        if (!assemblyOverride.isBlank()) {
+            Path assembly = Paths.get(assemblyOverride).toAbsolutePath().normalize();
+            if (!Files.isExecutable(assembly.resolve("bin/karaf"))) {
+                throw new IllegalStateException("karedge.faults.assembly: no bin/karaf in " + assembly);
+            }
+            return assembly;
+        }
         String archive = System.getProperty("karedge.distribution", "");
         if (archive.isEmpty() || !Files.isRegularFile(Paths.get(archive))) {
             Path assembly = Paths.get("..", "karaf-assembly", "target", "assembly").toAbsolutePath().normalize();

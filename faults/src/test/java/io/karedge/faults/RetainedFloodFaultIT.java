@@ -1,0 +1,117 @@
+package io.karedge.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A flood of large retained messages (40 x just under 4 MiB, the broker's packet limit) against a
+ * node with a 128 MiB heap: the broker refuses what is over its byte budget (closes the connection,
+ * no PUBACK), keeps what it acknowledged, never runs out of memory, and answers afterwards.
+ */
+class RetainedFloodFaultIT {
+
+    private static final int MESSAGES = 40;
+    private static final int SIZE = 4 * 1024 * 1024 - 1024;
+
+    private KaredgeNode node;
+
+    @AfterEach
+    void stopNode() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void retainedFloodIsBoundedByBytes() throws Exception {
+        node = KaredgeNode.create("retained-flood");
+        Files.writeString(node.manifests().resolve("flood.yaml"), Manifests.devices(List.of("flood-1")));
+        node.start();
+        byte[] payload = new byte[SIZE];
+        Map<String, Integer> outcomes = new TreeMap<>();
+        Set<Integer> acknowledged = new java.util.TreeSet<>();
+        long started = System.nanoTime();
+        TwinMqtt mqtt = null;
+        try {
+            for (int i = 0; i < MESSAGES && node.isAlive(); i++) {
+                if (mqtt == null || mqtt.connectionLost()) {
+                    if (mqtt != null) {
+                        mqtt.close();
+                    }
+                    mqtt = TwinMqtt.connect(node, "flood", 10);
+                }
+                payload[0] = (byte) i;
+                TwinMqtt.Outcome outcome = mqtt.publish("faults/retained/" + i, payload, true, 30_000);
+                outcomes.merge(outcome.name(), 1, Integer::sum);
+                if (outcome == TwinMqtt.Outcome.ACKNOWLEDGED) {
+                    acknowledged.add(i);
+                }
+            }
+        } catch (MqttException e) {
+            outcomes.merge("connectFailed", 1, Integer::sum);
+        } finally {
+            if (mqtt != null) {
+                mqtt.close();
+            }
+        }
+        long floodMs = (System.nanoTime() - started) / 1_000_000;
+
+        Set<Integer> kept = node.isAlive() ? retainedTopics() : Set.of();
+        long lost = acknowledged.stream().filter(i -> !kept.contains(i)).count();
+        String smallMqtt;
+        try (TwinWriter writer = new TwinWriter(node, "flood-1")) {
+            smallMqtt = writer.write("after-flood", "ok", 10_000).outcome();
+        }
+
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("messageBytes", SIZE);
+        figures.put("outcomes", outcomes);
+        figures.put("retainedKept", kept.size());
+        figures.put("retainedKeptMiB", kept.size() * (long) SIZE / (1024 * 1024));
+        figures.put("floodMs", floodMs);
+        figures.put("twinUpdateAfter", smallMqtt);
+        figures.putAll(node.health());
+        FaultReport.line("retained-flood", MESSAGES + " retained publishes of " + SIZE / 1024 + " KiB",
+                acknowledged.size() + " PUBACKs", lost, figures);
+
+        assertThat(node.isAlive()).as("node process alive").isTrue();
+        assertThat(node.outOfMemoryErrors()).as("OutOfMemoryError in the node's log").isZero();
+        assertThat(acknowledged.size()).as("retained publishes acknowledged: the budget must refuse some of %s",
+                MESSAGES).isLessThan(MESSAGES);
+        assertThat(lost).as("acknowledged retained messages that were not kept").isZero();
+        assertThat(smallMqtt).as("a twin update after the flood").isEqualTo("puback/200");
+    }
+
+    /** Subscribes to the flood's topics and collects the retained messages the broker sends. */
+    private Set<Integer> retainedTopics() throws Exception {
+        Set<Integer> topics = ConcurrentHashMap.newKeySet();
+        AtomicLong last = new AtomicLong(System.currentTimeMillis());
+        try (TwinMqtt mqtt = TwinMqtt.connect(node, "flood-reader", 10)) {
+            mqtt.client().subscribe("faults/retained/#", 1, (topic, message) -> {
+                if (message.isRetained()) {
+                    topics.add(Integer.parseInt(topic.substring(topic.lastIndexOf('/') + 1)));
+                }
+                last.set(System.currentTimeMillis());
+            }).waitForCompletion(30_000);
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < deadline && System.currentTimeMillis() - last.get() < 3_000) {
+                Thread.sleep(200);
+            }
+        }
+        return topics;
+    }
+}
