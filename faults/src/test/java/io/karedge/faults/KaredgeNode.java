@@ -96,6 +96,10 @@ final class KaredgeNode implements AutoCloseable {
         return data.resolve("log").resolve("karaf.log");
     }
 
+    int httpPort() {
+        return httpPort;
+    }
+
     int mqttPort() {
         return mqttPort;
     }

@@ -165,20 +165,32 @@ class KillDuringLoadFaultIT {
                         }
                     }
                     long sequence = seq;
-                    mqtt.publishAsync(topic, TwinMqtt.updatePayload("kill9-" + client + "-" + seq, "k" + seq,
-                            value(seq)), 1, false, new IMqttActionListener() {
-                                @Override
-                                public void onSuccess(IMqttToken token) {
-                                    acked.add(sequence);
-                                    window.release();
-                                }
+                    byte[] payload = TwinMqtt.updatePayload("kill9-" + client + "-" + seq, "k" + seq, value(seq));
+                    IMqttActionListener listener = new IMqttActionListener() {
+                        @Override
+                        public void onSuccess(IMqttToken token) {
+                            acked.add(sequence);
+                            window.release();
+                        }
 
-                                @Override
-                                public void onFailure(IMqttToken token, Throwable failure) {
-                                    failed.incrementAndGet();
-                                    window.release();
-                                }
-                            });
+                        @Override
+                        public void onFailure(IMqttToken token, Throwable failure) {
+                            failed.incrementAndGet();
+                            window.release();
+                        }
+                    };
+                    while (true) {
+                        try {
+                            mqtt.publishAsync(topic, payload, 1, false, listener);
+                            break;
+                        } catch (MqttException e) {
+                            // Paho frees its in-flight slot a moment after the PUBACK callback
+                            if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT || !running.get()) {
+                                throw e;
+                            }
+                            Thread.sleep(1);
+                        }
+                    }
                     sent.incrementAndGet();
                 }
             } catch (MqttException e) {
