@@ -104,12 +104,14 @@ final class CloudConnection {
                     protected void initChannel(SocketChannel channel) {
                         channel.pipeline()
                                 .addLast("tls", ssl.newHandler(channel.alloc(), server.host(), server.port()))
+                                // before the WebSocket handler, which drops pongs: any data, pongs included,
+                                // shows that CloudHub is there
+                                .addLast("idle", new IdleStateHandler(settings.readIdleMillis(), 0, 0,
+                                        TimeUnit.MILLISECONDS))
                                 .addLast("http", new HttpClientCodec())
                                 .addLast("http-aggregator", new HttpObjectAggregator(64 * 1024))
                                 .addLast("websocket", new WebSocketClientProtocolHandler(config))
                                 .addLast("frame-aggregator", new WebSocketFrameAggregator(settings.maxFrameBytes()))
-                                .addLast("idle", new IdleStateHandler(settings.readIdleMillis(), 0, 0,
-                                        TimeUnit.MILLISECONDS))
                                 .addLast("link", new LinkHandler(opened, listener, settings));
                     }
                 });

@@ -261,7 +261,9 @@ final class UplinkDrainer {
     }
 
     private void rearm(long delayNanos) {
-        if (timer != null && !timer.isDone() && timer.getDelay(TimeUnit.NANOSECONDS) <= delayNanos) {
+        // a timer that is due is running this drain (or about to): it cannot stand for a later one
+        long pending = timer == null || timer.isDone() ? -1 : timer.getDelay(TimeUnit.NANOSECONDS);
+        if (pending > 0 && pending <= delayNanos) {
             return;
         }
         if (timer != null) {

@@ -128,6 +128,15 @@ class BridgeTest {
     }
 
     @Test
+    void aCloudThatSendsNothingButPongsKeepsTheLink() throws Exception {
+        // no node registration, so CloudHub has nothing to answer: only the pongs to the pings come back
+        connect(Map.of("register.node", false));
+        Thread.sleep(7_000);
+        assertThat(bridge.snapshot().reconnects()).as("read.idle.timeout.s is 3").isZero();
+        assertThat(bridge.snapshot().state()).isEqualTo(LinkState.CONNECTED);
+    }
+
+    @Test
     void silenceIsDetectedAndTheLinkReconnects() {
         connect();
         long before = cloud.connections.get();

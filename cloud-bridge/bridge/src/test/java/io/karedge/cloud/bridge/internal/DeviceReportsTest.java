@@ -130,7 +130,6 @@ class DeviceReportsTest {
         devices();
         store.enqueue(twinReport("thermometer-01", 0));
         store.enqueue(twinReport("pump-7", 0));
-
         await().atMost(Duration.ofSeconds(10)).until(() -> store.depth() == 0);
         assertThat(cloud.received("update", "device/default/thermometer-01/")).as("sent, then sent again").hasSize(2);
         assertThat(cloud.cloudCoreLog).contains("Device default/thermometer-01 does not exist in downstream controller");
