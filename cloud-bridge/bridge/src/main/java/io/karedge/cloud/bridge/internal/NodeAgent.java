@@ -24,21 +24,21 @@ import org.slf4j.LoggerFactory;
  * The kubelet part of the cloud traffic: registers the Node once per run, renews the Lease every
  * {@code lease.interval.s} with the latest resourceVersion the cloud returned, and reports the node status as
  * a strategic-merge patch when it changes, every {@code node.status.interval.s}, and whenever the cloud's copy
- * of the Node is not Ready. Everything but the first look-up goes through the Uplink with coalesce keys
- * ({@code node-register}, {@code lease}, {@code node-status}), so the latest of each survives an outage or a
- * restart.
+ * of the Node is not Ready. Lease and status go through the Uplink with coalesce keys ({@code lease},
+ * {@code node-status}), so the latest of each survives an outage or a restart.
  *
  * <p><b>Registration</b> follows kubelet, which registers once per process and never again on a reconnect:
  * on the first connect of a run the Node is looked up ({@code query null/node/<n>}); a Node the cloud has is
- * registered already, and only a Node it does not have (or no answer) leads to the {@code insert}. So
- * CloudCore never sees an {@code insert} for a Node that exists (it would log "register node failed: already
- * exists"), except after a look-up that went unanswered; an {@code AlreadyExists} answer counts as
- * registered, as for kubelet. A registration the cloud refuses otherwise is tried again after
+ * registered already, and only a Node it does not have (or a look-up without an answer) leads to the
+ * {@code insert}. Both go on the session, not through the Uplink, so an {@code insert} whose answer was lost
+ * is not sent again blind after a reconnect: the next connect looks the Node up first. CloudCore thus never
+ * sees an {@code insert} for a Node that exists (it would log "register node failed: already exists") but
+ * after a look-up that went unanswered; {@code AlreadyExists} counts as registered, as for kubelet. A
+ * registration the cloud refuses, or that gets no answer, is tried again after
  * {@value #REGISTER_RETRY_MILLIS} ms.
  */
 final class NodeAgent implements UplinkDrainer.AnswerListener {
 
-    static final String KEY_REGISTER = "node-register";
     static final String KEY_LEASE = "lease";
     static final String KEY_STATUS = "node-status";
     private static final long CHANGE_CHECK_MILLIS = 10_000;
@@ -60,8 +60,8 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
     private String nodeUid = "";
     /** The cloud has this Node (found, created, or AlreadyExists) since this agent started. */
     private boolean registered;
-    /** A look-up is waiting for its answer. */
-    private boolean lookingUp;
+    /** A look-up or a creation is waiting for its answer. */
+    private boolean registering;
     private Map<String, NodeObjects.Condition> conditions = new LinkedHashMap<>();
     private JsonNode lastReported;
     private Instant lastReportAt = Instant.EPOCH;
@@ -99,14 +99,7 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
     /** A new session: register unless done in this run, learn the lease, report the status now. */
     void connected() {
         scheduler.execute(guard(() -> {
-            boolean lookUp;
-            synchronized (lock) {
-                lookUp = !registered && !lookingUp;
-                lookingUp |= lookUp;
-            }
-            if (lookUp) {
-                lookUpNode();
-            } else {
+            if (!startRegistration()) {
                 reportStatus(true);
             }
             queryLease();
@@ -119,32 +112,51 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
         }
     }
 
-    /**
-     * Asks the cloud for this Node; registers it only if the cloud does not have it or does not answer. A
-     * registration still waiting in the Uplink is replaced (same coalesce key), so looking up again on the next
-     * connect never sends two.
-     */
+    /** @return whether a registration starts (not registered in this run, and none on its way) */
+    private boolean startRegistration() {
+        synchronized (lock) {
+            if (registered || registering) {
+                return false;
+            }
+            registering = true;
+        }
+        lookUpNode();
+        return true;
+    }
+
+    private void registrationEnded(boolean done, JsonNode node, boolean retry) {
+        if (node != null) {
+            rememberUid(node);
+        }
+        synchronized (lock) {
+            registering = false;
+            registered |= done;
+        }
+        if (done) {
+            reportStatus(true);
+        } else if (retry) {
+            scheduler.schedule(guard(this::startRegistration), REGISTER_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Asks the cloud for this Node, and creates it only if the cloud does not have it or does not answer. */
     private void lookUpNode() {
         Message query = Message.request(Routes.SOURCE_EDGED, Routes.GROUP_META, Routes.QUERY,
                 NodeObjects.nodeResource(settings.nodeName()), NullNode.getInstance());
         queries.request(query, Duration.ofMillis(settings.ackTimeoutMillis())).whenComplete((answer, failure) ->
                 scheduler.execute(guard(() -> {
-                    synchronized (lock) {
-                        lookingUp = false;
-                    }
                     if (failure == null && isThisNode(answer.content())) {
-                        markRegistered(answer.content().has("Object") ? answer.content().get("Object")
-                                : answer.content());
                         LOG.info("Node {} is registered with the cloud already", settings.nodeName());
-                        reportStatus(true);
-                        return;
+                        registrationEnded(true, answer.content().has("Object") ? answer.content().get("Object")
+                                : answer.content(), false);
+                    } else if (failure instanceof RemoteQueries.NotConnectedException) {
+                        // the next connect starts again
+                        registrationEnded(false, null, false);
+                    } else {
+                        LOG.debug("Node look-up: {}; registering", failure != null ? failure.toString()
+                                : answer.content());
+                        createNode();
                     }
-                    if (failure != null) {
-                        LOG.debug("Node look-up: {}; registering", failure.toString());
-                    } else if (!"NotFound".equals(ContentDecoder.errorReason(answer.content()))) {
-                        LOG.debug("Node look-up answered {}; registering", answer.content());
-                    }
-                    register();
                 })));
     }
 
@@ -156,8 +168,11 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
         return node != null && settings.nodeName().equals(node.path("metadata").path("name").asText());
     }
 
-    /** Enqueues the Node {@code insert}, then the status. */
-    private void register() {
+    /**
+     * Sends the Node {@code insert} on the current session, not through the Uplink: a creation that was not
+     * answered is never sent again blind after a reconnect; the next connect looks the Node up first.
+     */
+    private void createNode() {
         MachineInfo machine = MachineInfo.read(dataDirectory);
         Instant now = clock.instant();
         ContainerRuntimeInfo info = runtime.get();
@@ -166,15 +181,29 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
             conditions = NodeObjects.conditions(machine, info, conditions, now);
             current = conditions;
         }
-        enqueue(Routes.INSERT, NodeObjects.nodeResource(settings.nodeName()),
-                NodeObjects.node(settings.nodeName(), machine, info, current, now), KEY_REGISTER);
-        reportStatus(true);
+        Message insert = Message.request(Routes.SOURCE_EDGED, Routes.GROUP_META, Routes.INSERT,
+                NodeObjects.nodeResource(settings.nodeName()),
+                NodeObjects.node(settings.nodeName(), machine, info, current, now));
+        queries.request(insert, Duration.ofMillis(settings.ackTimeoutMillis())).whenComplete((answer, failure) ->
+                scheduler.execute(guard(() -> {
+                    if (failure != null) {
+                        LOG.debug("Node registration: {}", failure.toString());
+                        registrationEnded(false, null, !(failure instanceof RemoteQueries.NotConnectedException));
+                        return;
+                    }
+                    createAnswer(answer.content());
+                })));
     }
 
-    private void markRegistered(JsonNode node) {
-        rememberUid(node);
-        synchronized (lock) {
-            registered = true;
+    private void createAnswer(JsonNode content) {
+        String reason = ContentDecoder.errorReason(content);
+        if (ContentDecoder.isError(content) && !"AlreadyExists".equals(reason)) {
+            LOG.warn("Registering node {} failed: {}; trying again in {} s", settings.nodeName(),
+                    reason.isEmpty() ? content : reason, REGISTER_RETRY_MILLIS / 1000);
+            registrationEnded(false, null, true);
+        } else {
+            LOG.info("Node {} is registered with the cloud", settings.nodeName());
+            registrationEnded(true, content.path("Object"), false);
         }
     }
 
@@ -205,21 +234,6 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
         }
         if (sent.resource().equals(NodeObjects.leaseResource(settings.nodeName()))) {
             leaseAnswer(answer);
-        } else if (sent.resource().equals(NodeObjects.nodeResource(settings.nodeName()))
-                && Routes.INSERT.equals(sent.operation())) {
-            String reason = ContentDecoder.errorReason(answer.content());
-            if (ContentDecoder.isError(answer.content()) && !"AlreadyExists".equals(reason)) {
-                LOG.warn("Registering node {} failed: {}; trying again in {} s", settings.nodeName(),
-                        reason.isEmpty() ? answer.content() : reason, REGISTER_RETRY_MILLIS / 1000);
-                scheduler.schedule(guard(() -> {
-                    if (!registered()) {
-                        register();
-                    }
-                }), REGISTER_RETRY_MILLIS, TimeUnit.MILLISECONDS);
-            } else {
-                markRegistered(answer.content().path("Object"));
-                LOG.info("Node {} is registered with the cloud", settings.nodeName());
-            }
         }
     }
 
