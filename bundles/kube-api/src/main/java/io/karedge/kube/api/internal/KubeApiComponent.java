@@ -1,0 +1,78 @@
+package io.karedge.kube.api.internal;
+
+import io.karedge.api.meta.MetaStore;
+import java.io.IOException;
+import java.time.Clock;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the MetaStore as a Kubernetes API on loopback, as EdgeCore's MetaServer serves its store to edge
+ * applications: it answers from the node's own store, so it keeps working while the cloud is away.
+ */
+@Component(configurationPid = KubeApiComponent.PID, service = KubeApiComponent.class, immediate = true)
+@Designate(ocd = KubeApiComponent.Config.class)
+public class KubeApiComponent {
+
+    static final String PID = "io.karedge.kube.api";
+
+    private static final Logger LOG = LoggerFactory.getLogger(KubeApiComponent.class);
+
+    @ObjectClassDefinition(name = "Karedge edge-local Kubernetes API",
+            description = "The node's objects in the Kubernetes API's shape, read-only, on loopback")
+    public @interface Config {
+        @AttributeDefinition(description = "Address to listen on (loopback: the API has no authentication)")
+        String host() default KubeApiSettings.DEFAULT_HOST;
+
+        @AttributeDefinition(description = "Port; 10550 is EdgeCore's MetaServer's")
+        int port() default KubeApiSettings.DEFAULT_PORT;
+
+        @AttributeDefinition(description = "Open watches at most; more are answered 429")
+        int watch_max() default 64;
+
+        @AttributeDefinition(description = "Events waiting for a slow watch client at most; then its watch ends "
+                + "with a 410 and the client lists again")
+        int watch_queue_max() default 1024;
+
+        @AttributeDefinition(description = "Length of a watch whose client names no timeoutSeconds, in seconds")
+        long watch_timeout_s() default 1800;
+
+        @AttributeDefinition(description = "A quiet watch that allows bookmarks gets one this often, in seconds")
+        long bookmark_interval_s() default 60;
+
+        @AttributeDefinition(description = "Items per list page at most, whatever limit a client asks for")
+        long list_page_max() default 500;
+    }
+
+    private final KubeApiServer server;
+
+    @Activate
+    public KubeApiComponent(@Reference(name = "metaStore") MetaStore store, Config config) {
+        KubeApiSettings settings = new KubeApiSettings(config.host(), config.port(), config.watch_max(),
+                config.watch_queue_max(), config.watch_timeout_s(), config.bookmark_interval_s(),
+                config.list_page_max());
+        KubeApiServer started = null;
+        try {
+            started = KubeApiServer.start(store, settings, Clock.systemUTC());
+            LOG.info("Kubernetes API of the node at http://{}:{}", settings.host(), started.port());
+        } catch (IOException e) {
+            LOG.error("The Kubernetes API of the node cannot listen on {}:{} ({}); set port in etc/{}.cfg",
+                    settings.host(), settings.port(), e.getMessage(), PID);
+        }
+        this.server = started;
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (server != null) {
+            server.close();
+        }
+    }
+}

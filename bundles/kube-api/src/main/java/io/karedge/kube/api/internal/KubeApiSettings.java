@@ -1,0 +1,39 @@
+package io.karedge.kube.api.internal;
+
+/**
+ * The operator's settings of the edge-local Kubernetes API (PID {@code io.karedge.kube.api}), checked.
+ *
+ * @param host                    the address to listen on; loopback unless the operator says otherwise
+ * @param port                    the port ({@code 10550}, EdgeCore's MetaServer's)
+ * @param watchMax                open watches at most; more get a 429
+ * @param watchQueueMax           events waiting for a slow watch client at most before its watch ends
+ * @param watchTimeoutSeconds     how long a watch lasts when the client names no {@code timeoutSeconds}
+ * @param bookmarkIntervalSeconds a quiet watch that allows bookmarks gets one this often
+ * @param listPageMax             items per page at most when a client asks for a larger {@code limit}
+ */
+record KubeApiSettings(String host, int port, int watchMax, int watchQueueMax, long watchTimeoutSeconds,
+                       long bookmarkIntervalSeconds, long listPageMax) {
+
+    static final String DEFAULT_HOST = "127.0.0.1";
+    static final int DEFAULT_PORT = 10550;
+
+    KubeApiSettings {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, not " + port);
+        }
+        if (watchMax < 1 || watchQueueMax < 1 || watchTimeoutSeconds < 1 || bookmarkIntervalSeconds < 1
+                || listPageMax < 1) {
+            throw new IllegalArgumentException("watch.max, watch.queue.max, watch.timeout.s, bookmark.interval.s and "
+                    + "list.page.max must be positive");
+        }
+    }
+
+    static KubeApiSettings defaults() {
+        return new KubeApiSettings(DEFAULT_HOST, DEFAULT_PORT, 64, 1024, 1800, 60, 500);
+    }
+
+    KubeApiSettings withPort(int newPort) {
+        return new KubeApiSettings(host, newPort, watchMax, watchQueueMax, watchTimeoutSeconds,
+                bookmarkIntervalSeconds, listPageMax);
+    }
+}

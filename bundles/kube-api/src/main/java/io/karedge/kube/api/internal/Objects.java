@@ -1,0 +1,36 @@
+package io.karedge.kube.api.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.karedge.api.meta.StoredObject;
+
+/** Stored objects as the Kubernetes API shows them. */
+final class Objects {
+
+    private Objects() {
+    }
+
+    /**
+     * @return a copy of the object with {@code apiVersion} and {@code kind} set and
+     *         {@code metadata.resourceVersion} set to the store's version of this state, which is what
+     *         clients resume a watch from
+     */
+    static ObjectNode served(StoredObject stored, ApiResource resource) {
+        ObjectNode object = stored.copy();
+        if (!object.path("apiVersion").isTextual()) {
+            object.put("apiVersion", resource.apiVersion());
+        }
+        object.put("kind", resource.kind());
+        JsonMetadata.of(object).put("resourceVersion", Long.toString(stored.resourceVersion()));
+        return object;
+    }
+
+    /** Metadata access that tolerates an object without a {@code metadata} object. */
+    static final class JsonMetadata {
+        private JsonMetadata() {
+        }
+
+        static ObjectNode of(ObjectNode object) {
+            return object.get("metadata") instanceof ObjectNode metadata ? metadata : object.putObject("metadata");
+        }
+    }
+}
