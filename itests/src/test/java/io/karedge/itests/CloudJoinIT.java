@@ -83,29 +83,36 @@ public class CloudJoinIT extends KaredgeTestSupport {
             assertTrue(refused, refused.contains("4 dot-separated parts"));
             assertTrue(execute("edge:cloud").contains("DISABLED"));
 
+            // a join under another name: that name becomes the node's identity until edge:leave
             String joined = execute("edge:join --server " + server + " --cert-server " + certServer + " --token "
-                    + double_.getProperty("token"));
-            assertTrue(joined, joined.contains("Joining " + server));
+                    + double_.getProperty("token") + " --node-name itest-joined");
+            assertTrue(joined, joined.contains("Joining " + server + " as node itest-joined"));
             await("link CONNECTED", Duration.ofSeconds(30), () -> quietly("edge:cloud").contains("CONNECTED"));
             await("node registered and Ready=True in the double", Duration.ofSeconds(30), () -> {
                 JsonNode seen = cloudStatus(admin);
-                return seen != null && "itest-node".equals(seen.path("registered").asText(null))
+                return seen != null && "itest-joined".equals(seen.path("registered").asText(null))
                         && "True".equals(seen.path("ready").asText(null));
             });
             String shown = execute("edge:cloud");
-            assertTrue(shown, shown.contains("Node:            itest-node"));
+            assertTrue(shown, shown.contains("Node:            itest-joined"));
             assertTrue(shown, shown.contains("expires "));
             JsonNode rest = KaredgeJson.mapper().readTree(get("http://127.0.0.1:" + httpPort() + "/api/v1/cloud"));
             assertEquals(rest.toString(), "CONNECTED", rest.path("state").asText());
             assertEquals(rest.toString(), server, rest.path("server").asText());
+            await("edge:status under the joined name", Duration.ofSeconds(30),
+                    () -> quietly("edge:status").contains("itest-joined"));
             String status = execute("edge:status");
             assertTrue(status, status.toLowerCase().contains("cloud"));
             JsonNode seen = cloudStatus(admin);
             assertEquals(seen.toString(), 0, seen.path("invalidFrames").asInt(-1));
+            assertEquals(seen.toString(), 0, seen.path("cloudCoreLog").size());
             System.out.println("CloudJoinIT: the double saw " + seen);
 
             String left = execute("edge:leave");
             assertTrue(left, left.contains("Left the cloud"));
+            assertTrue(left, left.contains("no longer known as itest-joined"));
+            await("edge:status under the node's own name again", Duration.ofSeconds(30),
+                    () -> quietly("edge:status").contains("itest-node"));
             await("link DISABLED", Duration.ofSeconds(30), () -> quietly("edge:cloud").contains("DISABLED"));
             await("session closed", Duration.ofSeconds(15), () -> {
                 JsonNode now = cloudStatus(admin);

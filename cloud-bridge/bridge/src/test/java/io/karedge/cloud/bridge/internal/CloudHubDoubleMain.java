@@ -22,9 +22,10 @@ import java.util.concurrent.TimeUnit;
  * {@code cert.server} (certificate service), {@code token} (a join token pinning the double's CA) and
  * {@code admin} (a plain HTTP endpoint). {@code GET http://<admin>/status} answers what the double has seen:
  * <pre>{"connections":1,"sessions":1,"registered":"itest-node","ready":"True","statusReports":2,
- *  "leaseUpdates":3,"keepalives":9,"invalidFrames":0,"invalid":[]}</pre>
+ *  "leaseUpdates":3,"keepalives":9,"invalidFrames":0,"invalid":[],"cloudCoreLog":[]}</pre>
  * {@code registered} is the name in the last Node {@code insert} (or null), {@code ready} the status of the
- * Ready condition in the last node status patch (or null).
+ * Ready condition in the last node status patch (or null), {@code cloudCoreLog} what CloudCore would have
+ * logged as refused or dropped.
  *
  * <p>The process ends when its stdin closes (the test that started it is gone) or when its lifetime is over.
  */
@@ -117,6 +118,7 @@ public final class CloudHubDoubleMain {
         status.put("keepalives", keepalives);
         status.put("invalidFrames", cloud.invalidFrames.get());
         cloud.invalidReasons.forEach(status.putArray("invalid")::add);
+        cloud.cloudCoreLog.forEach(status.putArray("cloudCoreLog")::add);
         return status;
     }
 }
