@@ -57,6 +57,9 @@ public final class CloudBench {
             values.put("ack.timeout.ms", 30_000);
             values.put("keepalive.interval.s", 5);
             values.put("read.idle.timeout.s", 15);
+            // the twin reports are of Devices the cloud sent: only those are reported upstream
+            Fixtures.cloudDevices(store, cloud, "default",
+                    java.util.stream.IntStream.range(0, 50).mapToObj(i -> "dev-" + i).toArray(String[]::new));
             CloudBridgeComponent bridge = Fixtures.bridge(values, store, data);
             try {
                 waitFor("connected", () -> bridge.snapshot().state() == LinkState.CONNECTED);
