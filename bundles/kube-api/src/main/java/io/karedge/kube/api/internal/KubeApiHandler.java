@@ -148,7 +148,12 @@ final class KubeApiHandler implements HttpHandler {
             namespace = rest.get(1);
             tail = rest.subList(2, rest.size());
         } else if (!rest.isEmpty() && rest.get(0).equals("namespaces")) {
-            throw notFound();
+            if (!group.isEmpty()) {
+                throw notFound();
+            }
+            requireRead(exchange);
+            serveNamespaces(exchange, rest.size() == 2 ? rest.get(1) : null);
+            return;
         }
         if (tail.isEmpty() || tail.size() > 2) {
             throw notFound();
@@ -176,6 +181,44 @@ final class KubeApiHandler implements HttpHandler {
         } else {
             list(exchange, resource, selector, options, table);
         }
+    }
+
+    /**
+     * Namespaces are not stored on the node: the ones that hold objects (and {@code default}) are shown as
+     * Active, as kubectl checks a namespace when something in it is not found.
+     */
+    private void serveNamespaces(HttpExchange exchange, String name) throws IOException, KubeStatusException {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        names.add("default");
+        ListResult all = store.list(Selector.ALL);
+        all.items().forEach(object -> {
+            if (!object.key().namespace().isEmpty()) {
+                names.add(object.key().namespace());
+            }
+        });
+        if (name != null) {
+            if (!names.contains(name)) {
+                throw KubeStatusException.notFound("namespaces", "", name);
+            }
+            sendJson(exchange, 200, JSON, namespace(name));
+            return;
+        }
+        ObjectNode list = KaredgeJson.mapper().createObjectNode();
+        list.put("kind", "NamespaceList");
+        list.put("apiVersion", "v1");
+        list.putObject("metadata").put("resourceVersion", Long.toString(all.resourceVersion()));
+        ArrayNode items = list.putArray("items");
+        names.forEach(n -> items.add(namespace(n)));
+        sendJson(exchange, 200, JSON, list);
+    }
+
+    private static ObjectNode namespace(String name) {
+        ObjectNode namespace = KaredgeJson.mapper().createObjectNode();
+        namespace.put("apiVersion", "v1");
+        namespace.put("kind", "Namespace");
+        namespace.putObject("metadata").put("name", name);
+        namespace.putObject("status").put("phase", "Active");
+        return namespace;
     }
 
     private void get(HttpExchange exchange, ApiResource resource, String namespace, String name, ListOptions options,

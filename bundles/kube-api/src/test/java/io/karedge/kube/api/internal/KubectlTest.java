@@ -1,0 +1,147 @@
+package io.karedge.kube.api.internal;
+
+import static io.karedge.kube.api.internal.KubeApiFabric8Test.json;
+import static io.karedge.kube.api.internal.KubeApiFabric8Test.pod;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.karedge.test.support.InMemoryMetaStore;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real kubectl against the API ({@code kubectl --server http://127.0.0.1:PORT ...}). Skipped when no kubectl
+ * is on the PATH; run-tests.sh installs Debian's kubernetes-client.
+ */
+@Timeout(90)
+class KubectlTest {
+
+    private final InMemoryMetaStore store = new InMemoryMetaStore();
+    private KubeApiServer server;
+    private String kubectl;
+    @TempDir
+    Path home;
+
+    @BeforeEach
+    void start() throws Exception {
+        kubectl = findKubectl();
+        Assumptions.assumeTrue(kubectl != null, "no kubectl on the PATH (Debian package kubernetes-client)");
+        store.put(pod("shop", "web-1", "edge-1", "web"), "cloud");
+        store.put(json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"settings\","
+                + "\"namespace\":\"shop\"},\"data\":{\"a\":\"1\",\"b\":\"2\"}}"), "cloud");
+        store.put(json("{\"apiVersion\":\"devices.kubeedge.io/v1beta1\",\"kind\":\"Device\",\"metadata\":{\"name\":"
+                + "\"thermometer-01\",\"namespace\":\"default\"}}"), "manifest:demo.yaml");
+        server = KubeApiServer.start(store, KubeApiSettings.defaults().withPort(0), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static String findKubectl() {
+        String path = System.getenv("PATH");
+        for (String dir : (path == null ? "" : path).split(File.pathSeparator)) {
+            File candidate = new File(dir, "kubectl");
+            if (candidate.canExecute()) {
+                return candidate.getAbsolutePath();
+            }
+        }
+        return null;
+    }
+
+    private Process kubectl(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(kubectl, "--server", "http://127.0.0.1:" + server.port(),
+                "--request-timeout", "20s"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // no kubeconfig and no cache of the developer's clusters
+        builder.environment().put("HOME", home.toString());
+        builder.environment().put("KUBECONFIG", home.resolve("config").toString());
+        return builder.start();
+    }
+
+    private String run(String... args) throws Exception {
+        Process process = kubectl(args);
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
+    }
+
+    @Test
+    void getsPodsDevicesAndConfigMapsAcrossNamespaces() throws Exception {
+        String output = run("get", "pods,devices,configmaps", "-A");
+        assertThat(output).containsPattern("NAMESPACE +NAME +READY +STATUS +RESTARTS +AGE")
+                .containsPattern("shop +pod/web-1 +1/1 +Running +0 ")
+                .containsPattern("default +device.devices.kubeedge.io/thermometer-01 ")
+                .containsPattern("shop +configmap/settings +2 ");
+        assertThat(run("get", "pod", "web-1", "-n", "shop", "-o", "jsonpath={.spec.nodeName}")).isEqualTo("edge-1");
+        assertThat(run("get", "pods", "-A", "-o", "wide")).containsPattern("IP +NODE").contains("10.0.0.9");
+        assertThat(run("get", "devices.devices.kubeedge.io", "-n", "default", "-o", "name"))
+                .contains("device.devices.kubeedge.io/thermometer-01");
+    }
+
+    @Test
+    void notFoundAndBadSelectorsAreReportedLikeKubernetes() throws Exception {
+        Process missing = kubectl("get", "pod", "nope", "-n", "shop");
+        String output = new String(missing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(missing.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(missing.exitValue()).isNotZero();
+        assertThat(output).contains("pods \"nope\" not found");
+
+        Process bad = kubectl("get", "pods", "-A", "--field-selector", "spec.secret=x");
+        output = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bad.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(bad.exitValue()).isNotZero();
+        assertThat(output).contains("spec.secret");
+    }
+
+    @Test
+    void watchPrintsChangesAsTheyAreStored() throws Exception {
+        Process watch = kubectl("get", "pods", "-A", "-w");
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(watch.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        reader.start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> lines.stream().anyMatch(l -> l.contains("web-1")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.openWatches() == 1);
+            store.put(pod("shop", "web-2", "edge-1", "web"), "cloud");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(String.join("\n", lines))
+                    .containsPattern("shop +web-2 +1/1 +Running"));
+        } finally {
+            watch.destroy();
+            watch.waitFor(10, TimeUnit.SECONDS);
+            reader.join(10_000);
+        }
+    }
+}
