@@ -34,6 +34,7 @@ command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(
 command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
 /usr/bin/python3 -c 'import pymodbus' >/dev/null 2>&1 || missing+=(python3-pymodbus)
 command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || missing+=(nftables)
+command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
 
 allow_skips=${KAREDGE_ALLOW_SKIPS:-0}
 if [ "${#missing[@]}" -gt 0 ]; then

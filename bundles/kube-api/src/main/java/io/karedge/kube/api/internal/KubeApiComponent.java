@@ -55,16 +55,18 @@ public class KubeApiComponent {
 
     @Activate
     public KubeApiComponent(@Reference(name = "metaStore") MetaStore store, Config config) {
-        KubeApiSettings settings = new KubeApiSettings(config.host(), config.port(), config.watch_max(),
-                config.watch_queue_max(), config.watch_timeout_s(), config.bookmark_interval_s(),
-                config.list_page_max());
         KubeApiServer started = null;
+        KubeApiSettings settings = null;
         try {
+            settings = new KubeApiSettings(config.host(), config.port(), config.watch_max(), config.watch_queue_max(),
+                    config.watch_timeout_s(), config.bookmark_interval_s(), config.list_page_max());
             started = KubeApiServer.start(store, settings, Clock.systemUTC());
             LOG.info("Kubernetes API of the node at http://{}:{}", settings.host(), started.port());
         } catch (IOException e) {
             LOG.error("The Kubernetes API of the node cannot listen on {}:{} ({}); set port in etc/{}.cfg",
                     settings.host(), settings.port(), e.getMessage(), PID);
+        } catch (IllegalArgumentException e) {
+            LOG.error("The Kubernetes API of the node is off: etc/{}.cfg is wrong: {}", PID, e.getMessage());
         }
         this.server = started;
     }
