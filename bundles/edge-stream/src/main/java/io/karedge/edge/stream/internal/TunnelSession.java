@@ -1,0 +1,118 @@
+package io.karedge.edge.stream.internal;
+
+import io.karedge.pod.PodManagerStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge end of one tunnel to CloudCore: takes the tunnel's messages, starts a stream per
+ * {@code *_CONNECT}, hands {@code REMOVE_CONNECT} to the stream it names, and answers what this node does
+ * not serve with the reason and a {@code REMOVE_CONNECT}, so that the client is told rather than left
+ * waiting. Transport-free: the WebSocket link feeds {@link #onMessage(byte[])} and writes through the
+ * {@link TunnelSender}.
+ */
+final class TunnelSession implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TunnelSession.class);
+
+    /** Streams open at once at most; more are refused. */
+    static final int MAX_STREAMS = 32;
+
+    private final PodManagerStatus pods;
+    private final TunnelSender tunnel;
+    private final ExecutorService executor;
+    private final Duration pollInterval;
+    private final Map<Long, LogStream> streams = new ConcurrentHashMap<>();
+
+    TunnelSession(PodManagerStatus pods, TunnelSender tunnel, ExecutorService executor, Duration pollInterval) {
+        this.pods = pods;
+        this.tunnel = tunnel;
+        this.executor = executor;
+        this.pollInterval = pollInterval;
+    }
+
+    int openStreams() {
+        return streams.size();
+    }
+
+    /** One WebSocket message from the cloud. */
+    void onMessage(byte[] bytes) {
+        TunnelMessage message;
+        try {
+            message = TunnelMessage.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Dropped a tunnel message that does not parse: {}", e.getMessage());
+            return;
+        }
+        MessageType type = message.type();
+        if (type == null) {
+            LOG.warn("Dropped a tunnel message of unknown type {} (connection {})", message.typeCode(),
+                    message.connectionId());
+            return;
+        }
+        long id = message.connectionId();
+        switch (type) {
+            case LOGS_CONNECT -> openLogs(id, message.data());
+            case EXEC_CONNECT, ATTACH_CONNECT, METRIC_CONNECT -> refuse(id, type.name().toLowerCase()
+                    .replace("_connect", "") + " is not served by this node yet");
+            case REMOVE_CONNECT, CLOSE_CONNECT -> {
+                LogStream stream = streams.remove(id);
+                if (stream != null) {
+                    stream.stop();
+                }
+            }
+            case DATA -> {
+                // log streams take no input; exec input is not served yet
+            }
+        }
+    }
+
+    private void openLogs(long id, byte[] payload) {
+        ConnectRequest request;
+        try {
+            request = ConnectRequest.parse(payload);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Refused a log request on connection {}: {}", id, e.getMessage());
+            refuse(id, "bad request: " + e.getMessage());
+            return;
+        }
+        if (streams.size() >= MAX_STREAMS) {
+            refuse(id, "too many streams open on this node (" + MAX_STREAMS + "); try again later");
+            return;
+        }
+        LogStream stream = new LogStream(id, request, pods, message -> {
+            if (message.type() == MessageType.REMOVE_CONNECT) {
+                streams.remove(id);
+            }
+            return tunnel.send(message);
+        }, pollInterval);
+        if (streams.putIfAbsent(id, stream) != null) {
+            refuse(id, "connection " + id + " is already open");
+            return;
+        }
+        try {
+            executor.execute(stream);
+        } catch (RejectedExecutionException e) {
+            streams.remove(id);
+            refuse(id, "the node is stopping");
+        }
+    }
+
+    private void refuse(long id, String reason) {
+        tunnel.send(TunnelMessage.of(id, MessageType.DATA, (reason + "\n").getBytes(StandardCharsets.UTF_8)));
+        tunnel.send(TunnelMessage.of(id, MessageType.REMOVE_CONNECT, new byte[0]));
+    }
+
+    /** Stops every stream (the tunnel closed). */
+    @Override
+    public void close() {
+        streams.values().forEach(LogStream::stop);
+        streams.clear();
+    }
+}
