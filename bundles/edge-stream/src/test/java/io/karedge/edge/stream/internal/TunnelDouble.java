@@ -44,6 +44,8 @@ final class TunnelDouble implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
     private volatile Channel edge;
+    /** Told of every message from the edge as it arrives, on the double's event loop. */
+    volatile java.util.function.Consumer<TunnelMessage> onReceive = message -> { };
 
     TunnelDouble(TestCertificates pki) throws Exception {
         SslContext ssl = SslContextBuilder.forServer(pki.serverKeys.getPrivate(), pki.server).trustManager(pki.ca)
@@ -85,7 +87,9 @@ final class TunnelDouble implements AutoCloseable {
 
                                     @Override
                                     protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
-                                        received.add(TunnelMessage.decode(ByteBufUtil.getBytes(frame.content())));
+                                        TunnelMessage message = TunnelMessage.decode(ByteBufUtil.getBytes(frame.content()));
+                                        received.add(message);
+                                        onReceive.accept(message);
                                     }
                                 });
                     }
