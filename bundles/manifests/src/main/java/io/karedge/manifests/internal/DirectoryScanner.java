@@ -12,7 +12,7 @@ import java.nio.file.WatchService;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +30,7 @@ final class DirectoryScanner {
     private final Path directory;
     private final long intervalMillis;
     private final long quietMillis;
-    private final Consumer<Set<String>> scan;
+    private final ToLongFunction<Set<String>> scan;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -40,9 +40,10 @@ final class DirectoryScanner {
     /**
      * @param intervalMillis time between two scans when nothing is reported
      * @param quietMillis    how long the watcher must stay silent before a reported change is scanned
-     * @param scan           one scan; gets the names of the files the watcher reported
+     * @param scan           one scan; gets the names of the files the watcher reported, returns the
+     *                       milliseconds after which it wants the next scan (sooner than the interval)
      */
-    DirectoryScanner(Path directory, long intervalMillis, long quietMillis, Consumer<Set<String>> scan) {
+    DirectoryScanner(Path directory, long intervalMillis, long quietMillis, ToLongFunction<Set<String>> scan) {
         this.directory = directory;
         this.intervalMillis = intervalMillis;
         this.quietMillis = quietMillis;
@@ -76,8 +77,7 @@ final class DirectoryScanner {
     private void run() {
         Set<String> touched = new HashSet<>();
         try {
-            scanOnce(touched);
-            long nextScan = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMillis);
+            long nextScan = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(scanOnce(touched));
             while (running) {
                 watch();
                 long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextScan - System.nanoTime()));
@@ -97,8 +97,7 @@ final class DirectoryScanner {
                     }
                 }
                 if (running && System.nanoTime() - nextScan >= 0) {
-                    scanOnce(touched);
-                    nextScan = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMillis);
+                    nextScan = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(scanOnce(touched));
                 }
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
@@ -108,13 +107,16 @@ final class DirectoryScanner {
         }
     }
 
-    private void scanOnce(Set<String> touched) {
+    /** @return milliseconds until the next scan: the interval, or sooner if the scan asked for it */
+    private long scanOnce(Set<String> touched) {
+        long wanted = Long.MAX_VALUE;
         try {
-            scan.accept(Set.copyOf(touched));
+            wanted = scan.applyAsLong(Set.copyOf(touched));
         } catch (RuntimeException e) {
             LOG.error("Scan of manifest directory {} failed; trying again at the next scan", directory, e);
         }
         touched.clear();
+        return Math.max(1, Math.min(intervalMillis, wanted));
     }
 
     /** Registers the directory with a watch service when it exists and is not registered yet. */

@@ -12,6 +12,8 @@ import io.karedge.manifests.ManifestReport.FileReport;
 import io.karedge.manifests.ManifestReport.Problem;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,6 +24,7 @@ import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,11 +55,19 @@ import org.slf4j.LoggerFactory;
  * <li>Objects of other sources are neither overwritten nor deleted.</li>
  * <li>A file is read again only when its modification time or size changes (or the watcher names it),
  *     and applied again only when its content (SHA-256) changed.</li>
+ * <li>A changed file is read only once it is stable: not written for {@code settle} (its modification
+ *     time is that old, or its time and size have not moved for that long). A file written in parts
+ *     is therefore not read half-written as long as the pauses are shorter than that.</li>
+ * <li>An object a file stops defining (or whose file disappears) is deleted only after it has been
+ *     missing for {@code deleteGrace}: a document that comes back within that time keeps its object,
+ *     and with it, for a Device, its twin history. The delete itself is one INFO line with the reason.</li>
  * </ul>
  */
 final class ManifestReconciler {
 
     static final String SOURCE_PREFIX = "manifest:";
+    /** A file not ending with a line break must stay unwritten this many times {@code settle}. */
+    static final int UNTERMINATED_SETTLE_FACTOR = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(ManifestReconciler.class);
 
@@ -74,14 +85,29 @@ final class ManifestReconciler {
     private final ProblemReporter reporter;
     private final ManifestParser parser;
     private final Clock clock;
+    private final Duration settle;
+    private final Duration deleteGrace;
 
     private final Map<String, FileState> files = new TreeMap<>();
     private boolean loaded;
     private String directoryProblem;
     private Instant lastScan;
     private volatile ManifestReport report;
+    /** when the current scan wants the next one; null: no wish */
+    private Instant wakeAt;
 
     ManifestReconciler(MetaStore store, Path directory, long maxFileBytes, ProblemReporter reporter, Clock clock) {
+        this(store, directory, maxFileBytes, reporter, clock, Duration.ZERO, Duration.ZERO);
+    }
+
+    /**
+     * @param settle      how long a changed file must stay unwritten before it is read
+     * @param deleteGrace how long an object must stay undefined before it is deleted
+     */
+    ManifestReconciler(MetaStore store, Path directory, long maxFileBytes, ProblemReporter reporter, Clock clock,
+                       Duration settle, Duration deleteGrace) {
+        this.settle = settle;
+        this.deleteGrace = deleteGrace;
         this.store = store;
         this.directory = directory;
         this.maxFileBytes = maxFileBytes;
@@ -112,9 +138,12 @@ final class ManifestReconciler {
      * what the MetaStore holds, so objects of files deleted in the meantime are removed.
      *
      * @param touched names of files the watcher reported; they are read even if time and size look unchanged
+     * @return milliseconds after which a scan is wanted (a file to settle, a delete grace to end), or
+     *         {@link Long#MAX_VALUE} when nothing waits
      */
-    synchronized void scan(Set<String> touched) {
+    synchronized long scan(Set<String> touched) {
         Instant now = clock.instant();
+        wakeAt = null;
         boolean changed = false;
         if (!loaded) {
             try {
@@ -122,7 +151,7 @@ final class ManifestReconciler {
             } catch (RuntimeException e) {
                 setDirectoryProblem("cannot list the MetaStore, retrying at the next scan: " + e);
                 finish(now);
-                return;
+                return Long.MAX_VALUE;
             }
             loaded = true;
             changed = true;
@@ -133,15 +162,15 @@ final class ManifestReconciler {
         } catch (NoSuchFileException e) {
             setDirectoryProblem("directory does not exist; nothing is applied or deleted until it does");
             finish(now);
-            return;
+            return Long.MAX_VALUE;
         } catch (NotDirectoryException e) {
             setDirectoryProblem("is not a directory; nothing is applied or deleted");
             finish(now);
-            return;
+            return Long.MAX_VALUE;
         } catch (IOException | RuntimeException e) {
             setDirectoryProblem("cannot list the directory, nothing is applied or deleted: " + e);
             finish(now);
-            return;
+            return Long.MAX_VALUE;
         }
         setDirectoryProblem(null);
 
@@ -163,13 +192,21 @@ final class ManifestReconciler {
                 file.gone();
                 changed = true;
             }
-            changed |= file.retry || (!file.present && !file.applied.isEmpty());
+            changed |= file.retry || (!file.present && !file.applied.isEmpty()) || !file.missingSince.isEmpty();
         }
         if (changed) {
-            apply();
+            apply(now);
         }
         files.values().removeIf(file -> !file.present && file.applied.isEmpty());
         finish(now);
+        return wakeAt == null ? Long.MAX_VALUE : Math.max(1, Duration.between(now, wakeAt).toMillis());
+    }
+
+    /** Asks for a scan at {@code when} (the earliest asked for wins). */
+    private void wakeAt(Instant when) {
+        if (wakeAt == null || when.isBefore(wakeAt)) {
+            wakeAt = when;
+        }
     }
 
     private void loadFromStore() {
@@ -219,6 +256,9 @@ final class ManifestReconciler {
         if (wasPresent && !touched && modified.equals(file.modified) && size == file.size) {
             return false;
         }
+        if (!settled(file, path, modified, size, touched, now)) {
+            return false;
+        }
         file.modified = modified;
         file.size = size;
         if (size > maxFileBytes) {
@@ -244,13 +284,57 @@ final class ManifestReconciler {
         return true;
     }
 
+    /**
+     * @return whether a changed file has stopped changing: not written for {@code settle} by its
+     *         modification time, or time and size unchanged since a look at least {@code settle} ago
+     */
+    private boolean settled(FileState file, Path path, FileTime modified, long size, boolean touched, Instant now) {
+        if (settle.isZero()) {
+            return true;
+        }
+        if (touched || !modified.equals(file.seenModified) || size != file.seenSize) {
+            file.seenModified = modified;
+            file.seenSize = size;
+            file.seenAt = now;
+        }
+        // a file cut in the middle of a line is most likely still being written: it waits longer
+        Duration needed = size > 0 && !endsWithLineBreak(path) ? settle.multipliedBy(UNTERMINATED_SETTLE_FACTOR)
+                : settle;
+        Instant byTime = modified.toInstant().plus(needed);
+        Instant byLook = file.seenAt.plus(needed);
+        if (!now.isBefore(byTime) || !now.isBefore(byLook)) {
+            return true;
+        }
+        wakeAt(byTime.isBefore(byLook) ? byTime : byLook);
+        LOG.debug("Manifest {} is still being written; read once it has been unchanged for {} ms", file.name,
+                settle.toMillis());
+        return false;
+    }
+
+    private static boolean endsWithLineBreak(Path path) {
+        try (SeekableByteChannel channel = Files.newByteChannel(path)) {
+            long size = channel.size();
+            if (size == 0) {
+                return true;
+            }
+            ByteBuffer last = ByteBuffer.allocate(1);
+            channel.position(size - 1);
+            return channel.read(last) == 1 && (last.get(0) == '\n' || last.get(0) == '\r');
+        } catch (IOException e) {
+            return true; // reading it will report the problem
+        }
+    }
+
     private String tooLarge(long size) {
         return "file is " + size + " bytes, over the limit of " + maxFileBytes
                 + " bytes (max.file.bytes); not read, the objects applied from it are kept";
     }
 
-    /** Puts what the files define, then deletes what clean files no longer define. */
-    private void apply() {
+    /**
+     * Puts what the files define, then deletes what clean files no longer define once it has been
+     * missing for the delete grace.
+     */
+    private void apply(Instant now) {
         Map<ObjectKey, Claim> claims = new HashMap<>();
         for (FileState file : files.values()) {
             file.applyProblems = new ArrayList<>();
@@ -282,12 +366,33 @@ final class ManifestReconciler {
             if (file.present && (!file.readProblems.isEmpty() || file.blocked)) {
                 continue;
             }
+            file.missingSince.keySet().removeIf(claims::containsKey);
+            List<ObjectKey> newlyMissing = new ArrayList<>();
             for (ObjectKey key : new ArrayList<>(file.applied.keySet())) {
                 if (!claims.containsKey(key)) {
-                    delete(file, key);
+                    Instant since = file.missingSince.get(key);
+                    if (since == null) {
+                        since = now;
+                        file.missingSince.put(key, now);
+                        if (!deleteGrace.isZero()) {
+                            newlyMissing.add(key);
+                        }
+                    }
+                    Instant due = since.plus(deleteGrace);
+                    if (now.isBefore(due)) {
+                        wakeAt(due);
+                    } else {
+                        delete(file, key, since);
+                    }
                 }
                 // a key claimed by another file moves there with that file's put; if that put failed,
                 // the object stays until the next attempt rather than disappearing in between
+            }
+            if (!newlyMissing.isEmpty()) {
+                newlyMissing.sort(null);
+                LOG.info("Manifest {}{} no longer defines {}; deleted in {} s (delete.grace.ms) unless defined"
+                                + " again", file.name, file.present ? "" : " (removed)", newlyMissing,
+                        deleteGrace.toSeconds());
             }
         }
         for (FileState file : files.values()) {
@@ -344,15 +449,18 @@ final class ManifestReconciler {
         }
     }
 
-    private void delete(FileState file, ObjectKey key) {
+    private void delete(FileState file, ObjectKey key, Instant missingSince) {
         try {
             Optional<StoredObject> current = store.get(key);
             if (current.isPresent() && current.get().source().equals(sourceOf(file.name))) {
                 store.delete(key);
                 file.deletes++;
-                LOG.debug("Manifest {}: deleted {}", file.name, key);
+                LOG.info("Manifest {}: deleted {}, no longer defined by the file since {}{}", file.name, key,
+                        missingSince, "Device".equals(key.kind())
+                                ? "; the device leaves the node and its twin history is deleted with it" : "");
             }
             file.applied.remove(key);
+            file.missingSince.remove(key);
         } catch (RuntimeException e) {
             file.retry = true;
             file.applyProblems.add(new Problem(0, 0, "cannot delete " + key + ", retrying at the next scan: "
@@ -420,6 +528,12 @@ final class ManifestReconciler {
         final String name;
         /** the objects in the MetaStore with this file as source, as last put or seen */
         final Map<ObjectKey, ObjectNode> applied = new HashMap<>();
+        /** objects the file no longer defines, since when; deleted once the grace is over */
+        final Map<ObjectKey, Instant> missingSince = new HashMap<>();
+        /** the modification time and size last looked at, and when they were first seen so */
+        FileTime seenModified;
+        long seenSize = -1;
+        Instant seenAt = Instant.EPOCH;
         /** problems already logged for the current content */
         final Set<String> logged = new HashSet<>();
         boolean present;

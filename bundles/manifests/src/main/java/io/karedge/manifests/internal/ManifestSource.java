@@ -5,6 +5,7 @@ import io.karedge.manifests.ManifestReport;
 import io.karedge.manifests.ManifestStatus;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +32,8 @@ public final class ManifestSource implements ManifestStatus {
     static final String DEFAULT_DIRECTORY = "${karaf.etc}/manifests";
     static final long QUIET_MILLIS = 250;
     static final long MIN_INTERVAL_MILLIS = 100;
+    static final long DEFAULT_SETTLE_MILLIS = 1000;
+    static final long DEFAULT_DELETE_GRACE_MILLIS = 30_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(ManifestSource.class);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]+)}");
@@ -51,6 +54,15 @@ public final class ManifestSource implements ManifestStatus {
         @AttributeDefinition(description = "Largest manifest file in bytes; larger files are not read and "
                 + "the objects applied from them are kept", min = "1")
         long max_file_bytes() default 1024 * 1024;
+
+        @AttributeDefinition(description = "Milliseconds a changed file must stay unwritten before it is read, so"
+                + " a file written in parts is not read half-written (0: read at once)", min = "0")
+        long settle_ms() default DEFAULT_SETTLE_MILLIS;
+
+        @AttributeDefinition(description = "Milliseconds an object must stay undefined (document or file removed)"
+                + " before it is deleted; a document back within that time keeps its object and, for a Device,"
+                + " its twin history (0: delete at once)", min = "0")
+        long delete_grace_ms() default DEFAULT_DELETE_GRACE_MILLIS;
 
         @AttributeDefinition(description = "Whether manifests are applied at all")
         boolean enabled() default true;
@@ -75,10 +87,14 @@ public final class ManifestSource implements ManifestStatus {
         }
         long interval = Math.max(MIN_INTERVAL_MILLIS, config.rescan_interval_ms());
         long maxFileBytes = config.max_file_bytes() > 0 ? config.max_file_bytes() : 1024 * 1024;
-        this.reconciler = new ManifestReconciler(store, directory, maxFileBytes, reporter, Clock.systemUTC());
+        Duration settle = Duration.ofMillis(Math.max(0, config.settle_ms()));
+        Duration deleteGrace = Duration.ofMillis(Math.max(0, config.delete_grace_ms()));
+        this.reconciler = new ManifestReconciler(store, directory, maxFileBytes, reporter, Clock.systemUTC(), settle,
+                deleteGrace);
         this.scanner = new DirectoryScanner(directory, interval, Math.min(QUIET_MILLIS, interval), reconciler::scan);
-        LOG.info("Manifest source applies {} (rescan every {} ms, files up to {} bytes)", directory, interval,
-                maxFileBytes);
+        LOG.info("Manifest source applies {} (rescan every {} ms, files up to {} bytes, read after {} ms unchanged,"
+                + " deletes after {} ms undefined)", directory, interval, maxFileBytes, settle.toMillis(),
+                deleteGrace.toMillis());
         scanner.start();
     }
 
