@@ -42,15 +42,38 @@ final class SqliteUplink implements Uplink {
     private final Executor callbackExecutor;
     private final List<Runnable> callbacks = new CopyOnWriteArrayList<>();
     private final AtomicLong depth;
+    /** entries without a coalesce key (they accumulate; keyed ones replace each other), and their bytes */
+    private final AtomicLong unkeyedEntries = new AtomicLong();
+    private final AtomicLong unkeyedBytes = new AtomicLong();
+    private final long maxUnkeyedEntries;
+    private final long maxUnkeyedBytes;
 
     SqliteUplink(Database database, Executor callbackExecutor) {
         this.database = database;
         this.callbackExecutor = callbackExecutor;
+        this.maxUnkeyedEntries = database.settings().uplinkMaxEntries();
+        this.maxUnkeyedBytes = database.settings().uplinkMaxBytes();
         this.depth = new AtomicLong(database.read(connection -> {
             try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM uplink")) {
                 return Database.queryLong(count, 0);
             }
         }));
+        database.read(connection -> {
+            try (PreparedStatement sums = connection.prepareStatement("SELECT COUNT(*),"
+                    + " COALESCE(SUM(LENGTH(CAST(content AS BLOB))), 0) FROM uplink WHERE coalesce_key IS NULL");
+                 ResultSet row = sums.executeQuery()) {
+                if (row.next()) {
+                    unkeyedEntries.set(row.getLong(1));
+                    unkeyedBytes.set(row.getLong(2));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** @return entries without a coalesce key waiting, and the bytes of their content */
+    long[] unkeyed() {
+        return new long[] {unkeyedEntries.get(), unkeyedBytes.get()};
     }
 
     @Override
@@ -60,7 +83,7 @@ final class SqliteUplink implements Uplink {
     }
 
     /** A message checked and written as JSON outside the writer thread, ready for {@link #enqueueIn}. */
-    record Prepared(UplinkMessage stored, String content) {
+    record Prepared(UplinkMessage stored, String content, int bytes) {
     }
 
     Prepared prepare(UplinkMessage message) {
@@ -73,12 +96,15 @@ final class SqliteUplink implements Uplink {
         }
         UplinkMessage stored = new UplinkMessage(message.source(), message.group(), message.operation(),
                 message.resource(), message.content().deepCopy(), message.coalesceKey());
-        return new Prepared(stored, content);
+        return new Prepared(stored, content, content.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
     }
 
     /** Enqueues inside a write that is already running on the writer thread (part of its transaction). */
     UplinkEntry enqueueIn(WriteContext context, Prepared prepared) throws SQLException {
         UplinkMessage message = prepared.stored();
+        if (message.coalesceKey() == null) {
+            refuseIfFull(prepared);
+        }
         int removed = 0;
         int coalesced = 0;
         if (message.coalesceKey() != null) {
@@ -109,11 +135,31 @@ final class SqliteUplink implements Uplink {
             sequence = row.getLong(1);
         }
         long change = 1 - removed;
+        boolean unkeyed = message.coalesceKey() == null;
         context.afterCommit(() -> {
             depth.addAndGet(change);
+            if (unkeyed) {
+                unkeyedEntries.incrementAndGet();
+                unkeyedBytes.addAndGet(prepared.bytes());
+            }
             notifyEnqueued();
         });
         return new UplinkEntry(sequence, message, now, coalesced);
+    }
+
+    /**
+     * Entries without a coalesce key accumulate while no cloud takes them (uploads of local MQTT clients on
+     * a standalone node): past {@code uplink.max.entries} or {@code uplink.max.bytes} a new one is refused.
+     * Checked against what is committed, so one group commit may pass the bound by its own entries.
+     */
+    private void refuseIfFull(Prepared prepared) {
+        long entries = unkeyedEntries.get();
+        long bytes = unkeyedBytes.get();
+        if (entries + 1 > maxUnkeyedEntries || bytes + prepared.bytes() > maxUnkeyedBytes) {
+            throw new StoreException("the Uplink is full: " + entries + " entries of " + bytes + " bytes wait for"
+                    + " the cloud (uplink.max.entries " + maxUnkeyedEntries + ", uplink.max.bytes "
+                    + maxUnkeyedBytes + "); the message of " + prepared.bytes() + " bytes was not stored");
+        }
     }
 
     @Override
@@ -144,11 +190,30 @@ final class SqliteUplink implements Uplink {
     @Override
     public void acknowledge(long sequence) {
         database.write(context -> {
-            PreparedStatement delete = context.statement("DELETE FROM uplink WHERE sequence = ?");
+            PreparedStatement delete = context.statement("DELETE FROM uplink WHERE sequence = ?"
+                    + " RETURNING coalesce_key IS NULL, LENGTH(CAST(content AS BLOB))");
             delete.setLong(1, sequence);
-            int removed = delete.executeUpdate();
+            int removed = 0;
+            int unkeyed = 0;
+            long unkeyedContent = 0;
+            try (ResultSet rows = delete.executeQuery()) {
+                while (rows.next()) {
+                    removed++;
+                    if (rows.getBoolean(1)) {
+                        unkeyed++;
+                        unkeyedContent += rows.getLong(2);
+                    }
+                }
+            }
             if (removed > 0) {
-                context.afterCommit(() -> depth.addAndGet(-removed));
+                int removedEntries = removed;
+                int removedUnkeyed = unkeyed;
+                long removedBytes = unkeyedContent;
+                context.afterCommit(() -> {
+                    depth.addAndGet(-removedEntries);
+                    unkeyedEntries.addAndGet(-removedUnkeyed);
+                    unkeyedBytes.addAndGet(-removedBytes);
+                });
             }
             return null;
         });

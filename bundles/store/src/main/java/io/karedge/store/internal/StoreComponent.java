@@ -64,6 +64,16 @@ public final class StoreComponent implements MetaStore, TwinStore, Uplink {
         @AttributeDefinition(name = "watch.queue.limit",
                 description = "Events a watcher may lag behind before it is closed.", min = "1")
         int watch_queue_limit() default StoreSettings.DEFAULT_WATCH_QUEUE_LIMIT;
+
+        @AttributeDefinition(name = "uplink.max.entries",
+                description = "Uplink entries without a coalesce key (uploads of local MQTT clients) that may wait"
+                        + " for the cloud; a further one is refused.", min = "1")
+        long uplink_max_entries() default StoreSettings.DEFAULT_UPLINK_MAX_ENTRIES;
+
+        @AttributeDefinition(name = "uplink.max.bytes",
+                description = "Bytes of content those entries may hold together; a further one is refused.",
+                min = "1")
+        long uplink_max_bytes() default StoreSettings.DEFAULT_UPLINK_MAX_BYTES;
     }
 
     private final Store store;

@@ -10,8 +10,11 @@ import java.util.Locale;
  * @param eventRetention  how many MetaStore change events are kept for watch replay
  * @param maxBatch        how many queued writes one transaction (group commit) takes at most
  * @param watchQueueLimit how many live events a watcher may lag behind before it is closed
+ * @param uplinkMaxEntries how many Uplink entries without a coalesce key may wait (local clients' uploads)
+ * @param uplinkMaxBytes   how many bytes of content those entries may hold together
  */
-public record StoreSettings(Synchronous synchronous, int eventRetention, int maxBatch, int watchQueueLimit) {
+public record StoreSettings(Synchronous synchronous, int eventRetention, int maxBatch, int watchQueueLimit,
+                            long uplinkMaxEntries, long uplinkMaxBytes) {
 
     /**
      * The durability of a commit.
@@ -39,6 +42,8 @@ public record StoreSettings(Synchronous synchronous, int eventRetention, int max
     public static final int DEFAULT_EVENT_RETENTION = 10_000;
     public static final int DEFAULT_MAX_BATCH = 256;
     public static final int DEFAULT_WATCH_QUEUE_LIMIT = 10_000;
+    public static final long DEFAULT_UPLINK_MAX_ENTRIES = 100_000;
+    public static final long DEFAULT_UPLINK_MAX_BYTES = 64L * 1024 * 1024;
 
     public StoreSettings {
         if (synchronous == null) {
@@ -47,6 +52,14 @@ public record StoreSettings(Synchronous synchronous, int eventRetention, int max
         requirePositive("event.retention", eventRetention);
         requirePositive("max.batch", maxBatch);
         requirePositive("watch.queue.limit", watchQueueLimit);
+        requirePositive("uplink.max.entries", uplinkMaxEntries);
+        requirePositive("uplink.max.bytes", uplinkMaxBytes);
+    }
+
+    /** With the default Uplink bounds. */
+    public StoreSettings(Synchronous synchronous, int eventRetention, int maxBatch, int watchQueueLimit) {
+        this(synchronous, eventRetention, maxBatch, watchQueueLimit, DEFAULT_UPLINK_MAX_ENTRIES,
+                DEFAULT_UPLINK_MAX_BYTES);
     }
 
     public static StoreSettings defaults() {
@@ -56,22 +69,27 @@ public record StoreSettings(Synchronous synchronous, int eventRetention, int max
 
     static StoreSettings from(StoreComponent.Config config) {
         return new StoreSettings(Synchronous.parse(config.synchronous()), config.event_retention(),
-                config.max_batch(), config.watch_queue_limit());
+                config.max_batch(), config.watch_queue_limit(), config.uplink_max_entries(),
+                config.uplink_max_bytes());
     }
 
     StoreSettings withSynchronous(Synchronous mode) {
-        return new StoreSettings(mode, eventRetention, maxBatch, watchQueueLimit);
+        return new StoreSettings(mode, eventRetention, maxBatch, watchQueueLimit, uplinkMaxEntries, uplinkMaxBytes);
     }
 
     StoreSettings withEventRetention(int retention) {
-        return new StoreSettings(synchronous, retention, maxBatch, watchQueueLimit);
+        return new StoreSettings(synchronous, retention, maxBatch, watchQueueLimit, uplinkMaxEntries, uplinkMaxBytes);
     }
 
     StoreSettings withWatchQueueLimit(int limit) {
-        return new StoreSettings(synchronous, eventRetention, maxBatch, limit);
+        return new StoreSettings(synchronous, eventRetention, maxBatch, limit, uplinkMaxEntries, uplinkMaxBytes);
     }
 
-    private static void requirePositive(String key, int value) {
+    StoreSettings withUplinkBounds(long maxEntries, long maxBytes) {
+        return new StoreSettings(synchronous, eventRetention, maxBatch, watchQueueLimit, maxEntries, maxBytes);
+    }
+
+    private static void requirePositive(String key, long value) {
         if (value < 1) {
             throw new IllegalArgumentException(key + " must be at least 1, not " + value);
         }

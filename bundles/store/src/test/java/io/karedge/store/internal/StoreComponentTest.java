@@ -70,6 +70,16 @@ class StoreComponentTest {
             public int watch_queue_limit() {
                 return 50;
             }
+
+            @Override
+            public long uplink_max_entries() {
+                return StoreSettings.DEFAULT_UPLINK_MAX_ENTRIES;
+            }
+
+            @Override
+            public long uplink_max_bytes() {
+                return StoreSettings.DEFAULT_UPLINK_MAX_BYTES;
+            }
         };
     }
 
