@@ -21,6 +21,12 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 record TunnelCredentials(PrivateKey key, X509Certificate certificate, X509Certificate ca) {
 
     static TunnelCredentials load(Path directory) throws IOException {
+        for (String file : new String[] {"ca.crt", "edge.crt", "edge.key"}) {
+            if (!Files.isRegularFile(directory.resolve(file))) {
+                throw new IOException("no node certificate: " + directory.resolve(file) + " is missing (the node "
+                        + "gets it when it joins the cloud, edge:join)");
+            }
+        }
         try {
             return new TunnelCredentials(key(Files.readString(directory.resolve("edge.key"))),
                     certificate(Files.readString(directory.resolve("edge.crt"))),

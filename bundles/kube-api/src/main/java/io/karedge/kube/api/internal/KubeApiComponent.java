@@ -53,6 +53,11 @@ public class KubeApiComponent {
 
     private final KubeApiServer server;
 
+    @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    private volatile LivePodStatus livePods;
+
     @Activate
     public KubeApiComponent(@Reference(name = "metaStore") MetaStore store, Config config) {
         KubeApiServer started = null;
@@ -60,7 +65,7 @@ public class KubeApiComponent {
         try {
             settings = new KubeApiSettings(config.host(), config.port(), config.watch_max(), config.watch_queue_max(),
                     config.watch_timeout_s(), config.bookmark_interval_s(), config.list_page_max());
-            started = KubeApiServer.start(store, settings, Clock.systemUTC());
+            started = KubeApiServer.start(store, settings, Clock.systemUTC(), () -> livePods);
             LOG.info("Kubernetes API of the node at http://{}:{}", settings.host(), started.port());
         } catch (IOException e) {
             LOG.error("The Kubernetes API of the node cannot listen on {}:{} ({}); set port in etc/{}.cfg",

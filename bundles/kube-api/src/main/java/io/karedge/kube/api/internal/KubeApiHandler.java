@@ -42,8 +42,15 @@ final class KubeApiHandler implements HttpHandler {
     private final Clock clock;
     private final Semaphore watchPermits;
     private final Set<WatchSession> watches = ConcurrentHashMap.newKeySet();
+    private final java.util.function.Supplier<LivePodStatus> live;
 
     KubeApiHandler(MetaStore store, KubeApiSettings settings, String serverAddress, Clock clock) {
+        this(store, settings, serverAddress, clock, () -> null);
+    }
+
+    KubeApiHandler(MetaStore store, KubeApiSettings settings, String serverAddress, Clock clock,
+                   java.util.function.Supplier<LivePodStatus> live) {
+        this.live = live;
         this.store = store;
         this.settings = settings;
         this.serverAddress = serverAddress;
@@ -226,7 +233,7 @@ final class KubeApiHandler implements HttpHandler {
         checkNotAhead(options);
         StoredObject found = store.get(ObjectKey.of(resource.kind(), resource.namespaced() ? namespace : "", name))
                 .orElseThrow(() -> KubeStatusException.notFound(resource.plural(), resource.group(), name));
-        ObjectNode served = Objects.served(found, resource);
+        ObjectNode served = Objects.served(found, resource, live.get());
         if (table.isPresent()) {
             sendJson(exchange, 200, tableContentType(table.get()), TablePrinter.table(resource.kind(), List.of(served),
                     table.get(), options.includeObject(), Long.toString(found.resourceVersion()), null,
@@ -261,6 +268,7 @@ final class KubeApiHandler implements HttpHandler {
             listVersion = after.resourceVersion();
         }
         String exactName = options.fields().exactName();
+        LivePodStatus pods = live.get();
         List<ObjectNode> page = new ArrayList<>();
         String next = null;
         StoredObject last = null;
@@ -275,7 +283,7 @@ final class KubeApiHandler implements HttpHandler {
                 next = new ContinueToken(listVersion, last.key().namespace(), last.key().name()).encode();
                 break;
             }
-            page.add(Objects.served(object, resource));
+            page.add(Objects.served(object, resource, pods));
             last = object;
         }
         String version = Long.toString(listVersion);
@@ -315,7 +323,7 @@ final class KubeApiHandler implements HttpHandler {
         WatchSession.Encoder encoder = table.isEmpty() ? served -> served
                 : served -> TablePrinter.table(resource.kind(), List.of(served), table.get(), options.includeObject(),
                         null, null, clock.instant());
-        WatchSession session = new WatchSession(store, resource, selector, watchName, options, encoder,
+        WatchSession session = new WatchSession(store, resource, selector, watchName, options, encoder, live,
                 settings.watchQueueMax(), Duration.ofSeconds(settings.bookmarkIntervalSeconds()));
         watches.add(session);
         try {

@@ -32,6 +32,12 @@ final class KubeApiServer implements AutoCloseable {
 
     /** @throws IOException if the address cannot be bound */
     static KubeApiServer start(MetaStore store, KubeApiSettings settings, Clock clock) throws IOException {
+        return start(store, settings, clock, () -> null);
+    }
+
+    /** @param live the live pod status source of the moment, or a supplier of {@code null} */
+    static KubeApiServer start(MetaStore store, KubeApiSettings settings, Clock clock,
+                               java.util.function.Supplier<LivePodStatus> live) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 64);
         int threads = settings.watchMax() + REQUEST_THREADS;
         AtomicInteger count = new AtomicInteger();
@@ -44,7 +50,7 @@ final class KubeApiServer implements AutoCloseable {
                 new LinkedBlockingQueue<>(), factory);
         executor.allowCoreThreadTimeOut(true);
         String address = settings.host() + ":" + server.getAddress().getPort();
-        KubeApiHandler handler = new KubeApiHandler(store, settings, address, clock);
+        KubeApiHandler handler = new KubeApiHandler(store, settings, address, clock, live);
         server.createContext("/", handler);
         server.setExecutor(executor);
         server.start();

@@ -15,7 +15,18 @@ final class Objects {
      *         clients resume a watch from
      */
     static ObjectNode served(StoredObject stored, ApiResource resource) {
+        return served(stored, resource, null);
+    }
+
+    /**
+     * @param live the live status of pods this node runs, or {@code null}: a pod the pod manager runs shows
+     *             the status it reports to the cloud rather than the stored one
+     */
+    static ObjectNode served(StoredObject stored, ApiResource resource, LivePodStatus live) {
         ObjectNode object = stored.copy();
+        if (live != null && resource.kind().equals(io.karedge.api.meta.Kinds.POD)) {
+            live.status(stored.key().namespace(), stored.key().name()).ifPresent(status -> object.set("status", status));
+        }
         if (!object.path("apiVersion").isTextual()) {
             object.put("apiVersion", resource.apiVersion());
         }

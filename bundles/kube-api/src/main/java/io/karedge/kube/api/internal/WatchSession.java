@@ -71,6 +71,7 @@ final class WatchSession {
     private final Encoder encoder;
     private final int queueCapacity;
     private final Duration bookmarkInterval;
+    private final java.util.function.Supplier<LivePodStatus> live;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final Set<ObjectKey> matching = ConcurrentHashMap.newKeySet();
@@ -78,7 +79,9 @@ final class WatchSession {
     private long lastVersion;
 
     WatchSession(MetaStore store, ApiResource resource, Selector selector, String name, ListOptions options,
-                 Encoder encoder, int queueCapacity, Duration bookmarkInterval) {
+                 Encoder encoder, java.util.function.Supplier<LivePodStatus> live, int queueCapacity,
+                 Duration bookmarkInterval) {
+        this.live = live;
         this.store = store;
         this.resource = resource;
         this.selector = selector;
@@ -135,7 +138,7 @@ final class WatchSession {
             }
             start.run();
             for (StoredObject object : initial) {
-                writeLine(output, event("ADDED", encoder.encode(Objects.served(object, resource))));
+                writeLine(output, event("ADDED", encoder.encode(Objects.served(object, resource, live.get()))));
             }
             if (options.sendInitialEvents() && options.allowWatchBookmarks()) {
                 writeLine(output, bookmark(lastVersion, true));
@@ -275,7 +278,7 @@ final class WatchSession {
             }
             byte[] bytes;
             try {
-                ObjectNode line = event(type, encoder.encode(Objects.served(object, resource)));
+                ObjectNode line = event(type, encoder.encode(Objects.served(object, resource, live.get())));
                 bytes = (KaredgeJson.mapper().writeValueAsString(line) + "\n").getBytes(
                         java.nio.charset.StandardCharsets.UTF_8);
             } catch (IOException | RuntimeException e) {

@@ -242,6 +242,26 @@ class KubeApiHttpTest {
     }
 
     @Test
+    void podsTheNodeRunsShowTheirLiveStatus() throws Exception {
+        ObjectNode live = json("{\"phase\":\"Running\",\"podIP\":\"10.88.0.7\",\"containerStatuses\":[{\"name\":"
+                + "\"main\",\"ready\":false,\"restartCount\":2,\"state\":{\"waiting\":{\"reason\":"
+                + "\"CrashLoopBackOff\"}}}]}");
+        try (KubeApiServer withPods = KubeApiServer.start(store, KubeApiSettings.defaults().withPort(0),
+                Clock.systemUTC(), () -> (namespace, name) -> name.equals("web-1")
+                        ? Optional.of(live.deepCopy()) : Optional.empty())) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + withPods.port() + "/api/v1/namespaces/shop/pods")).header("Accept",
+                    "application/json;as=Table;v=v1;g=meta.k8s.io").build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode rows = body(response).path("rows");
+            assertThat(rows.get(0).path("cells").toString()).contains("\"web-1\",\"0/1\",\"CrashLoopBackOff\",\"2\"");
+            assertThat(rows.get(1).path("cells").toString()).contains("\"web-2\",\"1/1\",\"Running\"");
+            JsonNode pod = body(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + withPods.port()
+                    + "/api/v1/namespaces/shop/pods/web-1")).build(), HttpResponse.BodyHandlers.ofString()));
+            assertThat(pod.path("status").path("podIP").asText()).isEqualTo("10.88.0.7");
+        }
+    }
+
+    @Test
     void watchesBeyondTheLimitAreRefusedWith429() throws Exception {
         var first = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
                 + "/api/v1/pods?watch=true&timeoutSeconds=5")).build(), HttpResponse.BodyHandlers.ofInputStream());
