@@ -1,0 +1,65 @@
+package io.karedge.metrics.internal;
+
+import io.karedge.device.manager.DeviceInfo;
+import io.karedge.device.manager.DeviceManagerStatus;
+import io.karedge.device.manager.DeviceRunState;
+import io.karedge.device.manager.DriverInfo;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** Devices by state and protocol, their driver reads and failures, and the drivers with their errors. */
+@Component(service = NodeCollector.class)
+public class DeviceMetrics implements NodeCollector {
+
+    private final DeviceManagerStatus manager;
+
+    @Activate
+    public DeviceMetrics(@Reference(name = "deviceManager") DeviceManagerStatus manager) {
+        this.manager = manager;
+    }
+
+    @Override
+    public void collect(MetricFamilies families) {
+        List<DeviceInfo> devices = manager.devices();
+        Map<String, long[]> byProtocol = new TreeMap<>();
+        for (DeviceInfo device : devices) {
+            byProtocol.computeIfAbsent(device.protocol() == null ? "" : device.protocol(),
+                    p -> new long[DeviceRunState.values().length])[device.state().ordinal()]++;
+        }
+        MetricFamilies.Gauge states = families.gauge("karedge_devices", "Devices by state and protocol");
+        byProtocol.forEach((protocol, counts) -> {
+            for (DeviceRunState state : DeviceRunState.values()) {
+                states.add(counts[state.ordinal()], "state", state.name().toLowerCase(Locale.ROOT), "protocol", protocol);
+            }
+        });
+        states.done();
+        MetricFamilies.Counter reads = families.counter("karedge_device_reads", "Driver reads of a device's properties");
+        MetricFamilies.Counter failed = families.counter("karedge_device_read_failures", "Driver reads that failed");
+        for (DeviceInfo device : devices) {
+            reads.add(device.reads(), "device", device.id());
+            failed.add(device.failedReads(), "device", device.id());
+        }
+        reads.done();
+        failed.done();
+
+        MetricFamilies.Gauge drivers = families.gauge("karedge_drivers",
+                "Registered protocol drivers; active=false for one standing by");
+        MetricFamilies.Gauge bound = families.gauge("karedge_driver_devices", "Devices bound to a driver");
+        MetricFamilies.Counter errors = families.counter("karedge_driver_errors", "Failed driver calls");
+        for (DriverInfo driver : manager.drivers()) {
+            String[] labels = {"protocol", driver.protocol(), "bundle", driver.bundle()};
+            drivers.add(1, "protocol", driver.protocol(), "bundle", driver.bundle(), "version", driver.version(),
+                    "active", Boolean.toString(driver.active()));
+            bound.add(driver.devices(), labels);
+            errors.add(driver.errors(), labels);
+        }
+        drivers.done();
+        bound.done();
+        errors.done();
+    }
+}

@@ -1,0 +1,63 @@
+package io.karedge.metrics.internal;
+
+import io.karedge.mesh.DnsStatus;
+import io.karedge.mesh.MeshEndpoint;
+import io.karedge.mesh.MeshPort;
+import io.karedge.mesh.MeshService;
+import io.karedge.mesh.MeshStatus;
+import java.util.List;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** The mesh proxy: open connections per Service port, endpoint health and connections, DNS answers. */
+@Component(service = NodeCollector.class)
+public class MeshMetrics implements NodeCollector {
+
+    private final MeshStatus mesh;
+
+    @Activate
+    public MeshMetrics(@Reference(name = "meshStatus") MeshStatus mesh) {
+        this.mesh = mesh;
+    }
+
+    @Override
+    public void collect(MetricFamilies families) {
+        List<MeshService> services = mesh.services();
+        families.gauge("karedge_mesh_services", "Services the mesh proxies").add(services.size()).done();
+        MetricFamilies.Gauge connections = families.gauge("karedge_mesh_connections",
+                "Open client connections (TCP) or sessions (UDP) per Service port");
+        MetricFamilies.Gauge healthy = families.gauge("karedge_mesh_endpoint_healthy",
+                "1 while an endpoint takes connections, 0 while it is ejected");
+        MetricFamilies.Counter opened = families.counter("karedge_mesh_endpoint_connections",
+                "Connections relayed to an endpoint");
+        for (MeshService service : services) {
+            for (MeshPort port : service.ports()) {
+                String portName = port.name() == null || port.name().isEmpty()
+                        ? Integer.toString(port.port()) : port.name();
+                connections.add(port.connections(), "namespace", service.namespace(), "service", service.name(),
+                        "port", portName, "protocol", port.protocol());
+                for (MeshEndpoint endpoint : port.endpoints()) {
+                    String[] labels = {"namespace", service.namespace(), "service", service.name(), "port", portName,
+                        "endpoint", endpoint.ip() + ":" + endpoint.port()};
+                    healthy.add(endpoint.healthy() ? 1 : 0, labels);
+                    opened.add(endpoint.totalConnections(), labels);
+                }
+            }
+        }
+        connections.done();
+        healthy.done();
+        opened.done();
+        DnsStatus dns = mesh.dns();
+        if (dns.enabled()) {
+            families.counter("karedge_mesh_dns_queries", "DNS queries by outcome")
+                    .add(dns.answered(), "result", "answered")
+                    .add(dns.nxdomain(), "result", "nxdomain")
+                    .add(dns.forwarded(), "result", "forwarded")
+                    .add(dns.refused(), "result", "refused")
+                    .add(dns.malformed(), "result", "malformed").done();
+            families.counter("karedge_mesh_dns_upstream_failures", "Forwarded queries the upstream did not answer")
+                    .add(dns.upstreamFailures()).done();
+        }
+    }
+}
