@@ -17,6 +17,12 @@ final class BundleHealthReader {
 
     static final String KAREDGE_PREFIX = "io.karedge.";
 
+    /**
+     * Component property of a component that serves an optional part of the node (value: the part, e.g.
+     * {@code pod manager}): waiting for that part's service is not a fault while the part is not installed.
+     */
+    static final String OPTIONAL_PART = "karedge.optional.part";
+
     private final BundleContext context;
     private final ServiceComponentRuntime scr;
 
@@ -60,10 +66,14 @@ final class BundleHealthReader {
         return problems;
     }
 
-    private static void describeProblem(ComponentDescriptionDTO description, ComponentConfigurationDTO configuration,
-                                        List<String> problems) {
+    static void describeProblem(ComponentDescriptionDTO description, ComponentConfigurationDTO configuration,
+                                List<String> problems) {
         switch (configuration.state) {
             case ComponentConfigurationDTO.UNSATISFIED_REFERENCE -> {
+                if (isOptionalPart(description)) {
+                    // an optional part that is not installed; its own bundle reports once it is
+                    return;
+                }
                 List<String> missing = new ArrayList<>();
                 for (UnsatisfiedReferenceDTO reference : configuration.unsatisfiedReferences) {
                     missing.add(reference.name);
@@ -78,6 +88,11 @@ final class BundleHealthReader {
                 // satisfied or active
             }
         }
+    }
+
+    private static boolean isOptionalPart(ComponentDescriptionDTO description) {
+        Object part = description.properties == null ? null : description.properties.get(OPTIONAL_PART);
+        return part != null && !String.valueOf(part).isBlank();
     }
 
     static String stateName(int state) {

@@ -17,6 +17,7 @@ final class ApiStatus {
     static final String TOO_MANY_REQUESTS = "TooManyRequests";
     static final String INTERNAL_ERROR = "InternalError";
     static final String SERVICE_UNAVAILABLE = "ServiceUnavailable";
+    static final String TIMEOUT = "Timeout";
 
     private ApiStatus() {
     }
@@ -42,6 +43,21 @@ final class ApiStatus {
             details.put("group", group);
         }
         details.put("kind", resource);
+        return status;
+    }
+
+    /**
+     * @return what the Kubernetes apiserver answers for a resourceVersion it has not reached: 504, reason
+     *         {@code Timeout}, cause {@code ResourceVersionTooLarge}, retry after one second
+     */
+    static ObjectNode tooLargeResourceVersion(long requested, long current) {
+        ObjectNode status = failure(504, TIMEOUT, "Timeout: Too large resource version: " + requested + ", current: "
+                + current);
+        ObjectNode details = status.putObject("details");
+        ObjectNode cause = details.putArray("causes").addObject();
+        cause.put("reason", "ResourceVersionTooLarge");
+        cause.put("message", "Too large resource version");
+        details.put("retryAfterSeconds", 1);
         return status;
     }
 

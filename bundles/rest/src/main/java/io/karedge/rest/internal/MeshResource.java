@@ -28,7 +28,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
  * that needs {@link MeshStatus}, so the rest of the API works without the mesh proxy (the package import
  * is optional).
  */
-@Component(service = MeshResource.class)
+@Component(service = MeshResource.class, property = HealthProperties.OPTIONAL_MESH_PROXY)
 @JaxrsResource
 @JSONRequired
 @Path("/api/v1/mesh")

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
@@ -49,25 +48,26 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 @Produces(MediaType.APPLICATION_JSON)
 public class ObjectsResource {
 
-    /** Watches open at the same time; more are refused with 429. */
-    static final int MAX_WATCHES = 64;
-
     private final MetaStore store;
-    private final int maxWatches;
-    private final Semaphore watchPermits;
+    private final RestLimits limits;
     private final int queueCapacity;
     private final Duration keepAlive;
     private final Set<WatchStream> openWatches = ConcurrentHashMap.newKeySet();
 
     @Activate
-    public ObjectsResource(@Reference(name = "metaStore") MetaStore store) {
-        this(store, MAX_WATCHES, WatchStream.DEFAULT_QUEUE_CAPACITY, WatchStream.DEFAULT_KEEP_ALIVE);
+    public ObjectsResource(@Reference(name = "metaStore") MetaStore store,
+                           @Reference(name = "limits") RestLimits limits) {
+        this(store, limits, WatchStream.DEFAULT_QUEUE_CAPACITY, WatchStream.DEFAULT_KEEP_ALIVE);
     }
 
     ObjectsResource(MetaStore store, int maxWatches, int queueCapacity, Duration keepAlive) {
+        this(store, new RestLimits(RestLimits.DEFAULT_BODY_MAX_BYTES, RestLimits.DEFAULT_WATCH_BUFFER_MAX_BYTES,
+                maxWatches), queueCapacity, keepAlive);
+    }
+
+    ObjectsResource(MetaStore store, RestLimits limits, int queueCapacity, Duration keepAlive) {
         this.store = store;
-        this.maxWatches = maxWatches;
-        this.watchPermits = new Semaphore(maxWatches);
+        this.limits = limits;
         this.queueCapacity = queueCapacity;
         this.keepAlive = keepAlive;
     }
@@ -130,6 +130,7 @@ public class ObjectsResource {
             if (query.watch()) {
                 return watch(selector, name, query);
             }
+            checkNotAhead(query);
             if (name != null) {
                 ObjectKey key = ObjectKey.of(kind.kind(), kind.namespaced() ? namespace : "", name);
                 StoredObject found = store.get(key).orElseThrow(() -> new ApiException(
@@ -138,7 +139,11 @@ public class ObjectsResource {
             }
             return Response.ok(list(kind, store.list(selector)), MediaType.APPLICATION_JSON_TYPE).build();
         } catch (ApiException e) {
-            return ApiStatus.response(e.status());
+            Response response = ApiStatus.response(e.status());
+            int retryAfter = e.status().path("details").path("retryAfterSeconds").asInt(0);
+            return retryAfter > 0
+                    ? Response.fromResponse(response).header("Retry-After", String.valueOf(retryAfter)).build()
+                    : response;
         } catch (IllegalArgumentException e) {
             return ApiStatus.response(400, ApiStatus.BAD_REQUEST, e.getMessage());
         } catch (RuntimeException e) {
@@ -146,16 +151,28 @@ public class ObjectsResource {
         }
     }
 
+    /**
+     * A list or get at a resourceVersion the store has not reached is refused as the Kubernetes apiserver
+     * refuses one its cache cannot reach: 504 Timeout, cause {@code ResourceVersionTooLarge}, Retry-After 1.
+     */
+    private void checkNotAhead(WatchQuery query) throws ApiException {
+        if (query.resourceVersion().isPresent()) {
+            long current = store.resourceVersion();
+            if (query.resourceVersion().getAsLong() > current) {
+                throw new ApiException(ApiStatus.tooLargeResourceVersion(query.resourceVersion().getAsLong(),
+                        current));
+            }
+        }
+    }
+
     private Response watch(Selector selector, String name, WatchQuery query) {
-        if (!watchPermits.tryAcquire()) {
-            return Response.fromResponse(ApiStatus.response(429, ApiStatus.TOO_MANY_REQUESTS,
-                    "too many open watches (at most " + maxWatches + "); try again later"))
-                    .header("Retry-After", "1").build();
+        if (!limits.tryAcquireWatch()) {
+            return limits.tooManyWatches();
         }
         WatchStream stream = new WatchStream(store, selector, name, query.resourceVersion(), query.timeout(),
-                queueCapacity, keepAlive, ended -> {
+                queueCapacity, limits.watchBufferMaxBytes(), keepAlive, ended -> {
                     openWatches.remove(ended);
-                    watchPermits.release();
+                    limits.releaseWatch();
                 });
         openWatches.add(stream);
         try {

@@ -21,7 +21,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
  * log as plain text, one line per log line (errors are JSON Status objects). The header {@value #NEXT_OFFSET} says where to read on from, so a
  * client follows a log by asking again with {@code offset} set to it.
  */
-@Component(service = PodLogResource.class)
+@Component(service = PodLogResource.class, property = HealthProperties.OPTIONAL_POD_MANAGER)
 @JaxrsResource
 @JSONRequired
 @Path("/api/v1/namespaces/{namespace}/pods/{name}/log")

@@ -17,7 +17,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
  * {@code GET /api/v1/namespaces/{ns}/pods/{name}/status}: one pod as the pod manager runs it. The root path is
  * the whole path, so {@code /api/v1/namespaces/{ns}/pods/{name}} stays with {@link ObjectsResource}.
  */
-@Component(service = PodStatusResource.class)
+@Component(service = PodStatusResource.class, property = HealthProperties.OPTIONAL_POD_MANAGER)
 @JaxrsResource
 @JSONRequired
 @Path("/api/v1/namespaces/{namespace}/pods/{name}/status")

@@ -21,7 +21,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
  * A component of its own that needs {@link PodManagerStatus} (package imported optionally), so the rest of
  * the API works without the pod manager. Its path is more specific than {@code /api/v1/{kind}/{name}}.
  */
-@Component(service = PodsStatusResource.class)
+@Component(service = PodsStatusResource.class, property = HealthProperties.OPTIONAL_POD_MANAGER)
 @JaxrsResource
 @JSONRequired
 @Path("/api/v1/pods/status")

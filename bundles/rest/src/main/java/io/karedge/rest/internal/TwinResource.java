@@ -8,6 +8,7 @@ import io.karedge.api.twin.TwinEngine;
 import io.karedge.api.twin.TwinOrigin;
 import io.karedge.api.twin.TwinReply;
 import io.karedge.api.twin.TwinStore;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -18,11 +19,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.GET;
+import javax.ws.rs.HeaderParam;
 import javax.ws.rs.PUT;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
 import javax.ws.rs.QueryParam;
+import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 import org.osgi.service.component.annotations.Activate;
@@ -47,11 +50,18 @@ public class TwinResource {
 
     private final TwinEngine engine;
     private final TwinChangeHub hub;
+    private final RestLimits limits;
 
     @Activate
-    public TwinResource(@Reference(name = "twinEngine") TwinEngine engine, @Reference(name = "hub") TwinChangeHub hub) {
+    public TwinResource(@Reference(name = "twinEngine") TwinEngine engine, @Reference(name = "hub") TwinChangeHub hub,
+                        @Reference(name = "limits") RestLimits limits) {
         this.engine = engine;
         this.hub = hub;
+        this.limits = limits;
+    }
+
+    TwinResource(TwinEngine engine, TwinChangeHub hub) {
+        this(engine, hub, RestLimits.defaults());
     }
 
     @GET
@@ -63,7 +73,7 @@ public class TwinResource {
             return ApiStatus.response(ApiStatus.notFound("devices", "devices.kubeedge.io", deviceId));
         }
         if (TwinsResource.isWatch(watch)) {
-            return TwinsResource.stream(hub, deviceId, timeoutSeconds);
+            return TwinsResource.stream(hub, limits, deviceId, timeoutSeconds);
         }
         return Response.ok(TwinJson.device(twin.get())).build();
     }
@@ -72,16 +82,26 @@ public class TwinResource {
      * Body {@code {"desired":{"<prop>":"23"},"expectedVersions":{"<prop>":7}}}; a property missing from
      * {@code expectedVersions} is written whatever its version ({@code 0}: it must not exist yet).
      * Properties are written one after the other, each on its own; the first refusal ends the request.
+     * The body is read here, not by a JSON provider, so that its size, encoding and shape are bounded and
+     * every fault in it is a 400 or 413 with one line of reason.
      */
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response put(@PathParam("namespace") String namespace, @PathParam("name") String name, JsonNode body) {
+    public Response put(@PathParam("namespace") String namespace, @PathParam("name") String name,
+                        @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                        @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, InputStream entity) {
         String deviceId = namespace + "/" + name;
+        JsonNode body;
+        try {
+            body = JsonBody.read(entity, mediaType(contentType), contentLength, limits.bodyMaxBytes());
+        } catch (ApiException e) {
+            return ApiStatus.response(e.status());
+        }
         if (engine.device(deviceId).isEmpty()) {
             return ApiStatus.response(ApiStatus.notFound("devices", "devices.kubeedge.io", deviceId));
         }
-        JsonNode desired = body == null ? null : body.get("desired");
-        JsonNode expected = body == null ? null : body.path("expectedVersions");
+        JsonNode desired = body.get("desired");
+        JsonNode expected = body.path("expectedVersions");
         if (desired == null || !desired.isObject() || desired.isEmpty()) {
             return ApiStatus.response(400, ApiStatus.BAD_REQUEST,
                     "the body needs {\"desired\":{\"<property>\":\"<value>\"}, \"expectedVersions\":{...}}");
@@ -120,6 +140,17 @@ public class TwinResource {
         ObjectNode written = answer.putObject("versions");
         versions.forEach(written::put);
         return Response.ok(answer).build();
+    }
+
+    private static MediaType mediaType(String header) throws ApiException {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        try {
+            return MediaType.valueOf(header);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, ApiStatus.BAD_REQUEST, "Content-Type is malformed");
+        }
     }
 
     private static Response refusal(TwinReply reply, String property, Map<String, Long> written) {

@@ -31,17 +31,24 @@ public class TwinsResource {
 
     private final TwinEngine engine;
     private final TwinChangeHub hub;
+    private final RestLimits limits;
 
     @Activate
-    public TwinsResource(@Reference(name = "twinEngine") TwinEngine engine, @Reference(name = "hub") TwinChangeHub hub) {
+    public TwinsResource(@Reference(name = "twinEngine") TwinEngine engine, @Reference(name = "hub") TwinChangeHub hub,
+                         @Reference(name = "limits") RestLimits limits) {
         this.engine = engine;
         this.hub = hub;
+        this.limits = limits;
+    }
+
+    TwinsResource(TwinEngine engine, TwinChangeHub hub) {
+        this(engine, hub, RestLimits.defaults());
     }
 
     @GET
     public Response list(@QueryParam("watch") String watch, @QueryParam("timeoutSeconds") String timeoutSeconds) {
         if (isWatch(watch)) {
-            return stream(hub, null, timeoutSeconds);
+            return stream(hub, limits, null, timeoutSeconds);
         }
         ObjectNode answer = KaredgeJson.mapper().createObjectNode();
         ObjectNode devices = answer.putObject("devices");
@@ -55,7 +62,8 @@ public class TwinsResource {
         return "true".equalsIgnoreCase(watch) || "1".equals(watch);
     }
 
-    static Response stream(TwinChangeHub hub, String deviceId, String timeoutSeconds) {
+    /** A twin watch takes one of the watch slots it shares with object watches, or is answered 429. */
+    static Response stream(TwinChangeHub hub, RestLimits limits, String deviceId, String timeoutSeconds) {
         long seconds = DEFAULT_TIMEOUT_SECONDS;
         if (timeoutSeconds != null && !timeoutSeconds.isBlank()) {
             try {
@@ -65,7 +73,16 @@ public class TwinsResource {
             }
             seconds = seconds <= 0 ? DEFAULT_TIMEOUT_SECONDS : Math.min(seconds, MAX_TIMEOUT_SECONDS);
         }
-        return Response.ok(new TwinWatchStream(hub, deviceId, Duration.ofSeconds(seconds), QUEUE_CAPACITY, KEEP_ALIVE))
-                .type("application/json;stream=watch").build();
+        if (!limits.tryAcquireWatch()) {
+            return limits.tooManyWatches();
+        }
+        TwinWatchStream stream = new TwinWatchStream(hub, deviceId, Duration.ofSeconds(seconds), QUEUE_CAPACITY,
+                limits.watchBufferMaxBytes(), KEEP_ALIVE, limits::releaseWatch);
+        try {
+            return Response.ok(stream).type("application/json;stream=watch").build();
+        } catch (RuntimeException e) {
+            stream.end();
+            throw e;
+        }
     }
 }

@@ -13,12 +13,14 @@ import io.karedge.api.meta.WatchListener;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javax.ws.rs.core.StreamingOutput;
 import org.slf4j.Logger;
@@ -33,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * the changes after the list's version; with one it sends the changes after that version. A version the
  * store no longer keeps gives one {@code ERROR} event with a 410 Expired Status.
  *
- * <p>The store's listener never blocks: events go to a queue bounded at {@code queueCapacity}; if the
- * client reads too slowly and the queue overflows, the events queued so far are sent, then an
+ * <p>The store's listener never blocks: events are serialized on its thread and go to a queue bounded at
+ * {@code queueCapacity} events and {@code maxBytes} bytes; if the client reads too slowly and the queue
+ * overflows, the events queued so far are sent, then an
  * {@code ERROR} event naming the version to watch again from, and the stream ends. The stream also ends
  * at the timeout, when writing fails (the client went away), or on {@link #stop()}. While no event
  * arrives, a bare newline is written every {@code keepAlive} so that a client that went away is noticed.
@@ -59,17 +62,23 @@ final class WatchStream implements StreamingOutput {
     private record Stop() implements Signal {
     }
 
+    /** One event, serialized on the store's thread, with the version it brings the stream to. */
+    private record Line(long resourceVersion, byte[] bytes) {
+    }
+
     private final MetaStore store;
     private final Selector selector;
     private final String name;
     private final OptionalLong fromVersion;
     private final Duration timeout;
     private final int queueCapacity;
+    private final long maxBytes;
     private final Duration keepAlive;
     private final Consumer<WatchStream> onEnd;
 
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile boolean overflowed;
     private long lastVersion;
@@ -80,13 +89,14 @@ final class WatchStream implements StreamingOutput {
      * @param onEnd       called once when the stream is over (or will never run: {@link #end()})
      */
     WatchStream(MetaStore store, Selector selector, String name, OptionalLong fromVersion, Duration timeout,
-                int queueCapacity, Duration keepAlive, Consumer<WatchStream> onEnd) {
+                int queueCapacity, long maxBytes, Duration keepAlive, Consumer<WatchStream> onEnd) {
         this.store = store;
         this.selector = selector;
         this.name = name;
         this.fromVersion = fromVersion;
         this.timeout = timeout;
         this.queueCapacity = queueCapacity;
+        this.maxBytes = maxBytes;
         this.keepAlive = keepAlive;
         this.onEnd = onEnd;
     }
@@ -102,6 +112,14 @@ final class WatchStream implements StreamingOutput {
             List<StoredObject> initial = List.of();
             if (fromVersion.isPresent()) {
                 lastVersion = fromVersion.getAsLong();
+                long current = store.resourceVersion();
+                if (lastVersion > current) {
+                    // the store is the source, never behind: a version it has not reached comes from another
+                    // store (a node whose data was reset); refused as Kubernetes refuses one it cannot reach
+                    writeLine(output, error(ApiStatus.tooLargeResourceVersion(lastVersion, current)));
+                    output.flush();
+                    return;
+                }
             } else {
                 ListResult listed = store.list(selector);
                 initial = listed.items();
@@ -141,6 +159,11 @@ final class WatchStream implements StreamingOutput {
         }
     }
 
+    /** @return bytes of events serialized and not yet written */
+    long pendingBytes() {
+        return pendingBytes.get();
+    }
+
     /** Ends the stream soon, without an error event (the API is going away; clients reconnect). */
     void stop() {
         queue.add(new Stop());
@@ -175,16 +198,19 @@ final class WatchStream implements StreamingOutput {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (item instanceof WatchEvent event) {
+            if (item instanceof Line line) {
                 pending.decrementAndGet();
-                writeLine(output, event(event.type().name(), event.object()));
+                pendingBytes.addAndGet(-line.bytes().length);
+                output.write(line.bytes());
                 output.flush();
-                lastVersion = event.resourceVersion();
+                lastVersion = line.resourceVersion();
                 lastWrite = System.nanoTime();
             } else if (item instanceof Overflow) {
-                writeLine(output, error(ApiStatus.failure(500, ApiStatus.INTERNAL_ERROR,
-                        "the client reads too slowly: more than " + queueCapacity + " events were waiting; "
-                                + "watch again from resourceVersion " + lastVersion)));
+                String reason = "the client reads too slowly: more than " + queueCapacity + " events or " + maxBytes
+                        + " bytes (watch.buffer.max.bytes) were waiting; watch again from resourceVersion "
+                        + lastVersion;
+                LOG.info("Closed a watch of {}: {}", selector, reason);
+                writeLine(output, error(ApiStatus.failure(500, ApiStatus.INTERNAL_ERROR, reason)));
                 output.flush();
                 return;
             } else if (item instanceof Closed closed) {
@@ -242,12 +268,28 @@ final class WatchStream implements StreamingOutput {
             if (overflowed || !matches(event.object())) {
                 return;
             }
-            if (pending.incrementAndGet() > queueCapacity) {
-                overflowed = true;
-                queue.add(new Overflow());
+            byte[] json;
+            try {
+                json = KaredgeJson.mapper().writeValueAsBytes(event(event.type().name(), event.object()));
+            } catch (IOException e) {
+                overflow();
                 return;
             }
-            queue.add(event);
+            byte[] bytes = Arrays.copyOf(json, json.length + 1);
+            bytes[json.length] = '\n';
+            long waiting = pendingBytes.get();
+            // one event larger than the budget still goes out when nothing else waits
+            if (pending.incrementAndGet() > queueCapacity || (waiting > 0 && waiting + bytes.length > maxBytes)) {
+                overflow();
+                return;
+            }
+            pendingBytes.addAndGet(bytes.length);
+            queue.add(new Line(event.resourceVersion(), bytes));
+        }
+
+        private void overflow() {
+            overflowed = true;
+            queue.add(new Overflow());
         }
 
         @Override

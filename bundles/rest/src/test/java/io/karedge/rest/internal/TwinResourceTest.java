@@ -80,8 +80,13 @@ class TwinResourceTest {
     private final TwinChangeHub hub = new TwinChangeHub();
     private final TwinResource resource = new TwinResource(engine, hub);
 
-    private static JsonNode body(String json) throws Exception {
-        return KaredgeJson.mapper().readTree(json);
+    private static String body(String json) {
+        return json;
+    }
+
+    private Response put(String namespace, String name, String json) {
+        return resource.put(namespace, name, "application/json", null,
+                new java.io.ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -98,12 +103,12 @@ class TwinResourceTest {
 
     @Test
     void putWritesAtTheExpectedVersionAndAnswersConflictsWithTheCurrentOne() throws Exception {
-        Response ok = resource.put("plant-a", "thermo-01",
+        Response ok = put("plant-a", "thermo-01",
                 body("{\"desired\": {\"setpoint\": \"23\"}, \"expectedVersions\": {\"setpoint\": 7}}"));
         assertThat(ok.getStatus()).isEqualTo(200);
         assertThat(((JsonNode) ok.getEntity()).path("versions").path("setpoint").asLong()).isEqualTo(8);
 
-        Response conflict = resource.put("plant-a", "thermo-01",
+        Response conflict = put("plant-a", "thermo-01",
                 body("{\"desired\": {\"setpoint\": \"24\"}, \"expectedVersions\": {\"setpoint\": 7}}"));
         assertThat(conflict.getStatus()).isEqualTo(409);
         JsonNode status = (JsonNode) conflict.getEntity();
@@ -111,12 +116,12 @@ class TwinResourceTest {
         assertThat(status.path("message").asText()).contains("is at version 8, not 7");
         assertThat(engine.values.get("setpoint")).isEqualTo("23");
 
-        assertThat(resource.put("plant-a", "thermo-01", body("{\"desired\": {\"setpoint\": \"warm\"}}")).getStatus())
+        assertThat(put("plant-a", "thermo-01", body("{\"desired\": {\"setpoint\": \"warm\"}}")).getStatus())
                 .isEqualTo(400);
-        assertThat(resource.put("plant-a", "thermo-01", body("{\"desired\": {\"setpoint\": 5}}")).getStatus())
+        assertThat(put("plant-a", "thermo-01", body("{\"desired\": {\"setpoint\": 5}}")).getStatus())
                 .isEqualTo(400);
-        assertThat(resource.put("plant-a", "thermo-01", body("{}")).getStatus()).isEqualTo(400);
-        assertThat(resource.put("plant-a", "nobody", body("{\"desired\": {\"a\": \"1\"}}")).getStatus()).isEqualTo(404);
+        assertThat(put("plant-a", "thermo-01", body("{}")).getStatus()).isEqualTo(400);
+        assertThat(put("plant-a", "nobody", body("{\"desired\": {\"a\": \"1\"}}")).getStatus()).isEqualTo(404);
     }
 
     @Test
