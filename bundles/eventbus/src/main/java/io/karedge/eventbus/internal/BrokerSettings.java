@@ -12,9 +12,32 @@ package io.karedge.eventbus.internal;
  * @param maxRetained        retained messages kept; further new retained topics are refused and counted
  * @param connectTimeoutSecs how long a new connection may take to send CONNECT
  * @param ioThreads          Netty worker threads
+ * @param maxRetainedBytes   payload bytes of all retained messages together; a retained message that would
+ *                           pass it is routed but not retained
+ * @param maxQueuedBytes     payload bytes waiting for or in flight to one client; more are dropped and counted
+ * @param maxQueuedTotalBytes payload bytes waiting for or in flight to all clients together; same
+ * @param maxPendingBytes    payload bytes one client has sent that are not taken over yet (waiting for the
+ *                           store); past it the broker stops reading from that client until they are
+ * @param maxPendingTotalBytes the same for all clients together
  */
 public record BrokerSettings(String host, int port, int maxMessageSize, int maxInflight, int maxQueued,
-                             int maxRetained, int connectTimeoutSecs, int ioThreads) {
+                             int maxRetained, int connectTimeoutSecs, int ioThreads, long maxRetainedBytes,
+                             long maxQueuedBytes, long maxQueuedTotalBytes, long maxPendingBytes,
+                             long maxPendingTotalBytes) {
+
+    public static final long DEFAULT_MAX_RETAINED_BYTES = 16L * 1024 * 1024;
+    public static final long DEFAULT_MAX_QUEUED_BYTES = 8L * 1024 * 1024;
+    public static final long DEFAULT_MAX_QUEUED_TOTAL_BYTES = 32L * 1024 * 1024;
+    public static final long DEFAULT_MAX_PENDING_BYTES = 8L * 1024 * 1024;
+    public static final long DEFAULT_MAX_PENDING_TOTAL_BYTES = 32L * 1024 * 1024;
+
+    /** With the default byte budgets. */
+    public BrokerSettings(String host, int port, int maxMessageSize, int maxInflight, int maxQueued,
+                          int maxRetained, int connectTimeoutSecs, int ioThreads) {
+        this(host, port, maxMessageSize, maxInflight, maxQueued, maxRetained, connectTimeoutSecs, ioThreads,
+                DEFAULT_MAX_RETAINED_BYTES, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_QUEUED_TOTAL_BYTES,
+                DEFAULT_MAX_PENDING_BYTES, DEFAULT_MAX_PENDING_TOTAL_BYTES);
+    }
 
     public BrokerSettings {
         if (host == null || host.isBlank()) {
@@ -29,6 +52,11 @@ public record BrokerSettings(String host, int port, int maxMessageSize, int maxI
         positive("max.retained", maxRetained);
         positive("connect timeout", connectTimeoutSecs);
         positive("io threads", ioThreads);
+        positive("max.retained.bytes", maxRetainedBytes);
+        positive("max.queued.bytes", maxQueuedBytes);
+        positive("max.queued.total.bytes", maxQueuedTotalBytes);
+        positive("max.pending.bytes", maxPendingBytes);
+        positive("max.pending.total.bytes", maxPendingTotalBytes);
         if (maxInflight > 65535) {
             throw new IllegalArgumentException("max.inflight must be at most 65535");
         }
@@ -39,7 +67,19 @@ public record BrokerSettings(String host, int port, int maxMessageSize, int maxI
         return new BrokerSettings("127.0.0.1", port, 4 * 1024 * 1024, 100, 1000, 10_000, 10, 2);
     }
 
-    private static void positive(String key, int value) {
+    /** The same settings with other byte budgets. */
+    BrokerSettings withByteBudgets(long retainedBytes, long queuedBytes, long queuedTotalBytes) {
+        return new BrokerSettings(host, port, maxMessageSize, maxInflight, maxQueued, maxRetained, connectTimeoutSecs,
+                ioThreads, retainedBytes, queuedBytes, queuedTotalBytes, maxPendingBytes, maxPendingTotalBytes);
+    }
+
+    /** The same settings with other budgets for data received and not taken over yet. */
+    BrokerSettings withPendingBudgets(long pendingBytes, long pendingTotalBytes) {
+        return new BrokerSettings(host, port, maxMessageSize, maxInflight, maxQueued, maxRetained, connectTimeoutSecs,
+                ioThreads, maxRetainedBytes, maxQueuedBytes, maxQueuedTotalBytes, pendingBytes, pendingTotalBytes);
+    }
+
+    private static void positive(String key, long value) {
         if (value < 1) {
             throw new IllegalArgumentException(key + " must be at least 1, not " + value);
         }

@@ -32,6 +32,10 @@ public final class EmbeddedBus implements Bus {
         return "tcp://" + broker.address().getHostString() + ":" + broker.address().getPort();
     }
 
+    MqttBroker broker() {
+        return broker;
+    }
+
     public int port() {
         return broker.address().getPort();
     }

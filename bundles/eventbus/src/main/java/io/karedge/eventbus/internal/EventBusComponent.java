@@ -79,6 +79,27 @@ public final class EventBusComponent implements MqttBusStatus, TwinListener {
         @AttributeDefinition(name = "max.retained", description = "Embedded mode: retained messages kept.", min = "1")
         int max_retained() default 10_000;
 
+        @AttributeDefinition(name = "max.retained.bytes", description = "Embedded mode: payload bytes of all"
+                + " retained messages together; a retained message past it is delivered but not retained.", min = "1")
+        long max_retained_bytes() default BrokerSettings.DEFAULT_MAX_RETAINED_BYTES;
+
+        @AttributeDefinition(name = "max.queued.bytes", description = "Embedded mode: payload bytes queued for or in"
+                + " flight to one client; more are dropped, counted and logged.", min = "1")
+        long max_queued_bytes() default BrokerSettings.DEFAULT_MAX_QUEUED_BYTES;
+
+        @AttributeDefinition(name = "max.queued.total.bytes", description = "Embedded mode: payload bytes queued for"
+                + " or in flight to all clients together; more are dropped, counted and logged.", min = "1")
+        long max_queued_total_bytes() default BrokerSettings.DEFAULT_MAX_QUEUED_TOTAL_BYTES;
+
+        @AttributeDefinition(name = "max.pending.bytes", description = "Embedded mode: payload bytes one client has"
+                + " sent that are not stored yet; past it the broker stops reading from that client until they are.",
+                min = "1")
+        long max_pending_bytes() default BrokerSettings.DEFAULT_MAX_PENDING_BYTES;
+
+        @AttributeDefinition(name = "max.pending.total.bytes", description = "Embedded mode: the same for all"
+                + " clients together.", min = "1")
+        long max_pending_total_bytes() default BrokerSettings.DEFAULT_MAX_PENDING_TOTAL_BYTES;
+
         @AttributeDefinition(name = "io.threads", description = "Embedded mode: Netty I/O threads.", min = "1")
         int io_threads() default 2;
 

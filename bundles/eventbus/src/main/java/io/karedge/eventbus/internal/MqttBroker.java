@@ -51,6 +51,15 @@ public final class MqttBroker implements AutoCloseable {
     private final BusMetrics metrics;
     private final SubscriptionTree<MqttSession> subscriptions = new SubscriptionTree<>();
     private final Map<String, Retained> retained = new ConcurrentHashMap<>();
+    /** payload bytes of {@link #retained}; changed under the broker's retained lock */
+    private long retainedBytes;
+    private final Object retainedLock = new Object();
+    /** payload bytes queued for or in flight to all clients */
+    private final AtomicLong queuedBytes = new AtomicLong();
+    /** payload bytes received from all clients and not taken over by the hook yet */
+    private final AtomicLong pendingBytes = new AtomicLong();
+    /** sessions that stopped reading because a pending budget was reached */
+    private final java.util.Set<MqttSession> paused = ConcurrentHashMap.newKeySet();
     private final Map<String, MqttSession> sessions = new ConcurrentHashMap<>();
     private final AtomicLong anonymousIds = new AtomicLong();
     private final WarnLimiter warnings = new WarnLimiter(20);
@@ -197,15 +206,89 @@ public final class MqttBroker implements AutoCloseable {
     }
 
     void retain(String topic, byte[] payload, int qos) {
-        if (payload.length == 0) {
-            retained.remove(topic);
-        } else if (retained.size() < settings.maxRetained() || retained.containsKey(topic)) {
-            retained.put(topic, new Retained(payload, qos));
-        } else {
-            metrics.error();
-            warn("Retained message on '{}' refused: max.retained ({}) reached", BusPayloads.forLog(topic),
-                    settings.maxRetained());
+        synchronized (retainedLock) {
+            Retained previous = retained.get(topic);
+            long previousBytes = previous == null ? 0 : previous.payload().length;
+            if (payload.length == 0) {
+                if (previous != null) {
+                    retained.remove(topic);
+                    retainedBytes -= previousBytes;
+                }
+            } else if (previous == null && retained.size() >= settings.maxRetained()) {
+                metrics.error();
+                warn("Retained message on '{}' refused: max.retained ({}) reached", BusPayloads.forLog(topic),
+                        settings.maxRetained());
+            } else if (retainedBytes - previousBytes + payload.length > settings.maxRetainedBytes()) {
+                metrics.error();
+                warn("Retained message on '{}' ({} bytes) not retained: max.retained.bytes ({}) would be passed,"
+                                + " {} bytes are retained; it was delivered to the current subscribers only",
+                        BusPayloads.forLog(topic), payload.length, settings.maxRetainedBytes(), retainedBytes);
+            } else {
+                retained.put(topic, new Retained(payload, qos));
+                retainedBytes += payload.length - previousBytes;
+            }
         }
+    }
+
+    /** @return payload bytes of the retained messages */
+    long retainedBytes() {
+        synchronized (retainedLock) {
+            return retainedBytes;
+        }
+    }
+
+    /** Takes {@code bytes} of the all-clients queue budget; false if that would pass it. */
+    boolean reserveQueued(long bytes) {
+        while (true) {
+            long current = queuedBytes.get();
+            if (current + bytes > settings.maxQueuedTotalBytes()) {
+                return false;
+            }
+            if (queuedBytes.compareAndSet(current, current + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    /** Counts received bytes until the hook took them over; @return whether the total is now over budget */
+    boolean addPending(long bytes) {
+        return pendingBytes.addAndGet(bytes) > settings.maxPendingTotalBytes();
+    }
+
+    /** Takes received bytes off the total and lets paused sessions read again where budgets allow. */
+    void releasePending(long bytes) {
+        long now = pendingBytes.addAndGet(-bytes);
+        if (now <= settings.maxPendingTotalBytes() && !paused.isEmpty()) {
+            for (MqttSession session : paused) {
+                session.resumeWhenUnderBudget();
+            }
+        }
+    }
+
+    boolean pendingOverTotal() {
+        return pendingBytes.get() > settings.maxPendingTotalBytes();
+    }
+
+    /** @return payload bytes received and not taken over yet, all clients */
+    long pendingBytes() {
+        return pendingBytes.get();
+    }
+
+    void paused(MqttSession session, boolean isPaused) {
+        if (isPaused) {
+            paused.add(session);
+        } else {
+            paused.remove(session);
+        }
+    }
+
+    void releaseQueued(long bytes) {
+        queuedBytes.addAndGet(-bytes);
+    }
+
+    /** @return payload bytes queued for or in flight to all clients */
+    long queuedBytes() {
+        return queuedBytes.get();
     }
 
     /** @return the retained messages a new subscription to {@code filter} receives */

@@ -40,6 +40,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +83,11 @@ final class MqttSession extends ChannelInboundHandlerAdapter {
     private boolean connected;
     private Outgoing will;
     private int lastPacketId;
+    /** payload bytes of {@link #queued} and {@link #inflight}, also taken from the broker's total budget */
+    private long queuedBytes;
+    /** payload bytes this client sent that the hook has not taken over yet */
+    private long pendingBytes;
+    private boolean readingPaused;
 
     MqttSession(MqttBroker broker) {
         this.broker = broker;
@@ -121,7 +127,10 @@ final class MqttSession extends ChannelInboundHandlerAdapter {
         switch (type) {
             case PUBLISH -> publish(ctx, (MqttPublishMessage) message);
             case PUBACK -> {
-                inflight.remove(packetId(message));
+                Outgoing acknowledged = inflight.remove(packetId(message));
+                if (acknowledged != null) {
+                    release(acknowledged);
+                }
                 drain();
             }
             case PUBREL -> {
@@ -205,6 +214,7 @@ final class MqttSession extends ChannelInboundHandlerAdapter {
         }
         byte[] payload = ByteBufUtil.getBytes(message.content());
         CompletionStage<Void> taken = broker.fromClient(topic, payload, qos, message.fixedHeader().isRetain());
+        holdPending(taken, payload.length);
         if (qos == 0) {
             return;
         }
@@ -214,6 +224,50 @@ final class MqttSession extends ChannelInboundHandlerAdapter {
         PendingAck pending = new PendingAck(packetId, qos);
         acks.addLast(pending);
         taken.whenComplete((ok, failure) -> onLoop(() -> acknowledge(pending, failure)));
+    }
+
+    /**
+     * Counts a received message's bytes until the hook took it over (stored, or refused). Past
+     * {@code max.pending.bytes} for this client or {@code max.pending.total.bytes} for all, the broker stops
+     * reading from this client (TCP pushes back on it) until enough is taken over: memory stays bounded
+     * and nothing is lost.
+     */
+    private void holdPending(CompletionStage<Void> taken, int bytes) {
+        CompletableFuture<Void> future = taken.toCompletableFuture();
+        if (future.isDone()) {
+            return;
+        }
+        pendingBytes += bytes;
+        boolean totalOver = broker.addPending(bytes);
+        if (!readingPaused && (pendingBytes > broker.settings().maxPendingBytes() || totalOver)) {
+            readingPaused = true;
+            channel.config().setAutoRead(false);
+            broker.paused(this, true);
+            broker.warn("Client {} has {} bytes waiting to be stored (max.pending.bytes {}, all clients {} of"
+                            + " max.pending.total.bytes {}); reading from it paused until they are", clientId,
+                    pendingBytes, broker.settings().maxPendingBytes(), broker.pendingBytes(),
+                    broker.settings().maxPendingTotalBytes());
+        }
+        taken.whenComplete((ok, failure) -> onLoop(() -> {
+            pendingBytes -= bytes;
+            broker.releasePending(bytes);
+            resumeIfUnderBudget();
+        }));
+    }
+
+    /** From any thread: reading resumes on the event loop if the budgets allow it. */
+    void resumeWhenUnderBudget() {
+        onLoop(this::resumeIfUnderBudget);
+    }
+
+    private void resumeIfUnderBudget() {
+        if (readingPaused && pendingBytes <= broker.settings().maxPendingBytes() && !broker.pendingOverTotal()) {
+            readingPaused = false;
+            broker.paused(this, false);
+            if (channel.isActive()) {
+                channel.config().setAutoRead(true);
+            }
+        }
     }
 
     /** Sends every acknowledgement that is due, in arrival order. */
@@ -297,6 +351,22 @@ final class MqttSession extends ChannelInboundHandlerAdapter {
                     BusPayloads.forLog(message.topic()), broker.settings().maxQueued());
             return;
         }
+        long size = message.payload().length;
+        if (queuedBytes + size > broker.settings().maxQueuedBytes()) {
+            broker.metrics().error();
+            broker.warn("Client {} is not keeping up: message on '{}' ({} bytes) dropped, {} bytes already wait for it"
+                            + " (max.queued.bytes {})", clientId, BusPayloads.forLog(message.topic()), size,
+                    queuedBytes, broker.settings().maxQueuedBytes());
+            return;
+        }
+        if (!broker.reserveQueued(size)) {
+            broker.metrics().error();
+            broker.warn("Message on '{}' ({} bytes) for client {} dropped: the broker holds {} bytes for its clients"
+                            + " (max.queued.total.bytes {})", BusPayloads.forLog(message.topic()), size, clientId,
+                    broker.queuedBytes(), broker.settings().maxQueuedTotalBytes());
+            return;
+        }
+        queuedBytes += size;
         queued.addLast(message);
         drain();
     }
@@ -314,6 +384,9 @@ final class MqttSession extends ChannelInboundHandlerAdapter {
                 inflight.put(packetId, next);
             }
             queued.pollFirst();
+            if (next.qos() == 0) {
+                release(next); // handed to the channel, whose buffer is bounded by its writability
+            }
             channel.write(new MqttPublishMessage(
                     new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.valueOf(next.qos()), next.retain(), 0),
                     new MqttPublishVariableHeader(next.topic(), packetId), Unpooled.wrappedBuffer(next.payload())));
@@ -323,6 +396,11 @@ final class MqttSession extends ChannelInboundHandlerAdapter {
         if (wrote) {
             channel.flush();
         }
+    }
+
+    private void release(Outgoing message) {
+        queuedBytes -= message.payload().length;
+        broker.releaseQueued(message.payload().length);
     }
 
     private int nextPacketId() {
@@ -374,7 +452,10 @@ final class MqttSession extends ChannelInboundHandlerAdapter {
                 will = null;
             }
         }
+        broker.paused(this, false);
         filters.clear();
+        queued.forEach(this::release);
+        inflight.values().forEach(this::release);
         queued.clear();
         inflight.clear();
         ctx.fireChannelInactive();

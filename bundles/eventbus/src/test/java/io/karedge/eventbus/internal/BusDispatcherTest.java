@@ -138,14 +138,16 @@ class BusDispatcherTest {
     }
 
     @Test
-    void engineReply500IsPublishedAndAcknowledged() {
+    void engineReply500IsPublishedButNotAcknowledged() {
         engine.hold = true;
         CompletionStage<Void> ack = dispatcher.published("$hw/events/device/ns/d/state/update", bytes("{}"));
         ObjectNode result = FakeTwinEngine.MAPPER.createObjectNode().put("code", 500);
         engine.held.poll().stage().complete(new TwinReply(500, "disk full", result, 0));
 
-        assertThat(ack.toCompletableFuture()).isCompleted();
+        // nothing was stored: the result says why, but the message must not be acknowledged
+        assertThat(ack.toCompletableFuture()).isCompletedExceptionally();
         assertThat(publisher.sent.get(0).json().get("code").asInt()).isEqualTo(500);
+        assertThat(metrics.errorCount()).isEqualTo(1);
     }
 
     @Test

@@ -276,6 +276,109 @@ class EmbeddedBrokerTest {
     }
 
     @Test
+    void retainedMessagesAreBoundedInBytes() throws Exception {
+        restartWith(BrokerSettings.loopback(0).withByteBudgets(100 * 1024, 8 * 1024 * 1024, 32 * 1024 * 1024));
+        byte[] payload = new byte[40 * 1024];
+        Arrays.fill(payload, (byte) 'r');
+        try (PahoClient app = new PahoClient(url, "app")) {
+            for (int i = 0; i < 3; i++) {
+                app.client.publish("retained/" + i, payload, 1, true).waitForCompletion(5000);
+            }
+            assertThat(metrics.errorCount()).isEqualTo(1);
+            try (PahoClient late = new PahoClient(url, "late")) {
+                late.subscribe("retained/#", 1);
+                assertThat(late.next().message().isRetained()).isTrue();
+                assertThat(late.next().message().isRetained()).isTrue();
+                assertThat(late.poll(500)).as("the third was over max.retained.bytes").isNull();
+            }
+            // removing one frees its bytes for another
+            app.client.publish("retained/0", new byte[0], 1, true).waitForCompletion(5000);
+            app.client.publish("retained/2", payload, 1, true).waitForCompletion(5000);
+            try (PahoClient later = new PahoClient(url, "later")) {
+                later.subscribe("retained/2", 1);
+                assertThat(later.next().message().getPayload()).hasSize(payload.length);
+            }
+        }
+    }
+
+    @Test
+    void messagesForAClientThatDoesNotAcknowledgeAreBoundedInBytesPerClientAndInTotal() throws Exception {
+        restartWith(new BrokerSettings("127.0.0.1", 0, 4 * 1024 * 1024, 1, 1000, 100, 10, 1)
+                .withByteBudgets(16 * 1024 * 1024, 256 * 1024, 384 * 1024));
+        byte[] payload = new byte[64 * 1024];
+        try (Socket first = rawSubscriber("slow-1", "load/#"); Socket second = rawSubscriber("slow-2", "load/#");
+             PahoClient app = new PahoClient(url, "app")) {
+            for (int i = 0; i < 12; i++) {
+                app.publish("load/" + i, payload, 1).waitForCompletion(5000);
+            }
+            // neither subscriber acknowledges (max.inflight 1): per client at most 256 KiB are held, and
+            // both together at most 384 KiB; the rest is dropped and counted
+            await().atMost(Duration.ofSeconds(5)).until(() -> metrics.errorCount() >= 24 - 6);
+            assertThat(bus.broker().queuedBytes()).isLessThanOrEqualTo(384 * 1024);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> bus.broker().queuedBytes() == 0);
+    }
+
+    @Test
+    void aClientWhoseMessagesAreNotStoredYetIsReadNoFurtherThanItsBudget() throws Exception {
+        restartWith(BrokerSettings.loopback(0).withPendingBudgets(256 * 1024, 1024 * 1024));
+        engine.hold = true;
+        byte[] payload = new byte[64 * 1024];
+        Arrays.fill(payload, (byte) ' ');
+        payload[0] = '{';
+        payload[payload.length - 1] = '}';
+        try (PahoClient app = new PahoClient(url, "app")) {
+            java.util.List<IMqttDeliveryToken> tokens = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                tokens.add(app.publish(UPDATE, payload, 1));
+            }
+            // the store holds everything: reading stops a little past 256 KiB, not at 1.25 MiB
+            await().atMost(Duration.ofSeconds(5)).until(() -> engine.requests.size() >= 4);
+            await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(3))
+                    .until(() -> engine.requests.size() <= 8);
+            assertThat(bus.broker().pendingBytes()).isLessThanOrEqualTo(8L * payload.length);
+
+            // as the store takes messages over, reading resumes; nothing is lost
+            engine.hold = false;
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                FakeTwinEngine.Held held;
+                while ((held = engine.held.poll()) != null) {
+                    held.complete();
+                }
+                return tokens.stream().allMatch(IMqttDeliveryToken::isComplete);
+            });
+            assertThat(engine.requests).hasSize(20);
+            assertThat(tokens).allMatch(token -> token.getException() == null);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> bus.broker().pendingBytes() == 0);
+    }
+
+    private void restartWith(BrokerSettings settings) throws Exception {
+        bus.close();
+        bus = new EmbeddedBus(settings, 1, dispatcher, metrics);
+        dispatcher.publishTo(bus);
+        bus.start();
+        url = bus.address();
+    }
+
+    /** A raw client that subscribes with QoS 1 and then never reads or acknowledges anything. */
+    private Socket rawSubscriber(String clientId, String filter) throws Exception {
+        Socket raw = new Socket("127.0.0.1", bus.port());
+        OutputStream out = raw.getOutputStream();
+        out.write(connectWithWill(clientId, null, null));
+        assertThat(raw.getInputStream().readNBytes(4)).containsExactly(0x20, 0x02, 0x00, 0x00);
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.write(0);
+        body.write(1);
+        writeString(body, filter);
+        body.write(1);
+        out.write(packet(0x82, body.toByteArray()));
+        out.flush();
+        assertThat(raw.getInputStream().readNBytes(5)).containsExactly(0x90, 0x03, 0x00, 0x01, 0x01);
+        return raw;
+    }
+
+    @Test
     void connectedClientsAndRatesAreCounted() throws Exception {
         try (PahoClient app = new PahoClient(url, "app"); PahoClient sub = new PahoClient(url, "sub")) {
             await().atMost(Duration.ofSeconds(5)).until(() -> bus.connectedClients() == 2);
