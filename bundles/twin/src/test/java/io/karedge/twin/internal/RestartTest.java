@@ -65,6 +65,16 @@ class RestartTest extends TwinFixture {
             public int watch_queue_limit() {
                 return 1000;
             }
+
+            @Override
+            public long uplink_max_entries() {
+                return 100_000;
+            }
+
+            @Override
+            public long uplink_max_bytes() {
+                return 64L * 1024 * 1024;
+            }
         };
         return new StoreComponent(node, config);
     }
