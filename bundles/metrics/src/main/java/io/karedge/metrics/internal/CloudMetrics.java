@@ -11,7 +11,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** The link to the cloud: state, reconnects, messages, dead letters, keepalive age, certificate expiry. */
-@Component(service = NodeCollector.class)
+@Component(service = NodeCollector.class, property = "karedge.optional.part=cloud bridge")
 public class CloudMetrics implements NodeCollector {
 
     private final CloudLinkStatus link;

@@ -13,7 +13,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** Devices by state and protocol, their driver reads and failures, and the drivers with their errors. */
-@Component(service = NodeCollector.class)
+@Component(service = NodeCollector.class, property = "karedge.optional.part=device manager")
 public class DeviceMetrics implements NodeCollector {
 
     private final DeviceManagerStatus manager;

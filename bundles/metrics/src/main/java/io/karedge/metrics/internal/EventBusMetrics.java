@@ -6,7 +6,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** The MQTT bus: state, clients of the embedded broker, messages in and out, rejections and errors. */
-@Component(service = NodeCollector.class)
+@Component(service = NodeCollector.class, property = "karedge.optional.part=event bus")
 public class EventBusMetrics implements NodeCollector {
 
     private final MqttBusStatus bus;

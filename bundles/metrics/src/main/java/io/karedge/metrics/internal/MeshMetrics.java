@@ -11,7 +11,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** The mesh proxy: open connections per Service port, endpoint health and connections, DNS answers. */
-@Component(service = NodeCollector.class)
+@Component(service = NodeCollector.class, property = "karedge.optional.part=mesh proxy")
 public class MeshMetrics implements NodeCollector {
 
     private final MeshStatus mesh;

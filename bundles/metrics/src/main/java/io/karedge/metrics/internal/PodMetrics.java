@@ -10,7 +10,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** Pods by phase, and per pod its ready containers and restarts. */
-@Component(service = NodeCollector.class)
+@Component(service = NodeCollector.class, property = "karedge.optional.part=pod manager")
 public class PodMetrics implements NodeCollector {
 
     private static final List<String> PHASES = List.of("Pending", "Running", "Succeeded", "Failed", "Unknown");

@@ -16,7 +16,7 @@ import org.osgi.service.component.annotations.Reference;
  * Twin changes by origin, counted as the twin engine announces them to its listeners (one
  * {@link LongAdder} increment per change), and the number of member devices.
  */
-@Component(service = {NodeCollector.class, TwinListener.class})
+@Component(service = {NodeCollector.class, TwinListener.class}, property = "karedge.optional.part=twin engine")
 public class TwinMetrics implements NodeCollector, TwinListener {
 
     private final TwinEngine engine;

@@ -10,7 +10,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** The Uplink outbox: entries waiting for the cloud and the age of the oldest (one indexed read per scrape). */
-@Component(service = NodeCollector.class)
+@Component(service = NodeCollector.class, property = "karedge.optional.part=store")
 public class UplinkMetrics implements NodeCollector {
 
     private final Uplink uplink;

@@ -1,0 +1,249 @@
+// The Karedge dashboard: reads the node's REST API and /metrics; twins stream live from /api/v1/twins?watch=true.
+import { RateChart, sumsByName } from './charts.js';
+
+const $ = (sel) => document.querySelector(sel);
+const devices = new Map();     // id -> twin document as served by /api/v1/twins
+let drainStart = null;         // Uplink depth when a drain was first seen
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') node.className = v; else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(child ?? ''));
+  return node;
+}
+
+async function getJson(path) {
+  const response = await fetch(path, { headers: { Accept: 'application/json' } });
+  if (!response.ok) { const error = new Error(`${path}: ${response.status}`); error.status = response.status; throw error; }
+  return response.json();
+}
+
+function facts(target, entries) {
+  target.replaceChildren(...entries.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, String(v ?? '–'))]));
+}
+
+function valueOf(side) {
+  if (side === undefined || side === null) return undefined;
+  return typeof side === 'object' && 'value' in side ? side.value : JSON.stringify(side);
+}
+
+// --- node status and bundles
+
+async function refreshStatus() {
+  try {
+    const s = await getJson('/api/v1/status');
+    $('#node-name').textContent = s.nodeName;
+    const health = $('#health');
+    health.textContent = s.healthy ? 'healthy' : 'unhealthy';
+    health.className = 'badge ' + (s.healthy ? 'ok' : 'bad');
+    facts($('#node'), [['mode', s.mode], ['started', s.startedAt], ['store version', s.resourceVersion],
+      ['data', `${(s.dataBytes / 1048576).toFixed(1)} MiB in ${s.dataDirectory}`],
+      ['objects', Object.entries(s.objectCounts || {}).map(([k, v]) => `${k} ${v}`).join(', ')]]);
+    const bad = s.bundles.filter((b) => !b.healthy);
+    $('#bundles-summary').textContent = `${s.bundles.length} bundles, ${bad.length} unhealthy`;
+    $('#bundles tbody').replaceChildren(...s.bundles.map((b) => el('tr', {},
+      el('td', {}, b.symbolicName), el('td', {}, b.version), el('td', { class: b.healthy ? '' : 'bad' }, b.state),
+      el('td', {}, (b.unsatisfiedComponents || []).join(', ')))));
+  } catch (e) {
+    $('#health').textContent = 'unreachable'; $('#health').className = 'badge bad';
+  }
+}
+
+// --- devices and twins
+
+function cardId(id) { return 'dev-' + id.replace(/[^A-Za-z0-9_-]/g, '-'); }
+
+function renderDevice(id, changed = []) {
+  const twin = devices.get(id);
+  const [ns, name] = id.includes('/') ? id.split('/') : ['default', id];
+  const card = el('div', { class: 'card', id: cardId(id), 'data-device': id },
+    el('h3', {}, el('span', {}, name, el('small', { class: 'muted' }, ns === 'default' ? '' : ` (${ns})`)),
+      el('span', { class: 'state ' + String(twin.state || 'unknown').toLowerCase() }, twin.state || 'unknown')));
+  for (const [prop, rec] of Object.entries(twin.twins || {}).sort(([a], [b]) => a.localeCompare(b))) {
+    const actual = valueOf(rec.actual);
+    const expected = valueOf(rec.expected);
+    const input = el('input', { name: 'value', 'aria-label': `desired ${prop}`, placeholder: expected ?? 'desired value' });
+    const form = el('form', { 'data-prop': prop, onsubmit: (ev) => { ev.preventDefault(); setDesired(id, prop, input.value, rec.version); } },
+      input, el('button', { type: 'submit' }, 'set'));
+    card.append(el('div', { class: 'prop' + (changed.includes(prop) ? ' flash' : ''), 'data-prop': prop },
+      el('span', { class: 'name' }, prop),
+      el('span', { class: 'actual', 'data-role': 'actual' }, actual ?? '–'),
+      el('span', { class: 'meta' }, `desired ${expected ?? '–'} · v${rec.version}`, el('span', { 'data-role': 'expected', hidden: '' }, expected ?? '')),
+      form));
+  }
+  const old = document.getElementById(cardId(id));
+  if (old) old.replaceWith(card); else $('#devices').append(card);
+}
+
+async function loadTwins() {
+  const body = await getJson('/api/v1/twins');
+  devices.clear();
+  $('#devices').replaceChildren();
+  for (const id of Object.keys(body.devices || {}).sort()) { devices.set(id, body.devices[id]); renderDevice(id); }
+  if (!devices.size) $('#devices').append(el('p', { class: 'muted' }, 'no devices on this node'));
+}
+
+function applyChange(change) {
+  if (change.type !== 'CHANGE') return;
+  const twin = devices.get(change.deviceId) || { deviceId: change.deviceId, twins: {} };
+  if (change.state) twin.state = change.state;
+  twin.twins = { ...(twin.twins || {}), ...(change.twins || {}) };
+  devices.set(change.deviceId, twin);
+  renderDevice(change.deviceId, Object.keys(change.twins || {}));
+}
+
+async function watchTwins() {
+  for (;;) {
+    try {
+      await loadTwins();
+      const response = await fetch('/api/v1/twins?watch=true&timeoutSeconds=600');
+      if (!response.ok) throw new Error('watch ' + response.status);
+      $('#live').textContent = 'live'; $('#live').className = 'badge ok';
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let nl;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, nl).trim();
+          buffer = buffer.slice(nl + 1);
+          if (line) applyChange(JSON.parse(line));
+        }
+      }
+    } catch (e) {
+      $('#live').textContent = 'live: reconnecting'; $('#live').className = 'badge warn';
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+async function setDesired(id, prop, value, version) {
+  const message = $('#twin-message');
+  const [ns, name] = id.split('/');
+  const response = await fetch(`/api/v1/namespaces/${encodeURIComponent(ns)}/devices/${encodeURIComponent(name)}/twin`, {
+    method: 'PUT', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ desired: { [prop]: value }, expectedVersions: { [prop]: version } }),
+  });
+  const body = await response.json().catch(() => ({}));
+  if (response.ok) {
+    message.className = 'message ok';
+    message.textContent = `${name}.${prop} set to ${value} (version ${body.versions?.[prop]})`;
+  } else if (response.status === 409) {
+    message.className = 'message error';
+    message.textContent = `conflict: ${name}.${prop} was changed by someone else (now version ${body.details?.currentVersions?.[prop] ?? '?'}); the page shows the new value, set it again if you still want ${value}`;
+    loadTwins().catch(() => {});
+  } else {
+    message.className = 'message error';
+    message.textContent = `${name}.${prop}: ${body.message || response.status}`;
+  }
+}
+
+// --- drivers, cloud, pods, mesh
+
+async function refreshDrivers() {
+  try {
+    const body = await getJson('/api/v1/drivers');
+    $('#drivers tbody').replaceChildren(...body.drivers.map((d) => el('tr', {},
+      el('td', {}, d.protocol + (d.active ? '' : ' (standby)')), el('td', {}, `${d.bundle} ${d.version}`),
+      el('td', {}, d.devices), el('td', { title: d.lastError || '' }, d.errors))));
+  } catch (e) {
+    $('#drivers tbody').replaceChildren(el('tr', {}, el('td', { colspan: 4, class: 'muted' }, 'device manager not running')));
+  }
+}
+
+async function refreshCloud() {
+  try {
+    const c = await getJson('/api/v1/cloud');
+    facts($('#cloud'), Object.entries(c).filter(([, v]) => typeof v !== 'object' || v === null));
+  } catch (e) {
+    facts($('#cloud'), [['state', e.status === 404 ? 'standalone (no cloud bridge)' : 'unavailable']]);
+  }
+}
+
+async function showLog(ns, name) {
+  const pre = $('#pod-log');
+  pre.hidden = false;
+  try {
+    const response = await fetch(`/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(name)}/log?limitBytes=65536`);
+    pre.textContent = `${ns}/${name}\n` + await response.text();
+  } catch (e) { pre.textContent = String(e); }
+}
+
+async function refreshPods() {
+  try {
+    const body = await getJson('/api/v1/pods/status');
+    const rows = body.items.map((p) => el('tr', {},
+      el('td', {}, el('button', { class: 'link', onclick: () => showLog(p.metadata.namespace, p.metadata.name) }, `${p.metadata.namespace}/${p.metadata.name}`)),
+      el('td', {}, p.summary.ready), el('td', {}, p.summary.status), el('td', {}, p.summary.restarts)));
+    $('#pods tbody').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 4, class: 'muted' }, 'no pods'))]));
+  } catch (e) {
+    $('#pods tbody').replaceChildren(el('tr', {}, el('td', { colspan: 4, class: 'muted' }, 'pods are off (feature karedge-pods)')));
+  }
+}
+
+async function refreshMesh() {
+  try {
+    const body = await getJson('/api/v1/mesh/services');
+    const rows = body.services.map((s) => el('tr', {}, el('td', {}, `${s.namespace}/${s.name}`), el('td', {}, s.address),
+      el('td', {}, s.ports.map((p) => `${p.port}: ${p.endpoints.filter((e) => e.healthy).length}/${p.endpoints.length} healthy`).join(', '))));
+    $('#mesh tbody').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 3, class: 'muted' }, 'no services'))]));
+  } catch (e) {
+    $('#mesh tbody').replaceChildren(el('tr', {}, el('td', { colspan: 3, class: 'muted' }, 'mesh proxy not running')));
+  }
+}
+
+// --- rates and the Uplink drain
+
+const charts = {};
+function setUpCharts() {
+  const parent = $('#charts');
+  charts.twin = new RateChart(parent, 'twin updates/s');
+  charts.mqttIn = new RateChart(parent, 'MQTT in/s');
+  charts.mqttOut = new RateChart(parent, 'MQTT out/s');
+  charts.cloudOut = new RateChart(parent, 'to cloud/s');
+  charts.uplink = new RateChart(parent, 'Uplink depth', { rate: false });
+  charts.rss = new RateChart(parent, 'memory (RSS)', { rate: false, unit: 'B' });
+}
+
+async function refreshMetrics() {
+  try {
+    const response = await fetch('/metrics');
+    const sums = sumsByName(await response.text());
+    const now = Date.now();
+    charts.twin.add(sums.get('karedge_twin_updates_total'), now);
+    charts.mqttIn.add(sums.get('karedge_mqtt_messages_received_total'), now);
+    charts.mqttOut.add(sums.get('karedge_mqtt_messages_sent_total'), now);
+    charts.cloudOut.add(sums.get('karedge_cloud_messages_sent_total'), now);
+    charts.uplink.add(sums.get('karedge_uplink_depth'), now);
+    charts.rss.add(sums.get('process_resident_memory_bytes'), now);
+    showDrain(sums.get('karedge_uplink_depth'), sums.get('karedge_cloud_link_state{state="connected"}') === 1);
+  } catch (e) { /* metrics bundle not installed: no charts */ }
+}
+
+function showDrain(depth, cloudConnected) {
+  const target = $('#progress');
+  if (!depth) { drainStart = null; target.replaceChildren(el('p', { class: 'muted' }, 'nothing running')); return; }
+  if (!cloudConnected) {
+    drainStart = null;
+    target.replaceChildren(el('p', {}, `Uplink: ${depth} waiting for the cloud link`));
+    return;
+  }
+  drainStart = Math.max(drainStart || 0, depth);
+  const done = drainStart - depth;
+  target.replaceChildren(el('div', {}, `Uplink: ${depth} waiting` + (drainStart > depth ? `, ${done} of ${drainStart} sent` : ''),
+    el('progress', { max: drainStart, value: done })));
+}
+
+// --- start
+
+setUpCharts();
+refreshStatus(); refreshDrivers(); refreshCloud(); refreshPods(); refreshMesh(); refreshMetrics();
+watchTwins();
+setInterval(refreshStatus, 5000);
+setInterval(refreshMetrics, 5000);
+setInterval(() => { refreshDrivers(); refreshCloud(); refreshPods(); refreshMesh(); }, 10000);
