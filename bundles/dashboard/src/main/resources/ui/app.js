@@ -56,34 +56,59 @@ async function refreshStatus() {
 
 function cardId(id) { return 'dev-' + id.replace(/[^A-Za-z0-9_-]/g, '-'); }
 
+// A device's card is built once and then updated in place, so a form being filled in is never replaced.
 function renderDevice(id, changed = []) {
   const twin = devices.get(id);
   const [ns, name] = id.includes('/') ? id.split('/') : ['default', id];
-  const card = el('div', { class: 'card', id: cardId(id), 'data-device': id },
-    el('h3', {}, el('span', {}, name, el('small', { class: 'muted' }, ns === 'default' ? '' : ` (${ns})`)),
-      el('span', { class: 'state ' + String(twin.state || 'unknown').toLowerCase() }, twin.state || 'unknown')));
-  for (const [prop, rec] of Object.entries(twin.twins || {}).sort(([a], [b]) => a.localeCompare(b))) {
-    const actual = valueOf(rec.actual);
-    const expected = valueOf(rec.expected);
-    const input = el('input', { name: 'value', 'aria-label': `desired ${prop}`, placeholder: expected ?? 'desired value' });
-    const form = el('form', { 'data-prop': prop, onsubmit: (ev) => { ev.preventDefault(); setDesired(id, prop, input.value, rec.version); } },
-      input, el('button', { type: 'submit' }, 'set'));
-    card.append(el('div', { class: 'prop' + (changed.includes(prop) ? ' flash' : ''), 'data-prop': prop },
-      el('span', { class: 'name' }, prop),
-      el('span', { class: 'actual', 'data-role': 'actual' }, actual ?? '–'),
-      el('span', { class: 'meta' }, `desired ${expected ?? '–'} · v${rec.version}`, el('span', { 'data-role': 'expected', hidden: '' }, expected ?? '')),
-      form));
+  let card = document.getElementById(cardId(id));
+  if (!card) {
+    card = el('div', { class: 'card', id: cardId(id), 'data-device': id },
+      el('h3', {}, el('span', {}, name, el('small', { class: 'muted' }, ns === 'default' ? '' : ` (${ns})`)),
+        el('span', { class: 'state' })));
+    $('#devices').append(card);
   }
-  const old = document.getElementById(cardId(id));
-  if (old) old.replaceWith(card); else $('#devices').append(card);
+  const state = card.querySelector('.state');
+  state.textContent = twin.state || 'unknown';
+  state.className = 'state ' + String(twin.state || 'unknown').toLowerCase();
+  for (const [prop, rec] of Object.entries(twin.twins || {}).sort(([a], [b]) => a.localeCompare(b))) {
+    let row = [...card.querySelectorAll('.prop')].find((r) => r.dataset.prop === prop);
+    if (!row) row = card.appendChild(propertyRow(id, prop));
+    const expected = valueOf(rec.expected);
+    row.dataset.version = rec.version;
+    row.querySelector('[data-role="actual"]').textContent = valueOf(rec.actual) ?? '–';
+    row.querySelector('[data-role="expected"]').textContent = expected ?? '–';
+    row.querySelector('[data-role="version"]').textContent = rec.version;
+    if (changed.includes(prop)) { row.classList.remove('flash'); void row.offsetWidth; row.classList.add('flash'); }
+  }
+}
+
+// The version sent with a desired value is the one shown when the operator started typing: if the twin
+// changes meanwhile, the node answers 409 and the page says so.
+function propertyRow(id, prop) {
+  const row = el('div', { class: 'prop', 'data-prop': prop });
+  const input = el('input', { name: 'value', 'aria-label': `desired ${prop}`, placeholder: 'desired value', autocomplete: 'off',
+    onfocus: () => { if (row.dataset.editVersion === undefined) row.dataset.editVersion = row.dataset.version; } });
+  const form = el('form', { 'data-prop': prop, onsubmit: (ev) => {
+    ev.preventDefault();
+    const version = Number(row.dataset.editVersion ?? row.dataset.version);
+    delete row.dataset.editVersion;
+    setDesired(id, prop, input.value, version);
+  } }, input, el('button', { type: 'submit' }, 'set'));
+  row.append(el('span', { class: 'name' }, prop), el('span', { class: 'actual', 'data-role': 'actual' }),
+    el('span', { class: 'meta' }, 'desired ', el('span', { 'data-role': 'expected' }), ' · v', el('span', { 'data-role': 'version' })),
+    form);
+  return row;
 }
 
 async function loadTwins() {
   const body = await getJson('/api/v1/twins');
-  devices.clear();
-  $('#devices').replaceChildren();
-  for (const id of Object.keys(body.devices || {}).sort()) { devices.set(id, body.devices[id]); renderDevice(id); }
-  if (!devices.size) $('#devices').append(el('p', { class: 'muted' }, 'no devices on this node'));
+  const ids = Object.keys(body.devices || {}).sort();
+  for (const id of [...devices.keys()]) {
+    if (!ids.includes(id)) { devices.delete(id); document.getElementById(cardId(id))?.remove(); }
+  }
+  $('#devices .empty')?.remove();
+  for (const id of ids) { devices.set(id, body.devices[id]); renderDevice(id); }
+  if (!devices.size) $('#devices').append(el('p', { class: 'muted empty' }, 'no devices on this node'));
 }
 
 function applyChange(change) {
@@ -131,6 +156,8 @@ async function setDesired(id, prop, value, version) {
   });
   const body = await response.json().catch(() => ({}));
   if (response.ok) {
+    const row = [...document.querySelectorAll(`#${cardId(id)} .prop`)].find((r) => r.dataset.prop === prop);
+    if (row) row.querySelector('input').value = '';
     message.className = 'message ok';
     message.textContent = `${name}.${prop} set to ${value} (version ${body.versions?.[prop]})`;
   } else if (response.status === 409) {

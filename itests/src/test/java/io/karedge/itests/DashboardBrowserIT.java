@@ -1,0 +1,255 @@
+package io.karedge.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real browser: a node started as a process from the built distribution (its own
+ * ports), Debian's headless Chromium driven by Selenium through Debian's chromedriver (nothing is
+ * downloaded). Skipped when Chromium or chromedriver is not installed. Leaves target/dashboard.png.
+ */
+public class DashboardBrowserIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static Path node;
+    private static Process karaf;
+    private static int httpPort;
+    private static int mqttPort;
+    private static WebDriver browser;
+    private static Path profile;
+
+    @BeforeClass
+    public static void startNodeAndBrowser() throws Exception {
+        assumeTrue("Debian's chromium is not installed", Files.isExecutable(CHROMIUM));
+        assumeTrue("Debian's chromium-driver is not installed", Files.isExecutable(CHROMEDRIVER));
+        node = Files.createDirectories(Path.of("target", "dashboard-node")).toAbsolutePath();
+        deleteTree(node);
+        Files.createDirectories(node);
+        run(node, "tar", "-xzf", System.getProperty("karedge.distribution"), "-C", node.toString(),
+                "--strip-components=1");
+        httpPort = freePort();
+        mqttPort = freePort();
+        Path web = node.resolve("etc/org.ops4j.pax.web.cfg");
+        Files.writeString(web, Files.readString(web).replaceAll("(?m)^org.osgi.service.http.port\\s*=.*$",
+                "org.osgi.service.http.port = " + httpPort));
+        Files.writeString(node.resolve("etc/io.karedge.eventbus.cfg"), "port = " + mqttPort + "\n");
+        Path shell = node.resolve("etc/org.apache.karaf.shell.cfg");
+        Files.writeString(shell, Files.readString(shell).replaceAll("(?m)^sshPort\\s*=.*$", "sshPort = " + freePort()));
+        karaf = new ProcessBuilder(node.resolve("bin/karaf").toString(), "server")
+                .directory(node.toFile()).redirectErrorStream(true)
+                .redirectOutput(node.resolve("console.out").toFile()).start();
+        await("node answers on " + httpPort, Duration.ofSeconds(120),
+                () -> get("/api/v1/twins").path("devices").has("default/thermometer-01"));
+        await("dashboard served", Duration.ofSeconds(30), () -> status("/ui/") == 200);
+
+        profile = Files.createTempDirectory("karedge-chromium-");
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1280,1400");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterClass
+    public static void stopBrowserAndNode() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (karaf != null) {
+            karaf.toHandle().descendants().forEach(ProcessHandle::destroy);
+            karaf.destroy();
+            if (!karaf.waitFor(30, TimeUnit.SECONDS)) {
+                karaf.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+                karaf.destroyForcibly();
+            }
+        }
+        if (profile != null) {
+            deleteTree(profile);
+        }
+    }
+
+    @Test
+    public void dashboardShowsTheNodeLiveAndSetsADesiredValue() throws Exception {
+        browser.get("http://127.0.0.1:" + httpPort + "/");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.until(d -> d.getCurrentUrl().endsWith("/ui/"));
+        for (String device : new String[] {"thermometer-01", "thermometer-02", "counter-01"}) {
+            wait.until(d -> !d.findElements(By.id("dev-default-" + device)).isEmpty());
+        }
+        wait.until(d -> d.findElement(By.id("live")).getText().equals("live"));
+        wait.until(d -> d.findElement(By.id("health")).getText().equals("healthy"));
+
+        // a KubeEdge app reports a value over MQTT: the page shows it within 2 s
+        String reported = "it-" + System.nanoTime();
+        long sentAt;
+        MqttClient app = new MqttClient("tcp://127.0.0.1:" + mqttPort, "dashboard-it", new MemoryPersistence());
+        try {
+            MqttConnectOptions connect = new MqttConnectOptions();
+            connect.setCleanSession(true);
+            app.connect(connect);
+            MqttMessage update = new MqttMessage(("{\"event_id\":\"dash-1\",\"timestamp\":1,\"twin\":{\"note\":"
+                    + "{\"actual\":{\"value\":\"" + reported + "\"}}}}").getBytes(StandardCharsets.UTF_8));
+            update.setQos(1);
+            app.publish("$hw/events/device/default/counter-01/twin/update", update);
+            sentAt = System.nanoTime();
+        } finally {
+            app.disconnect();
+            app.close();
+        }
+        new WebDriverWait(browser, Duration.ofSeconds(2), Duration.ofMillis(50)).until(d -> reported.equals(
+                text(d, "#dev-default-counter-01 .prop[data-prop='note'] [data-role='actual']")));
+        long shownAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt);
+        assertTrue("shown after " + shownAfterMs + " ms", shownAfterMs <= 2000);
+
+        // set a desired value on the page: the twin takes it and the virtual device follows
+        WebElement form = browser.findElement(By.cssSelector("#dev-default-thermometer-01 form[data-prop='setpoint']"));
+        WebElement input = form.findElement(By.name("value"));
+        input.clear();
+        input.sendKeys("24.5");
+        form.findElement(By.tagName("button")).click();
+        wait.until(d -> d.findElement(By.id("twin-message")).getText().contains("setpoint set to 24.5"));
+        await("desired value stored", Duration.ofSeconds(10), () -> "24.5".equals(
+                twinValue("thermometer-01", "setpoint", "expected")));
+        await("virtual device follows", Duration.ofSeconds(20), () -> "24.5".equals(
+                twinValue("thermometer-01", "setpoint", "actual")));
+        wait.until(d -> "24.5".equals(
+                text(d, "#dev-default-thermometer-01 .prop[data-prop='setpoint'] [data-role='actual']")));
+
+        // someone else changes the value while the operator is typing: the page's write is refused (409)
+        WebElement stale = browser.findElement(By.cssSelector("#dev-default-thermometer-01 form[data-prop='setpoint']"));
+        stale.findElement(By.name("value")).click();
+        httpPut("/api/v1/namespaces/default/devices/thermometer-01/twin", "{\"desired\":{\"setpoint\":\"22\"}}");
+        wait.until(d -> "22".equals(
+                text(d, "#dev-default-thermometer-01 .prop[data-prop='setpoint'] [data-role='expected']")));
+        stale.findElement(By.name("value")).sendKeys("23");
+        stale.findElement(By.tagName("button")).click();
+        wait.until(d -> d.findElement(By.id("twin-message")).getText().startsWith("conflict"));
+        assertEquals("22", twinValue("thermometer-01", "setpoint", "expected"));
+
+        // the rates panel has drawn from /metrics
+        wait.until(d -> !d.findElements(By.cssSelector(".chart polyline[points]")).isEmpty());
+
+        byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(Path.of("target", "dashboard.png"), png);
+    }
+
+    private static String text(WebDriver driver, String css) {
+        return driver.findElements(By.cssSelector(css)).stream().findFirst().map(WebElement::getText).orElse("");
+    }
+
+    private static String twinValue(String device, String property, String side) {
+        return get("/api/v1/namespaces/default/devices/" + device + "/twin").path("twins").path(property)
+                .path(side).path("value").asText(null);
+    }
+
+    private static JsonNode get(String path) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? JSON.readTree(response.body()) : JSON.missingNode();
+        } catch (IOException e) {
+            return JSON.missingNode();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return JSON.missingNode();
+        }
+    }
+
+    private static int status(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static void httpPut(String path, String body) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(response.body(), 200, response.statusCode());
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what + (karaf != null && !karaf.isAlive()
+                        ? " (node exited " + karaf.exitValue() + ", see " + node.resolve("console.out") + ")" : ""));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void run(Path dir, String... command) throws Exception {
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(String.join(" ", command), 0, process.exitValue());
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
