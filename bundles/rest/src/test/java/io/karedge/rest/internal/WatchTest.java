@@ -333,4 +333,85 @@ class WatchTest {
         assertThat(events.get(0).path("object").path("message").asText())
                 .startsWith("the store closed the watch: the store stopped");
     }
+
+    @Test
+    void slowClientOverTheByteBudgetIsClosedWithTheReason() throws Exception {
+        // a budget of 4 KiB, a queue of 1000 events: the bytes run out first
+        resource = new ObjectsResource(store, new RestLimits(1024, 4096, 8), 1000, Duration.ofSeconds(15));
+        CountDownLatch clientReads = new CountDownLatch(1);
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        OutputStream slow = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    clientReads.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                received.write(b, off, len);
+            }
+        };
+
+        Running watch = new Running(resource.list("devices", "true", null, null), slow);
+        await().until(() -> store.openWatchCount() == 1);
+        for (int i = 0; i < 200; i++) {
+            store.put(device("default", "big-" + i, "x".repeat(200)), "cloud");
+        }
+        Thread.sleep(200);
+        clientReads.countDown();
+
+        assertThat(watch.finishes(Duration.ofSeconds(5))).isTrue();
+        List<JsonNode> events = Json.lines(received.toString(StandardCharsets.UTF_8));
+        JsonNode error = events.get(events.size() - 1);
+        assertThat(type(error)).isEqualTo("ERROR");
+        assertThat(error.path("object").path("message").asText())
+                .contains("reads too slowly").contains("4096 bytes (watch.buffer.max.bytes)");
+        // far fewer than the 200 changes were held for the client
+        assertThat(events.size() - 1).isLessThan(20);
+        assertThat(resource.openWatchCount()).isZero();
+    }
+
+    @Test
+    void aVersionTheStoreHasNotReachedIsRefusedAsTooLarge() throws Exception {
+        store.put(device("default", "a", "modbus"), "cloud");
+        long current = store.resourceVersion();
+        String future = String.valueOf(current + 100);
+
+        Running watch = new Running(resource.list("devices", "true", future, null));
+        assertThat(watch.finishes(Duration.ofSeconds(5))).isTrue();
+        List<JsonNode> events = watch.events();
+        assertThat(events).hasSize(1);
+        JsonNode status = events.get(0).path("object");
+        assertThat(type(events.get(0))).isEqualTo("ERROR");
+        assertThat(status.path("code").asInt()).isEqualTo(504);
+        assertThat(status.path("reason").asText()).isEqualTo("Timeout");
+        assertThat(status.path("message").asText())
+                .isEqualTo("Timeout: Too large resource version: " + future + ", current: " + current);
+        assertThat(status.path("details").path("causes").get(0).path("reason").asText())
+                .isEqualTo("ResourceVersionTooLarge");
+        assertThat(resource.openWatchCount()).isZero();
+
+        Response list = resource.list("devices", null, future, null);
+        assertThat(list.getStatus()).isEqualTo(504);
+        assertThat(list.getHeaderString("Retry-After")).isEqualTo("1");
+        assertThat(resource.list("devices", null, String.valueOf(current), null).getStatus()).isEqualTo(200);
+    }
+
+    @Test
+    void twinWatchesShareTheWatchSlots() {
+        RestLimits limits = new RestLimits(1024, 4096, 1);
+        resource = new ObjectsResource(store, limits, 100, Duration.ofSeconds(15));
+        Response objects = resource.list("devices", "true", null, null);
+        assertThat(objects.getStatus()).isEqualTo(200);
+
+        Response twins = TwinsResource.stream(new TwinChangeHub(), limits, null, null);
+        assertThat(twins.getStatus()).isEqualTo(429);
+        ((WatchStream) objects.getEntity()).end();
+        assertThat(TwinsResource.stream(new TwinChangeHub(), limits, null, null).getStatus()).isEqualTo(200);
+    }
 }
