@@ -189,9 +189,17 @@ public final class MqttBroker implements AutoCloseable {
         sessions.remove(clientId, session);
     }
 
-    /** A message a client published (or its will): to the subscribers, then to the hook. */
+    /**
+     * A message a client published (or its will): to the subscribers, then to the hook. A retained message
+     * the broker cannot keep (over {@code max.retained} or {@code max.retained.bytes}) is refused whole: it
+     * is not delivered and the stage fails, so a QoS 1 or 2 publisher gets no acknowledgement for it.
+     */
     CompletionStage<Void> fromClient(String topic, byte[] payload, int qos, boolean retain) {
-        publish(topic, payload, qos, retain);
+        if (retain && !retain(topic, payload, qos)) {
+            return CompletableFuture.failedFuture(new IllegalStateException("retained message on '"
+                    + BusPayloads.forLog(topic) + "' refused: the retained-message budget is used up"));
+        }
+        route(topic, payload, qos);
         try {
             return hook.published(topic, payload);
         } catch (RuntimeException e) {
@@ -205,7 +213,8 @@ public final class MqttBroker implements AutoCloseable {
         }
     }
 
-    void retain(String topic, byte[] payload, int qos) {
+    /** @return whether the message is kept (or was an empty payload clearing the topic) */
+    boolean retain(String topic, byte[] payload, int qos) {
         synchronized (retainedLock) {
             Retained previous = retained.get(topic);
             long previousBytes = previous == null ? 0 : previous.payload().length;
@@ -218,15 +227,18 @@ public final class MqttBroker implements AutoCloseable {
                 metrics.error();
                 warn("Retained message on '{}' refused: max.retained ({}) reached", BusPayloads.forLog(topic),
                         settings.maxRetained());
+                return false;
             } else if (retainedBytes - previousBytes + payload.length > settings.maxRetainedBytes()) {
                 metrics.error();
-                warn("Retained message on '{}' ({} bytes) not retained: max.retained.bytes ({}) would be passed,"
-                                + " {} bytes are retained; it was delivered to the current subscribers only",
+                warn("Retained message on '{}' ({} bytes) refused: max.retained.bytes ({}) would be passed,"
+                                + " {} bytes are retained",
                         BusPayloads.forLog(topic), payload.length, settings.maxRetainedBytes(), retainedBytes);
+                return false;
             } else {
                 retained.put(topic, new Retained(payload, qos));
                 retainedBytes += payload.length - previousBytes;
             }
+            return true;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.karedge.eventbus.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.OutputStream;
@@ -276,28 +277,33 @@ class EmbeddedBrokerTest {
     }
 
     @Test
-    void retainedMessagesAreBoundedInBytes() throws Exception {
+    void aRetainedMessageOverTheByteBudgetIsRefusedWithoutAcknowledgement() throws Exception {
         restartWith(BrokerSettings.loopback(0).withByteBudgets(100 * 1024, 8 * 1024 * 1024, 32 * 1024 * 1024));
         byte[] payload = new byte[40 * 1024];
         Arrays.fill(payload, (byte) 'r');
         try (PahoClient app = new PahoClient(url, "app")) {
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 2; i++) {
                 app.client.publish("retained/" + i, payload, 1, true).waitForCompletion(5000);
             }
-            assertThat(metrics.errorCount()).isEqualTo(1);
-            try (PahoClient late = new PahoClient(url, "late")) {
-                late.subscribe("retained/#", 1);
-                assertThat(late.next().message().isRetained()).isTrue();
-                assertThat(late.next().message().isRetained()).isTrue();
-                assertThat(late.poll(500)).as("the third was over max.retained.bytes").isNull();
-            }
-            // removing one frees its bytes for another
+            // the third would pass max.retained.bytes: no PUBACK, the connection is closed
+            assertThatThrownBy(() -> app.client.publish("retained/2", payload, 1, true).waitForCompletion(5000))
+                    .isInstanceOf(org.eclipse.paho.client.mqttv3.MqttException.class);
+            assertThat(metrics.errorCount()).isGreaterThanOrEqualTo(1);
+        }
+        try (PahoClient late = new PahoClient(url, "late")) {
+            late.subscribe("retained/#", 1);
+            assertThat(late.next().message().isRetained()).isTrue();
+            assertThat(late.next().message().isRetained()).isTrue();
+            assertThat(late.poll(500)).as("the third was refused, not kept").isNull();
+        }
+        // removing one frees its bytes for another, acknowledged and kept
+        try (PahoClient app = new PahoClient(url, "app")) {
             app.client.publish("retained/0", new byte[0], 1, true).waitForCompletion(5000);
             app.client.publish("retained/2", payload, 1, true).waitForCompletion(5000);
-            try (PahoClient later = new PahoClient(url, "later")) {
-                later.subscribe("retained/2", 1);
-                assertThat(later.next().message().getPayload()).hasSize(payload.length);
-            }
+        }
+        try (PahoClient later = new PahoClient(url, "later")) {
+            later.subscribe("retained/2", 1);
+            assertThat(later.next().message().getPayload()).hasSize(payload.length);
         }
     }
 
