@@ -252,18 +252,45 @@ async function refreshMetrics() {
   } catch (e) { /* metrics bundle not installed: no charts */ }
 }
 
+// Long work: the Uplink draining after a reconnect (from /metrics) and feature deployments (/api/v1/progress).
+const work = { uplink: null, features: null };
+
 function showDrain(depth, cloudConnected) {
-  const target = $('#progress');
-  if (!depth) { drainStart = null; target.replaceChildren(el('p', { class: 'muted' }, 'nothing running')); return; }
-  if (!cloudConnected) {
-    drainStart = null;
-    target.replaceChildren(el('p', {}, `Uplink: ${depth} waiting for the cloud link`));
-    return;
+  if (!depth) {
+    drainStart = null; work.uplink = null;
+  } else if (!cloudConnected) {
+    drainStart = null; work.uplink = el('p', {}, `Uplink: ${depth} waiting for the cloud link`);
+  } else {
+    drainStart = Math.max(drainStart || 0, depth);
+    const done = drainStart - depth;
+    work.uplink = el('div', {}, `Uplink draining: ${depth} waiting` + (done > 0 ? `, ${done} of ${drainStart} sent` : ''),
+      el('progress', { max: drainStart, value: done }));
   }
-  drainStart = Math.max(drainStart || 0, depth);
-  const done = drainStart - depth;
-  target.replaceChildren(el('div', {}, `Uplink: ${depth} waiting` + (drainStart > depth ? `, ${done} of ${drainStart} sent` : ''),
-    el('progress', { max: drainStart, value: done })));
+  renderWork();
+}
+
+let featurePoll = null;
+async function refreshFeatures() {
+  try {
+    const f = (await getJson('/api/v1/progress')).features;
+    if (!f.step) { work.features = null; }
+    else if (f.running) {
+      work.features = el('div', { id: 'feature-progress' }, `Installing features: ${f.step} (step ${f.stepNumber} of ${f.steps}, ${f.seconds.toFixed(1)} s)`,
+        el('progress', { max: f.steps, value: f.stepNumber - 1 }));
+    } else {
+      work.features = el('p', { class: 'muted', id: 'feature-progress' }, `Last feature deployment: ${f.seconds.toFixed(1)} s` +
+        (f.installed?.length ? `, installed ${f.installed.join(', ')}` : '') + ` (${f.startedAt})`);
+    }
+    // while a deployment runs, follow it every second
+    if (f.running && !featurePoll) featurePoll = setInterval(refreshFeatures, 1000);
+    if (!f.running && featurePoll) { clearInterval(featurePoll); featurePoll = null; }
+  } catch (e) { work.features = null; }
+  renderWork();
+}
+
+function renderWork() {
+  const parts = [work.features, work.uplink].filter(Boolean);
+  $('#progress').replaceChildren(...(parts.length ? parts : [el('p', { class: 'muted' }, 'nothing running')]));
 }
 
 // --- start
@@ -273,4 +300,6 @@ refreshStatus(); refreshDrivers(); refreshCloud(); refreshPods(); refreshMesh();
 watchTwins();
 setInterval(refreshStatus, 5000);
 setInterval(refreshMetrics, 5000);
+refreshFeatures();
+setInterval(refreshFeatures, 5000);
 setInterval(() => { refreshDrivers(); refreshCloud(); refreshPods(); refreshMesh(); }, 10000);

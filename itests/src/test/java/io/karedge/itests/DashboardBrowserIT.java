@@ -141,6 +141,7 @@ public class DashboardBrowserIT {
                 text(d, "#dev-default-counter-01 .prop[data-prop='note'] [data-role='actual']")));
         long shownAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt);
         assertTrue("shown after " + shownAfterMs + " ms", shownAfterMs <= 2000);
+        System.out.println("dashboard: MQTT twin update shown on the page after " + shownAfterMs + " ms");
 
         // set a desired value on the page: the twin takes it and the virtual device follows
         WebElement form = browser.findElement(By.cssSelector("#dev-default-thermometer-01 form[data-prop='setpoint']"));
