@@ -11,20 +11,25 @@ import java.util.concurrent.atomic.LongAdder;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * Twin changes by origin, counted as the twin engine announces them to its listeners (one
- * {@link LongAdder} increment per change), and the number of member devices.
+ * {@link LongAdder} increment per change), and the number of member devices. The engine is a dynamic,
+ * optional reference: the engine binds its listeners while it activates, so a mandatory reference back to
+ * it would be a cycle that Declarative Services can only report as an error.
  */
 @Component(service = {NodeCollector.class, TwinListener.class}, property = "karedge.optional.part=twin engine")
 public class TwinMetrics implements NodeCollector, TwinListener {
 
-    private final TwinEngine engine;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile TwinEngine engine;
+
     private final Map<TwinOrigin, LongAdder> changes = new EnumMap<>(TwinOrigin.class);
 
     @Activate
-    public TwinMetrics(@Reference(name = "twinEngine") TwinEngine engine) {
-        this.engine = engine;
+    public TwinMetrics() {
         for (TwinOrigin origin : TwinOrigin.values()) {
             changes.put(origin, new LongAdder());
         }
@@ -44,6 +49,10 @@ public class TwinMetrics implements NodeCollector, TwinListener {
                     "result", "applied");
         }
         updates.done();
-        families.gauge("karedge_twin_devices", "Member devices with a twin").add(engine.members().size()).done();
+        TwinEngine current = engine;
+        if (current != null) {
+            families.gauge("karedge_twin_devices", "Member devices with a twin").add(current.members().size())
+                    .done();
+        }
     }
 }

@@ -66,7 +66,8 @@ class MetricsScrapeTest {
 
     @Test
     void twinChangesAreCountedBySource() throws Exception {
-        TwinMetrics twins = new TwinMetrics(new FakeEngine(Set.of("default/a", "default/b")));
+        TwinMetrics twins = new TwinMetrics();
+        twins.engine = new FakeEngine(Set.of("default/a", "default/b"));
         for (int i = 0; i < 3; i++) {
             twins.twinChanged(change(TwinOrigin.MQTT));
         }
