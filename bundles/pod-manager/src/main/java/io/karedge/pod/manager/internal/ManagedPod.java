@@ -39,6 +39,8 @@ final class ManagedPod {
     Instant startTime;
     /** what the runtime reported at the end of the last sync, {@code null} before the first */
     PodObservation lastSeen;
+    /** the sandbox's last failure as logged, {@code null} once a sandbox is there */
+    String sandboxProblem;
     String runtimeClass;
     ScheduledFuture<?> nextSync;
 

@@ -274,7 +274,12 @@ final class PodManager implements AutoCloseable {
         try {
             sandbox = runtime.syncSandbox(descriptor);
         } catch (PodRuntimeException e) {
-            LOG.info("Sandbox of pod {}: {} {}", managed.ref, e.reason(), e.getMessage());
+            String problem = e.reason() + " " + e.getMessage();
+            if (!problem.equals(managed.sandboxProblem)) {
+                // once per distinct problem, not at every sync
+                LOG.info("Sandbox of pod {}: {}", managed.ref, problem);
+                managed.sandboxProblem = problem;
+            }
             waitAll(managed, specContainers, e.reason(), e.getMessage());
             publish(managed, descriptor.containers(), null, null, null, false, null, now);
             scheduleSync(managed, now.plusMillis(settings.syncPeriodMillis()));
@@ -283,6 +288,7 @@ final class PodManager implements AutoCloseable {
         if (before != null && before.sandbox() != null && !before.sandbox().id().equals(sandbox.id())) {
             sandboxReplaced(managed, before);
         }
+        managed.sandboxProblem = null;
         PodObservation seen = observe(managed, runtime);
         boolean raised = false;
         for (ContainerObservation instance : seen == null ? List.<ContainerObservation>of() : seen.containers()) {

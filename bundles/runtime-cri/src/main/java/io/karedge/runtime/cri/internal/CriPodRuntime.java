@@ -84,6 +84,9 @@ final class CriPodRuntime implements PodRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger(CriPodRuntime.class);
 
+    /** The reason of every failure while the runtime's socket does not answer. */
+    static final String UNAVAILABLE_REASON = "RuntimeUnavailable";
+
     private final CriClient client;
     private final CriSettings settings;
     private volatile String idScheme = "containerd";
@@ -450,12 +453,25 @@ final class CriPodRuntime implements PodRuntime {
         T run();
     }
 
-    private static <T> T call(String reason, Call<T> call) throws PodRuntimeException {
+    private <T> T call(String reason, Call<T> call) throws PodRuntimeException {
         try {
             return call.run();
         } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+                throw unavailable(e);
+            }
             throw new PodRuntimeException(reason, describe(e), e);
         }
+    }
+
+    /** The runtime does not answer at all: say where it was looked for, and what is there. */
+    private PodRuntimeException unavailable(StatusRuntimeException e) {
+        String endpoint = settings.endpoint();
+        String found = Files.exists(Path.of(endpoint)) ? "the socket exists but nothing answers on it"
+                : "there is no such socket";
+        return new PodRuntimeException(UNAVAILABLE_REASON, "the container runtime at " + endpoint
+                + " does not answer (" + found + "): is containerd running? The socket is set by 'endpoint' in "
+                + "etc/" + CriRuntimeComponent.PID + ".cfg", e);
     }
 
     static String describe(StatusRuntimeException e) {
