@@ -92,6 +92,18 @@ final class KaredgeNode implements AutoCloseable {
         return etc.resolve("manifests");
     }
 
+    Path home() {
+        return home;
+    }
+
+    Path etc() {
+        return etc;
+    }
+
+    Path data() {
+        return data;
+    }
+
     Path karafLog() {
         return data.resolve("log").resolve("karaf.log");
     }
