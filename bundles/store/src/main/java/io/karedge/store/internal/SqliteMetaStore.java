@@ -230,11 +230,11 @@ final class SqliteMetaStore implements MetaStore {
             }
         }
         boolean exists = currentBody != null;
+        ObjectNode current = exists ? parse(currentBody) : null;
         IncomingObject incoming = unstamped.withCreationTimestamp(
-                exists ? parse(currentBody).path("metadata").path("creationTimestamp").textValue() : null,
-                Instant.now());
+                exists ? current.path("metadata").path("creationTimestamp").textValue() : null, Instant.now());
         if (exists && currentSource.equals(source)
-                && (currentBody.equals(incoming.json()) || parse(currentBody).equals(incoming.tree()))) {
+                && (currentBody.equals(incoming.json()) || current.equals(incoming.tree()))) {
             return new StoredObject(key, currentVersion, currentSource, incoming.tree());
         }
 
