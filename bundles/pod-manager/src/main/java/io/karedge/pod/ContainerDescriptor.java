@@ -19,11 +19,22 @@ import java.util.Objects;
  * @param ports           declared ports
  * @param resources       CPU and memory
  * @param tty             whether to allocate a terminal
+ * @param stdin           whether the container's main process keeps a standard input, for attach
+ * @param stdinOnce       whether that input closes after the first attach ends
  */
 public record ContainerDescriptor(String name, String image, String imagePullPolicy, List<String> command,
                                   List<String> args, String workingDir, Map<String, String> env,
                                   List<MountSpec> mounts, List<PortSpec> ports, ResourceLimits resources,
-                                  boolean tty) {
+                                  boolean tty, boolean stdin, boolean stdinOnce) {
+
+    /** A container without a standard input. */
+    public ContainerDescriptor(String name, String image, String imagePullPolicy, List<String> command,
+                               List<String> args, String workingDir, Map<String, String> env,
+                               List<MountSpec> mounts, List<PortSpec> ports, ResourceLimits resources,
+                               boolean tty) {
+        this(name, image, imagePullPolicy, command, args, workingDir, env, mounts, ports, resources, tty, false,
+                false);
+    }
 
     public ContainerDescriptor {
         Objects.requireNonNull(name, "name");

@@ -1,5 +1,6 @@
 package io.karedge.pod;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
@@ -20,4 +21,17 @@ public interface PodManagerStatus {
      * @return the lines from {@code offset} on; {@link LogChunk#found()} is false for an unknown pod or container
      */
     LogChunk log(String namespace, String name, String container, boolean previous, long offset, int maxBytes);
+
+    /**
+     * Prepares an exec or attach stream into a container of a pod (see {@link PodRuntime#streamUrl}).
+     *
+     * @param container the container, or {@code null} for the pod's only (or first) container
+     * @return the URL where the stream is opened, once
+     * @throws PodRuntimeException reason {@code PodNotFound}, {@code ContainerNotFound},
+     *                             {@code ContainerNotRunning}, {@code StreamingNotSupported} or the runtime's
+     */
+    default URI stream(String namespace, String name, String container, StreamRequest request)
+            throws PodRuntimeException {
+        throw new PodRuntimeException("StreamingNotSupported", "this pod manager does not stream into containers");
+    }
 }

@@ -1,5 +1,6 @@
 package io.karedge.pod;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.osgi.annotation.versioning.ConsumerType;
@@ -69,4 +70,19 @@ public interface PodRuntime {
      */
     LogChunk readLog(PodRef pod, String container, boolean previous, long offset, int maxBytes)
             throws PodRuntimeException;
+
+    /**
+     * Prepares a remote command stream (exec or attach) into the latest running instance of a container and
+     * answers where to open it: a URL of the runtime's own streaming server, where the kubelet's remote
+     * command protocol (an HTTP upgrade to SPDY/3.1 or WebSocket, {@code v4.channel.k8s.io}) is served once.
+     * Runtimes without processes to stream to keep the default, which refuses.
+     *
+     * @throws PodRuntimeException reason {@code ContainerNotRunning} if the container does not run,
+     *                             {@code StreamingNotSupported} if the runtime cannot stream
+     */
+    default URI streamUrl(PodRef pod, String container, StreamRequest request) throws PodRuntimeException {
+        throw new PodRuntimeException("StreamingNotSupported",
+                "the runtime of pod " + pod.namespace() + "/" + pod.name() + " has no processes to "
+                        + request.kind().name().toLowerCase() + " into");
+    }
 }

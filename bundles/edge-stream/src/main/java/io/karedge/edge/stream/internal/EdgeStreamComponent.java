@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The edgeStream role: connects to CloudCore's stream tunnel with the node's certificate and serves the
- * {@code kubectl logs} requests it forwards. Off unless {@code etc/io.karedge.edge.stream.cfg} says
+ * {@code kubectl logs}, {@code exec} and {@code attach} requests it forwards. Off unless {@code etc/io.karedge.edge.stream.cfg} says
  * {@code enabled = true} and names the tunnel {@code server}.
  */
 @Component(configurationPid = EdgeStreamComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
@@ -138,7 +138,7 @@ public class EdgeStreamComponent {
 
     static ExecutorService streamExecutor() {
         AtomicInteger count = new AtomicInteger();
-        return new ThreadPoolExecutor(0, TunnelSession.MAX_STREAMS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        return new ThreadPoolExecutor(0, 2 * TunnelSession.MAX_STREAMS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 runnable -> {
                     Thread thread = new Thread(runnable, "karedge-edge-stream-" + count.incrementAndGet());
                     thread.setDaemon(true);

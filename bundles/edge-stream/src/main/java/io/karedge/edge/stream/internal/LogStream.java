@@ -14,7 +14,7 @@ import java.util.List;
  * Errors (a pod that does not exist, a bad request) are sent as the text the kubelet would answer, then the
  * stream ends.
  */
-final class LogStream implements Runnable {
+final class LogStream implements TunnelStream, Runnable {
 
     static final int READ_BYTES = 256 * 1024;
     /** Bytes in one DATA message at most. */
@@ -37,7 +37,8 @@ final class LogStream implements Runnable {
     }
 
     /** Ends the stream at the next read (the cloud removed the connection, or the tunnel closed). */
-    void stop() {
+    @Override
+    public void stop() {
         stopped = true;
         synchronized (this) {
             notifyAll();

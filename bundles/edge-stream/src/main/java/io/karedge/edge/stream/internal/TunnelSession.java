@@ -1,8 +1,10 @@
 package io.karedge.edge.stream.internal;
 
 import io.karedge.pod.PodManagerStatus;
+import io.karedge.pod.StreamRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -28,7 +30,7 @@ final class TunnelSession implements AutoCloseable {
     private final TunnelSender tunnel;
     private final ExecutorService executor;
     private final Duration pollInterval;
-    private final Map<Long, LogStream> streams = new ConcurrentHashMap<>();
+    private final Map<Long, TunnelStream> streams = new ConcurrentHashMap<>();
 
     TunnelSession(PodManagerStatus pods, TunnelSender tunnel, ExecutorService executor, Duration pollInterval) {
         this.pods = pods;
@@ -59,16 +61,20 @@ final class TunnelSession implements AutoCloseable {
         long id = message.connectionId();
         switch (type) {
             case LOGS_CONNECT -> openLogs(id, message.data());
-            case EXEC_CONNECT, ATTACH_CONNECT, METRIC_CONNECT -> refuse(id, type.name().toLowerCase()
-                    .replace("_connect", "") + " is not served by this node yet");
+            case EXEC_CONNECT -> openExec(id, message.data(), StreamRequest.Kind.EXEC);
+            case ATTACH_CONNECT -> openExec(id, message.data(), StreamRequest.Kind.ATTACH);
+            case METRIC_CONNECT -> refuse(id, "metrics are not served by this node yet");
             case REMOVE_CONNECT, CLOSE_CONNECT -> {
-                LogStream stream = streams.remove(id);
+                TunnelStream stream = streams.remove(id);
                 if (stream != null) {
                     stream.stop();
                 }
             }
             case DATA -> {
-                // log streams take no input; exec input is not served yet
+                TunnelStream stream = streams.get(id);
+                if (stream != null) {
+                    stream.input(message.data());
+                }
             }
         }
     }
@@ -104,6 +110,33 @@ final class TunnelSession implements AutoCloseable {
         }
     }
 
+    private void openExec(long id, byte[] payload, StreamRequest.Kind kind) {
+        ConnectRequest request;
+        try {
+            request = ConnectRequest.parse(payload);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Refused an {} request on connection {}: {}", kind.name().toLowerCase(Locale.ROOT), id,
+                    e.getMessage());
+            refuse(id, "bad request: " + e.getMessage());
+            return;
+        }
+        if (streams.size() >= MAX_STREAMS) {
+            refuse(id, "too many streams open on this node (" + MAX_STREAMS + "); try again later");
+            return;
+        }
+        ExecStream stream = new ExecStream(id, request, kind, pods, tunnel, executor, () -> streams.remove(id));
+        if (streams.putIfAbsent(id, stream) != null) {
+            refuse(id, "connection " + id + " is already open");
+            return;
+        }
+        try {
+            executor.execute(stream);
+        } catch (RejectedExecutionException e) {
+            streams.remove(id);
+            refuse(id, "the node is stopping");
+        }
+    }
+
     private void refuse(long id, String reason) {
         tunnel.send(TunnelMessage.of(id, MessageType.DATA, (reason + "\n").getBytes(StandardCharsets.UTF_8)));
         tunnel.send(TunnelMessage.of(id, MessageType.REMOVE_CONNECT, new byte[0]));
@@ -112,7 +145,7 @@ final class TunnelSession implements AutoCloseable {
     /** Stops every stream (the tunnel closed). */
     @Override
     public void close() {
-        streams.values().forEach(LogStream::stop);
+        streams.values().forEach(TunnelStream::stop);
         streams.clear();
     }
 }

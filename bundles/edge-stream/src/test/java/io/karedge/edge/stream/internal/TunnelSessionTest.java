@@ -141,7 +141,8 @@ class TunnelSessionTest {
         assertThat(dataOf(8)).startsWith("bad request: expected /containerLogs/");
         assertThat(dataOf(9)).contains("tailLines must be a non-negative integer");
         assertThat(dataOf(10)).startsWith("bad request: the connect request is not JSON");
-        assertThat(dataOf(11)).contains("exec is not served by this node yet");
+        assertThat(dataOf(11)).startsWith("HTTP/1.1 400 Bad Request\r\n")
+                .endsWith("bad request: at least one of stdin, stdout and stderr must be wanted\n");
         assertThat(sent).noneMatch(m -> m.connectionId() == 12);
     }
 }

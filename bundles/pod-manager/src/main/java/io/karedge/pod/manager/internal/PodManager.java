@@ -17,9 +17,11 @@ import io.karedge.pod.PodRef;
 import io.karedge.pod.PodRuntime;
 import io.karedge.pod.PodRuntimeException;
 import io.karedge.pod.SandboxInfo;
+import io.karedge.pod.StreamRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -585,6 +587,32 @@ final class PodManager implements AutoCloseable {
         } catch (PodRuntimeException e) {
             return LogChunk.missing();
         }
+    }
+
+    URI stream(String namespace, String name, String container, StreamRequest request) throws PodRuntimeException {
+        ManagedPod managed = pods.values().stream()
+                .filter(p -> p.ref.namespace().equals(namespace) && p.ref.name().equals(name)).findFirst().orElse(null);
+        if (managed == null) {
+            throw new PodRuntimeException("PodNotFound",
+                    "pods \"" + name + "\" not found in namespace \"" + namespace + "\"");
+        }
+        PodRuntime runtime = runtimes.get(managed.runtimeClass == null
+                ? PodSpecReader.runtimeClass(managed.pod) : managed.runtimeClass);
+        if (runtime == null) {
+            throw new PodRuntimeException("RuntimeUnavailable",
+                    "the runtime of pod " + namespace + "/" + name + " is not available");
+        }
+        String target = container;
+        if (target == null || target.isBlank()) {
+            target = managed.pod.getSpec().getContainers().get(0).getName();
+        } else {
+            String wanted = target;
+            if (managed.pod.getSpec().getContainers().stream().noneMatch(c -> wanted.equals(c.getName()))) {
+                throw new PodRuntimeException("ContainerNotFound",
+                        "container " + wanted + " is not valid for pod " + name);
+            }
+        }
+        return runtime.streamUrl(managed.ref, target, request);
     }
 
     /** @return the uids of the pods the manager knows */

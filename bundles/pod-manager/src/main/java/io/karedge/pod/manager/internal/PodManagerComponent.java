@@ -9,6 +9,9 @@ import io.karedge.pod.LogChunk;
 import io.karedge.pod.PodInfo;
 import io.karedge.pod.PodManagerStatus;
 import io.karedge.pod.PodRuntime;
+import io.karedge.pod.PodRuntimeException;
+import io.karedge.pod.StreamRequest;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -138,5 +141,11 @@ public final class PodManagerComponent implements PodManagerStatus {
     @Override
     public LogChunk log(String namespace, String name, String container, boolean previous, long offset, int maxBytes) {
         return manager.log(namespace, name, container, previous, offset, maxBytes);
+    }
+
+    @Override
+    public URI stream(String namespace, String name, String container, StreamRequest request)
+            throws PodRuntimeException {
+        return manager.stream(namespace, name, container, request);
     }
 }

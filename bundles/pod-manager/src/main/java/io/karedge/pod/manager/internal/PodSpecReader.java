@@ -109,7 +109,8 @@ final class PodSpecReader {
         }
         return new ContainerDescriptor(container.getName(), container.getImage(), pullPolicy(container), command, args,
                 container.getWorkingDir(), env, mounts, ports, resources(container.getResources()),
-                Boolean.TRUE.equals(container.getTty()));
+                Boolean.TRUE.equals(container.getTty()), Boolean.TRUE.equals(container.getStdin()),
+                Boolean.TRUE.equals(container.getStdinOnce()));
     }
 
     private static String pullPolicy(Container container) {

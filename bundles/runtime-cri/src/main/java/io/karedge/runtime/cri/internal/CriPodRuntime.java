@@ -14,11 +14,14 @@ import io.karedge.pod.PodRuntimeException;
 import io.karedge.pod.PortSpec;
 import io.karedge.pod.ResourceLimits;
 import io.karedge.pod.SandboxInfo;
+import io.karedge.pod.StreamRequest;
 import io.karedge.runtime.cri.v1.Container;
 import io.karedge.runtime.cri.v1.ContainerConfig;
 import io.karedge.runtime.cri.v1.ContainerFilter;
 import io.karedge.runtime.cri.v1.ContainerMetadata;
+import io.karedge.runtime.cri.v1.AttachRequest;
 import io.karedge.runtime.cri.v1.ContainerState;
+import io.karedge.runtime.cri.v1.ExecRequest;
 import io.karedge.runtime.cri.v1.ContainerStatus;
 import io.karedge.runtime.cri.v1.ContainerStatusRequest;
 import io.karedge.runtime.cri.v1.CreateContainerRequest;
@@ -53,6 +56,7 @@ import io.karedge.runtime.cri.v1.StartContainerRequest;
 import io.karedge.runtime.cri.v1.StopContainerRequest;
 import io.karedge.runtime.cri.v1.StopPodSandboxRequest;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -266,6 +270,8 @@ final class CriPodRuntime implements PodRuntime {
                         Long.toString(pod.gracePeriod().toSeconds()))
                 .setLogPath(container.name() + "/" + attempt + ".log")
                 .setTty(container.tty())
+                .setStdin(container.stdin())
+                .setStdinOnce(container.stdinOnce())
                 .setLinux(LinuxContainerConfig.newBuilder()
                         .setResources(resources(container.resources()))
                         .setSecurityContext(LinuxContainerSecurityContext.newBuilder()
@@ -428,6 +434,35 @@ final class CriPodRuntime implements PodRuntime {
             return CriLogs.read(file.get(), offset, maxBytes);
         } catch (IOException e) {
             return LogChunk.missing();
+        }
+    }
+
+    @Override
+    public URI streamUrl(PodRef pod, String container, StreamRequest request) throws PodRuntimeException {
+        Container running = containers(pod.uid()).stream()
+                .filter(c -> c.getMetadata().getName().equals(container))
+                .filter(c -> c.getState() == ContainerState.CONTAINER_RUNNING)
+                .max(Comparator.comparingLong(Container::getCreatedAt))
+                .orElseThrow(() -> new PodRuntimeException("ContainerNotRunning", "container " + container
+                        + " of pod " + pod.namespace() + "/" + pod.name() + " is not running"));
+        String url = switch (request.kind()) {
+            case EXEC -> call("StreamError", () -> client.runtime().exec(ExecRequest.newBuilder()
+                    .setContainerId(running.getId()).addAllCmd(request.command()).setTty(request.tty())
+                    .setStdin(request.stdin()).setStdout(request.stdout()).setStderr(request.stderr()).build())
+                    .getUrl());
+            case ATTACH -> call("StreamError", () -> client.runtime().attach(AttachRequest.newBuilder()
+                    .setContainerId(running.getId()).setTty(request.tty()).setStdin(request.stdin())
+                    .setStdout(request.stdout()).setStderr(request.stderr()).build()).getUrl());
+        };
+        try {
+            URI uri = URI.create(url);
+            if (uri.getHost() == null || uri.getScheme() == null) {
+                throw new IllegalArgumentException("no scheme or host");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new PodRuntimeException("StreamError", "the runtime answered a streaming URL that is not usable: "
+                    + url + " (" + e.getMessage() + ")");
         }
     }
 
