@@ -17,6 +17,8 @@ final class Discovery {
     static final String KUBERNETES_MINOR = "30";
 
     static final Set<String> VERBS = Set.of("get", "list", "watch");
+    /** Verbs of the kinds the node writes itself ({@link ObjectWriter#WRITABLE}). */
+    private static final java.util.List<String> WRITE_VERBS = java.util.List.of("create", "delete", "patch", "update");
 
     private Discovery() {
     }
@@ -97,6 +99,9 @@ final class Discovery {
                 entry.put("kind", resource.kind());
                 ArrayNode verbs = entry.putArray("verbs");
                 VERBS.stream().sorted().forEach(verbs::add);
+                if (ObjectWriter.writable(resource)) {
+                    WRITE_VERBS.forEach(verbs::add);
+                }
                 if (!resource.shortNames().isEmpty()) {
                     ArrayNode shortNames = entry.putArray("shortNames");
                     resource.shortNames().forEach(shortNames::add);

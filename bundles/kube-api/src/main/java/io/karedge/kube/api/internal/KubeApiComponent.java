@@ -1,8 +1,11 @@
 package io.karedge.kube.api.internal;
 
 import io.karedge.api.meta.MetaStore;
+import io.karedge.api.node.EdgeNode;
+import io.karedge.api.node.NodeMode;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -15,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the MetaStore as a Kubernetes API on loopback, as EdgeCore's MetaServer serves its store to edge
- * applications: it answers from the node's own store, so it keeps working while the cloud is away.
+ * applications: it answers from the node's own store, so it keeps working while the cloud is away. Writes
+ * of the node's own objects go to that store (see {@link ObjectWriter}).
  */
 @Component(configurationPid = KubeApiComponent.PID, service = KubeApiComponent.class, immediate = true)
 @Designate(ocd = KubeApiComponent.Config.class)
@@ -26,7 +30,8 @@ public class KubeApiComponent {
     private static final Logger LOG = LoggerFactory.getLogger(KubeApiComponent.class);
 
     @ObjectClassDefinition(name = "Karedge edge-local Kubernetes API",
-            description = "The node's objects in the Kubernetes API's shape, read-only, on loopback")
+            description = "The node's objects in the Kubernetes API's shape on loopback; writes of the node's own "
+                    + "objects")
     public @interface Config {
         @AttributeDefinition(description = "Address to listen on (loopback: the API has no authentication)")
         String host() default KubeApiSettings.DEFAULT_HOST;
@@ -49,6 +54,10 @@ public class KubeApiComponent {
 
         @AttributeDefinition(description = "Items per list page at most, whatever limit a client asks for")
         long list_page_max() default 500;
+
+        @AttributeDefinition(description = "Largest body of a write (create, replace, patch, delete), in bytes; "
+                + "larger ones are answered 413")
+        long request_body_max_bytes() default KubeApiSettings.DEFAULT_REQUEST_BODY_MAX_BYTES;
     }
 
     private final KubeApiServer server;
@@ -58,14 +67,20 @@ public class KubeApiComponent {
             policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
     private volatile LivePodStatus livePods;
 
+    @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    private volatile EdgeNode node;
+
     @Activate
     public KubeApiComponent(@Reference(name = "metaStore") MetaStore store, Config config) {
         KubeApiServer started = null;
         KubeApiSettings settings = null;
         try {
             settings = new KubeApiSettings(config.host(), config.port(), config.watch_max(), config.watch_queue_max(),
-                    config.watch_timeout_s(), config.bookmark_interval_s(), config.list_page_max());
-            started = KubeApiServer.start(store, settings, Clock.systemUTC(), () -> livePods);
+                    config.watch_timeout_s(), config.bookmark_interval_s(), config.list_page_max(),
+                    config.request_body_max_bytes());
+            started = KubeApiServer.start(store, settings, Clock.systemUTC(), () -> livePods, this::mode);
             LOG.info("Kubernetes API of the node at http://{}:{}", settings.host(), started.port());
         } catch (IOException e) {
             LOG.error("The Kubernetes API of the node cannot listen on {}:{} ({}); set port in etc/{}.cfg",
@@ -74,6 +89,11 @@ public class KubeApiComponent {
             LOG.error("The Kubernetes API of the node is off: etc/{}.cfg is wrong: {}", PID, e.getMessage());
         }
         this.server = started;
+    }
+
+    private Optional<NodeMode> mode() {
+        EdgeNode current = node;
+        return current == null ? Optional.empty() : Optional.ofNullable(current.mode());
     }
 
     @Deactivate

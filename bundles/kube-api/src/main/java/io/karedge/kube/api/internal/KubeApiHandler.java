@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes the requests of the edge-local Kubernetes API: discovery, then list, get and watch of the
- * MetaStore's objects at the paths the Kubernetes API uses, as JSON objects or as Tables. Writes are
- * refused with a 405 Status: objects on the node come from the cloud or from manifests.
+ * MetaStore's objects at the paths the Kubernetes API uses, as JSON objects or as Tables, and writes
+ * (create, replace, patch, delete), which {@link ObjectWriter} carries out or refuses.
  */
 final class KubeApiHandler implements HttpHandler {
 
@@ -43,14 +43,12 @@ final class KubeApiHandler implements HttpHandler {
     private final Semaphore watchPermits;
     private final Set<WatchSession> watches = ConcurrentHashMap.newKeySet();
     private final java.util.function.Supplier<LivePodStatus> live;
-
-    KubeApiHandler(MetaStore store, KubeApiSettings settings, String serverAddress, Clock clock) {
-        this(store, settings, serverAddress, clock, () -> null);
-    }
+    private final ObjectWriter writer;
 
     KubeApiHandler(MetaStore store, KubeApiSettings settings, String serverAddress, Clock clock,
-                   java.util.function.Supplier<LivePodStatus> live) {
+                   java.util.function.Supplier<LivePodStatus> live, ObjectWriter writer) {
         this.live = live;
+        this.writer = writer;
         this.store = store;
         this.settings = settings;
         this.serverAddress = serverAddress;
@@ -162,19 +160,24 @@ final class KubeApiHandler implements HttpHandler {
             serveNamespaces(exchange, rest.size() == 2 ? rest.get(1) : null);
             return;
         }
-        if (tail.isEmpty() || tail.size() > 2) {
+        boolean write = !READ_METHODS.contains(exchange.getRequestMethod());
+        if (tail.isEmpty() || tail.size() > (write ? 3 : 2)) {
             throw notFound();
         }
         ApiResource resource = ApiResource.find(group, version, tail.get(0)).orElseThrow(KubeApiHandler::notFound);
-        String name = tail.size() == 2 ? tail.get(1) : null;
+        String name = tail.size() >= 2 ? tail.get(1) : null;
         if ((namespace != null && !resource.namespaced()) || (name != null && namespace == null
                 && resource.namespaced())) {
             throw notFound();
         }
-        if (!READ_METHODS.contains(exchange.getRequestMethod())) {
-            throw new KubeStatusException(405, "MethodNotAllowed", "the edge-local API serves get, list and watch "
-                    + "only: " + resource.qualifiedName() + " on this node come from the cloud or from manifests",
-                    details(resource, name));
+        if (write) {
+            if (tail.size() == 3) {
+                throw new KubeStatusException(405, "MethodNotAllowed", "the " + tail.get(2) + " subresource of "
+                        + resource.qualifiedName() + " is not written through the edge-local API (status belongs to "
+                        + "the part of the node that runs the object)", details(resource, name));
+            }
+            new WriteRequest(exchange, writer, resource, namespace, name, settings.requestBodyMaxBytes()).serve();
+            return;
         }
         Query query = Query.parse(exchange.getRequestURI().getRawQuery());
         ListOptions options = ListOptions.parse(query, resource.kind(), settings.listPageMax(),
@@ -427,7 +430,7 @@ final class KubeApiHandler implements HttpHandler {
         }
     }
 
-    private static void sendJson(HttpExchange exchange, int code, String contentType, ObjectNode body)
+    static void sendJson(HttpExchange exchange, int code, String contentType, ObjectNode body)
             throws IOException {
         byte[] bytes = KaredgeJson.mapper().writeValueAsBytes(body);
         exchange.getResponseHeaders().set("Content-Type", contentType);

@@ -2,14 +2,17 @@ package io.karedge.kube.api.internal;
 
 import com.sun.net.httpserver.HttpServer;
 import io.karedge.api.meta.MetaStore;
+import io.karedge.api.node.NodeMode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The HTTP server of the edge-local Kubernetes API, on the JDK's HTTP server. Its threads exist only
@@ -32,12 +35,15 @@ final class KubeApiServer implements AutoCloseable {
 
     /** @throws IOException if the address cannot be bound */
     static KubeApiServer start(MetaStore store, KubeApiSettings settings, Clock clock) throws IOException {
-        return start(store, settings, clock, () -> null);
+        return start(store, settings, clock, () -> null, () -> Optional.of(NodeMode.STANDALONE));
     }
 
-    /** @param live the live pod status source of the moment, or a supplier of {@code null} */
+    /**
+     * @param live the live pod status source of the moment, or a supplier of {@code null}
+     * @param mode the node's mode of the moment, empty while it is not known
+     */
     static KubeApiServer start(MetaStore store, KubeApiSettings settings, Clock clock,
-                               java.util.function.Supplier<LivePodStatus> live) throws IOException {
+                               Supplier<LivePodStatus> live, Supplier<Optional<NodeMode>> mode) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 64);
         int threads = settings.watchMax() + REQUEST_THREADS;
         AtomicInteger count = new AtomicInteger();
@@ -50,7 +56,8 @@ final class KubeApiServer implements AutoCloseable {
                 new LinkedBlockingQueue<>(), factory);
         executor.allowCoreThreadTimeOut(true);
         String address = settings.host() + ":" + server.getAddress().getPort();
-        KubeApiHandler handler = new KubeApiHandler(store, settings, address, clock, live);
+        KubeApiHandler handler = new KubeApiHandler(store, settings, address, clock, live,
+                new ObjectWriter(store, mode));
         server.createContext("/", handler);
         server.setExecutor(executor);
         server.start();

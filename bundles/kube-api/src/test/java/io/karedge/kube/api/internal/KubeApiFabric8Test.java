@@ -194,13 +194,22 @@ class KubeApiFabric8Test {
     }
 
     @Test
-    void writesAreRefusedWithMethodNotAllowed() {
-        assertThatThrownBy(() -> client.configMaps().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model
-                .ConfigMapBuilder().withNewMetadata().withName("new").endMetadata().build()).create())
+    void writesOfCloudObjectsAreRefusedAndNodeObjectsCannotBeWritten() {
+        Pod web1 = client.pods().inNamespace("shop").withName("web-1").get();
+        web1.getMetadata().setLabels(Map.of("app", "changed"));
+        assertThatThrownBy(() -> client.pods().inNamespace("shop").resource(web1).update())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(503);
+                    assertThat(e.getStatus().getReason()).isEqualTo("ServiceUnavailable");
+                });
+        assertThat(store.get(ObjectKey.of(Kinds.POD, "shop", "web-1")).orElseThrow().object().path("metadata")
+                .path("labels").path("app").asText()).isEqualTo("web");
+        assertThatThrownBy(() -> client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder()
+                .withNewMetadata().withName("edge-9").endMetadata().build()).create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(405);
                     assertThat(e.getStatus().getReason()).isEqualTo("MethodNotAllowed");
                 });
-        assertThat(store.get(ObjectKey.of(Kinds.CONFIG_MAP, "shop", "new"))).isEmpty();
+        assertThat(store.get(ObjectKey.of(Kinds.NODE, "", "edge-9"))).isEmpty();
     }
 }
