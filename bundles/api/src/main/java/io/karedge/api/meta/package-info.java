@@ -1,6 +1,6 @@
 /** Kubernetes objects kept on the node: the durable, watchable MetaStore. */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.karedge.api.meta;
 
 import org.osgi.annotation.bundle.Export;

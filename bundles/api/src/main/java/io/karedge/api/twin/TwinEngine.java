@@ -47,4 +47,13 @@ public interface TwinEngine {
 
     /** @return ids ({@code <namespace>/<name>}) of the member devices */
     Set<String> members();
+
+    /**
+     * @return update requests by origin and result, and how long the applied ones took to be stored;
+     *         cheap (no store access), for status pages and metrics
+     * @since 1.2
+     */
+    default TwinStatistics statistics() {
+        return TwinStatistics.none();
+    }
 }

@@ -36,4 +36,13 @@ public interface Uplink {
      * @return a handle that unregisters the callback
      */
     AutoCloseable onEnqueue(Runnable callback);
+
+    /**
+     * @return how many enqueues were refused because the outbox was at its bound (the caller got an
+     *         exception and nothing was stored), since the outbox opened
+     * @since 1.1
+     */
+    default long refused() {
+        return 0;
+    }
 }

@@ -1,6 +1,6 @@
 /** The durable, ordered outbox of everything the cloud must learn. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.karedge.api.uplink;
 
 import org.osgi.annotation.bundle.Export;
