@@ -252,8 +252,10 @@ async function refreshMetrics() {
   } catch (e) { /* metrics bundle not installed: no charts */ }
 }
 
-// Long work: the Uplink draining after a reconnect (from /metrics) and feature deployments (/api/v1/progress).
-const work = { uplink: null, features: null };
+// Long work: the tasks of the node's progress tracker (/api/v1/progress: feature deployments, joins, driver
+// swaps, the Uplink draining after a reconnect), and the Uplink depth from /metrics while no drain task runs.
+const work = { uplink: null, tasks: [] };
+let drainTaskRunning = false;
 
 function showDrain(depth, cloudConnected) {
   if (!depth) {
@@ -269,27 +271,51 @@ function showDrain(depth, cloudConnected) {
   renderWork();
 }
 
-let featurePoll = null;
-async function refreshFeatures() {
+function duration(seconds) {
+  if (seconds === undefined || seconds === null) return '';
+  const s = Math.round(seconds);
+  if (s < 120) return `${s}s`;
+  const m = Math.floor(s / 60);
+  return m < 120 ? `${m}m${s % 60 ? (s % 60) + 's' : ''}` : `${Math.floor(m / 60)}h${m % 60 ? (m % 60) + 'm' : ''}`;
+}
+
+function describeTask(t) {
+  const count = t.total ? `${t.done}/${t.total} ${t.unit}` : (t.done ? `${t.done} ${t.unit}` : '');
+  const figures = [count, t.percent !== undefined ? `${t.percent.toFixed(0)} %` : '',
+    t.ratePerSecond !== undefined ? `${t.ratePerSecond.toFixed(1)}/s` : '',
+    t.etaSeconds !== undefined ? `ETA ${duration(t.etaSeconds)}` : `${duration(t.elapsedSeconds)} so far`]
+    .filter(Boolean).join(', ');
+  return `${t.kind}: ${t.title}` + (t.phase ? ` — ${t.phase}` : '') + (figures ? ` (${figures})` : '');
+}
+
+function renderTask(t) {
+  if (t.state === 'RUNNING') {
+    const bar = t.total ? el('progress', { max: t.total, value: t.done }) : el('progress', {});
+    return el('div', { class: 'task', 'data-kind': t.kind, id: `task-${t.id}` }, describeTask(t), bar);
+  }
+  const outcome = t.state === 'FAILED' ? `failed: ${t.message}` : (t.message || 'done');
+  return el('p', { class: 'muted task' + (t.state === 'FAILED' ? ' bad' : ''), 'data-kind': t.kind, id: `task-${t.id}` },
+    `${t.kind}: ${t.title} — ${outcome} (${duration(t.elapsedSeconds)}, ${t.finishedAt})`);
+}
+
+let progressPoll = null;
+async function refreshProgress() {
   try {
-    const f = (await getJson('/api/v1/progress')).features;
-    if (!f.step) { work.features = null; }
-    else if (f.running) {
-      work.features = el('div', { id: 'feature-progress' }, `Installing features: ${f.step} (step ${f.stepNumber} of ${f.steps}, ${f.seconds.toFixed(1)} s)`,
-        el('progress', { max: f.steps, value: f.stepNumber - 1 }));
-    } else {
-      work.features = el('p', { class: 'muted', id: 'feature-progress' }, `Last feature deployment: ${f.seconds.toFixed(1)} s` +
-        (f.installed?.length ? `, installed ${f.installed.join(', ')}` : '') + ` (${f.startedAt})`);
-    }
-    // while a deployment runs, follow it every second
-    if (f.running && !featurePoll) featurePoll = setInterval(refreshFeatures, 1000);
-    if (!f.running && featurePoll) { clearInterval(featurePoll); featurePoll = null; }
-  } catch (e) { work.features = null; }
+    const body = await getJson('/api/v1/progress');
+    const tasks = body.tasks || [];
+    const running = tasks.filter((t) => t.state === 'RUNNING');
+    // the running ones and the last three finished
+    work.tasks = [...running, ...tasks.filter((t) => t.state !== 'RUNNING').slice(0, 3)];
+    drainTaskRunning = running.some((t) => t.kind === 'uplink-drain');
+    // while something runs, follow it every second
+    if (running.length && !progressPoll) progressPoll = setInterval(refreshProgress, 1000);
+    if (!running.length && progressPoll) { clearInterval(progressPoll); progressPoll = null; }
+  } catch (e) { work.tasks = []; drainTaskRunning = false; }
   renderWork();
 }
 
 function renderWork() {
-  const parts = [work.features, work.uplink].filter(Boolean);
+  const parts = [...work.tasks.map(renderTask), drainTaskRunning ? null : work.uplink].filter(Boolean);
   $('#progress').replaceChildren(...(parts.length ? parts : [el('p', { class: 'muted' }, 'nothing running')]));
 }
 
@@ -300,6 +326,6 @@ refreshStatus(); refreshDrivers(); refreshCloud(); refreshPods(); refreshMesh();
 watchTwins();
 setInterval(refreshStatus, 5000);
 setInterval(refreshMetrics, 5000);
-refreshFeatures();
-setInterval(refreshFeatures, 5000);
+refreshProgress();
+setInterval(refreshProgress, 5000);
 setInterval(() => { refreshDrivers(); refreshCloud(); refreshPods(); refreshMesh(); }, 10000);
