@@ -30,6 +30,11 @@ final class DesiredJob extends Job {
     }
 
     @Override
+    boolean counted() {
+        return true;
+    }
+
+    @Override
     String describe() {
         return "setDesired " + property;
     }

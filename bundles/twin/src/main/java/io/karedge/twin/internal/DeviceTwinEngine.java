@@ -10,7 +10,9 @@ import io.karedge.api.twin.TwinOrigin;
 import io.karedge.api.twin.TwinRecord;
 import io.karedge.api.twin.TwinReply;
 import io.karedge.api.twin.TwinRequest;
+import io.karedge.api.twin.TwinStatistics;
 import io.karedge.api.twin.TwinStore;
+import io.karedge.api.twin.TwinUpdateResult;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +47,7 @@ final class DeviceTwinEngine implements TwinEngine, AutoCloseable {
     private final Map<String, DeviceWorker> workers = new ConcurrentHashMap<>();
     private volatile Function<String, Optional<MemberDevice>> memberLookup = id -> Optional.empty();
     private final List<TwinListener> listeners = new CopyOnWriteArrayList<>();
+    private final TwinCounters counters = new TwinCounters();
     private volatile boolean stopping;
 
     DeviceTwinEngine(TwinStore store, String nodeName, EngineSettings settings, Clock clock) {
@@ -92,6 +95,9 @@ final class DeviceTwinEngine implements TwinEngine, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Twin request {} for {} failed: {}", request.operation().suffix(), Logs.clip(request.target()),
                     e.toString());
+            if (request.operation() != TwinOperation.TWIN_GET && !request.operation().isNodeOperation()) {
+                counters.answered(request.origin(), TwinUpdateResult.FAILED);
+            }
             return CompletableFuture.completedFuture(new TwinReply(500, "internal error: " + e,
                     Messages.error("", context.now(), 500, "internal error"), 0));
         }
@@ -104,6 +110,7 @@ final class DeviceTwinEngine implements TwinEngine, AutoCloseable {
             return submit(new DesiredJob(deviceId, property, value, expectedVersion, origin), "setting a desired value");
         } catch (RuntimeException e) {
             LOG.warn("setDesired {} of {} failed: {}", Logs.clip(property), Logs.clip(deviceId), e.toString());
+            counters.answered(origin, TwinUpdateResult.FAILED);
             return CompletableFuture.completedFuture(new TwinReply(500, "internal error: " + e, null, 0));
         }
     }
@@ -124,6 +131,11 @@ final class DeviceTwinEngine implements TwinEngine, AutoCloseable {
             }
         });
         return members;
+    }
+
+    @Override
+    public TwinStatistics statistics() {
+        return counters.snapshot();
     }
 
     private CompletionStage<TwinReply> submit(Job job, String doing) {
@@ -223,7 +235,23 @@ final class DeviceTwinEngine implements TwinEngine, AutoCloseable {
 
     void refuse(Job job, int code, String reason) {
         logRefusal(job, code, reason);
-        job.future.complete(new TwinReply(code, reason, job.errorResult(code, reason, context.now()), 0));
+        answer(job, new TwinReply(code, reason, job.errorResult(code, reason, context.now()), 0), false);
+    }
+
+    /**
+     * Completes a job's reply, counting an update request by its result.
+     *
+     * @param stored whether the job's changes were written (for a 200: applied rather than unchanged)
+     */
+    void answer(Job job, TwinReply reply, boolean stored) {
+        if (job.counted()) {
+            TwinUpdateResult result = TwinUpdateResult.of(reply.code(), stored);
+            counters.answered(job.origin, result);
+            if (result == TwinUpdateResult.APPLIED) {
+                counters.stored(job.origin, job.startNanos);
+            }
+        }
+        job.future.complete(reply);
     }
 
     void logRefusal(Job job, int code, String reason) {

@@ -196,7 +196,8 @@ final class DeviceWorker implements Runnable {
             if (!outcome.ok()) {
                 engine.logRefusal(job, outcome.code, outcome.reason);
             }
-            job.future.complete(new TwinReply(outcome.code, outcome.reason, outcome.result, version));
+            engine.answer(job, new TwinReply(outcome.code, outcome.reason, outcome.result, version),
+                    outcome.stored());
             if (outcome.notable()) {
                 Map<String, TwinRecord> twins = new LinkedHashMap<>();
                 outcome.changed.forEach((property, twin) -> {
@@ -225,8 +226,8 @@ final class DeviceWorker implements Runnable {
                 engine.refuse(job, 500, reason);
             } else {
                 engine.logRefusal(job, item.outcome().code, item.outcome().reason);
-                job.future.complete(new TwinReply(item.outcome().code, item.outcome().reason, item.outcome().result,
-                        item.outcome().version));
+                engine.answer(job, new TwinReply(item.outcome().code, item.outcome().reason, item.outcome().result,
+                        item.outcome().version), false);
             }
         }
         LOG.debug("Device {}: {} job(s) answered after a failed write at {}", deviceId, applied.size(), context.now());

@@ -9,6 +9,12 @@ final class GetJob extends RequestJob {
         super(request);
     }
 
+    /** A read, not an update. */
+    @Override
+    boolean counted() {
+        return false;
+    }
+
     @Override
     Outcome apply(Working.Tx tx, EngineContext context) throws Rejection {
         message();

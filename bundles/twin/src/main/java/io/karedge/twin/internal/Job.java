@@ -14,6 +14,8 @@ abstract class Job {
     final String deviceId;
     final TwinOrigin origin;
     final CompletableFuture<TwinReply> future = new CompletableFuture<>();
+    /** when the job reached the engine ({@link System#nanoTime()}), for the write-duration histogram */
+    final long startNanos = System.nanoTime();
 
     Job(String deviceId, TwinOrigin origin) {
         this.deviceId = deviceId;
@@ -27,6 +29,11 @@ abstract class Job {
     /** @return properties this job writes only at a given store version (it starts a new batch if one is dirty) */
     Set<String> conditions() {
         return Set.of();
+    }
+
+    /** @return whether the job is an update request, counted in the engine's statistics by its result */
+    boolean counted() {
+        return false;
     }
 
     /** @return whether the job must be committed on its own (membership removal) */

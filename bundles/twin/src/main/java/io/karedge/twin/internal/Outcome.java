@@ -38,6 +38,11 @@ final class Outcome {
         return code == 200;
     }
 
+    /** @return whether the job changed a twin or the state, so that its write stored something */
+    boolean stored() {
+        return ok() && (!changed.isEmpty() || state != null);
+    }
+
     boolean notable() {
         return ok() && (!changed.isEmpty() || state != null || !publications.isEmpty());
     }

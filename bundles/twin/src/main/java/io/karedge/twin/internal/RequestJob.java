@@ -49,6 +49,12 @@ abstract class RequestJob extends Job {
         return eventId;
     }
 
+    /** Requests that write: {@code twin/update}, {@code twin/cloud_updated}, {@code state/update}. */
+    @Override
+    boolean counted() {
+        return true;
+    }
+
     @Override
     String describe() {
         return request.operation().suffix();

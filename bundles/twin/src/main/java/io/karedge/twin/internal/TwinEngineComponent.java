@@ -8,6 +8,7 @@ import io.karedge.api.twin.TwinListener;
 import io.karedge.api.twin.TwinOrigin;
 import io.karedge.api.twin.TwinReply;
 import io.karedge.api.twin.TwinRequest;
+import io.karedge.api.twin.TwinStatistics;
 import io.karedge.api.twin.TwinStore;
 import java.time.Clock;
 import java.util.Optional;
@@ -103,5 +104,10 @@ public final class TwinEngineComponent implements TwinEngine {
     @Override
     public Set<String> members() {
         return engine.members();
+    }
+
+    @Override
+    public TwinStatistics statistics() {
+        return engine.statistics();
     }
 }
