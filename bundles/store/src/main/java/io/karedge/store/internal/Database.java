@@ -1,6 +1,8 @@
 package io.karedge.store.internal;
 
+import io.karedge.api.meta.StoreCommitStatistics;
 import io.karedge.api.meta.StoreException;
+import io.karedge.api.metrics.LatencyHistogram;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +91,10 @@ final class Database implements AutoCloseable {
     private final AtomicInteger openReaders = new AtomicInteger();
     private final AtomicLong committedWrites = new AtomicLong();
     private final AtomicLong committedBatches = new AtomicLong();
+    /** transactions that could not start or commit (the unexpected failures of the writer included) */
+    private final AtomicLong failedBatches = new AtomicLong();
+    /** from BEGIN IMMEDIATE to the return of COMMIT, for committed transactions */
+    private final LatencyHistogram commitDurations = new LatencyHistogram();
     private final AtomicLong checkpoints = new AtomicLong();
     private final Object checkpointSignal = new Object();
     private final Thread checkpointThread;
@@ -253,6 +259,11 @@ final class Database implements AutoCloseable {
         return committedBatches.get();
     }
 
+    /** @return the transactions committed and failed so far, and how long the committed ones took */
+    StoreCommitStatistics commitStatistics() {
+        return new StoreCommitStatistics(committedBatches.get(), failedBatches.get(), commitDurations.snapshot());
+    }
+
     /** @return checkpoints run since the database was opened (by the checkpointer or the writer) */
     long checkpoints() {
         return checkpoints.get();
@@ -323,6 +334,7 @@ final class Database implements AutoCloseable {
                 try {
                     runBatch(batch);
                 } catch (Throwable unexpected) {
+                    failedBatches.incrementAndGet();
                     LOG.error("The store writer failed unexpectedly on {}", file, unexpected);
                     if (writeContext != null) {
                         writeContext.closeStatements();
@@ -354,9 +366,11 @@ final class Database implements AutoCloseable {
             batch.forEach(write -> write.fail(unavailable));
             return;
         }
+        long startNanos = System.nanoTime();
         try {
             execute("BEGIN IMMEDIATE");
         } catch (SQLException e) {
+            failedBatches.incrementAndGet();
             StoreException failure = new StoreException("cannot start a transaction on " + file + ": "
                     + describe(e), e);
             abandonTransaction(e);
@@ -378,6 +392,7 @@ final class Database implements AutoCloseable {
             }
         }
         if (broken != null) {
+            failedBatches.incrementAndGet();
             abandonTransaction(broken);
             StoreException failure = new StoreException("the write could not be made durable, nothing of its"
                     + " transaction was stored: " + describe(broken), broken);
@@ -391,6 +406,7 @@ final class Database implements AutoCloseable {
                     (System.nanoTime() - unwritableSinceNanos) / 1_000_000L, unwritable);
             unwritable = null;
         }
+        commitDurations.recordSince(startNanos);
         committedBatches.incrementAndGet();
         afterCommitCheckpoint();
         for (PendingWrite<?> write : batch) {

@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,7 @@ final class SqliteUplink implements Uplink {
     /** entries without a coalesce key (they accumulate; keyed ones replace each other), and their bytes */
     private final AtomicLong unkeyedEntries = new AtomicLong();
     private final AtomicLong unkeyedBytes = new AtomicLong();
+    private final LongAdder refused = new LongAdder();
     private final long maxUnkeyedEntries;
     private final long maxUnkeyedBytes;
 
@@ -156,6 +158,7 @@ final class SqliteUplink implements Uplink {
         long entries = unkeyedEntries.get();
         long bytes = unkeyedBytes.get();
         if (entries + 1 > maxUnkeyedEntries || bytes + prepared.bytes() > maxUnkeyedBytes) {
+            refused.increment();
             throw new StoreException("the Uplink is full: " + entries + " entries of " + bytes + " bytes wait for"
                     + " the cloud (uplink.max.entries " + maxUnkeyedEntries + ", uplink.max.bytes "
                     + maxUnkeyedBytes + "); the message of " + prepared.bytes() + " bytes was not stored");
@@ -222,6 +225,11 @@ final class SqliteUplink implements Uplink {
     @Override
     public long depth() {
         return depth.get();
+    }
+
+    @Override
+    public long refused() {
+        return refused.sum();
     }
 
     @Override

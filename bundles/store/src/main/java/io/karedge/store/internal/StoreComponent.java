@@ -7,6 +7,8 @@ import io.karedge.api.meta.MetaStore;
 import io.karedge.api.meta.ObjectKey;
 import io.karedge.api.meta.ResourceVersionTooOldException;
 import io.karedge.api.meta.Selector;
+import io.karedge.api.meta.StoreCommitStatistics;
+import io.karedge.api.meta.StoreStatus;
 import io.karedge.api.meta.StoredObject;
 import io.karedge.api.meta.Watch;
 import io.karedge.api.meta.WatchListener;
@@ -33,12 +35,14 @@ import org.osgi.service.metatype.annotations.Option;
 
 /**
  * Registers {@link MetaStore}, {@link TwinStore} and {@link Uplink}, all three on one SQLite database
- * ({@code <dataDirectory>/karedge.db}), and closes it cleanly when deactivated. A configuration change
+ * ({@code <dataDirectory>/karedge.db}), and {@link StoreStatus} with its commit figures, and closes the
+ * database cleanly when deactivated. A configuration change
  * reactivates the component (open watches are closed with "store is stopping").
  */
-@Component(service = {MetaStore.class, TwinStore.class, Uplink.class}, configurationPid = StoreComponent.PID)
+@Component(service = {MetaStore.class, TwinStore.class, Uplink.class, StoreStatus.class},
+        configurationPid = StoreComponent.PID)
 @Designate(ocd = StoreComponent.Config.class)
-public final class StoreComponent implements MetaStore, TwinStore, Uplink {
+public final class StoreComponent implements MetaStore, TwinStore, Uplink, StoreStatus {
 
     static final String PID = "io.karedge.store";
 
@@ -199,6 +203,16 @@ public final class StoreComponent implements MetaStore, TwinStore, Uplink {
     @Override
     public long depth() {
         return store.uplink().depth();
+    }
+
+    @Override
+    public long refused() {
+        return store.uplink().refused();
+    }
+
+    @Override
+    public StoreCommitStatistics commits() {
+        return store.database().commitStatistics();
     }
 
     @Override

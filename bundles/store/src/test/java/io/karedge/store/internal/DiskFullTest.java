@@ -84,6 +84,8 @@ class DiskFullTest {
             }
         }
         assertThat(failures).as("writes on a full disk fail").isGreaterThan(0);
+        assertThat(store.database().commitStatistics().failures()).as("transactions that could not commit")
+                .isGreaterThan(0);
         assertThat(twins.get("default/before", "p")).isPresent();
 
         Files.delete(filler);

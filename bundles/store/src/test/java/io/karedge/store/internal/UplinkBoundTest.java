@@ -37,6 +37,7 @@ class UplinkBoundTest {
                     .hasMessageContaining("the Uplink is full")
                     .hasMessageContaining("uplink.max.entries 5");
             assertThat(uplink.depth()).isEqualTo(5);
+            assertThat(uplink.refused()).isEqualTo(1);
             // coalesced entries replace each other, so they are never refused
             uplink.enqueue(keyed("twin/d/p", "a"));
             uplink.enqueue(keyed("twin/d/p", "b"));
@@ -45,6 +46,7 @@ class UplinkBoundTest {
             uplink.acknowledge(oldest.sequence());
             uplink.enqueue(upload("fits again"));
             assertThat(uplink.unkeyed()[0]).isEqualTo(5);
+            assertThat(uplink.refused()).as("refused enqueues, counted once each").isEqualTo(1);
         }
     }
 
