@@ -144,4 +144,67 @@ class KubectlTest {
             reader.join(10_000);
         }
     }
+
+    @Test
+    void applyCreatesThenPatchesAndDeleteRemoves() throws Exception {
+        Path manifest = home.resolve("objects.yaml");
+        Files.writeString(manifest, """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: app-settings
+                  namespace: shop
+                data:
+                  level: info
+                  color: red
+                ---
+                apiVersion: devices.kubeedge.io/v1beta1
+                kind: Device
+                metadata:
+                  name: meter-1
+                  namespace: shop
+                  labels:
+                    room: lab
+                spec:
+                  deviceModelRef:
+                    name: meter
+                  protocol:
+                    protocolName: virtual
+                """);
+        // no OpenAPI documents are served, so kubectl cannot validate against a schema
+        String created = run("apply", "--validate=false", "-f", manifest.toString());
+        assertThat(created).contains("configmap/app-settings created").contains("meter-1 created");
+        assertThat(store.sourceOf(io.karedge.api.meta.ObjectKey.of("ConfigMap", "shop", "app-settings")))
+                .isEqualTo("local");
+        assertThat(run("get", "configmap", "app-settings", "-n", "shop", "-o", "jsonpath={.data.level}"))
+                .isEqualTo("info");
+
+        // a second apply with a changed file: kubectl computes a three-way patch from its last-applied annotation
+        Files.writeString(manifest, Files.readString(manifest).replace("  color: red\n", "")
+                .replace("level: info", "level: debug").replace("room: lab", "room: hall"));
+        String applied = run("apply", "--validate=false", "-f", manifest.toString());
+        assertThat(applied).contains("configmap/app-settings configured").contains("meter-1 configured");
+        var settings = store.get(io.karedge.api.meta.ObjectKey.of("ConfigMap", "shop", "app-settings")).orElseThrow()
+                .object();
+        assertThat(settings.path("data").toString()).isEqualTo("{\"level\":\"debug\"}");
+        assertThat(store.get(io.karedge.api.meta.ObjectKey.of("Device", "shop", "meter-1")).orElseThrow().object()
+                .path("metadata").path("labels").path("room").asText()).isEqualTo("hall");
+        assertThat(run("apply", "--validate=false", "-f", manifest.toString())).contains("unchanged");
+
+        String deleted = run("delete", "-f", manifest.toString());
+        assertThat(deleted).contains("configmap \"app-settings\" deleted").contains("\"meter-1\" deleted");
+        assertThat(store.get(io.karedge.api.meta.ObjectKey.of("ConfigMap", "shop", "app-settings"))).isEmpty();
+        assertThat(store.get(io.karedge.api.meta.ObjectKey.of("Device", "shop", "meter-1"))).isEmpty();
+    }
+
+    @Test
+    void writesOfCloudObjectsAreRefusedWithAReason() throws Exception {
+        Process edit = kubectl("label", "configmap", "settings", "-n", "shop", "tier=gold");
+        String output = new String(edit.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(edit.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(edit.exitValue()).isNotZero();
+        assertThat(output).contains("ServiceUnavailable").contains("came from the cloud");
+        assertThat(store.get(io.karedge.api.meta.ObjectKey.of("ConfigMap", "shop", "settings")).orElseThrow()
+                .object().path("metadata").path("labels").isMissingNode()).isTrue();
+    }
 }
