@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.api.meta.MetaStore;
 import io.karedge.api.node.ContainerRuntimeInfo;
 import io.karedge.api.node.EdgeNode;
+import io.karedge.api.progress.ProgressTracker;
 import io.karedge.api.uplink.Uplink;
 import io.karedge.cloud.bridge.CloudLinkSnapshot;
 import io.karedge.cloud.bridge.CloudLinkStatus;
@@ -18,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -25,6 +27,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +57,10 @@ public final class CloudBridgeComponent implements CloudLinkStatus {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ContainerRuntimeInfo runtime;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ProgressTracker progress;
+
     @Activate
     public CloudBridgeComponent(BridgeConfig config, @Reference(name = "metaStore") MetaStore metaStore,
                                 @Reference(name = "uplink") Uplink uplink, @Reference(name = "node") EdgeNode node) {
@@ -63,12 +70,21 @@ public final class CloudBridgeComponent implements CloudLinkStatus {
 
     CloudBridgeComponent(BridgeSettings settings, MetaStore metaStore, Uplink uplink, Path dataDirectory,
                          Clock clock) {
+        this(settings, metaStore, uplink, dataDirectory, clock, null);
+    }
+
+    /** @param tracker the progress tracker to use instead of the referenced one (tests), or null */
+    CloudBridgeComponent(BridgeSettings settings, MetaStore metaStore, Uplink uplink, Path dataDirectory,
+                         Clock clock, ProgressTracker tracker) {
+        Supplier<ProgressTracker> progressTracker = tracker != null ? () -> tracker : () -> progress;
+        JoinProgress joinProgress = new JoinProgress(progressTracker, settings, dataDirectory.resolve("cloud"));
+        DrainProgress drainProgress = new DrainProgress(progressTracker, uplink, clock);
         SecureRandom random = new SecureRandom();
         this.status = new LinkStatusHolder(clock, settings.server().toString(), settings.nodeName(), uplink::depth);
         Enrollment enrollment = new Enrollment(new CredentialFiles(dataDirectory.resolve("cloud")),
                 new CertificateService(settings.certServer().toString(),
                         Duration.ofMillis(Math.max(settings.connectTimeoutMillis(), 5_000))),
-                settings.nodeName(), settings.token(), clock, random);
+                settings.nodeName(), settings.token(), clock, random, joinProgress);
         this.link = new CloudLink(settings, enrollment, status, clock, random);
         this.drainThread = Executors.newSingleThreadScheduledExecutor(
                 new DefaultThreadFactory("karedge-cloud-uplink", true));
@@ -87,6 +103,9 @@ public final class CloudBridgeComponent implements CloudLinkStatus {
         this.drainer = new UplinkDrainer(uplink, settings, status, agent,
                 new DeviceReports(metaStore, settings.reportLocalDevices(), status), drainThread, ackers);
         link.wire(new Dispatcher(downstream, queries, drainer, status), drainer, agent, queries);
+        link.progress(joinProgress, drainProgress);
+        drainer.progress(drainProgress);
+        agent.onRegistered(joinProgress::registered);
         this.enqueueHook = uplink.onEnqueue(drainer::wake);
         if (settings.registerNode()) {
             agent.start();

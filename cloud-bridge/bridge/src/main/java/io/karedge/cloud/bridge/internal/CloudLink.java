@@ -44,6 +44,8 @@ final class CloudLink {
     private UplinkDrainer drainer;
     private NodeAgent agent;
     private RemoteQueries queries;
+    private JoinProgress joinProgress;
+    private DrainProgress drainProgress;
 
     private volatile Session session;
     private volatile boolean stopped;
@@ -84,6 +86,12 @@ final class CloudLink {
         return session;
     }
 
+    /** Where the way to the first synced session and the backlog drains after each connect are reported. */
+    void progress(JoinProgress join, DrainProgress drain) {
+        this.joinProgress = join;
+        this.drainProgress = drain;
+    }
+
     void start() {
         linkThread.execute(this::attempt);
     }
@@ -104,6 +112,10 @@ final class CloudLink {
             LOG.debug("Stopping the link: {}", e.toString());
         }
         status.set(LinkState.DISABLED, "stopped");
+        if (joinProgress != null) {
+            joinProgress.stopped();
+            drainProgress.disconnected("the cloud bridge stopped");
+        }
         linkThread.shutdownNow();
         inbound.shutdown();
         try {
@@ -131,11 +143,17 @@ final class CloudLink {
         }
         Credentials credentials;
         status.set(LinkState.JOINING, "");
+        if (joinProgress != null) {
+            joinProgress.attempting();
+        }
         try {
             credentials = enrollment.credentials();
         } catch (JoinException e) {
             LOG.error("Cannot join the cloud at {}: {}", settings.certServer(), e.getMessage());
             if (e.permanent()) {
+                if (joinProgress != null) {
+                    joinProgress.failed(e.getMessage());
+                }
                 status.set(LinkState.FAILED, e.getMessage());
                 schedule(settings.backoffMaxMillis());
             } else {
@@ -154,10 +172,16 @@ final class CloudLink {
             ssl = CloudConnection.sslContext(credentials);
         } catch (Exception e) {
             status.set(LinkState.FAILED, "TLS set-up failed: " + e.getMessage());
+            if (joinProgress != null) {
+                joinProgress.failed("TLS set-up failed: " + e.getMessage());
+            }
             schedule(settings.backoffMaxMillis());
             return;
         }
         ConnectionListener listener = new ConnectionListener();
+        if (joinProgress != null) {
+            joinProgress.connecting();
+        }
         CloudConnection.open(eventLoop, settings, ssl, listener).whenComplete((connection, failure) ->
                 runOnLink(() -> {
                     if (failure != null) {
@@ -186,6 +210,10 @@ final class CloudLink {
         keepalive();
         keepaliveTask = linkThread.scheduleAtFixedRate(this::keepalive, settings.keepaliveMillis(),
                 settings.keepaliveMillis(), TimeUnit.MILLISECONDS);
+        if (joinProgress != null) {
+            drainProgress.connected();
+            joinProgress.connected();
+        }
         drainer.connected(current);
         if (settings.registerNode()) {
             agent.connected();
@@ -208,6 +236,9 @@ final class CloudLink {
             rotationTask.cancel(false);
         }
         drainer.disconnected();
+        if (drainProgress != null) {
+            drainProgress.disconnected(reason);
+        }
         queries.failAll();
         if (stopped) {
             return;
@@ -265,6 +296,9 @@ final class CloudLink {
         long capped = Math.min(settings.backoffMaxMillis(), ceiling);
         long delay = capped / 2 + (long) (random.nextDouble() * (capped / 2.0));
         status.set(LinkState.BACKING_OFF, reason);
+        if (joinProgress != null) {
+            joinProgress.retrying(reason, delay);
+        }
         LOG.info("Next attempt to reach CloudHub in {} ms", delay);
         schedule(delay);
     }

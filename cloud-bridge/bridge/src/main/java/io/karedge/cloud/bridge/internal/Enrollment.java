@@ -25,12 +25,19 @@ final class Enrollment {
     private final String tokenText;
     private final Clock clock;
     private final RandomGenerator random;
+    private final JoinSteps steps;
 
     private Credentials current;
     private Instant renewal;
 
     Enrollment(CredentialFiles files, CertificateService service, String nodeName, String tokenText, Clock clock,
                RandomGenerator random) {
+        this(files, service, nodeName, tokenText, clock, random, JoinSteps.NONE);
+    }
+
+    Enrollment(CredentialFiles files, CertificateService service, String nodeName, String tokenText, Clock clock,
+               RandomGenerator random, JoinSteps steps) {
+        this.steps = steps;
         this.files = files;
         this.service = service;
         this.nodeName = nodeName;
@@ -61,6 +68,7 @@ final class Enrollment {
             String problem = problem(found, token);
             if (problem == null) {
                 adopt(found);
+                steps.storedCredentialsUsed(found.notAfter());
                 return found;
             }
             LOG.warn("Stored edge certificate not usable ({}); joining with the token", problem);
@@ -109,7 +117,9 @@ final class Enrollment {
 
     private Credentials join(JoinToken token) throws JoinException {
         LOG.info("Joining the cloud as node {}", nodeName);
+        steps.fetchingCa();
         X509Certificate ca = service.fetchCa(token);
+        steps.requestingCertificate();
         KeyPair keyPair = Pki.newKeyPair();
         X509Certificate certificate = service.requestWithToken(ca, token, keyPair, nodeName);
         Credentials joined = new Credentials(keyPair.getPrivate(), certificate, ca);
@@ -117,8 +127,10 @@ final class Enrollment {
             throw new JoinException("the cloud signed a certificate for " + Pki.commonName(certificate)
                     + ", not system:node:" + nodeName, true);
         }
+        steps.storingCredentials();
         store(keyPair, certificate, ca);
         adopt(joined);
+        steps.joined(joined.notAfter());
         LOG.info("Joined: edge certificate valid until {}, renewal planned at {}", joined.notAfter(), renewal);
         return joined;
     }

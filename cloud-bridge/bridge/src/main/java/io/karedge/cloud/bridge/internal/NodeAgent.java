@@ -67,6 +67,7 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
     private Instant lastReportAt = Instant.EPOCH;
     private ScheduledFuture<?> leaseTask;
     private ScheduledFuture<?> statusTask;
+    private volatile Runnable onRegistered = () -> { };
 
     NodeAgent(BridgeSettings settings, Path dataDirectory, Uplink uplink, Supplier<ContainerRuntimeInfo> runtime,
               RemoteQueries queries, ScheduledExecutorService scheduler, Clock clock) {
@@ -106,6 +107,11 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
         }));
     }
 
+    /** Runs {@code hook} (on the link thread) each time the cloud is found to have this node's Node. */
+    void onRegistered(Runnable hook) {
+        this.onRegistered = hook;
+    }
+
     boolean registered() {
         synchronized (lock) {
             return registered;
@@ -133,6 +139,7 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
             registered |= done;
         }
         if (done) {
+            onRegistered.run();
             reportStatus(true);
         } else if (retry) {
             scheduler.schedule(guard(this::startRegistration), REGISTER_RETRY_MILLIS, TimeUnit.MILLISECONDS);

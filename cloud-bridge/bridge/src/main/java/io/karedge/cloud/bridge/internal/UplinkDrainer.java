@@ -65,6 +65,7 @@ final class UplinkDrainer {
     private final DeviceReports deviceReports;
 
     private volatile Session session;
+    private volatile DrainProgress progress;
     private long cursor;
     private ScheduledFuture<?> timer;
 
@@ -78,6 +79,11 @@ final class UplinkDrainer {
         this.executor = executor;
         this.ackers = ackers;
         this.bucket = new TokenBucket(settings.uplinkQps(), settings.uplinkBurst(), System.nanoTime());
+    }
+
+    /** Where the removals of backlog entries are reported. */
+    void progress(DrainProgress drainProgress) {
+        this.progress = drainProgress;
     }
 
     void connected(Session newSession) {
@@ -189,6 +195,10 @@ final class UplinkDrainer {
             Map<String, DeviceReports.Verdict> verdicts = new HashMap<>();
             for (UplinkEntry entry : uplink.pending(cursor, Math.min(READ_BATCH, room - batch.size()))) {
                 cursor = Math.max(cursor, entry.sequence());
+                DrainProgress reporting = progress;
+                if (reporting != null) {
+                    reporting.read(entry);
+                }
                 if (acknowledging.contains(entry.sequence())) {
                     continue;
                 }
@@ -277,6 +287,10 @@ final class UplinkDrainer {
         ackers.execute(() -> {
             try {
                 uplink.acknowledge(sequence);
+                DrainProgress reporting = progress;
+                if (reporting != null) {
+                    reporting.removed(sequence);
+                }
             } catch (RuntimeException e) {
                 LOG.warn("Cannot remove uplink entry {} (it will be sent again): {}", sequence, e.toString());
             } finally {

@@ -102,6 +102,12 @@ public final class Fixtures {
         return new CloudBridgeComponent(settings(values), store, store, directory, Clock.systemUTC());
     }
 
+    /** A bridge that reports its long work into {@code tracker}. */
+    public static CloudBridgeComponent bridge(Map<String, Object> values, StoreComponent store, Path directory,
+                                              io.karedge.api.progress.ProgressTracker tracker) {
+        return new CloudBridgeComponent(settings(values), store, store, directory, Clock.systemUTC(), tracker);
+    }
+
     /** Stops a bridge made by {@link #bridge} (for callers outside this package, such as the benchmarks). */
     public static void stop(CloudBridgeComponent bridge) {
         bridge.deactivate();
