@@ -4,6 +4,7 @@ import io.karedge.api.device.Device;
 import io.karedge.api.device.DeviceIds;
 import io.karedge.api.device.DeviceModel;
 import io.karedge.api.device.DeviceModelMerge;
+import io.karedge.api.progress.ProgressTracker;
 import io.karedge.api.twin.TwinEngine;
 import io.karedge.device.manager.DeviceInfo;
 import io.karedge.device.manager.DeviceRunState;
@@ -46,6 +47,7 @@ final class DeviceManager implements AutoCloseable {
     private final Map<String, Device> specs = new HashMap<>();
     private final Map<String, DeviceModel> models = new HashMap<>();
     private final Map<String, ManagedDevice> devices = new ConcurrentHashMap<>();
+    private final DriverSwaps swaps = new DriverSwaps();
     private volatile boolean closed;
 
     DeviceManager(ManagerSettings settings, String nodeName, Supplier<TwinEngine> twinEngine, Clock clock) {
@@ -79,6 +81,11 @@ final class DeviceManager implements AutoCloseable {
         return nodeName;
     }
 
+    /** Reports driver swaps into the tracker {@code tracker} gives, when it gives one. */
+    void trackSwapsWith(Supplier<ProgressTracker> tracker) {
+        swaps.track(tracker, ctx.pool());
+    }
+
     // ---- inputs, from any thread -------------------------------------------------------------------
 
     void deviceChanged(Device device) {
@@ -88,6 +95,7 @@ final class DeviceManager implements AutoCloseable {
     void deviceDeleted(String id) {
         control.execute(() -> {
             specs.remove(id);
+            swaps.forget(id);
             ManagedDevice managed = devices.remove(id);
             if (managed != null) {
                 managed.remove();
@@ -115,6 +123,9 @@ final class DeviceManager implements AutoCloseable {
         control.execute(() -> {
             drivers.add(entry);
             LOG.info("Protocol driver added: {}", entry);
+            swaps.driverOutranks(entry, devices.values().stream()
+                    .filter(d -> entry.protocol().equals(d.protocol()) && d.driver() != null && waitingOrOutranked(d))
+                    .map(ManagedDevice::id).toList());
             for (ManagedDevice device : devices.values()) {
                 if (entry.protocol().equals(device.protocol()) && waitingOrOutranked(device)) {
                     bindBest(device, null);
@@ -131,6 +142,8 @@ final class DeviceManager implements AutoCloseable {
             }
             drivers.remove(gone);
             LOG.info("Protocol driver removed: {}", gone);
+            swaps.driverLeft(gone, devices.values().stream().filter(d -> d.driver() == gone).map(ManagedDevice::id)
+                    .toList());
             for (ManagedDevice device : devices.values()) {
                 if (device.driver() == gone) {
                     bindBest(device, gone);
@@ -160,6 +173,7 @@ final class DeviceManager implements AutoCloseable {
         String id = device.id();
         if (!isMember(device)) {
             specs.remove(id);
+            swaps.forget(id);
             ManagedDevice managed = devices.remove(id);
             if (managed != null) {
                 managed.remove();
@@ -213,7 +227,7 @@ final class DeviceManager implements AutoCloseable {
         Optional<DriverEntry> best = best(protocol);
         if (best.isPresent()) {
             if (best.get() != device.driver()) {
-                device.bind(best.get());
+                device.bind(best.get(), swaps.binding(device, best.get()));
             }
         } else if (left != null) {
             device.waitFor(DeviceRunState.PAUSED, "driver " + left.label() + " left; waiting for a driver for protocol "
@@ -264,6 +278,7 @@ final class DeviceManager implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        swaps.close();
         CountDownLatch done = new CountDownLatch(1);
         control.execute(() -> {
             devices.values().forEach(ManagedDevice::remove);

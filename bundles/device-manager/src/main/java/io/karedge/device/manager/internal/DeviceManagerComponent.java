@@ -10,6 +10,7 @@ import io.karedge.api.meta.Kinds;
 import io.karedge.api.meta.MetaStore;
 import io.karedge.api.meta.StoredObject;
 import io.karedge.api.node.EdgeNode;
+import io.karedge.api.progress.ProgressTracker;
 import io.karedge.api.twin.TwinChange;
 import io.karedge.api.twin.TwinEngine;
 import io.karedge.api.twin.TwinListener;
@@ -91,6 +92,10 @@ public final class DeviceManagerComponent implements DeviceManagerStatus, TwinLi
             policyOption = ReferencePolicyOption.GREEDY)
     volatile TwinEngine twinEngine;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ProgressTracker progress;
+
     private final DeviceManager manager;
     private final MetaStoreInformer models;
     private final MetaStoreInformer devices;
@@ -102,6 +107,7 @@ public final class DeviceManagerComponent implements DeviceManagerStatus, TwinLi
 
     DeviceManagerComponent(MetaStore store, String nodeName, ManagerSettings settings) {
         this.manager = new DeviceManager(settings, nodeName, () -> twinEngine, Clock.systemUTC());
+        manager.trackSwapsWith(() -> progress);
         this.models = new MetaStoreInformer(store, Kinds.DEVICE_MODEL, this::modelChanged,
                 key -> manager.modelDeleted(DeviceIds.of(key.namespace(), key.name())), manager.pool(),
                 settings.watchRetryMillis());

@@ -138,11 +138,24 @@ final class ManagedDevice {
 
     /** Binds to a driver: validate, open, start the cycles (on the binding's queue). */
     void bind(DriverEntry driver) {
+        bind(driver, null);
+    }
+
+    /** Binds to a driver, then runs {@code opened} (if not null) once the open has ended, well or not. */
+    void bind(DriverEntry driver, Runnable opened) {
         unbind();
         Binding fresh = new Binding(driver);
         binding = fresh;
         setState(DeviceRunState.STARTING, "opening with " + driver.label(), null);
-        fresh.queue.execute(() -> open(fresh));
+        fresh.queue.execute(() -> {
+            try {
+                open(fresh);
+            } finally {
+                if (opened != null) {
+                    opened.run();
+                }
+            }
+        });
     }
 
     /** Unbinds and waits: for a driver ({@code NO_DRIVER}, {@code PAUSED}) or a model ({@code NO_MODEL}). */
