@@ -104,10 +104,8 @@ final class DriverSwaps {
             swap.timeout.cancel(false);
             swap.timeout = null;
         }
-        if (!driver.label().equals(swap.target)) {
-            swap.target = driver.label();
-        }
-        swap.task.phase("opening the devices with " + driver.label());
+        swap.target = driver.label();
+        swap.task.phase(rebinding(swap));
         return () -> opened(swap, device);
     }
 
@@ -122,10 +120,13 @@ final class DriverSwaps {
                 swap.firstFailure = device.id() + ": " + device.info().reason();
             }
         }
+        swap.task.phase(rebinding(swap));
         swap.task.done(swap.opened);
-        swap.task.phase("opening the devices with " + swap.target + ": " + swap.opened + " of " + swap.total
-                + " re-bound");
         endIfDone(swap);
+    }
+
+    private static String rebinding(Swap swap) {
+        return "opening the devices with " + swap.target + ": " + swap.opened + " of " + swap.total + " re-bound";
     }
 
     /** The device is gone (deleted, or moved to another node): a swap no longer waits for it. */
