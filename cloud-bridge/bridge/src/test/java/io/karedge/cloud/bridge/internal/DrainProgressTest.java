@@ -108,7 +108,7 @@ class DrainProgressTest {
 
     @Test
     void backlogEntriesReplacedByNewerOnesEndTheTaskAllTheSame() {
-        connectThenLoseTheCloud(Map.of("uplink.qps", 100, "uplink.burst", 5, "uplink.window", 4));
+        connectThenLoseTheCloud(Map.of("uplink.qps", 50, "uplink.burst", 5, "uplink.window", 4));
         enqueue(80, null);
         enqueue(20, "latest-");
 
@@ -145,8 +145,10 @@ class DrainProgressTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> drains().size() == 2 && !drains().get(0).running());
         TaskProgress rest = drains().get(0);
         assertThat(rest.state()).isEqualTo(TaskState.SUCCEEDED);
-        assertThat(rest.total()).as("what was left, give or take a window sent again")
-                .isBetween(600 - lost.done(), 600 - lost.done() + 128);
+        // removals of entries answered before the link went may commit after the first task ended
+        assertThat(rest.total()).as("what was left").isBetween(600 - lost.done() - 128, 600 - lost.done());
+        assertThat(rest.done()).isEqualTo(rest.total());
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.depth() == 0);
     }
 
     @Test
