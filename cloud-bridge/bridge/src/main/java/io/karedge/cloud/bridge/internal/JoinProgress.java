@@ -38,11 +38,16 @@ public final class JoinProgress implements JoinSteps {
 
     /** An attempt to connect begins. */
     synchronized void attempting() {
-        if (!opened) {
+        step(-1, "checking the stored credentials");
+    }
+
+    /**
+     * Opens the run's task if none was opened yet: the tracker may be bound only after the bridge started
+     * (a dynamic reference is set after the constructor), so every report tries until one succeeds.
+     */
+    private void openOnce() {
+        if (!opened && !synced) {
             open();
-        }
-        if (task != null) {
-            task.phase("checking the stored credentials");
         }
     }
 
@@ -94,6 +99,7 @@ public final class JoinProgress implements JoinSteps {
 
     /** A session is up; the join succeeds now, or once the Node is registered when the bridge registers it. */
     synchronized void connected() {
+        openOnce();
         if (task == null) {
             return;
         }
@@ -121,6 +127,7 @@ public final class JoinProgress implements JoinSteps {
 
     /** The attempt failed and the link tries again in {@code retryMillis}. */
     synchronized void retrying(String reason, long retryMillis) {
+        openOnce();
         if (task != null) {
             task.phase(reason + "; next attempt in " + Math.max(1, Math.round(retryMillis / 1000.0)) + " s");
         }
@@ -138,9 +145,13 @@ public final class JoinProgress implements JoinSteps {
         failed("the cloud bridge stopped (configuration changed, edge:leave, or the node stops)");
     }
 
+    /** @param done steps done, or -1 to leave them as they are */
     private void step(int done, String phase) {
+        openOnce();
         if (task != null) {
-            task.done(done);
+            if (done >= 0) {
+                task.done(done);
+            }
             task.phase(phase);
         }
     }

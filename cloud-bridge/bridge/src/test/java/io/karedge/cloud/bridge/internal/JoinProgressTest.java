@@ -118,6 +118,30 @@ class JoinProgressTest {
     }
 
     @Test
+    void aTrackerBoundAfterTheBridgeStartedStillGetsTheJoin() {
+        java.util.concurrent.atomic.AtomicReference<ProgressTracker> bound = new java.util.concurrent.atomic.AtomicReference<>();
+        Map<String, Object> values = new java.util.HashMap<>(Map.of("server", "10.0.0.5:10000", "register.node", true));
+        JoinProgress join = new JoinProgress(bound::get, Fixtures.settings(values), data.resolve("cloud"));
+
+        join.attempting();
+        join.fetchingCa();
+        bound.set(tracker); // the dynamic reference is set after the component's constructor ran
+        join.requestingCertificate();
+        join.storingCredentials();
+        join.joined(java.time.Instant.parse("2027-01-01T00:00:00Z"));
+        join.connecting();
+        join.connected();
+        assertThat(joinTask().done()).isEqualTo(4);
+        join.registered();
+
+        assertThat(joinTask().state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(joinTask().title()).isEqualTo("join 10.0.0.5:10000 as edge-1");
+        join.retrying("connection lost", 1000);
+        join.connected();
+        assertThat(tracker.ofKind(ProgressTracker.JOIN)).as("reconnects of the run are no join").hasSize(1);
+    }
+
+    @Test
     void anUnreachableCloudShowsAsTheBackOffOfARunningJoinAndTheJoinEndsWhenItComes() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
