@@ -148,9 +148,10 @@ final class DriverSwaps {
         if (swap.timeout != null) {
             swap.timeout.cancel(false);
         }
-        if (swap.failed == 0) {
-            swap.task.succeeded(swap.opened + " device(s) re-bound to " + (swap.target == null ? "no driver"
-                    : swap.target));
+        if (swap.opened == 0) {
+            swap.task.succeeded("no device left to re-bind (the devices were removed meanwhile)");
+        } else if (swap.failed == 0) {
+            swap.task.succeeded(swap.opened + " device(s) re-bound to " + swap.target);
         } else {
             swap.task.failed(swap.failed + " of " + swap.opened + " device(s) did not open with " + swap.target
                     + " (" + swap.firstFailure + ")");
