@@ -16,4 +16,13 @@ public interface DeviceManagerStatus {
 
     /** @return one device by id ({@code <namespace>/<name>}; a bare name means namespace {@code default}) */
     Optional<DeviceInfo> device(String id);
+
+    /**
+     * @return the driver reads and writes made so far, per protocol and operation, with their durations;
+     *         cheap (counters kept as the calls return), ordered by protocol then operation
+     * @since 1.1
+     */
+    default List<DriverCallStatistics> driverCalls() {
+        return List.of();
+    }
 }

@@ -3,7 +3,7 @@
  * every device it runs.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.karedge.device.manager;
 
 import org.osgi.annotation.bundle.Export;

@@ -8,6 +8,7 @@ import io.karedge.api.progress.ProgressTracker;
 import io.karedge.api.twin.TwinEngine;
 import io.karedge.device.manager.DeviceInfo;
 import io.karedge.device.manager.DeviceRunState;
+import io.karedge.device.manager.DriverCallStatistics;
 import io.karedge.device.manager.DriverInfo;
 import java.time.Clock;
 import java.util.Comparator;
@@ -37,7 +38,7 @@ final class DeviceManager implements AutoCloseable {
 
     /** What a device needs from its manager. */
     record Context(ScheduledThreadPoolExecutor pool, CallGuard guard, ManagerSettings settings,
-                   TwinReporter reporter, PushTargets pushes, Clock clock) {
+                   TwinReporter reporter, PushTargets pushes, Clock clock, DriverCallTimes calls) {
     }
 
     private final Context ctx;
@@ -55,7 +56,7 @@ final class DeviceManager implements AutoCloseable {
         pool.setRemoveOnCancelPolicy(true);
         pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.ctx = new Context(pool, new CallGuard(pool, settings.maxHungThreads()), settings,
-                new TwinReporter(twinEngine, clock), new PushTargets(pool), clock);
+                new TwinReporter(twinEngine, clock), new PushTargets(pool), clock, new DriverCallTimes());
         this.nodeName = nodeName == null ? "" : nodeName;
         this.control = new SerialQueue(pool, "device manager");
     }
@@ -75,6 +76,11 @@ final class DeviceManager implements AutoCloseable {
 
     CallGuard guard() {
         return ctx.guard();
+    }
+
+    /** @return the driver reads and writes so far, per protocol and operation */
+    List<DriverCallStatistics> driverCalls() {
+        return ctx.calls().snapshot();
     }
 
     String nodeName() {

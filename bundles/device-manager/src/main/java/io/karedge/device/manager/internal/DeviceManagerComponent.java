@@ -20,6 +20,7 @@ import io.karedge.device.driver.ProtocolDriver;
 import io.karedge.device.driver.ProtocolName;
 import io.karedge.device.manager.DeviceInfo;
 import io.karedge.device.manager.DeviceManagerStatus;
+import io.karedge.device.manager.DriverCallStatistics;
 import io.karedge.device.manager.DriverInfo;
 import java.time.Clock;
 import java.util.List;
@@ -217,6 +218,11 @@ public final class DeviceManagerComponent implements DeviceManagerStatus, TwinLi
     @Override
     public Optional<DeviceInfo> device(String id) {
         return manager.deviceInfo(id);
+    }
+
+    @Override
+    public List<DriverCallStatistics> driverCalls() {
+        return manager.driverCalls();
     }
 
 }

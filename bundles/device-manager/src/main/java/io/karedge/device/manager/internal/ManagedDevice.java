@@ -16,6 +16,7 @@ import io.karedge.device.driver.PropertyWrite;
 import io.karedge.device.driver.PushingHandler;
 import io.karedge.device.manager.DeviceInfo;
 import io.karedge.device.manager.DeviceRunState;
+import io.karedge.device.manager.DriverCallStatistics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
@@ -334,8 +336,8 @@ final class ManagedDevice {
         }
         long timeout = ctx.settings().readTimeoutMillis();
         try {
-            List<PropertyValue> values = ctx.guard().call(timeout, () -> b.handler.read(requests),
-                    () -> timedOut(b, "read"));
+            List<PropertyValue> values = timed(b, DriverCallStatistics.READ,
+                    () -> ctx.guard().call(timeout, () -> b.handler.read(requests), () -> timedOut(b, "read")));
             if (b.closed) {
                 return;
             }
@@ -363,6 +365,19 @@ final class ManagedDevice {
             setState(DeviceRunState.OFFLINE, message, "offline");
         } finally {
             b.hung = false;
+        }
+    }
+
+    /** Runs a driver call, recording its duration and whether it failed under its protocol and operation. */
+    private <T> T timed(Binding b, String operation, Callable<T> call) throws Exception {
+        long start = System.nanoTime();
+        boolean failed = true;
+        try {
+            T result = call.call();
+            failed = false;
+            return result;
+        } finally {
+            ctx.calls().record(b.driver.protocol(), operation, start, failed);
         }
     }
 
@@ -453,8 +468,9 @@ final class ManagedDevice {
             return;
         }
         try {
-            List<PropertyValue> results = ctx.guard().call(ctx.settings().writeTimeoutMillis(),
-                    () -> b.handler.write(writes), () -> timedOut(b, "write"));
+            List<PropertyValue> results = timed(b, DriverCallStatistics.WRITE,
+                    () -> ctx.guard().call(ctx.settings().writeTimeoutMillis(), () -> b.handler.write(writes),
+                            () -> timedOut(b, "write")));
             List<PropertyValue> held = new ArrayList<>();
             for (PropertyValue result : results) {
                 PropertySlot slot = slots.get(result.property());
