@@ -14,9 +14,12 @@ import java.util.List;
  * @param endpoints the endpoints new connections are balanced over
  * @param dataPath  {@value #PROXY} when the proxy relays the port's connections, {@value #KERNEL} when the
  *                  kernel forwards them (nftables NAT; the listener only takes what the kernel does not)
+ * @param bytesIn   bytes from clients relayed to endpoints by the proxy since its listener started (payload
+ *                  only; bytes the kernel forwards or splices are not seen); since 1.2
+ * @param bytesOut  bytes from endpoints relayed back to clients, likewise; since 1.2
  */
 public record MeshPort(String name, String protocol, int port, boolean listening, String error, int connections,
-                       List<MeshEndpoint> endpoints, String dataPath) {
+                       List<MeshEndpoint> endpoints, String dataPath, long bytesIn, long bytesOut) {
 
     /** the proxy relays the connections */
     public static final String PROXY = "proxy";
@@ -29,9 +32,15 @@ public record MeshPort(String name, String protocol, int port, boolean listening
         dataPath = dataPath == null || dataPath.isBlank() ? PROXY : dataPath;
     }
 
+    /** A port without byte counts (the form of version 1.1). */
+    public MeshPort(String name, String protocol, int port, boolean listening, String error, int connections,
+                    List<MeshEndpoint> endpoints, String dataPath) {
+        this(name, protocol, port, listening, error, connections, endpoints, dataPath, 0, 0);
+    }
+
     /** A port the proxy relays. */
     public MeshPort(String name, String protocol, int port, boolean listening, String error, int connections,
                     List<MeshEndpoint> endpoints) {
-        this(name, protocol, port, listening, error, connections, endpoints, PROXY);
+        this(name, protocol, port, listening, error, connections, endpoints, PROXY, 0, 0);
     }
 }

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,10 @@ abstract class BoundPortRelay implements PortRelay {
     private final InetAddress address;
     private final int port;
     private final AtomicLong noEndpoint = new AtomicLong();
+    /** bytes from clients relayed to endpoints */
+    private final LongAdder bytesIn = new LongAdder();
+    /** bytes from endpoints relayed back to clients */
+    private final LongAdder bytesOut = new LongAdder();
     private volatile EndpointPool pool;
     private volatile Channel server;
     private volatile String error = "not bound yet";
@@ -86,6 +91,26 @@ abstract class BoundPortRelay implements PortRelay {
     /** @return connections or datagrams turned away because the port had no endpoint */
     long noEndpointCount() {
         return noEndpoint.get();
+    }
+
+    /** @return the counter of bytes from clients relayed to endpoints, for the relay handlers */
+    LongAdder bytesInCounter() {
+        return bytesIn;
+    }
+
+    /** @return the counter of bytes from endpoints relayed back to clients, for the relay handlers */
+    LongAdder bytesOutCounter() {
+        return bytesOut;
+    }
+
+    @Override
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    @Override
+    public long bytesOut() {
+        return bytesOut.sum();
     }
 
     @Override

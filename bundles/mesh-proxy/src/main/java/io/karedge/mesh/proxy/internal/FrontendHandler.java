@@ -1,6 +1,7 @@
 package io.karedge.mesh.proxy.internal;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -82,7 +83,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, READS)
-                .handler(new RelayHandler(inbound, splice));
+                .handler(new RelayHandler(inbound, splice, listener.bytesOutCounter()));
         ChannelFuture connecting = bootstrap.connect(target.socketAddress());
         connecting.addListener(done -> {
             if (done.isSuccess()) {
@@ -97,11 +98,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 for (Object msg : early) {
+                    if (msg instanceof ByteBuf buffer) {
+                        listener.bytesInCounter().add(buffer.readableBytes());
+                    }
                     outbound.write(msg, outbound.voidPromise());
                 }
                 early.clear();
                 outbound.flush();
-                inbound.pipeline().replace(this, "relay", new RelayHandler(outbound, splice));
+                inbound.pipeline().replace(this, "relay",
+                        new RelayHandler(outbound, splice, listener.bytesInCounter()));
                 if (splice) {
                     RelayHandler.splice(outbound, inbound);
                 }

@@ -295,7 +295,8 @@ final class MeshProxy implements AutoCloseable {
                             port.protocol() + " is not proxied (TCP and UDP only)", 0, endpoints));
                 } else {
                     ports.add(new MeshPort(port.name(), port.protocol(), port.port(), listener.listening(),
-                            listener.error(), listener.connections(), endpoints, dataPath));
+                            listener.error(), listener.connections(), endpoints, dataPath, listener.bytesIn(),
+                            listener.bytesOut()));
                 }
             }
             services.add(new MeshService(plan.namespace(), plan.name(), proxy.address().getHostAddress(),

@@ -17,6 +17,12 @@ interface PortRelay extends AutoCloseable {
     /** @return open connections (TCP) or live sessions (UDP) */
     int connections();
 
+    /** @return bytes (TCP payload, UDP datagram payload) from clients relayed to endpoints so far */
+    long bytesIn();
+
+    /** @return bytes from endpoints relayed back to clients so far */
+    long bytesOut();
+
     EndpointPool pool();
 
     /** Replaces the endpoints for new connections or sessions; those already open keep theirs. */

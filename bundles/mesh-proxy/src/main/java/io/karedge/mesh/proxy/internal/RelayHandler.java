@@ -15,6 +15,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,9 @@ import org.slf4j.LoggerFactory;
  *   half-closes, closes and failures.</li>
  * </ul>
  *
+ * <p>Bytes relayed through the JVM (buffers, and what is drained after a spliced FIN) are added to a
+ * counter of the port and direction; spliced bytes never reach the JVM and are not counted.
+ *
  * <p>A half-close (FIN) is passed on as a half-close after everything ahead of it; the pair is closed
  * once both directions are shut, or when either side closes or fails.
  */
@@ -43,15 +47,18 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     private final Channel peer;
     private final boolean spliced;
+    private final LongAdder relayedBytes;
     private boolean unflushed;
 
     /**
-     * @param peer    where this channel's bytes go
-     * @param spliced whether the pair relays with splice: writability then never switches reading
+     * @param peer         where this channel's bytes go
+     * @param spliced      whether the pair relays with splice: writability then never switches reading
+     * @param relayedBytes counts the bytes this channel's reads hand to the peer
      */
-    RelayHandler(Channel peer, boolean spliced) {
+    RelayHandler(Channel peer, boolean spliced, LongAdder relayedBytes) {
         this.peer = peer;
         this.spliced = spliced;
+        this.relayedBytes = relayedBytes;
     }
 
     @Override
@@ -60,6 +67,9 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         if (!peer.isActive()) {
             ReferenceCountUtil.release(msg);
             return;
+        }
+        if (msg instanceof ByteBuf buffer) {
+            relayedBytes.add(buffer.readableBytes());
         }
         // written and flushed per read, as it arrives: holding a read batch (up to 16 reads) back until
         // the batch ends would leave the far side idle while this side reads, and the other way round
@@ -91,7 +101,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof ChannelInputShutdownEvent) {
             if (spliced) {
-                drainAfterSplice(ctx.channel(), peer);
+                drainAfterSplice(ctx.channel(), peer, relayedBytes);
             }
             passOnInputShutdown(ctx.channel(), peer);
             return;
@@ -137,7 +147,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
      * the splices already queued there and ahead of the half-close. The amount is bounded by the socket's
      * receive buffer.
      */
-    static void drainAfterSplice(Channel self, Channel peer) {
+    static void drainAfterSplice(Channel self, Channel peer, LongAdder relayedBytes) {
         if (!(self instanceof AbstractEpollStreamChannel epoll) || !self.isOpen()) {
             return;
         }
@@ -162,6 +172,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
                     buffer.release();
                     continue;
                 }
+                relayedBytes.add(read);
                 peer.write(buffer, peer.voidPromise());
                 wrote = true;
             }

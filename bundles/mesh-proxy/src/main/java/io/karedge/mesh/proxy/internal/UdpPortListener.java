@@ -192,8 +192,10 @@ final class UdpPortListener extends BoundPortRelay {
             if (closed) {
                 datagram.release();
             } else if (outbound != null) {
+                bytesInCounter().add(datagram.readableBytes());
                 outbound.writeAndFlush(datagram);
             } else if (pending.size() < PENDING_MAX) {
+                bytesInCounter().add(datagram.readableBytes());
                 pending.add(datagram);
             } else {
                 datagram.release();
@@ -204,6 +206,7 @@ final class UdpPortListener extends BoundPortRelay {
             if (health != null) {
                 health.succeeded();
             }
+            bytesOutCounter().add(datagram.readableBytes());
             front.writeAndFlush(new DatagramPacket(datagram, client));
         }
 

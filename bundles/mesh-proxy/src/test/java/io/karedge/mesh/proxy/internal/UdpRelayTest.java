@@ -76,9 +76,13 @@ class UdpRelayTest {
         InetSocketAddress service = awaitListening("dns");
 
         Map<String, Integer> counts = new HashMap<>();
+        long asked = 0;
+        long answered = 0;
         for (int i = 0; i < 30; i++) {
             UdpEchoServer.Answer answer = UdpEchoServer.ask(client(), service, "q" + i, 2000);
             assertThat(answer).as("answer to client %d", i).isNotNull();
+            asked += ("q" + i).length();
+            answered += answer.text().length();
             assertThat(answer.text()).endsWith(":q" + i);
             assertThat(answer.from()).isEqualTo(service);
             counts.merge(answer.server(), 1, Integer::sum);
@@ -91,6 +95,8 @@ class UdpRelayTest {
         assertThat(port.listening()).isTrue();
         assertThat(port.connections()).as("live sessions").isEqualTo(30);
         assertThat(port.dataPath()).isEqualTo(MeshPort.PROXY);
+        assertThat(port.bytesIn()).as("datagram bytes from clients").isEqualTo(asked);
+        assertThat(port.bytesOut()).as("datagram bytes back to clients").isEqualTo(answered);
     }
 
     @Test
