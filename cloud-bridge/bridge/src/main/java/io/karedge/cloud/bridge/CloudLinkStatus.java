@@ -11,4 +11,12 @@ public interface CloudLinkStatus {
 
     /** @return the current state and counters; cheap, never blocks */
     CloudLinkSnapshot snapshot();
+
+    /**
+     * @return the Uplink entries sent, acknowledged and given up on so far; cheap, never blocks
+     * @since 1.2
+     */
+    default UplinkDelivery uplinkDelivery() {
+        return new UplinkDelivery(0, 0, 0, 0);
+    }
 }

@@ -8,6 +8,7 @@ import io.karedge.api.progress.ProgressTracker;
 import io.karedge.api.uplink.Uplink;
 import io.karedge.cloud.bridge.CloudLinkSnapshot;
 import io.karedge.cloud.bridge.CloudLinkStatus;
+import io.karedge.cloud.bridge.UplinkDelivery;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -137,6 +138,11 @@ public final class CloudBridgeComponent implements CloudLinkStatus {
     @Override
     public CloudLinkSnapshot snapshot() {
         return status.snapshot();
+    }
+
+    @Override
+    public UplinkDelivery uplinkDelivery() {
+        return status.uplinkDelivery();
     }
 
     /**

@@ -3,11 +3,13 @@ package io.karedge.cloud.bridge.internal;
 import io.karedge.cloud.bridge.CloudLinkSnapshot;
 import io.karedge.cloud.bridge.CloudLinkStatus;
 import io.karedge.cloud.bridge.LinkState;
+import io.karedge.cloud.bridge.UplinkDelivery;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /** The bridge's state and counters, written by the link and read by anyone. */
@@ -22,6 +24,8 @@ final class LinkStatusHolder implements CloudLinkStatus {
     final AtomicLong staleIn = new AtomicLong();
     final AtomicLong unansweredOut = new AtomicLong();
     final AtomicLong reportsNotSent = new AtomicLong();
+    final LongAdder uplinkSent = new LongAdder();
+    final LongAdder uplinkAcked = new LongAdder();
     /** Devices whose reports are held back, with why (at most {@link CloudLinkSnapshot#MAX_DEVICES_LISTED}). */
     final Map<String, String> devicesNotReported = new ConcurrentSkipListMap<>();
 
@@ -69,6 +73,11 @@ final class LinkStatusHolder implements CloudLinkStatus {
 
     void keepaliveSent() {
         lastKeepalive = clock.instant();
+    }
+
+    @Override
+    public UplinkDelivery uplinkDelivery() {
+        return new UplinkDelivery(uplinkSent.sum(), uplinkAcked.sum(), deadLetters.get(), unansweredOut.get());
     }
 
     @Override

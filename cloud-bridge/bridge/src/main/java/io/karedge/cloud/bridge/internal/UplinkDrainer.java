@@ -130,6 +130,7 @@ final class UplinkDrainer {
             acknowledging.remove(sequence);
             return false;
         }
+        status.uplinkAcked.increment();
         acknowledge(sequence);
         try {
             listener.answered(answered.entry().message(), answer);
@@ -226,7 +227,12 @@ final class UplinkDrainer {
         }
         try {
             current.send(message).whenComplete((written, failure) -> {
-                if (failure == null && !answered) {
+                if (failure != null) {
+                    return;
+                }
+                status.uplinkSent.increment();
+                if (!answered) {
+                    status.uplinkAcked.increment();
                     acknowledge(entry.sequence());
                 }
             });

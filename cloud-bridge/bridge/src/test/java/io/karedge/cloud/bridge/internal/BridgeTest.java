@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.karedge.api.meta.ObjectKey;
 import io.karedge.api.uplink.UplinkMessage;
 import io.karedge.cloud.bridge.LinkState;
+import io.karedge.cloud.bridge.UplinkDelivery;
 import io.karedge.store.internal.StoreComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -254,6 +255,10 @@ class BridgeTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> store.depth() == 0);
         assertThat(bridge.snapshot().deadLetters()).isEqualTo(3);
         assertThat(cloud.received("update", "device/default/d/twin/edge_updated")).hasSize(1);
+        UplinkDelivery delivery = bridge.uplinkDelivery();
+        assertThat(delivery.deadLettered()).isEqualTo(3);
+        assertThat(delivery.acked()).as("the valid report, answered by the cloud").isGreaterThanOrEqualTo(1);
+        assertThat(delivery.sent()).isGreaterThanOrEqualTo(delivery.acked());
     }
 
     @Test
