@@ -3,6 +3,7 @@ package io.karedge.metrics.internal;
 import io.karedge.cloud.bridge.CloudLinkSnapshot;
 import io.karedge.cloud.bridge.CloudLinkStatus;
 import io.karedge.cloud.bridge.LinkState;
+import io.karedge.cloud.bridge.UplinkDelivery;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -10,7 +11,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** The link to the cloud: state, reconnects, messages, dead letters, keepalive age, certificate expiry. */
+/**
+ * The link to the cloud: state, reconnects, messages, dead letters, keepalive age, certificate expiry; and
+ * what the bridge did with the Uplink's entries (sent, acknowledged, dead-lettered, given up unanswered).
+ */
 @Component(service = NodeCollector.class, property = "karedge.optional.part=cloud bridge")
 public class CloudMetrics implements NodeCollector {
 
@@ -46,6 +50,18 @@ public class CloudMetrics implements NodeCollector {
                 .add(snapshot.deadLetters()).done();
         families.gauge("karedge_cloud_devices_not_reported", "Devices whose status the cloud has not taken")
                 .add(snapshot.devicesNotReported().size()).done();
+        UplinkDelivery delivery = link.uplinkDelivery();
+        families.counter("karedge_uplink_sent", "Uplink entries written to the cloud, sends again included")
+                .add(delivery.sent()).done();
+        families.counter("karedge_uplink_acked",
+                "Uplink entries the cloud has (answered, or flushed when CloudCore never answers them), removed")
+                .add(delivery.acked()).done();
+        families.counter("karedge_uplink_dead_lettered",
+                "Uplink entries removed undelivered because they are not valid messages")
+                .add(delivery.deadLettered()).done();
+        families.counter("karedge_uplink_unanswered",
+                "Uplink entries removed after uplink.max.attempts sends without an answer")
+                .add(delivery.unanswered()).done();
         if (snapshot.lastKeepalive() != null) {
             families.gauge("karedge_cloud_keepalive_age_seconds", "Time since the last keepalive from the cloud")
                     .add(Math.max(0, Duration.between(snapshot.lastKeepalive(), clock.instant()).toMillis() / 1000.0))

@@ -3,6 +3,7 @@ package io.karedge.metrics.internal;
 import io.karedge.device.manager.DeviceInfo;
 import io.karedge.device.manager.DeviceManagerStatus;
 import io.karedge.device.manager.DeviceRunState;
+import io.karedge.device.manager.DriverCallStatistics;
 import io.karedge.device.manager.DriverInfo;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +13,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** Devices by state and protocol, their driver reads and failures, and the drivers with their errors. */
+/**
+ * Devices by state and protocol, their driver reads and failures, the drivers with their errors, and the
+ * duration of driver reads and writes per protocol.
+ */
 @Component(service = NodeCollector.class, property = "karedge.optional.part=device manager")
 public class DeviceMetrics implements NodeCollector {
 
@@ -61,5 +65,18 @@ public class DeviceMetrics implements NodeCollector {
         drivers.done();
         bound.done();
         errors.done();
+
+        MetricFamilies.Histogram durations = families.histogram("karedge_driver_call_duration_seconds",
+                "Duration of driver calls made by the device manager (read: a collect cycle's read; write:"
+                        + " desired values), failed ones included");
+        MetricFamilies.Counter callFailures = families.counter("karedge_driver_call_failures",
+                "Driver calls that threw or did not answer within their timeout");
+        for (DriverCallStatistics calls : manager.driverCalls()) {
+            String[] labels = {"protocol", calls.protocol(), "operation", calls.operation()};
+            durations.add(calls.durations(), labels);
+            callFailures.add(calls.failures(), labels);
+        }
+        durations.done();
+        callFailures.done();
     }
 }

@@ -10,7 +10,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** The mesh proxy: open connections per Service port, endpoint health and connections, DNS answers. */
+/**
+ * The mesh proxy: open connections and relayed bytes per Service port, endpoint health and connections, DNS
+ * answers.
+ */
 @Component(service = NodeCollector.class, property = "karedge.optional.part=mesh proxy")
 public class MeshMetrics implements NodeCollector {
 
@@ -31,12 +34,19 @@ public class MeshMetrics implements NodeCollector {
                 "1 while an endpoint takes connections, 0 while it is ejected");
         MetricFamilies.Counter opened = families.counter("karedge_mesh_endpoint_connections",
                 "Connections relayed to an endpoint");
+        MetricFamilies.Counter bytes = families.counter("karedge_mesh_bytes",
+                "Bytes the proxy relayed per Service port: direction in from clients to endpoints, out back to"
+                        + " clients (bytes the kernel forwards or splices are not seen)");
         for (MeshService service : services) {
             for (MeshPort port : service.ports()) {
                 String portName = port.name() == null || port.name().isEmpty()
                         ? Integer.toString(port.port()) : port.name();
                 connections.add(port.connections(), "namespace", service.namespace(), "service", service.name(),
                         "port", portName, "protocol", port.protocol());
+                bytes.add(port.bytesIn(), "namespace", service.namespace(), "service", service.name(),
+                        "port", portName, "protocol", port.protocol(), "direction", "in");
+                bytes.add(port.bytesOut(), "namespace", service.namespace(), "service", service.name(),
+                        "port", portName, "protocol", port.protocol(), "direction", "out");
                 for (MeshEndpoint endpoint : port.endpoints()) {
                     String[] labels = {"namespace", service.namespace(), "service", service.name(), "port", portName,
                         "endpoint", endpoint.ip() + ":" + endpoint.port()};
@@ -46,6 +56,7 @@ public class MeshMetrics implements NodeCollector {
             }
         }
         connections.done();
+        bytes.done();
         healthy.done();
         opened.done();
         DnsStatus dns = mesh.dns();

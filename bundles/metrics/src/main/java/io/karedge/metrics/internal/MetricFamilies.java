@@ -1,5 +1,7 @@
 package io.karedge.metrics.internal;
 
+import io.karedge.api.metrics.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -27,6 +29,10 @@ public final class MetricFamilies {
 
     Counter counter(String name, String help) {
         return new Counter(name, help);
+    }
+
+    Histogram histogram(String name, String help) {
+        return new Histogram(name, help);
     }
 
     /** An info metric ({@code <name>_info}, value 1): constant facts carried by its labels. */
@@ -74,6 +80,46 @@ public final class MetricFamilies {
         /** @param labels name, value, name, value... */
         Gauge add(double value, String... labels) {
             builder.dataPoint(GaugeDataPointSnapshot.builder().value(value).labels(labelsOf(labels)).build());
+            samples++;
+            return this;
+        }
+
+        void done() {
+            if (samples > 0) {
+                families.add(builder.build());
+            }
+        }
+    }
+
+    /**
+     * A histogram family made of the snapshots the node's parts keep ({@link HistogramSnapshot}): their
+     * buckets become the classic {@code _bucket{le=...}} samples, with {@code +Inf}, {@code _count} and
+     * {@code _sum}. {@link #done()} adds it to the scrape (a family without samples is left out).
+     */
+    public final class Histogram {
+        private final io.prometheus.metrics.model.snapshots.HistogramSnapshot.Builder builder;
+        private int samples;
+
+        private Histogram(String name, String help) {
+            builder = io.prometheus.metrics.model.snapshots.HistogramSnapshot.builder().name(name).help(help);
+            Unit unit = unitOf(name);
+            if (unit != null) {
+                builder.unit(unit);
+            }
+        }
+
+        /** @param labels name, value, name, value... */
+        Histogram add(HistogramSnapshot snapshot, String... labels) {
+            double[] bounds = snapshot.boundsSeconds();
+            double[] upperBounds = new double[bounds.length + 1];
+            System.arraycopy(bounds, 0, upperBounds, 0, bounds.length);
+            upperBounds[bounds.length] = Double.POSITIVE_INFINITY;
+            builder.dataPoint(io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot
+                    .builder()
+                    .classicHistogramBuckets(ClassicHistogramBuckets.of(upperBounds, snapshot.counts()))
+                    .sum(snapshot.sumSeconds())
+                    .labels(labelsOf(labels))
+                    .build());
             samples++;
             return this;
         }

@@ -1,58 +1,46 @@
 package io.karedge.metrics.internal;
 
-import io.karedge.api.twin.TwinChange;
 import io.karedge.api.twin.TwinEngine;
-import io.karedge.api.twin.TwinListener;
 import io.karedge.api.twin.TwinOrigin;
-import java.util.EnumMap;
+import io.karedge.api.twin.TwinStatistics;
+import io.karedge.api.twin.TwinUpdateResult;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
- * Twin changes by origin, counted as the twin engine announces them to its listeners (one
- * {@link LongAdder} increment per change), and the number of member devices. The engine is a dynamic,
- * optional reference: the engine binds its listeners while it activates, so a mandatory reference back to
- * it would be a cycle that Declarative Services can only report as an error.
+ * Twin update requests by origin and result, the time until the applied ones were stored, and the number of
+ * member devices: all read from the engine's own counters ({@link TwinEngine#statistics()}) at scrape time.
  */
-@Component(service = {NodeCollector.class, TwinListener.class}, property = "karedge.optional.part=twin engine")
-public class TwinMetrics implements NodeCollector, TwinListener {
+@Component(service = NodeCollector.class, property = "karedge.optional.part=twin engine")
+public class TwinMetrics implements NodeCollector {
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    volatile TwinEngine engine;
-
-    private final Map<TwinOrigin, LongAdder> changes = new EnumMap<>(TwinOrigin.class);
+    private final TwinEngine engine;
 
     @Activate
-    public TwinMetrics() {
-        for (TwinOrigin origin : TwinOrigin.values()) {
-            changes.put(origin, new LongAdder());
-        }
-    }
-
-    @Override
-    public void twinChanged(TwinChange change) {
-        changes.get(change.origin()).increment();
+    public TwinMetrics(@Reference(name = "engine") TwinEngine engine) {
+        this.engine = engine;
     }
 
     @Override
     public void collect(MetricFamilies families) {
+        TwinStatistics statistics = engine.statistics();
         MetricFamilies.Counter updates = families.counter("karedge_twin_updates",
-                "Twin changes applied (stored and announced), by where they came from");
-        for (Map.Entry<TwinOrigin, LongAdder> entry : changes.entrySet()) {
-            updates.add(entry.getValue().sum(), "source", entry.getKey().name().toLowerCase(Locale.ROOT),
-                    "result", "applied");
+                "Twin update requests (twin/update, twin/cloud_updated, state/update, desired values) by where"
+                        + " they came from and what came of them");
+        MetricFamilies.Histogram durations = families.histogram("karedge_twin_write_duration_seconds",
+                "Time from a twin update reaching the engine to its write being on disk, for applied updates");
+        for (TwinOrigin origin : TwinOrigin.values()) {
+            String source = origin.name().toLowerCase(Locale.ROOT);
+            for (TwinUpdateResult result : TwinUpdateResult.values()) {
+                updates.add(statistics.count(origin, result), "source", source,
+                        "result", result.name().toLowerCase(Locale.ROOT));
+            }
+            durations.add(statistics.writeDurations().get(origin), "source", source);
         }
         updates.done();
-        TwinEngine current = engine;
-        if (current != null) {
-            families.gauge("karedge_twin_devices", "Member devices with a twin").add(current.members().size())
-                    .done();
-        }
+        durations.done();
+        families.gauge("karedge_twin_devices", "Member devices with a twin").add(engine.members().size()).done();
     }
 }

@@ -9,7 +9,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** The Uplink outbox: entries waiting for the cloud and the age of the oldest (one indexed read per scrape). */
+/**
+ * The Uplink outbox: entries waiting for the cloud, the age of the oldest (one indexed read per scrape), and
+ * the enqueues refused at its bound. What the cloud bridge sends from it is in {@link CloudMetrics}.
+ */
 @Component(service = NodeCollector.class, property = "karedge.optional.part=store")
 public class UplinkMetrics implements NodeCollector {
 
@@ -34,5 +37,8 @@ public class UplinkMetrics implements NodeCollector {
                 : Math.max(0, Duration.between(oldest.get(0).enqueuedAt(), clock.instant()).toMillis() / 1000.0);
         families.gauge("karedge_uplink_oldest_age_seconds", "Age of the oldest waiting Uplink entry; 0 when empty")
                 .add(age).done();
+        families.counter("karedge_uplink_refused",
+                "Enqueues refused because the Uplink was at its bound (uplink.max.entries, uplink.max.bytes);"
+                        + " nothing of them was stored").add(uplink.refused()).done();
     }
 }

@@ -1,27 +1,41 @@
 package io.karedge.metrics.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.karedge.api.node.BundleHealth;
 import io.karedge.api.node.NodeMode;
 import io.karedge.api.node.NodeStatus;
 import io.karedge.api.twin.DeviceTwin;
-import io.karedge.api.twin.TwinChange;
+import io.karedge.api.meta.StoreCommitStatistics;
+import io.karedge.api.meta.StoreStatus;
+import io.karedge.api.metrics.LatencyHistogram;
 import io.karedge.api.twin.TwinEngine;
 import io.karedge.api.twin.TwinOrigin;
 import io.karedge.api.twin.TwinReply;
 import io.karedge.api.twin.TwinRequest;
+import io.karedge.api.twin.TwinStatistics;
+import io.karedge.api.twin.TwinUpdateResult;
 import io.karedge.api.uplink.Uplink;
 import io.karedge.api.uplink.UplinkEntry;
 import io.karedge.api.uplink.UplinkMessage;
 import io.karedge.cloud.bridge.CloudLinkSnapshot;
+import io.karedge.cloud.bridge.CloudLinkStatus;
 import io.karedge.cloud.bridge.LinkState;
+import io.karedge.cloud.bridge.UplinkDelivery;
 import io.karedge.device.manager.DeviceInfo;
 import io.karedge.device.manager.DeviceManagerStatus;
 import io.karedge.device.manager.DeviceRunState;
+import io.karedge.device.manager.DriverCallStatistics;
 import io.karedge.device.manager.DriverInfo;
 import io.karedge.eventbus.MqttBusStatus;
+import io.karedge.mesh.DnsStatus;
+import io.karedge.mesh.MeshEndpoint;
+import io.karedge.mesh.MeshPort;
+import io.karedge.mesh.MeshService;
+import io.karedge.mesh.MeshStatus;
+import io.karedge.mesh.Resolution;
 import io.karedge.metrics.internal.PrometheusTextParser.Sample;
 import io.karedge.pod.LogChunk;
 import io.karedge.pod.PodInfo;
@@ -37,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,23 +80,142 @@ class MetricsScrapeTest {
     }
 
     @Test
-    void twinChangesAreCountedBySource() throws Exception {
-        TwinMetrics twins = new TwinMetrics();
-        twins.engine = new FakeEngine(Set.of("default/a", "default/b"));
-        for (int i = 0; i < 3; i++) {
-            twins.twinChanged(change(TwinOrigin.MQTT));
+    void twinUpdatesAreCountedBySourceAndResultWithTheirWriteDurations() throws Exception {
+        // three MQTT updates: two applied (stored after 3 ms and 40 ms), one rejected; one REST conflict
+        LatencyHistogram mqttWrites = new LatencyHistogram();
+        mqttWrites.record(3_000_000);
+        mqttWrites.record(40_000_000);
+        TwinStatistics statistics = new TwinStatistics(
+                Map.of(TwinOrigin.MQTT, Map.of(TwinUpdateResult.APPLIED, 2L, TwinUpdateResult.REJECTED, 1L),
+                        TwinOrigin.REST, Map.of(TwinUpdateResult.CONFLICT, 1L)),
+                Map.of(TwinOrigin.MQTT, mqttWrites.snapshot()));
+        TwinMetrics twins = new TwinMetrics(new FakeEngine(Set.of("default/a", "default/b"), statistics));
+
+        for (String format : List.of("prometheus", "openmetrics")) {
+            List<Sample> samples = scrape(format, twins);
+
+            assertThat(value(samples, "karedge_twin_updates_total", Map.of("source", "mqtt", "result", "applied")))
+                    .isEqualTo(2);
+            assertThat(value(samples, "karedge_twin_updates_total", Map.of("source", "mqtt", "result", "rejected")))
+                    .isEqualTo(1);
+            assertThat(value(samples, "karedge_twin_updates_total", Map.of("source", "rest", "result", "conflict")))
+                    .isEqualTo(1);
+            assertThat(value(samples, "karedge_twin_updates_total",
+                    Map.of("source", "driver", "result", "unchanged"))).isZero();
+            assertThat(samples).filteredOn(s -> s.name().equals("karedge_twin_updates_total"))
+                    .hasSize(TwinOrigin.values().length * TwinUpdateResult.values().length);
+            assertThat(value(samples, "karedge_twin_devices", Map.of())).isEqualTo(2);
+
+            Sample histogram = family(samples, "karedge_twin_write_duration_seconds");
+            assertThat(histogram.type()).isEqualTo("histogram");
+            assertThat(histogram.unit()).isEqualTo("openmetrics".equals(format) ? "seconds" : "");
+            Map<String, String> mqtt = Map.of("source", "mqtt");
+            assertThat(value(samples, "karedge_twin_write_duration_seconds_count", mqtt)).isEqualTo(2);
+            assertThat(value(samples, "karedge_twin_write_duration_seconds_sum", mqtt)).isCloseTo(0.043, within(1e-9));
+            assertThat(bucket(samples, "karedge_twin_write_duration_seconds", mqtt, 0.0025)).isZero();
+            assertThat(bucket(samples, "karedge_twin_write_duration_seconds", mqtt, 0.005)).isEqualTo(1);
+            assertThat(bucket(samples, "karedge_twin_write_duration_seconds", mqtt, 0.025)).isEqualTo(1);
+            assertThat(bucket(samples, "karedge_twin_write_duration_seconds", mqtt, 0.05)).isEqualTo(2);
+            assertThat(bucket(samples, "karedge_twin_write_duration_seconds", mqtt, Double.POSITIVE_INFINITY))
+                    .isEqualTo(2);
+            assertThat(value(samples, "karedge_twin_write_duration_seconds_count", Map.of("source", "cloud")))
+                    .isZero();
         }
-        twins.twinChanged(change(TwinOrigin.REST));
+    }
 
-        List<Sample> samples = scrape("prometheus", twins);
+    @Test
+    void storeCommitsFailuresAndCommitDurations() throws Exception {
+        LatencyHistogram durations = new LatencyHistogram();
+        for (int i = 0; i < 4; i++) {
+            durations.record(800_000); // 0.8 ms
+        }
+        durations.record(12_000_000); // 12 ms
+        StoreStatus status = () -> new StoreCommitStatistics(5, 2, durations.snapshot());
 
-        assertThat(value(samples, "karedge_twin_updates_total", Map.of("source", "mqtt", "result", "applied")))
-                .isEqualTo(3);
-        assertThat(value(samples, "karedge_twin_updates_total", Map.of("source", "rest", "result", "applied")))
-                .isEqualTo(1);
-        assertThat(value(samples, "karedge_twin_updates_total", Map.of("source", "driver", "result", "applied")))
-                .isZero();
-        assertThat(value(samples, "karedge_twin_devices", Map.of())).isEqualTo(2);
+        List<Sample> samples = scrape("prometheus", new StoreMetrics(status));
+
+        assertThat(value(samples, "karedge_store_commits_total", Map.of())).isEqualTo(5);
+        assertThat(value(samples, "karedge_store_commit_failures_total", Map.of())).isEqualTo(2);
+        assertThat(value(samples, "karedge_store_commit_duration_seconds_count", Map.of())).isEqualTo(5);
+        assertThat(bucket(samples, "karedge_store_commit_duration_seconds", Map.of(), 0.001)).isEqualTo(4);
+        assertThat(bucket(samples, "karedge_store_commit_duration_seconds", Map.of(), 0.01)).isEqualTo(4);
+        assertThat(bucket(samples, "karedge_store_commit_duration_seconds", Map.of(), 0.025)).isEqualTo(5);
+        assertThat(value(samples, "karedge_store_commit_duration_seconds_sum", Map.of()))
+                .isCloseTo(0.0152, within(1e-9));
+    }
+
+    @Test
+    void driverCallDurationsByProtocolAndOperation() throws Exception {
+        LatencyHistogram reads = new LatencyHistogram();
+        reads.record(150_000_000); // a Modbus read of 150 ms
+        reads.record(5_000_000_000L); // one that ran into a 5 s timeout
+        LatencyHistogram writes = new LatencyHistogram();
+        writes.record(20_000_000);
+        DeviceManagerStatus manager = new FakeDevices(List.of(), List.of(), List.of(
+                new DriverCallStatistics("modbus", "read", 1, reads.snapshot()),
+                new DriverCallStatistics("modbus", "write", 0, writes.snapshot())));
+
+        List<Sample> samples = scrape("openmetrics", new DeviceMetrics(manager));
+
+        Map<String, String> read = Map.of("protocol", "modbus", "operation", "read");
+        assertThat(value(samples, "karedge_driver_call_duration_seconds_count", read)).isEqualTo(2);
+        assertThat(bucket(samples, "karedge_driver_call_duration_seconds", read, 0.1)).isZero();
+        assertThat(bucket(samples, "karedge_driver_call_duration_seconds", read, 0.25)).isEqualTo(1);
+        assertThat(bucket(samples, "karedge_driver_call_duration_seconds", read, 5)).isEqualTo(2);
+        assertThat(value(samples, "karedge_driver_call_failures_total", read)).isEqualTo(1);
+        assertThat(value(samples, "karedge_driver_call_duration_seconds_count",
+                Map.of("protocol", "modbus", "operation", "write"))).isEqualTo(1);
+    }
+
+    @Test
+    void uplinkDeliveryAndRefusals() throws Exception {
+        FakeUplink uplink = new FakeUplink(2, NOW.minusSeconds(5)) {
+            @Override
+            public long refused() {
+                return 7;
+            }
+        };
+        CloudLinkSnapshot snapshot = new CloudLinkSnapshot(LinkState.CONNECTED, "", NOW, "cloud:10000", "edge-1",
+                null, null, null, 2, 10, 20, 0, 1);
+        CloudLinkStatus link = new CloudLinkStatus() {
+            @Override
+            public CloudLinkSnapshot snapshot() {
+                return snapshot;
+            }
+
+            @Override
+            public UplinkDelivery uplinkDelivery() {
+                return new UplinkDelivery(12, 9, 1, 2);
+            }
+        };
+        MetricsRegistry registry = new MetricsRegistry();
+        registry.addCollector(new UplinkMetrics(uplink, CLOCK));
+        registry.addCollector(new CloudMetrics(link, CLOCK));
+
+        List<Sample> samples = PrometheusTextParser.parse(write(registry, "prometheus"), "prometheus");
+
+        assertThat(value(samples, "karedge_uplink_refused_total", Map.of())).isEqualTo(7);
+        assertThat(value(samples, "karedge_uplink_sent_total", Map.of())).isEqualTo(12);
+        assertThat(value(samples, "karedge_uplink_acked_total", Map.of())).isEqualTo(9);
+        assertThat(value(samples, "karedge_uplink_dead_lettered_total", Map.of())).isEqualTo(1);
+        assertThat(value(samples, "karedge_uplink_unanswered_total", Map.of())).isEqualTo(2);
+    }
+
+    @Test
+    void meshConnectionsBytesAndEndpoints() throws Exception {
+        MeshStatus mesh = new FakeMesh(List.of(new MeshService("shop", "web", "127.77.0.3", "RoundRobin", "default",
+                List.of(new MeshPort("http", "TCP", 80, true, "", 2,
+                        List.of(new MeshEndpoint("10.0.0.5", 8080, "pod", true, null, 0, 2, 9)),
+                        MeshPort.PROXY, 1_000_000, 250_000)))));
+
+        List<Sample> samples = scrape("prometheus", new MeshMetrics(mesh));
+
+        Map<String, String> port = Map.of("namespace", "shop", "service", "web", "port", "http", "protocol", "TCP");
+        assertThat(value(samples, "karedge_mesh_connections", port)).isEqualTo(2);
+        assertThat(value(samples, "karedge_mesh_bytes_total", with(port, "direction", "in"))).isEqualTo(1_000_000);
+        assertThat(value(samples, "karedge_mesh_bytes_total", with(port, "direction", "out"))).isEqualTo(250_000);
+        assertThat(value(samples, "karedge_mesh_endpoint_healthy", Map.of("namespace", "shop", "service", "web",
+                "port", "http", "endpoint", "10.0.0.5:8080"))).isEqualTo(1);
     }
 
     @Test
@@ -227,6 +361,31 @@ class MetricsScrapeTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /** @return the cumulative count of a histogram's bucket, found by its bound's value (not its spelling) */
+    private static double bucket(List<Sample> samples, String family, Map<String, String> labels, double le) {
+        return samples.stream().filter(s -> s.name().equals(family + "_bucket"))
+                .filter(s -> bound(s.labels().get("le")) == le)
+                .filter(s -> without(s.labels(), "le").equals(labels))
+                .findFirst().orElseThrow(() -> new AssertionError("no bucket le=" + le + " of " + family + labels))
+                .value();
+    }
+
+    private static double bound(String le) {
+        return "+Inf".equals(le) ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+    }
+
+    private static Map<String, String> without(Map<String, String> labels, String name) {
+        Map<String, String> copy = new TreeMap<>(labels);
+        copy.remove(name);
+        return copy;
+    }
+
+    private static Map<String, String> with(Map<String, String> labels, String name, String value) {
+        Map<String, String> copy = new TreeMap<>(labels);
+        copy.put(name, value);
+        return copy;
+    }
+
     private static Sample family(List<Sample> samples, String family) {
         return samples.stream().filter(s -> s.family().equals(family)).findFirst()
                 .orElseThrow(() -> new AssertionError("no family " + family));
@@ -237,10 +396,6 @@ class MetricsScrapeTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no sample " + name + labels + " among "
                         + samples.stream().map(s -> s.name() + s.labels()).toList()))
                 .value();
-    }
-
-    private static TwinChange change(TwinOrigin origin) {
-        return new TwinChange("default/a", origin, Map.of(), "online", List.of());
     }
 
     private static DeviceInfo device(String id, String protocol, DeviceRunState state, long reads, long failed) {
@@ -287,7 +442,7 @@ class MetricsScrapeTest {
         }
     }
 
-    private record FakeEngine(Set<String> members) implements TwinEngine {
+    private record FakeEngine(Set<String> members, TwinStatistics statistics) implements TwinEngine {
         public CompletionStage<TwinReply> handle(TwinRequest request) {
             throw new UnsupportedOperationException();
         }
@@ -331,9 +486,24 @@ class MetricsScrapeTest {
         }
     }
 
-    private record FakeDevices(List<DeviceInfo> devices, List<DriverInfo> drivers) implements DeviceManagerStatus {
+    private record FakeDevices(List<DeviceInfo> devices, List<DriverInfo> drivers,
+                               List<DriverCallStatistics> driverCalls) implements DeviceManagerStatus {
+        FakeDevices(List<DeviceInfo> devices, List<DriverInfo> drivers) {
+            this(devices, drivers, List.of());
+        }
+
         public Optional<DeviceInfo> device(String id) {
             return devices.stream().filter(d -> d.id().equals(id)).findFirst();
+        }
+    }
+
+    private record FakeMesh(List<MeshService> services) implements MeshStatus {
+        public Resolution resolve(String name) {
+            throw new UnsupportedOperationException();
+        }
+
+        public DnsStatus dns() {
+            return new DnsStatus(false, "", false, "", List.of(), 0, 0, 0, 0, 0, 0, 0);
         }
     }
 
