@@ -61,8 +61,9 @@ final class ObjectWriter {
             throws KubeStatusException {
         ObjectNode object = checkedBody(resource, namespace, body);
         ObjectNode metadata = (ObjectNode) object.get("metadata");
-        if (!metadata.path("name").asText("").isEmpty() && !metadata.path("name").isTextual()) {
-            throw invalid(resource, metadata.path("name").toString(), "metadata.name: must be a string");
+        JsonNode given = metadata.get("name");
+        if (given != null && !given.isNull() && !given.isTextual()) {
+            throw invalid(resource, given.toString(), "metadata.name: must be a string");
         }
         String name = metadata.path("name").asText("");
         if (name.isEmpty()) {
@@ -242,17 +243,31 @@ final class ObjectWriter {
             checkStringMap(resource, name, object, "stringData");
             checkStringMap(resource, name, object, "binaryData");
         }
-        if (resource.kind().equals(Kinds.SECRET) && object.get("data") instanceof ObjectNode data) {
+        if (resource.kind().equals(Kinds.SECRET)) {
+            checkSecretData(resource, name, object);
+        }
+        return object;
+    }
+
+    /** Secret data must be base64; {@code stringData} is written into {@code data}, as the API server does. */
+    private static void checkSecretData(ApiResource resource, String name, ObjectNode secret)
+            throws KubeStatusException {
+        if (secret.get("data") instanceof ObjectNode data) {
             for (var it = data.fields(); it.hasNext(); ) {
                 var entry = it.next();
                 try {
                     java.util.Base64.getDecoder().decode(entry.getValue().asText());
                 } catch (IllegalArgumentException e) {
-                    throw invalid(resource, name, "data[" + entry.getKey() + "]: Invalid value: not base64");
+                    throw invalid(resource, name, "data[" + Query.abbreviate(entry.getKey())
+                            + "]: Invalid value: not base64");
                 }
             }
         }
-        return object;
+        if (secret.remove("stringData") instanceof ObjectNode plain && !plain.isEmpty()) {
+            ObjectNode data = secret.get("data") instanceof ObjectNode existing ? existing : secret.putObject("data");
+            plain.fields().forEachRemaining(entry -> data.put(entry.getKey(), java.util.Base64.getEncoder()
+                    .encodeToString(entry.getValue().asText().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        }
     }
 
     private static void checkStringMap(ApiResource resource, String name, ObjectNode parent, String path)

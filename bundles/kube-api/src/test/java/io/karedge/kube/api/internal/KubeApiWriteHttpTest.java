@@ -208,6 +208,17 @@ class KubeApiWriteHttpTest {
     }
 
     @Test
+    void secretStringDataIsStoredAsData() throws Exception {
+        HttpResponse<String> created = send("POST", "/api/v1/namespaces/app/secrets", "application/json",
+                "{\"kind\":\"Secret\",\"metadata\":{\"name\":\"token\"},\"data\":{\"a\":\"YQ==\"},"
+                        + "\"stringData\":{\"b\":\"b\"}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode secret = store.get(ObjectKey.of(Kinds.SECRET, "app", "token")).orElseThrow().object();
+        assertThat(secret.path("data").toString()).isEqualTo("{\"a\":\"YQ==\",\"b\":\"Yg==\"}");
+        assertThat(secret.has("stringData")).isFalse();
+    }
+
+    @Test
     void discoveryListsTheWriteVerbsOfWritableKindsOnly() throws Exception {
         String core = send("GET", "/api/v1", null, HttpRequest.BodyPublishers.noBody()).body();
         JsonNode resources = KaredgeJson.mapper().readTree(core).path("resources");
