@@ -34,4 +34,14 @@ public interface PodManagerStatus {
             throws PodRuntimeException {
         throw new PodRuntimeException("StreamingNotSupported", "this pod manager does not stream into containers");
     }
+
+    /**
+     * Measures what the pods of this node use, from their runtimes (see {@link PodRuntime#usage()}): one entry
+     * per pod with at least one running container that its runtime measures, ordered by namespace and name.
+     *
+     * @throws PodRuntimeException if a runtime cannot be asked; nothing is reported then, as the kubelet does
+     */
+    default List<PodUsage> usage() throws PodRuntimeException {
+        return List.of();
+    }
 }

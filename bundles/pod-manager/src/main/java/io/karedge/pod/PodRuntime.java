@@ -85,4 +85,15 @@ public interface PodRuntime {
                 "the runtime of pod " + pod.namespace() + "/" + pod.name() + " has no processes to "
                         + request.kind().name().toLowerCase() + " into");
     }
+
+    /**
+     * Measures what this runtime's running containers use (CPU and memory), for the node's resource metrics.
+     * Runtimes without containers of their own keep the default, which reports none.
+     *
+     * @return one entry per running container of the pods this runtime runs
+     * @throws PodRuntimeException if the runtime cannot be asked (the metrics report a scrape error)
+     */
+    default List<ContainerUsage> usage() throws PodRuntimeException {
+        return List.of();
+    }
 }

@@ -9,6 +9,7 @@ import io.karedge.api.meta.StoredObject;
 import io.karedge.api.uplink.Uplink;
 import io.karedge.pod.ContainerDescriptor;
 import io.karedge.pod.ContainerObservation;
+import io.karedge.pod.ContainerUsage;
 import io.karedge.pod.LogChunk;
 import io.karedge.pod.PodDescriptor;
 import io.karedge.pod.PodInfo;
@@ -16,6 +17,7 @@ import io.karedge.pod.PodObservation;
 import io.karedge.pod.PodRef;
 import io.karedge.pod.PodRuntime;
 import io.karedge.pod.PodRuntimeException;
+import io.karedge.pod.PodUsage;
 import io.karedge.pod.SandboxInfo;
 import io.karedge.pod.StreamRequest;
 import java.io.IOException;
@@ -25,7 +27,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -613,6 +617,46 @@ final class PodManager implements AutoCloseable {
             }
         }
         return runtime.streamUrl(managed.ref, target, request);
+    }
+
+    /**
+     * Asks every runtime what its running containers use and groups the answers by the pods this manager
+     * runs; containers of pods it does not know (orphans about to be collected) are left out.
+     */
+    List<PodUsage> usage() throws PodRuntimeException {
+        Map<String, ManagedPod> byUid = new HashMap<>();
+        pods.values().forEach(p -> byUid.put(p.ref.uid(), p));
+        Map<String, List<ContainerUsage>> containers = new HashMap<>();
+        for (PodRuntime runtime : runtimes.values()) {
+            for (ContainerUsage usage : runtime.usage()) {
+                if (byUid.containsKey(usage.pod().uid())) {
+                    containers.computeIfAbsent(usage.pod().uid(), uid -> new ArrayList<>()).add(usage);
+                }
+            }
+        }
+        List<PodUsage> usages = new ArrayList<>();
+        containers.forEach((uid, list) -> {
+            ManagedPod managed = byUid.get(uid);
+            list.sort(Comparator.comparing(ContainerUsage::container));
+            usages.add(PodUsage.of(managed.ref, podStarted(managed), list));
+        });
+        usages.sort(Comparator.comparing((PodUsage u) -> u.pod().namespace()).thenComparing(u -> u.pod().name()));
+        return usages;
+    }
+
+    private static Instant podStarted(ManagedPod managed) {
+        PodInfo info = managed.info;
+        if (info == null) {
+            return null;
+        }
+        if (info.status() != null && info.status().hasNonNull("startTime")) {
+            try {
+                return Instant.parse(info.status().path("startTime").asText());
+            } catch (RuntimeException e) {
+                // fall back to the creation time
+            }
+        }
+        return info.created();
     }
 
     /** @return the uids of the pods the manager knows */

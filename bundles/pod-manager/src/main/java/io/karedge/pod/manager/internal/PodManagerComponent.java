@@ -10,6 +10,7 @@ import io.karedge.pod.PodInfo;
 import io.karedge.pod.PodManagerStatus;
 import io.karedge.pod.PodRuntime;
 import io.karedge.pod.PodRuntimeException;
+import io.karedge.pod.PodUsage;
 import io.karedge.pod.StreamRequest;
 import java.net.URI;
 import java.nio.file.Path;
@@ -147,5 +148,10 @@ public final class PodManagerComponent implements PodManagerStatus {
     public URI stream(String namespace, String name, String container, StreamRequest request)
             throws PodRuntimeException {
         return manager.stream(namespace, name, container, request);
+    }
+
+    @Override
+    public List<PodUsage> usage() throws PodRuntimeException {
+        return manager.usage();
     }
 }
