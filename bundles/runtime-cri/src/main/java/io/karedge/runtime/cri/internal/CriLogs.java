@@ -6,6 +6,9 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -60,14 +63,20 @@ final class CriLogs {
                 end--;
             }
             String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
-            return new LogChunk(lines(text), start + end, true);
+            return parse(text, start + end);
         }
     }
 
-    /** @return the text of each log line, partial records joined */
-    static List<String> lines(String text) {
+    /**
+     * @return the text of each log line, partial records joined, with the time of each line's first record;
+     *         without times if a record's time does not parse
+     */
+    static LogChunk parse(String text, long nextOffset) {
         List<String> lines = new ArrayList<>();
+        List<Instant> times = new ArrayList<>();
+        boolean timed = true;
         StringBuilder partial = new StringBuilder();
+        Instant partialTime = null;
         for (String record : text.split("\n")) {
             if (record.isEmpty()) {
                 continue;
@@ -76,22 +85,43 @@ final class CriLogs {
             int second = first < 0 ? -1 : record.indexOf(' ', first + 1);
             if (second < 0) {
                 lines.add(record);
+                times.add(null);
+                timed = false;
                 continue;
             }
+            Instant time = time(record.substring(0, first));
+            timed &= time != null;
             int third = record.indexOf(' ', second + 1);
             String tag = third < 0 ? record.substring(second + 1) : record.substring(second + 1, third);
             String content = third < 0 ? "" : record.substring(third + 1);
-            if ("P".equals(tag)) {
-                partial.append(content);
-            } else {
-                partial.append(content);
+            if (partial.length() == 0 && partialTime == null) {
+                partialTime = time;
+            }
+            partial.append(content);
+            if (!"P".equals(tag)) {
                 lines.add(partial.toString());
+                times.add(partialTime);
                 partial.setLength(0);
+                partialTime = null;
             }
         }
         if (partial.length() > 0) {
             lines.add(partial.toString());
+            times.add(partialTime);
         }
-        return lines;
+        return new LogChunk(lines, nextOffset, true, timed ? times : List.of());
+    }
+
+    /** @return the text of each log line, partial records joined */
+    static List<String> lines(String text) {
+        return parse(text, 0).lines();
+    }
+
+    private static Instant time(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 }

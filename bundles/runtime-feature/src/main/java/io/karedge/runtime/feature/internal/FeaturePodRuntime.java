@@ -236,11 +236,26 @@ public final class FeaturePodRuntime implements PodRuntime {
             return LogChunk.missing();
         }
         List<String> lines = new ArrayList<>();
+        List<Instant> times = new ArrayList<>();
         lines.add("repository " + entry.path("repository").asText() + ", features " + entry.path("features"));
+        times.add(instant(entry.path("started").asText(null)));
         if (entry.hasNonNull("error")) {
             lines.add("error: " + entry.path("error").asText());
+            times.add(instant(entry.path("finished").asText(null)));
         }
-        return offset > 0 ? new LogChunk(List.of(), offset, true) : new LogChunk(lines, 1, true);
+        if (offset > 0) {
+            return new LogChunk(List.of(), offset, true);
+        }
+        // the record keeps when the container started and when it failed: those are the lines' times
+        return new LogChunk(lines, 1, true, times.contains(null) ? List.of() : times);
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private ObjectNode read(String uid) {
