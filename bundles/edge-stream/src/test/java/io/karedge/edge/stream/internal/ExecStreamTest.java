@@ -214,8 +214,8 @@ class ExecStreamTest {
 
         pods.failure = new PodRuntimeException("StreamingNotSupported", "the runtime of pod shop/feat has no processes");
         session.onMessage(connect(5, MessageType.EXEC_CONNECT, "/exec/shop/feat/main", "command=sh&output=1", "{}"));
+        await().until(() -> removed(5)); // the stream asks the runtime on its own thread
         pods.failure = new PodRuntimeException("RuntimeUnavailable", "the container runtime does not answer");
-        await().until(() -> removed(5));
         session.onMessage(connect(6, MessageType.EXEC_CONNECT, "/exec/shop/web-1/main", "command=sh&output=1", "{}"));
         session.onMessage(connect(7, MessageType.EXEC_CONNECT, "/exec/shop/web-1", "command=sh&output=1", "{}"));
         session.onMessage(connect(8, MessageType.EXEC_CONNECT, "/exec/shop/web-1/main", "output=1", "{}"));
