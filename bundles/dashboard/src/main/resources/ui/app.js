@@ -229,7 +229,7 @@ async function refreshMesh() {
 const charts = {};
 function setUpCharts() {
   const parent = $('#charts');
-  charts.twin = new RateChart(parent, 'twin updates/s');
+  charts.twin = new RateChart(parent, 'twin updates applied/s');
   charts.mqttIn = new RateChart(parent, 'MQTT in/s');
   charts.mqttOut = new RateChart(parent, 'MQTT out/s');
   charts.cloudOut = new RateChart(parent, 'to cloud/s');
@@ -242,7 +242,7 @@ async function refreshMetrics() {
     const response = await fetch('/metrics');
     const sums = sumsByName(await response.text());
     const now = Date.now();
-    charts.twin.add(sums.get('karedge_twin_updates_total'), now);
+    charts.twin.add(sums.has('karedge_twin_updates_total') ? sums.get('karedge_twin_updates_total[result=applied]') || 0 : undefined, now);
     charts.mqttIn.add(sums.get('karedge_mqtt_messages_received_total'), now);
     charts.mqttOut.add(sums.get('karedge_mqtt_messages_sent_total'), now);
     charts.cloudOut.add(sums.get('karedge_cloud_messages_sent_total'), now);

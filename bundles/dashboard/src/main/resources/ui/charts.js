@@ -2,7 +2,10 @@
 
 const KEEP = 60;
 
-/** Parses the text format just enough for sums per sample name (labels summed over), and each series by its full key. */
+/**
+ * Parses the text format just enough for sums per sample name (labels summed over), each series by its full key,
+ * and sums per name and one label value under the key name[label=value].
+ */
 export function sumsByName(text) {
   const sums = new Map();
   for (const line of text.split('\n')) {
@@ -13,7 +16,13 @@ export function sumsByName(text) {
     const value = Number(line.slice(space + 1));
     if (Number.isNaN(value)) continue;
     sums.set(name, (sums.get(name) || 0) + value);
-    if (brace >= 0 && brace < space) sums.set(line.slice(0, space), value);
+    if (brace >= 0 && brace < space) {
+      sums.set(line.slice(0, space), value);
+      for (const [, label, labelValue] of line.slice(brace, space).matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) {
+        const key = `${name}[${label}=${labelValue}]`;
+        sums.set(key, (sums.get(key) || 0) + value);
+      }
+    }
   }
   return sums;
 }
