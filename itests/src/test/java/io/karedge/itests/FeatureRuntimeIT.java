@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.api.json.KaredgeJson;
 import io.karedge.api.meta.MetaStore;
 import io.karedge.api.meta.ObjectKey;
+import io.karedge.api.progress.ProgressTracker;
+import io.karedge.api.progress.TaskProgress;
+import io.karedge.api.progress.TaskState;
 import io.karedge.pod.PodInfo;
 import io.karedge.pod.PodManagerStatus;
 import java.io.IOException;
@@ -100,6 +103,13 @@ public class FeatureRuntimeIT extends KaredgeTestSupport {
             assertEquals("karaf-feature", rest.path("spec").path("runtimeClassName").asText());
             String restLog = httpText("/api/v1/namespaces/default/pods/modbus-protocol/log");
             assertTrue(restLog, restLog.contains("karedge-protocol-modbus"));
+
+            // the deployment the pod asked for is a finished task of the node's progress tracker
+            List<TaskProgress> tasks = service(ProgressTracker.class).tasks();
+            assertTrue(tasks.toString(), tasks.stream().anyMatch(t -> ProgressTracker.FEATURE_INSTALL.equals(t.kind())
+                    && t.state() == TaskState.SUCCEEDED && t.message().contains("karedge-protocol-modbus/")));
+            String progress = execute("edge:progress -a");
+            assertTrue(progress, line(progress, "feature-install").contains("SUCCEEDED"));
 
             // a feature that does not exist: the pod fails with the resolver's message, the other pod goes on
             store.put(featurePod("broken", "uid-broken", "Never", MISSING_FEATURE), "local");
