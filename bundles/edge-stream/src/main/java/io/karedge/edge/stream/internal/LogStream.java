@@ -3,16 +3,26 @@ package io.karedge.edge.stream.internal;
 import io.karedge.pod.LogChunk;
 import io.karedge.pod.PodManagerStatus;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One {@code kubectl logs} through the tunnel: reads the container's log from the pod manager and sends it
  * as {@code DATA} messages, following it while asked to, then ends with {@code REMOVE_CONNECT}. The request
- * is the kubelet's {@code /containerLogs/<ns>/<pod>/<container>?follow=&tailLines=&previous=&limitBytes=}.
- * Errors (a pod that does not exist, a bad request) are sent as the text the kubelet would answer, then the
- * stream ends.
+ * is the kubelet's {@code /containerLogs/<ns>/<pod>/<container>?follow=&tailLines=&previous=&limitBytes=
+ * &timestamps=&sinceSeconds=&sinceTime=}. As in the kubelet, the tail is taken first and the lines older than
+ * the since limit are then left out of it; {@code timestamps} puts the line's time before it in RFC 3339 with
+ * nine fraction digits, in UTC. A line whose runtime keeps no time (Karaf feature pods) counts as written
+ * when it was read. Errors (a pod that does not exist, a bad request) are sent as the text the kubelet would
+ * answer, then the stream ends.
  */
 final class LogStream implements TunnelStream, Runnable {
 
@@ -20,20 +30,37 @@ final class LogStream implements TunnelStream, Runnable {
     /** Bytes in one DATA message at most. */
     static final int DATA_BYTES = 32 * 1024;
 
+    /** Go's {@code RFC3339NanoFixed}, which the kubelet writes before each line, here always in UTC. */
+    static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    /** A log line and when it was written. */
+    private record Line(String text, Instant time) {
+    }
+
     private final long connectionId;
     private final ConnectRequest request;
     private final PodManagerStatus pods;
     private final TunnelSender tunnel;
     private final Duration pollInterval;
+    private final Clock clock;
     private volatile boolean stopped;
+    private boolean timestamps;
+    private Instant since;
 
     LogStream(long connectionId, ConnectRequest request, PodManagerStatus pods, TunnelSender tunnel,
               Duration pollInterval) {
+        this(connectionId, request, pods, tunnel, pollInterval, Clock.systemUTC());
+    }
+
+    LogStream(long connectionId, ConnectRequest request, PodManagerStatus pods, TunnelSender tunnel,
+              Duration pollInterval, Clock clock) {
         this.connectionId = connectionId;
         this.request = request;
         this.pods = pods;
         this.tunnel = tunnel;
         this.pollInterval = pollInterval;
+        this.clock = clock;
     }
 
     /** Ends the stream at the next read (the cloud removed the connection, or the tunnel closed). */
@@ -74,6 +101,8 @@ final class LogStream implements TunnelStream, Runnable {
         if (limit <= 0) {
             limit = Long.MAX_VALUE;
         }
+        timestamps = request.flag("timestamps");
+        since = since();
         long offset = 0;
         LogChunk chunk = pods.log(namespace, pod, container, previous, 0, READ_BYTES);
         if (!chunk.found()) {
@@ -83,9 +112,9 @@ final class LogStream implements TunnelStream, Runnable {
         }
         long sent = 0;
         if (tail >= 0) {
-            ArrayDeque<String> last = new ArrayDeque<>();
+            ArrayDeque<Line> last = new ArrayDeque<>();
             while (true) {
-                for (String line : chunk.lines()) {
+                for (Line line : lines(chunk)) {
                     last.addLast(line);
                     if (last.size() > tail) {
                         last.removeFirst();
@@ -100,7 +129,7 @@ final class LogStream implements TunnelStream, Runnable {
             sent += sendLines(List.copyOf(last), limit - sent);
         } else {
             while (!stopped && sent < limit) {
-                sent += sendLines(chunk.lines(), limit - sent);
+                sent += sendLines(lines(chunk), limit - sent);
                 offset = chunk.nextOffset();
                 if (chunk.lines().isEmpty()) {
                     break;
@@ -118,17 +147,66 @@ final class LogStream implements TunnelStream, Runnable {
             if (!chunk.found()) {
                 return;
             }
-            sent += sendLines(chunk.lines(), limit - sent);
+            sent += sendLines(lines(chunk), limit - sent);
             offset = chunk.nextOffset();
         }
     }
 
+    /** The chunk's lines with their times; a line without one gets the time it was read. */
+    private List<Line> lines(LogChunk chunk) {
+        Instant read = clock.instant();
+        List<Line> lines = new ArrayList<>(chunk.lines().size());
+        for (int i = 0; i < chunk.lines().size(); i++) {
+            Instant time = chunk.time(i);
+            lines.add(new Line(chunk.lines().get(i), time == null ? read : time));
+        }
+        return lines;
+    }
+
+    /** The kubelet's rule: at most one of {@code sinceSeconds} (at least 1) and {@code sinceTime} (RFC 3339). */
+    private Instant since() throws BadRequest {
+        String seconds = request.first("sinceSeconds");
+        String time = request.first("sinceTime");
+        boolean hasSeconds = seconds != null && !seconds.isEmpty();
+        boolean hasTime = time != null && !time.isEmpty();
+        if (hasSeconds && hasTime) {
+            throw new BadRequest("bad request: at most one of sinceTime or sinceSeconds may be specified");
+        }
+        if (hasSeconds) {
+            long value;
+            try {
+                value = Long.parseLong(seconds);
+            } catch (NumberFormatException e) {
+                throw new BadRequest("bad request: sinceSeconds must be an integer, not \"" + seconds + "\"");
+            }
+            if (value < 1) {
+                throw new BadRequest("bad request: sinceSeconds must be greater than 0, not " + value);
+            }
+            return clock.instant().minusSeconds(Math.min(value, 1L << 40));
+        }
+        if (hasTime) {
+            try {
+                return OffsetDateTime.parse(time).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new BadRequest("bad request: sinceTime must be an RFC 3339 time such as 2006-01-02T15:04:05Z, "
+                        + "not \"" + time + "\"");
+            }
+        }
+        return null;
+    }
+
     /** @return bytes sent */
-    private long sendLines(List<String> lines, long budget) {
+    private long sendLines(List<Line> lines, long budget) {
         StringBuilder data = new StringBuilder();
         long sent = 0;
-        for (String line : lines) {
-            data.append(line).append('\n');
+        for (Line line : lines) {
+            if (since != null && line.time().isBefore(since)) {
+                continue;
+            }
+            if (timestamps) {
+                data.append(TIMESTAMP.format(line.time())).append(' ');
+            }
+            data.append(line.text()).append('\n');
             if (data.length() >= DATA_BYTES) {
                 sent += send(cut(data.toString(), budget - sent));
                 data.setLength(0);

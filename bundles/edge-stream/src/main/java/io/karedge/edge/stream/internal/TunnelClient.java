@@ -57,6 +57,7 @@ final class TunnelClient implements AutoCloseable {
     private final Settings settings;
     private final SslContext ssl;
     private final PodManagerStatus pods;
+    private final UsageSource usage;
     private final ExecutorService streams;
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean closed;
@@ -69,6 +70,7 @@ final class TunnelClient implements AutoCloseable {
         this.group = group;
         this.settings = settings;
         this.pods = pods;
+        this.usage = new UsageSource(settings.nodeName(), pods, NodeUsageReader.system());
         this.streams = streams;
         // the tunnel's server certificate is checked against the cloud's CA; its names are not (EdgeCore
         // does not check the tunnel server at all, and CloudCore's tunnel certificate rarely names the address)
@@ -173,7 +175,7 @@ final class TunnelClient implements AutoCloseable {
                 lastFailure = null;
                 LOG.info("Stream tunnel to {}:{} connected", settings.host(), settings.port());
                 connectedOnce = true;
-                session = new TunnelSession(pods, message -> {
+                session = new TunnelSession(pods, usage, message -> {
                     if (!ch.isActive()) {
                         return false;
                     }

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The edge end of one tunnel to CloudCore: takes the tunnel's messages, starts a stream per
- * {@code *_CONNECT}, hands {@code REMOVE_CONNECT} to the stream it names, and answers what this node does
+ * {@code *_CONNECT} (logs, exec, attach, metrics), hands {@code REMOVE_CONNECT} to the stream it names, and answers what this node does
  * not serve with the reason and a {@code REMOVE_CONNECT}, so that the client is told rather than left
  * waiting. Transport-free: the WebSocket link feeds {@link #onMessage(byte[])} and writes through the
  * {@link TunnelSender}.
@@ -27,13 +27,16 @@ final class TunnelSession implements AutoCloseable {
     static final int MAX_STREAMS = 32;
 
     private final PodManagerStatus pods;
+    private final UsageSource usage;
     private final TunnelSender tunnel;
     private final ExecutorService executor;
     private final Duration pollInterval;
     private final Map<Long, TunnelStream> streams = new ConcurrentHashMap<>();
 
-    TunnelSession(PodManagerStatus pods, TunnelSender tunnel, ExecutorService executor, Duration pollInterval) {
+    TunnelSession(PodManagerStatus pods, UsageSource usage, TunnelSender tunnel, ExecutorService executor,
+                  Duration pollInterval) {
         this.pods = pods;
+        this.usage = usage;
         this.tunnel = tunnel;
         this.executor = executor;
         this.pollInterval = pollInterval;
@@ -63,7 +66,7 @@ final class TunnelSession implements AutoCloseable {
             case LOGS_CONNECT -> openLogs(id, message.data());
             case EXEC_CONNECT -> openExec(id, message.data(), StreamRequest.Kind.EXEC);
             case ATTACH_CONNECT -> openExec(id, message.data(), StreamRequest.Kind.ATTACH);
-            case METRIC_CONNECT -> refuse(id, "metrics are not served by this node yet");
+            case METRIC_CONNECT -> openMetrics(id, message.data());
             case REMOVE_CONNECT, CLOSE_CONNECT -> {
                 TunnelStream stream = streams.remove(id);
                 if (stream != null) {
@@ -98,6 +101,37 @@ final class TunnelSession implements AutoCloseable {
             }
             return tunnel.send(message);
         }, pollInterval);
+        if (streams.putIfAbsent(id, stream) != null) {
+            refuse(id, "connection " + id + " is already open");
+            return;
+        }
+        try {
+            executor.execute(stream);
+        } catch (RejectedExecutionException e) {
+            streams.remove(id);
+            refuse(id, "the node is stopping");
+        }
+    }
+
+    private void openMetrics(long id, byte[] payload) {
+        ConnectRequest request;
+        try {
+            request = ConnectRequest.parse(payload);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Refused a metrics request on connection {}: {}", id, e.getMessage());
+            refuse(id, "bad request: " + e.getMessage());
+            return;
+        }
+        if (streams.size() >= MAX_STREAMS) {
+            refuse(id, "too many streams open on this node (" + MAX_STREAMS + "); try again later");
+            return;
+        }
+        MetricsStream stream = new MetricsStream(id, request, usage, message -> {
+            if (message.type() == MessageType.REMOVE_CONNECT) {
+                streams.remove(id);
+            }
+            return tunnel.send(message);
+        });
         if (streams.putIfAbsent(id, stream) != null) {
             refuse(id, "connection " + id + " is already open");
             return;

@@ -73,7 +73,8 @@ class ExecStreamTest {
     private final FakePods pods = new FakePods();
     private final List<TunnelMessage> sent = new CopyOnWriteArrayList<>();
     private final ExecutorService executor = Executors.newCachedThreadPool();
-    private final TunnelSession session = new TunnelSession(pods, sent::add, executor, Duration.ofMillis(20));
+    private final TunnelSession session = new TunnelSession(pods,
+            new UsageSource("edge-1", pods, NodeUsageReader.system()), sent::add, executor, Duration.ofMillis(20));
     private ServerSocket server;
 
     @AfterEach

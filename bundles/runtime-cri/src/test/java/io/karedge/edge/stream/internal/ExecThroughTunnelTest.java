@@ -54,7 +54,8 @@ class ExecThroughTunnelTest {
         cri = CriFixture.open(socket, data);
         harness = new PodHarness(new TestMetaStore(), data, 1_000, 4_000, 200, Clock.systemUTC());
         harness.addRuntime("default", cri.runtime);
-        session = new TunnelSession(harness.status(), sent::add, executor, Duration.ofMillis(50));
+        session = new TunnelSession(harness.status(), new UsageSource("edge-1", harness.status(),
+                NodeUsageReader.system()), sent::add, executor, Duration.ofMillis(50));
         harness.apply("""
                 apiVersion: v1
                 kind: Pod

@@ -70,7 +70,8 @@ class KubectlExecTest {
         cri = CriFixture.open(socket, data);
         harness = new PodHarness(new TestMetaStore(), data, 1_000, 4_000, 200, Clock.systemUTC());
         harness.addRuntime("default", cri.runtime);
-        session = new TunnelSession(harness.status(), this::toCloud, executor, Duration.ofMillis(50));
+        session = new TunnelSession(harness.status(), new UsageSource("edge-1", harness.status(),
+                NodeUsageReader.system()), this::toCloud, executor, Duration.ofMillis(50));
         harness.apply("""
                 apiVersion: v1
                 kind: Pod
