@@ -21,10 +21,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.karaf.features.FeaturesService;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -56,6 +58,18 @@ public class NodeIT extends KaredgeTestSupport {
                 "io.karedge.store", "io.karedge.manifests", "io.karedge.shell", "io.karedge.rest")) {
             assertEquals(name, Bundle.ACTIVE, bundle(name).getState());
         }
+    }
+
+    @Test
+    public void anOptionalFeatureWithoutThePartsItCanUseLeavesTheNodeHealthy() throws Exception {
+        await("all bundles active", BOOT, () -> notActive().isEmpty());
+        // the local API shows live pod status when the pod manager is there; this node has none
+        service(FeaturesService.class).installFeature("karedge-kube-api",
+                EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+        await("local API active", BOOT, () -> bundle("io.karedge.kube.api").getState() == Bundle.ACTIVE);
+        String status = execute("edge:status");
+        assertTrue(status, status.startsWith("Node itest-node is healthy"));
+        assertTrue(status, line(status, "io.karedge.kube.api").contains(" ok"));
     }
 
     @Test
@@ -193,5 +207,10 @@ public class NodeIT extends KaredgeTestSupport {
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    private static String line(String text, String containing) {
+        return text.lines().filter(l -> l.contains(containing)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line with " + containing + " in:\n" + text));
     }
 }

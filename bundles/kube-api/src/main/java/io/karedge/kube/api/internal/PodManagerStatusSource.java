@@ -12,7 +12,7 @@ import org.osgi.service.component.annotations.Reference;
  * The pod manager's view of the pods it runs, for the API to show their live status. Its own component, so
  * that the API's bundle resolves and serves on a node without the pod manager.
  */
-@Component(service = LivePodStatus.class)
+@Component(service = LivePodStatus.class, property = "karedge.optional.part=pod manager")
 public class PodManagerStatusSource implements LivePodStatus {
 
     private final PodManagerStatus pods;
