@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The edgeStream role: connects to CloudCore's stream tunnel with the node's certificate and serves the
- * {@code kubectl logs}, {@code exec} and {@code attach} requests it forwards. Off unless {@code etc/io.karedge.edge.stream.cfg} says
+ * {@code kubectl logs}, {@code exec} and {@code attach} requests and the resource metrics requests it forwards. Off unless {@code etc/io.karedge.edge.stream.cfg} says
  * {@code enabled = true} and names the tunnel {@code server}.
  */
 @Component(configurationPid = EdgeStreamComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
@@ -41,7 +41,8 @@ public class EdgeStreamComponent {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeStreamComponent.class);
 
     @ObjectClassDefinition(name = "Karedge edge stream",
-            description = "kubectl logs through CloudCore's stream tunnel (cloudStream, port 10004)")
+            description = "kubectl logs, exec, attach and resource metrics through CloudCore's stream tunnel "
+                    + "(cloudStream, port 10004)")
     public @interface Config {
         @AttributeDefinition(description = "Connect to the tunnel; off unless the cloud runs cloudStream")
         boolean enabled() default false;
