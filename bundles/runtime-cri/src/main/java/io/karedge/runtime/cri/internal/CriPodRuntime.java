@@ -531,7 +531,9 @@ final class CriPodRuntime implements PodRuntime {
         return new MemoryUsage(nanos(memory.getTimestamp()), memory.getWorkingSetBytes().getValue(),
                 memory.hasUsageBytes() ? memory.getUsageBytes().getValue() : MemoryUsage.UNKNOWN,
                 memory.hasRssBytes() ? memory.getRssBytes().getValue() : MemoryUsage.UNKNOWN,
-                memory.hasAvailableBytes() ? memory.getAvailableBytes().getValue() : MemoryUsage.UNKNOWN);
+                // containerd gives 0 for a container without a memory limit, where the kubelet shows nothing
+                memory.hasAvailableBytes() && memory.getAvailableBytes().getValue() > 0
+                        ? memory.getAvailableBytes().getValue() : MemoryUsage.UNKNOWN);
     }
 
     // ------------------------------------------------------------------ helpers

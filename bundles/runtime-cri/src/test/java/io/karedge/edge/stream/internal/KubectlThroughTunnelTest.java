@@ -9,9 +9,11 @@ import io.karedge.pod.PodInfo;
 import io.karedge.pod.manager.internal.PodHarness;
 import io.karedge.pod.manager.internal.TestMetaStore;
 import io.karedge.runtime.cri.internal.CriFixture;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -26,9 +28,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -39,16 +43,17 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real {@code kubectl exec} into a pod on a real containerd, through the edge's end of the stream tunnel.
- * The test stands in for the API server and cloudStream together, doing what they do with an exec: it
- * answers kubectl's pod lookup, and turns kubectl's upgrade request into an {@code EXEC_CONNECT} (the
- * kubelet's path and query, kubectl's headers), then copies bytes between kubectl's connection and the
- * tunnel's {@code DATA} messages. kubectl's remote command protocol (SPDY, or WebSocket where offered)
- * thus runs end to end with containerd's streaming server, as it does through CloudCore. Needs
- * {@code KAREDGE_CRI_SOCKET} and {@code kubectl} on the PATH.
+ * A real {@code kubectl exec} and {@code kubectl logs} of a pod on a real containerd, through the edge's end
+ * of the stream tunnel. The test stands in for the API server and cloudStream together, doing what they do:
+ * it answers kubectl's pod lookup, turns kubectl's exec upgrade into an {@code EXEC_CONNECT} (the kubelet's
+ * path and query, kubectl's headers) and copies bytes between kubectl's connection and the tunnel's
+ * {@code DATA} messages; a log request becomes a {@code LOGS_CONNECT} whose {@code DATA} is the response
+ * body, and kubectl going away a {@code REMOVE_CONNECT}. kubectl's remote command protocol (SPDY, or
+ * WebSocket where offered) thus runs end to end with containerd's streaming server, as it does through
+ * CloudCore. Needs {@code KAREDGE_CRI_SOCKET} and {@code kubectl} on the PATH.
  */
 @Timeout(180)
-class KubectlExecTest {
+class KubectlThroughTunnelTest {
 
     private static final Duration WAIT = Duration.ofSeconds(40);
 
@@ -83,7 +88,7 @@ class KubectlExecTest {
                   - name: main
                     image: localhost/karedge/busybox:1
                     imagePullPolicy: IfNotPresent
-                    command: [sleep, '3600']
+                    command: [sh, -c, 'i=0; while true; do echo "tick $i"; i=$((i+1)); sleep 0.2; done']
                 """.formatted(System.nanoTime()));
         await().atMost(WAIT).until(() -> harness.status().pod("karedge-test", "box").map(PodInfo::display)
                 .orElse(""), "Running"::equals);
@@ -131,6 +136,46 @@ class KubectlExecTest {
         assertThat(result.stderr).contains("container nope is not valid for pod box");
     }
 
+    @Test
+    void kubectlLogsWithTailAndTimestamps() throws Exception {
+        await().atMost(WAIT).until(() -> kubectl("", "logs", "-n", "karedge-test", "box").stdout.contains("tick 3\n"));
+        Result tail = kubectl("", "logs", "-n", "karedge-test", "box", "-c", "main", "--tail", "2", "--timestamps");
+        assertThat(tail.exit).as(tail.toString()).isZero();
+        List<String> lines = tail.stdout.lines().toList();
+        assertThat(lines).hasSize(2);
+        for (String line : lines) {
+            assertThat(line).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z tick \\d+");
+        }
+        await().until(() -> session.openStreams() == 0);
+    }
+
+    @Test
+    void kubectlLogsFollowUntilKubectlGoesAway() throws Exception {
+        Process follow = start("logs", "-f", "-n", "karedge-test", "box", "--tail", "1");
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        executor.execute(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(follow.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // kubectl ended
+            }
+        });
+        List<Integer> ticks = new ArrayList<>();
+        while (ticks.size() < 4) {
+            String line = lines.poll(20, TimeUnit.SECONDS);
+            assertThat(line).as("a followed line within 20 s, after " + ticks).isNotNull().startsWith("tick ");
+            ticks.add(Integer.parseInt(line.substring(5)));
+        }
+        assertThat(ticks).as("new lines keep coming, in order").isSorted().doesNotHaveDuplicates();
+        assertThat(session.openStreams()).isEqualTo(1);
+        follow.destroy(); // Ctrl-C: the connection closes, the cloud removes the stream, the edge stops reading
+        assertThat(follow.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        await().atMost(WAIT).until(() -> session.openStreams() == 0);
+    }
+
     // ---------------------------------------------------------------- kubectl
 
     private record Result(int exit, String stdout, String stderr) {
@@ -146,14 +191,19 @@ class KubectlExecTest {
         return null;
     }
 
-    private Result kubectl(String stdin, String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of(kubectl(), "--server", "http://127.0.0.1:" + apiServer.port(),
-                "--request-timeout=30s"));
+    private Process start(String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(kubectl(), "--server", "http://127.0.0.1:" + apiServer.port()));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("KUBECONFIG", data.resolve("no-kubeconfig").toString());
         builder.environment().put("HOME", data.toString());
-        Process process = builder.start();
+        return builder.start();
+    }
+
+    private Result kubectl(String stdin, String... arguments) throws Exception {
+        List<String> withTimeout = new ArrayList<>(List.of("--request-timeout=30s"));
+        withTimeout.addAll(List.of(arguments));
+        Process process = start(withTimeout.toArray(String[]::new));
         try (OutputStream in = process.getOutputStream()) {
             in.write(stdin.getBytes(StandardCharsets.UTF_8));
         }
@@ -247,6 +297,10 @@ class KubectlExecTest {
                         forward(client, in, head, pod, exec, query);
                         return;
                     }
+                    if (path.startsWith(prefix) && path.endsWith("/log") && requestLine[0].equals("GET")) {
+                        forwardLogs(client, in, path.substring(prefix.length(), path.lastIndexOf('/')), query);
+                        return;
+                    }
                     if (DISCOVERY.containsKey(path)) {
                         respond(client, 200, DISCOVERY.get(path));
                     } else if (path.equals(prefix + "box") && requestLine[0].equals("GET")) {
@@ -267,14 +321,7 @@ class KubectlExecTest {
         /** What the API server and cloudStream do with an exec: the kubelet's request, into the tunnel. */
         private void forward(Socket client, InputStream in, List<String> head, String pod, boolean exec, String query)
                 throws IOException {
-            Map<String, List<String>> params = new LinkedHashMap<>();
-            for (String pair : query.split("&")) {
-                if (!pair.isEmpty()) {
-                    int eq = pair.indexOf('=');
-                    params.computeIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            k -> new ArrayList<>()).add(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
+            Map<String, List<String>> params = params(query);
             String container = params.getOrDefault("container", List.of("main")).get(0);
             StringBuilder kubeletQuery = new StringBuilder();
             for (String command : params.getOrDefault("command", List.of())) {
@@ -298,7 +345,7 @@ class KubectlExecTest {
                     headers.append(',');
                 }
                 headers.append(json(name)).append(":[")
-                        .append(String.join(",", values.stream().map(KubectlExecTest::json).toList())).append(']');
+                        .append(String.join(",", values.stream().map(KubectlThroughTunnelTest::json).toList())).append(']');
             });
             headers.append('}');
             long id = ids.incrementAndGet();
@@ -325,6 +372,45 @@ class KubectlExecTest {
             }
         }
 
+        /**
+         * What the API server and cloudStream do with a log request: the kubelet's request into the tunnel,
+         * its DATA as the response body, which ends when the edge removes the stream or kubectl goes away.
+         */
+        private void forwardLogs(Socket client, InputStream in, String pod, String query) throws IOException {
+            Map<String, List<String>> params = params(query);
+            String container = params.getOrDefault("container", List.of("main")).get(0);
+            StringBuilder kubeletQuery = new StringBuilder();
+            params.forEach((name, values) -> {
+                if (!name.equals("container")) {
+                    for (String value : values) {
+                        kubeletQuery.append(kubeletQuery.length() > 0 ? "&" : "").append(name).append('=')
+                                .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+                    }
+                }
+            });
+            long id = ids.incrementAndGet();
+            synchronized (client) {
+                client.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            }
+            clients.put(id, client);
+            String request = "{\"MessID\":" + id + ",\"url\":{\"Scheme\":\"http\",\"Host\":\"127.0.0.1:10350\","
+                    + "\"Path\":\"/containerLogs/karedge-test/" + pod + "/" + container + "\",\"RawQuery\":"
+                    + json(kubeletQuery.toString()) + "},\"header\":{\"Accept\":[\"*/*\"]},\"method\":\"GET\"}";
+            session.onMessage(TunnelMessage.of(id, MessageType.LOGS_CONNECT, request.getBytes(StandardCharsets.UTF_8))
+                    .encode());
+            try {
+                while (in.read() >= 0) {
+                    // kubectl sends nothing more; the read ends when it goes away or the edge ends the body
+                }
+            } catch (IOException e) {
+                // closed by the edge's REMOVE_CONNECT
+            }
+            if (clients.remove(id) != null) {
+                session.onMessage(TunnelMessage.of(id, MessageType.REMOVE_CONNECT, new byte[0]).encode());
+            }
+        }
+
         private void respond(Socket client, int status, String body) throws IOException {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             String head = "HTTP/1.1 " + status + (status == 200 ? " OK" : " Not Found") + "\r\n"
@@ -342,6 +428,18 @@ class KubectlExecTest {
                 client.close();
             }
         }
+    }
+
+    private static Map<String, List<String>> params(String query) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        for (String pair : query.split("&")) {
+            if (!pair.isEmpty()) {
+                int eq = pair.indexOf('=');
+                params.computeIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        k -> new ArrayList<>()).add(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return params;
     }
 
     private static String json(String text) {
