@@ -137,6 +137,30 @@ class KubectlThroughTunnelTest {
     }
 
     @Test
+    void kubectlExecItIntoAShellOnATerminal() throws Exception {
+        Assumptions.assumeTrue(Path.of("/usr/bin/script").toFile().canExecute(), "script(1) gives kubectl a terminal");
+        // script(1) runs kubectl on a pseudo-terminal, as a person's shell does: -it asks for a TTY in the container
+        String kubectlLine = String.join(" ", kubectl(), "--server", "http://127.0.0.1:" + apiServer.port(),
+                "exec", "-it", "-n", "karedge-test", "box", "--", "sh");
+        ProcessBuilder builder = new ProcessBuilder("/usr/bin/script", "-qefc", kubectlLine, "/dev/null");
+        builder.environment().put("KUBECONFIG", data.resolve("no-kubeconfig").toString());
+        builder.environment().put("HOME", data.toString());
+        builder.environment().put("TERM", "dumb");
+        Process process = builder.start();
+        var out = executor.submit(() -> new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        try (OutputStream in = process.getOutputStream()) {
+            in.write("echo \"on:$(tty)\"; stty size; exit 3\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("kubectl exec -it ends with the shell").isTrue();
+        }
+        String output = out.get(5, TimeUnit.SECONDS);
+        System.out.println("kubectl exec -it, as the terminal showed it:\n" + output.replace("\r", ""));
+        assertThat(output).as("the shell runs on a terminal of its own").containsPattern("on:/dev/pts/\\d+");
+        assertThat(process.exitValue()).as(output).isEqualTo(3);
+        await().until(() -> session.openStreams() == 0);
+    }
+
+    @Test
     void kubectlLogsWithTailAndTimestamps() throws Exception {
         await().atMost(WAIT).until(() -> kubectl("", "logs", "-n", "karedge-test", "box").stdout.contains("tick 3\n"));
         Result tail = kubectl("", "logs", "-n", "karedge-test", "box", "-c", "main", "--tail", "2", "--timestamps");
