@@ -6,9 +6,20 @@ import static org.awaitility.Awaitility.await;
 import io.karedge.pod.LogChunk;
 import io.karedge.pod.PodInfo;
 import io.karedge.pod.PodManagerStatus;
+import io.karedge.pod.PodRuntimeException;
+import io.karedge.pod.StreamRequest;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +59,45 @@ class TunnelClientTest {
             }
             List<String> part = new ArrayList<>(lines.subList((int) Math.min(offset, lines.size()), lines.size()));
             return new LogChunk(part, offset + part.size(), true);
+        }
+
+        @Override
+        public URI stream(String namespace, String name, String container, StreamRequest request)
+                throws PodRuntimeException {
+            if (!name.equals("web-1") || streamingServer == null) {
+                throw new PodRuntimeException("PodNotFound", "pods \"" + name + "\" not found");
+            }
+            return URI.create("http://127.0.0.1:" + streamingServer.getLocalPort() + "/exec/t0ken");
+        }
+    }
+
+    /** The runtime's streaming server: switches protocols, then answers each line in upper case. */
+    private static ServerSocket streamingServer;
+
+    private static void serveUpperCase(ServerSocket server) {
+        try (Socket connection = server.accept()) {
+            InputStream in = connection.getInputStream();
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    return;
+                }
+                head.write(b);
+            }
+            OutputStream out = connection.getOutputStream();
+            out.write("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            int b;
+            while ((b = in.read()) >= 0) {
+                out.write(Character.toUpperCase(b));
+                if (b == '\n') {
+                    out.flush();
+                }
+            }
+        } catch (IOException e) {
+            // the edge closed the stream
         }
     }
 
@@ -98,6 +148,27 @@ class TunnelClientTest {
         await().until(() -> cloud.dataOf(41).equals("starting\nserving on :8080\n"));
         cloud.send(TunnelMessage.of(41, MessageType.REMOVE_CONNECT, new byte[0]));
         await().until(() -> cloud.removed(41));
+    }
+
+    @Test
+    void execCarriesStdinAndOutputAcrossTheTunnelUntilTheCloudClosesIt() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            streamingServer = server;
+            Thread runtime = new Thread(() -> serveUpperCase(server), "streaming-server");
+            runtime.start();
+            cloud.requestExec(45, "shop", "web-1", "main", "command=sh&input=1&output=1");
+            await().until(() -> cloud.dataOf(45).startsWith("HTTP/1.1 101 Switching Protocols\r\n"));
+            cloud.send(TunnelMessage.of(45, MessageType.DATA, "echo hello\n".getBytes(StandardCharsets.UTF_8)));
+            await().until(() -> cloud.dataOf(45).endsWith("\r\n\r\nECHO HELLO\n"));
+            cloud.send(TunnelMessage.of(45, MessageType.REMOVE_CONNECT, new byte[0]));
+            runtime.join(10_000);
+            assertThat(runtime.isAlive()).as("the edge closed its connection to the runtime").isFalse();
+            cloud.requestExec(46, "shop", "nope", "main", "command=sh&output=1");
+            await().until(() -> cloud.removed(46));
+            assertThat(cloud.dataOf(46)).startsWith("HTTP/1.1 404 ").endsWith("pods \"nope\" not found\n");
+        } finally {
+            streamingServer = null;
+        }
     }
 
     @Test

@@ -119,6 +119,18 @@ final class TunnelDouble implements AutoCloseable {
         send(TunnelMessage.of(id, MessageType.LOGS_CONNECT, json.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * Sends a kubelet exec request as cloudStream forwards the API server's: its method, the kubelet's path
+     * and query, and the client's upgrade headers.
+     */
+    void requestExec(long id, String namespace, String pod, String container, String query) {
+        String json = "{\"MessID\":" + id + ",\"url\":{\"Scheme\":\"http\",\"Host\":\"127.0.0.1:10350\",\"Path\":"
+                + "\"/exec/" + namespace + "/" + pod + "/" + container + "\",\"RawQuery\":\"" + query + "\"},"
+                + "\"header\":{\"Connection\":[\"Upgrade\"],\"Upgrade\":[\"SPDY/3.1\"],"
+                + "\"X-Stream-Protocol-Version\":[\"v4.channel.k8s.io\"]},\"method\":\"POST\"}";
+        send(TunnelMessage.of(id, MessageType.EXEC_CONNECT, json.getBytes(StandardCharsets.UTF_8)));
+    }
+
     String dataOf(long id) {
         StringBuilder text = new StringBuilder();
         for (TunnelMessage message : received) {
