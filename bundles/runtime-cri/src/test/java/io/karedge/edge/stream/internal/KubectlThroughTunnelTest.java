@@ -137,12 +137,14 @@ class KubectlThroughTunnelTest {
     }
 
     @Test
-    void kubectlExecItIntoAShellOnATerminal() throws Exception {
+    void kubectlExecItIntoAShellOnATerminalOfItsSize() throws Exception {
         Assumptions.assumeTrue(Path.of("/usr/bin/script").toFile().canExecute(), "script(1) gives kubectl a terminal");
         // script(1) runs kubectl on a pseudo-terminal, as a person's shell does: -it asks for a TTY in the container
         String kubectlLine = String.join(" ", kubectl(), "--server", "http://127.0.0.1:" + apiServer.port(),
                 "exec", "-it", "-n", "karedge-test", "box", "--", "sh");
-        ProcessBuilder builder = new ProcessBuilder("/usr/bin/script", "-qefc", kubectlLine, "/dev/null");
+        // kubectl sends its terminal's size on the resize channel: the shell in the container sees it
+        ProcessBuilder builder = new ProcessBuilder("/usr/bin/script", "-qefc", "stty rows 33 cols 101; " + kubectlLine,
+                "/dev/null");
         builder.environment().put("KUBECONFIG", data.resolve("no-kubeconfig").toString());
         builder.environment().put("HOME", data.toString());
         builder.environment().put("TERM", "dumb");
@@ -156,6 +158,7 @@ class KubectlThroughTunnelTest {
         String output = out.get(5, TimeUnit.SECONDS);
         System.out.println("kubectl exec -it, as the terminal showed it:\n" + output.replace("\r", ""));
         assertThat(output).as("the shell runs on a terminal of its own").containsPattern("on:/dev/pts/\\d+");
+        assertThat(output).as("the terminal's size, resized through the tunnel").containsPattern("(?m)^33 101\\r?$");
         assertThat(process.exitValue()).as(output).isEqualTo(3);
         await().until(() -> session.openStreams() == 0);
     }
