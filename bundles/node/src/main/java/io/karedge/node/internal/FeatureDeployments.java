@@ -71,7 +71,8 @@ public final class FeatureDeployments implements DeploymentListener, FeaturesLis
             return; // the tail of a deployment that started before this listener: nothing to follow
         }
         task.phase(describe(event) + installedSoFar());
-        task.done(event.ordinal());
+        // the last step is starting the bundles: done when the deployment finishes
+        task.done(event == DeploymentEvent.DEPLOYMENT_FINISHED ? STEPS : event.ordinal());
         if (event == DeploymentEvent.DEPLOYMENT_FINISHED) {
             task.succeeded(installed.isEmpty() ? "no feature added" : "installed " + installedSoFar().substring(2));
             task = null;

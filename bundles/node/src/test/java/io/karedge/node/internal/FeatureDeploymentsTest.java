@@ -51,6 +51,8 @@ class FeatureDeploymentsTest {
         TaskProgress done = tracker.tasks().get(0);
         assertThat(done.state()).isEqualTo(TaskState.SUCCEEDED);
         assertThat(done.message()).isEqualTo("installed karedge-protocol-modbus/0.1.0");
+        assertThat(done.done()).as("all steps done").isEqualTo(FeatureDeployments.STEPS);
+        assertThat(done.percent()).isEqualTo(100.0);
         assertThat(done.elapsed()).as("the deployment's duration, not the time since").isEqualTo(Duration.ofMillis(2500));
     }
 
