@@ -28,6 +28,8 @@ import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -173,6 +175,26 @@ public class DashboardBrowserIT {
 
         byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
         Files.write(Path.of("target", "dashboard.png"), png);
+
+        // a phone-sized screen: one column, nothing wider than the screen, the forms still usable
+        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.navigate().refresh();
+        wait.until(d -> !d.findElements(By.id("dev-default-thermometer-02")).isEmpty());
+        wait.until(d -> d.findElement(By.id("live")).getText().equals("live"));
+        long viewport = (Long) ((JavascriptExecutor) browser).executeScript("return window.innerWidth");
+        long page = (Long) ((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollWidth");
+        assertTrue("the page is " + page + " px wide on a " + viewport + " px screen", page <= viewport);
+        WebElement phoneForm = browser.findElement(
+                By.cssSelector("#dev-default-thermometer-02 form[data-prop='setpoint']"));
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", phoneForm);
+        phoneForm.findElement(By.name("value")).sendKeys("19.5");
+        phoneForm.findElement(By.tagName("button")).click();
+        wait.until(d -> d.findElement(By.id("twin-message")).getText().contains("setpoint set to 19.5"));
+        await("desired value stored from the phone-sized page", Duration.ofSeconds(10), () -> "19.5".equals(
+                twinValue("thermometer-02", "setpoint", "expected")));
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
+        Files.write(Path.of("target", "dashboard-phone.png"), ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
     }
 
     private static String text(WebDriver driver, String css) {
