@@ -168,6 +168,7 @@ class KubectlThroughTunnelTest {
         await().atMost(WAIT).until(() -> kubectl("", "logs", "-n", "karedge-test", "box").stdout.contains("tick 3\n"));
         Result tail = kubectl("", "logs", "-n", "karedge-test", "box", "-c", "main", "--tail", "2", "--timestamps");
         assertThat(tail.exit).as(tail.toString()).isZero();
+        System.out.println("kubectl logs --tail 2 --timestamps printed:\n" + tail.stdout);
         List<String> lines = tail.stdout.lines().toList();
         assertThat(lines).hasSize(2);
         for (String line : lines) {
@@ -197,6 +198,7 @@ class KubectlThroughTunnelTest {
             ticks.add(Integer.parseInt(line.substring(5)));
         }
         assertThat(ticks).as("new lines keep coming, in order").isSorted().doesNotHaveDuplicates();
+        System.out.println("kubectl logs -f printed, one line every 200 ms: " + ticks);
         assertThat(session.openStreams()).isEqualTo(1);
         follow.destroy(); // Ctrl-C: the connection closes, the cloud removes the stream, the edge stops reading
         assertThat(follow.waitFor(20, TimeUnit.SECONDS)).isTrue();
