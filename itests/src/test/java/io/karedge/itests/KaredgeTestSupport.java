@@ -36,6 +36,7 @@ public abstract class KaredgeTestSupport {
     protected static final int HTTP_PORT = freePort();
     protected static final int SSH_PORT = freePort();
     protected static final int MQTT_PORT = freePort();
+    protected static final int KUBE_API_PORT = freePort();
 
     @Inject
     protected BundleContext bundleContext;
@@ -64,6 +65,8 @@ public abstract class KaredgeTestSupport {
                 editConfigurationFilePut("etc/io.karedge.node.cfg", "node.name", "itest-node"),
                 editConfigurationFilePut("etc/io.karedge.eventbus.cfg", "port", String.valueOf(MQTT_PORT)),
                 systemProperty("karedge.itest.mqtt.port").value(String.valueOf(MQTT_PORT)),
+                editConfigurationFilePut("etc/io.karedge.kube.api.cfg", "port", String.valueOf(KUBE_API_PORT)),
+                systemProperty("karedge.itest.kubeapi.port").value(String.valueOf(KUBE_API_PORT)),
                 systemProperty("karedge.itest.http.port").value(String.valueOf(HTTP_PORT))));
         if (Boolean.getBoolean("karedge.itest.keep")) {
             options.add(keepRuntimeFolder());
@@ -82,6 +85,11 @@ public abstract class KaredgeTestSupport {
 
     protected static int mqttPort() {
         return Integer.getInteger("karedge.itest.mqtt.port", MQTT_PORT);
+    }
+
+    /** The port of the local Kubernetes API, once {@code karedge-kube-api} is installed. */
+    protected static int kubeApiPort() {
+        return Integer.getInteger("karedge.itest.kubeapi.port", KUBE_API_PORT);
     }
 
     protected static int httpPort() {

@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  *  "leaseUpdates":3,"keepalives":9,"invalidFrames":0,"invalid":[],"cloudCoreLog":[]}</pre>
  * {@code registered} is the name in the last Node {@code insert} (or null), {@code ready} the status of the
  * Ready condition in the last node status patch (or null), {@code cloudCoreLog} what CloudCore would have
- * logged as refused or dropped.
+ * logged as refused or dropped. {@code POST http://<admin>/push?operation=insert&resource=<ns>/configmap/<name>}
+ * with a Kubernetes object as the body pushes it down as CloudCore's edgecontroller does (answers the message
+ * id).
  *
  * <p>The process ends when its stdin closes (the test that started it is gone) or when its lifetime is over.
  */
@@ -45,6 +47,38 @@ public final class CloudHubDoubleMain {
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
+            }
+        });
+        admin.createContext("/push", exchange -> {
+            // POST /push?operation=insert&resource=<ns>/configmap/<name>, the object as the body
+            String query = exchange.getRequestURI().getQuery() == null ? "" : exchange.getRequestURI().getQuery();
+            String operation = null;
+            String resource = null;
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).equals("operation")) {
+                    operation = pair.substring(eq + 1);
+                } else if (eq > 0 && pair.substring(0, eq).equals("resource")) {
+                    resource = pair.substring(eq + 1);
+                }
+            }
+            byte[] answer;
+            int code;
+            try {
+                JsonNode object = MessageCodec.mapper().readTree(exchange.getRequestBody());
+                if (!"POST".equals(exchange.getRequestMethod()) || operation == null || resource == null
+                        || !object.isObject()) {
+                    throw new IllegalArgumentException("POST /push?operation=OP&resource=NS/KIND/NAME with an object");
+                }
+                answer = cloud.pushObject(operation, resource, object).getBytes(StandardCharsets.UTF_8);
+                code = 200;
+            } catch (Exception e) {
+                answer = String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8);
+                code = 400;
+            }
+            exchange.sendResponseHeaders(code, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
             }
         });
         admin.start();
