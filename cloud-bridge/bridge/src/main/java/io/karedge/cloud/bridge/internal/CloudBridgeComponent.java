@@ -10,6 +10,7 @@ import io.karedge.cloud.bridge.CloudLinkSnapshot;
 import io.karedge.cloud.bridge.CloudLinkStatus;
 import io.karedge.cloud.bridge.UplinkDelivery;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -21,6 +22,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -64,9 +68,10 @@ public final class CloudBridgeComponent implements CloudLinkStatus {
 
     @Activate
     public CloudBridgeComponent(BridgeConfig config, @Reference(name = "metaStore") MetaStore metaStore,
-                                @Reference(name = "uplink") Uplink uplink, @Reference(name = "node") EdgeNode node) {
+                                @Reference(name = "uplink") Uplink uplink, @Reference(name = "node") EdgeNode node,
+                                @Reference(name = "configurationAdmin") ConfigurationAdmin configurationAdmin) {
         this(BridgeSettings.from(config, node.nodeName()), metaStore, uplink, node.dataDirectory(),
-                Clock.systemUTC());
+                Clock.systemUTC(), null, stillConfigured(configurationAdmin));
     }
 
     CloudBridgeComponent(BridgeSettings settings, MetaStore metaStore, Uplink uplink, Path dataDirectory,
@@ -74,9 +79,18 @@ public final class CloudBridgeComponent implements CloudLinkStatus {
         this(settings, metaStore, uplink, dataDirectory, clock, null);
     }
 
-    /** @param tracker the progress tracker to use instead of the referenced one (tests), or null */
     CloudBridgeComponent(BridgeSettings settings, MetaStore metaStore, Uplink uplink, Path dataDirectory,
                          Clock clock, ProgressTracker tracker) {
+        this(settings, metaStore, uplink, dataDirectory, clock, tracker, true);
+    }
+
+    /**
+     * @param tracker the progress tracker to use instead of the referenced one (tests), or null
+     * @param start   whether to join and connect; false when the configuration this component was given has
+     *                already been deleted, so that it waits, idle, for its own deactivation
+     */
+    CloudBridgeComponent(BridgeSettings settings, MetaStore metaStore, Uplink uplink, Path dataDirectory,
+                         Clock clock, ProgressTracker tracker, boolean start) {
         Supplier<ProgressTracker> progressTracker = tracker != null ? () -> tracker : () -> progress;
         JoinProgress joinProgress = new JoinProgress(progressTracker, settings, dataDirectory.resolve("cloud"));
         DrainProgress drainProgress = new DrainProgress(progressTracker, uplink, clock);
@@ -108,12 +122,29 @@ public final class CloudBridgeComponent implements CloudLinkStatus {
         drainer.progress(drainProgress);
         agent.onRegistered(joinProgress::registered);
         this.enqueueHook = uplink.onEnqueue(drainer::wake);
+        if (!start) {
+            // edge:leave deletes the configuration, and the node's name changes with it: SCR may restart this
+            // component for the new name with the configuration it still holds, before the deletion reaches it
+            LOG.info("Cloud bridge not started: its configuration was removed; it stops once that reaches it");
+            return;
+        }
         if (settings.registerNode()) {
             agent.start();
         }
         link.start();
         LOG.info("Cloud bridge started: CloudHub {}, certificate service {}, node {}", settings.server(),
                 settings.certServer(), settings.nodeName());
+    }
+
+    /** @return whether the bridge's configuration still exists in Config Admin (true when it cannot be told) */
+    static boolean stillConfigured(ConfigurationAdmin configurationAdmin) {
+        try {
+            Configuration[] found = configurationAdmin.listConfigurations("(service.pid=" + BridgeConfig.PID + ")");
+            return found != null && found.length > 0;
+        } catch (IOException | InvalidSyntaxException e) {
+            LOG.warn("Could not look up the cloud bridge configuration, starting with the given one: {}", e.toString());
+            return true;
+        }
     }
 
     @Deactivate

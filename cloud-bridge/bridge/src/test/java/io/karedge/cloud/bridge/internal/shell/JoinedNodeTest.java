@@ -151,7 +151,7 @@ class JoinedNodeTest {
                 bridgeConfig.put(key, written.get(key));
             }
             CloudBridgeComponent bridge = new CloudBridgeComponent(Fixtures.config(BridgeConfig.class, bridgeConfig),
-                    store, store, node);
+                    store, store, node, configAdmin.admin());
             try {
                 await().atMost(Duration.ofSeconds(20)).until(() -> bridge.snapshot().state() == LinkState.CONNECTED);
                 assertThat(bridge.snapshot().node()).isEqualTo(JOIN_NAME);
@@ -192,6 +192,23 @@ class JoinedNodeTest {
             assertThat(left).contains("no longer known as " + JOIN_NAME);
             identity.configurationEvent(changed(ConfigurationEvent.CM_DELETED));
             assertThat(services.node().nodeName()).isEqualTo(ownName);
+
+            // SCR restarts the bridge for the node's new name with the configuration it still holds, before the
+            // deletion reaches it: the bridge sees the configuration is gone and neither joins nor connects
+            int connectionsBefore = cloud.connections.get();
+            StoreComponent idleStore = new StoreComponent(services.node(),
+                    Fixtures.config(StoreComponent.Config.class, Map.of()));
+            CloudBridgeComponent stale = new CloudBridgeComponent(Fixtures.config(BridgeConfig.class, bridgeConfig),
+                    idleStore, idleStore, services.node(), configAdmin.admin());
+            try {
+                Thread.sleep(1_500); // a started bridge connects to the double within a few hundred ms
+                assertThat(cloud.connections.get()).isEqualTo(connectionsBefore);
+                assertThat(stale.snapshot().state()).isEqualTo(LinkState.DISABLED);
+                assertThat(cloud.nodes).doesNotContainKey(ownName);
+            } finally {
+                deactivate(stale);
+                Fixtures.closeStore(idleStore);
+            }
 
             // standalone under its own name, the cloud's device is no longer this node's
             EdgeNode standalone = services.node();
