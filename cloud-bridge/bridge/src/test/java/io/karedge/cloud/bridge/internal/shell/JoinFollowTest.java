@@ -40,11 +40,11 @@ class JoinFollowTest {
                         lines::add, () -> true, System::currentTimeMillis, 20);
 
                 assertThat(outcome).get().extracting(TaskProgress::state).isEqualTo(TaskState.SUCCEEDED);
-                // the steps are sampled every 20 ms, so a short one may be passed over: each printed step is a
-                // later one than the line before, and the join's progress is shown before its outcome
+                // the steps are sampled every 20 ms, so a short one may be passed over: the steps done never go
+                // back (a new phase may keep the count), and the join's progress is shown before its outcome
                 List<Integer> steps = lines.stream().filter(l -> l.matches("  \\[\\d/5\\] .*"))
                         .map(l -> l.charAt(3) - '0').toList();
-                assertThat(steps).as("%s", lines).isNotEmpty().isSorted().doesNotHaveDuplicates();
+                assertThat(steps).as("%s", lines).isNotEmpty().isSorted();
                 assertThat(lines).as("%s", lines).allMatch(l -> l.matches("  \\[\\d/5\\] .*")
                         || l.startsWith("Joined: "));
                 assertThat(lines.get(lines.size() - 1)).startsWith("Joined: connected to CloudHub "
