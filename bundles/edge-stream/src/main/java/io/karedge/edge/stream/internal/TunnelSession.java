@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,42 +84,29 @@ final class TunnelSession implements AutoCloseable {
     }
 
     private void openLogs(long id, byte[] payload) {
-        ConnectRequest request;
-        try {
-            request = ConnectRequest.parse(payload);
-        } catch (IllegalArgumentException e) {
-            LOG.warn("Refused a log request on connection {}: {}", id, e.getMessage());
-            refuse(id, "bad request: " + e.getMessage());
-            return;
-        }
-        if (streams.size() >= MAX_STREAMS) {
-            refuse(id, "too many streams open on this node (" + MAX_STREAMS + "); try again later");
-            return;
-        }
-        LogStream stream = new LogStream(id, request, pods, message -> {
-            if (message.type() == MessageType.REMOVE_CONNECT) {
-                streams.remove(id);
-            }
-            return tunnel.send(message);
-        }, pollInterval);
-        if (streams.putIfAbsent(id, stream) != null) {
-            refuse(id, "connection " + id + " is already open");
-            return;
-        }
-        try {
-            executor.execute(stream);
-        } catch (RejectedExecutionException e) {
-            streams.remove(id);
-            refuse(id, "the node is stopping");
-        }
+        open(id, payload, "a log", request -> new LogStream(id, request, pods, removedAtItsEnd(id), pollInterval));
     }
 
     private void openMetrics(long id, byte[] payload) {
+        open(id, payload, "a metrics", request -> new MetricsStream(id, request, usage, removedAtItsEnd(id)));
+    }
+
+    private void openExec(long id, byte[] payload, StreamRequest.Kind kind) {
+        open(id, payload, "an " + kind.name().toLowerCase(Locale.ROOT),
+                request -> new ExecStream(id, request, kind, pods, tunnel, executor, () -> streams.remove(id)));
+    }
+
+    /**
+     * Parses a connect request, keeps the stream the factory makes of it under its connection id and runs it;
+     * a bad request, too many streams, a connection id in use or a stopping node is refused on the connection.
+     */
+    private <S extends TunnelStream & Runnable> void open(long id, byte[] payload, String what,
+                                                          Function<ConnectRequest, S> factory) {
         ConnectRequest request;
         try {
             request = ConnectRequest.parse(payload);
         } catch (IllegalArgumentException e) {
-            LOG.warn("Refused a metrics request on connection {}: {}", id, e.getMessage());
+            LOG.warn("Refused {} request on connection {}: {}", what, id, e.getMessage());
             refuse(id, "bad request: " + e.getMessage());
             return;
         }
@@ -126,12 +114,7 @@ final class TunnelSession implements AutoCloseable {
             refuse(id, "too many streams open on this node (" + MAX_STREAMS + "); try again later");
             return;
         }
-        MetricsStream stream = new MetricsStream(id, request, usage, message -> {
-            if (message.type() == MessageType.REMOVE_CONNECT) {
-                streams.remove(id);
-            }
-            return tunnel.send(message);
-        });
+        S stream = factory.apply(request);
         if (streams.putIfAbsent(id, stream) != null) {
             refuse(id, "connection " + id + " is already open");
             return;
@@ -144,31 +127,14 @@ final class TunnelSession implements AutoCloseable {
         }
     }
 
-    private void openExec(long id, byte[] payload, StreamRequest.Kind kind) {
-        ConnectRequest request;
-        try {
-            request = ConnectRequest.parse(payload);
-        } catch (IllegalArgumentException e) {
-            LOG.warn("Refused an {} request on connection {}: {}", kind.name().toLowerCase(Locale.ROOT), id,
-                    e.getMessage());
-            refuse(id, "bad request: " + e.getMessage());
-            return;
-        }
-        if (streams.size() >= MAX_STREAMS) {
-            refuse(id, "too many streams open on this node (" + MAX_STREAMS + "); try again later");
-            return;
-        }
-        ExecStream stream = new ExecStream(id, request, kind, pods, tunnel, executor, () -> streams.remove(id));
-        if (streams.putIfAbsent(id, stream) != null) {
-            refuse(id, "connection " + id + " is already open");
-            return;
-        }
-        try {
-            executor.execute(stream);
-        } catch (RejectedExecutionException e) {
-            streams.remove(id);
-            refuse(id, "the node is stopping");
-        }
+    /** The tunnel, for a stream that ends itself with {@code REMOVE_CONNECT}: it is then no longer kept. */
+    private TunnelSender removedAtItsEnd(long id) {
+        return message -> {
+            if (message.type() == MessageType.REMOVE_CONNECT) {
+                streams.remove(id);
+            }
+            return tunnel.send(message);
+        };
     }
 
     private void refuse(long id, String reason) {
