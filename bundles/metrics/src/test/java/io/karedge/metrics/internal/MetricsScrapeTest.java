@@ -2,15 +2,16 @@ package io.karedge.metrics.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.karedge.api.meta.StoreCommitStatistics;
+import io.karedge.api.meta.StoreStatus;
+import io.karedge.api.metrics.LatencyHistogram;
 import io.karedge.api.node.BundleHealth;
 import io.karedge.api.node.NodeMode;
 import io.karedge.api.node.NodeStatus;
 import io.karedge.api.twin.DeviceTwin;
-import io.karedge.api.meta.StoreCommitStatistics;
-import io.karedge.api.meta.StoreStatus;
-import io.karedge.api.metrics.LatencyHistogram;
 import io.karedge.api.twin.TwinEngine;
 import io.karedge.api.twin.TwinOrigin;
 import io.karedge.api.twin.TwinReply;
@@ -36,11 +37,12 @@ import io.karedge.mesh.MeshPort;
 import io.karedge.mesh.MeshService;
 import io.karedge.mesh.MeshStatus;
 import io.karedge.mesh.Resolution;
-import io.karedge.metrics.internal.PrometheusTextParser.Sample;
 import io.karedge.pod.LogChunk;
 import io.karedge.pod.PodInfo;
 import io.karedge.pod.PodManagerStatus;
 import io.karedge.pod.PodRef;
+import io.karedge.test.support.PrometheusTextParser.Sample;
+import io.karedge.test.support.PrometheusTextParser;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +66,7 @@ class MetricsScrapeTest {
 
     @BeforeAll
     static void parserInstalled() {
-        PrometheusTextParser.assumeAvailable();
+        PrometheusTextParser.unavailable().ifPresent(reason -> assumeTrue(false, reason));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,8 @@ import io.karedge.pod.PodManagerStatus;
 import io.karedge.pod.PodRef;
 import io.karedge.pod.PodRuntimeException;
 import io.karedge.pod.PodUsage;
+import io.karedge.test.support.PrometheusTextParser;
+import io.karedge.test.support.PrometheusTextParser.Sample;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -303,7 +306,7 @@ class TunnelSessionTest {
         return labels;
     }
 
-    private static PrometheusText.Sample sample(List<PrometheusText.Sample> samples, String name,
+    private static Sample sample(List<Sample> samples, String name,
                                                 Map<String, String> labels) {
         return samples.stream().filter(s -> s.name().equals(name) && s.labels().equals(labels)).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + name + labels + " in " + samples));
@@ -311,7 +314,7 @@ class TunnelSessionTest {
 
     @Test
     void resourceMetricsAreTheKubeletsPrometheusText() throws Exception {
-        PrometheusText.assumeAvailable();
+        PrometheusTextParser.unavailable().ifPresent(reason -> assumeTrue(false, reason));
         twoPods();
         session.onMessage(connect(40, MessageType.METRIC_CONNECT, "/metrics/resource", ""));
         await().until(() -> removed(40));
@@ -335,8 +338,8 @@ class TunnelSessionTest {
                 .extracting(l -> l.substring(l.indexOf("container=") + 11, l.indexOf("\",")))
                 .containsExactly("main", "pg", "sidecar");
 
-        List<PrometheusText.Sample> samples = PrometheusText.parse(text);
-        PrometheusText.Sample main = sample(samples, "container_cpu_usage_seconds_total",
+        List<Sample> samples = PrometheusTextParser.parse(text, PrometheusTextParser.PROMETHEUS);
+        Sample main = sample(samples, "container_cpu_usage_seconds_total",
                 labels("container", "main", "namespace", "shop", "pod", "web-1"));
         assertThat(main.type()).isEqualTo("counter");
         assertThat(main.help()).isEqualTo("[STABLE] Cumulative cpu time consumed by the container in core-seconds");
@@ -348,7 +351,7 @@ class TunnelSessionTest {
                 .value()).isEqualTo(13_345_678);
         assertThat(sample(samples, "node_cpu_usage_seconds_total", labels()).value()).isEqualTo(1547);
         assertThat(sample(samples, "node_memory_working_set_bytes", labels()).value()).isEqualTo(1_024_000_000);
-        PrometheusText.Sample started = sample(samples, "container_start_time_seconds",
+        Sample started = sample(samples, "container_start_time_seconds",
                 labels("container", "main", "namespace", "shop", "pod", "web-1"));
         assertThat(started.value()).isEqualTo(1796520600.25);
         assertThat(started.timestamp()).isNull();
@@ -400,7 +403,7 @@ class TunnelSessionTest {
 
     @Test
     void aRuntimeFailureIsToldInTheBody() throws Exception {
-        PrometheusText.assumeAvailable();
+        PrometheusTextParser.unavailable().ifPresent(reason -> assumeTrue(false, reason));
         twoPods();
         pods.usageFailure = new PodRuntimeException("RuntimeUnavailable", "the container runtime does not answer");
         session.onMessage(connect(44, MessageType.METRIC_CONNECT, "/metrics/resource", ""));
@@ -409,7 +412,7 @@ class TunnelSessionTest {
         String text = dataOf(44);
         assertThat(text).startsWith("# failed to get pod stats: the container runtime does not answer\n")
                 .doesNotContain("container_cpu_usage_seconds_total").endsWith("resource_scrape_error 1\n");
-        List<PrometheusText.Sample> samples = PrometheusText.parse(text);
+        List<Sample> samples = PrometheusTextParser.parse(text, PrometheusTextParser.PROMETHEUS);
         assertThat(sample(samples, "resource_scrape_error", labels()).value()).isEqualTo(1);
         assertThat(sample(samples, "node_cpu_usage_seconds_total", labels()).value()).isEqualTo(1547);
         assertThat(dataOf(45)).isEqualTo("Internal Error: failed to get pod stats: the container runtime does not "
