@@ -3,24 +3,16 @@ package io.karedge.edge.stream.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.karedge.pod.PodInfo;
-import io.karedge.pod.manager.internal.PodHarness;
-import io.karedge.pod.manager.internal.TestMetaStore;
-import io.karedge.runtime.cri.internal.CriFixture;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,51 +33,22 @@ class ExecThroughTunnelTest {
     @TempDir
     Path data;
 
-    private CriFixture cri;
-    private PodHarness harness;
     private final List<TunnelMessage> sent = new CopyOnWriteArrayList<>();
-    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private TunnelOnContainerd edge;
     private TunnelSession session;
 
     @BeforeEach
     void start() {
-        String socket = CriFixture.liveSocket();
-        Assumptions.assumeTrue(socket != null, "KAREDGE_CRI_SOCKET does not name a live CRI socket");
-        cri = CriFixture.open(socket, data);
-        harness = new PodHarness(new TestMetaStore(), data, 1_000, 4_000, 200, Clock.systemUTC());
-        harness.addRuntime("default", cri.runtime);
-        session = new TunnelSession(harness.status(), new UsageSource("edge-1", harness.status(),
-                NodeUsageReader.system()), sent::add, executor, Duration.ofMillis(50));
-        harness.apply("""
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: shell, namespace: karedge-test, uid: uid-shell-%d}
-                spec:
-                  hostNetwork: true
-                  terminationGracePeriodSeconds: 1
-                  containers:
-                  - name: main
-                    image: localhost/karedge/busybox:1
-                    imagePullPolicy: IfNotPresent
-                    stdin: true
-                    command: [sh, -c, 'echo ready; while read line; do echo "main:$line"; done; sleep 3600']
-                """.formatted(System.nanoTime()));
-        await().atMost(WAIT).until(() -> harness.status().pod("karedge-test", "shell").map(PodInfo::display)
-                .orElse(""), "Running"::equals);
+        edge = TunnelOnContainerd.start(data, sent::add, "shell", "stdin: true",
+                "command: [sh, -c, 'echo ready; while read line; do echo \"main:$line\"; done; sleep 3600']");
+        session = edge.session;
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (session != null) {
-            session.close();
+        if (edge != null) {
+            edge.close();
         }
-        if (harness != null) {
-            harness.close();
-        }
-        if (cri != null) {
-            cri.close();
-        }
-        executor.shutdownNow();
     }
 
     @Test

@@ -5,10 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.api.meta.ObjectKey;
-import io.karedge.pod.PodInfo;
 import io.karedge.pod.manager.internal.PodHarness;
-import io.karedge.pod.manager.internal.TestMetaStore;
-import io.karedge.runtime.cri.internal.CriFixture;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,7 +19,6 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,7 +56,7 @@ class KubectlThroughTunnelTest {
     @TempDir
     Path data;
 
-    private CriFixture cri;
+    private TunnelOnContainerd edge;
     private PodHarness harness;
     private TunnelSession session;
     private ApiServerStandIn apiServer;
@@ -69,29 +65,11 @@ class KubectlThroughTunnelTest {
 
     @BeforeEach
     void start() throws IOException {
-        String socket = CriFixture.liveSocket();
-        Assumptions.assumeTrue(socket != null, "KAREDGE_CRI_SOCKET does not name a live CRI socket");
         Assumptions.assumeTrue(kubectl() != null, "kubectl is not on the PATH");
-        cri = CriFixture.open(socket, data);
-        harness = new PodHarness(new TestMetaStore(), data, 1_000, 4_000, 200, Clock.systemUTC());
-        harness.addRuntime("default", cri.runtime);
-        session = new TunnelSession(harness.status(), new UsageSource("edge-1", harness.status(),
-                NodeUsageReader.system()), this::toCloud, executor, Duration.ofMillis(50));
-        harness.apply("""
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: box, namespace: karedge-test, uid: uid-box-%d}
-                spec:
-                  hostNetwork: true
-                  terminationGracePeriodSeconds: 1
-                  containers:
-                  - name: main
-                    image: localhost/karedge/busybox:1
-                    imagePullPolicy: IfNotPresent
-                    command: [sh, -c, 'i=0; while true; do echo "tick $i"; i=$((i+1)); sleep 0.2; done']
-                """.formatted(System.nanoTime()));
-        await().atMost(WAIT).until(() -> harness.status().pod("karedge-test", "box").map(PodInfo::display)
-                .orElse(""), "Running"::equals);
+        edge = TunnelOnContainerd.start(data, this::toCloud, "box",
+                "command: [sh, -c, 'i=0; while true; do echo \"tick $i\"; i=$((i+1)); sleep 0.2; done']");
+        harness = edge.harness;
+        session = edge.session;
         apiServer = new ApiServerStandIn();
     }
 
@@ -100,14 +78,8 @@ class KubectlThroughTunnelTest {
         if (apiServer != null) {
             apiServer.close();
         }
-        if (session != null) {
-            session.close();
-        }
-        if (harness != null) {
-            harness.close();
-        }
-        if (cri != null) {
-            cri.close();
+        if (edge != null) {
+            edge.close();
         }
         executor.shutdownNow();
     }

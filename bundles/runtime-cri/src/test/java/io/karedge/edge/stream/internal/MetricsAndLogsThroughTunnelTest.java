@@ -3,25 +3,17 @@ package io.karedge.edge.stream.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.karedge.pod.PodInfo;
-import io.karedge.pod.manager.internal.PodHarness;
-import io.karedge.pod.manager.internal.TestMetaStore;
-import io.karedge.runtime.cri.internal.CriFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,53 +33,25 @@ class MetricsAndLogsThroughTunnelTest {
     @TempDir
     Path data;
 
-    private CriFixture cri;
-    private PodHarness harness;
     private final List<TunnelMessage> sent = new CopyOnWriteArrayList<>();
-    private final ExecutorService executor = Executors.newCachedThreadPool();
     private final AtomicLong ids = new AtomicLong(100);
+    private TunnelOnContainerd edge;
     private TunnelSession session;
     private String pod;
 
     @BeforeEach
     void start() {
-        String socket = CriFixture.liveSocket();
-        Assumptions.assumeTrue(socket != null, "KAREDGE_CRI_SOCKET does not name a live CRI socket");
-        cri = CriFixture.open(socket, data);
-        harness = new PodHarness(new TestMetaStore(), data, 1_000, 4_000, 200, Clock.systemUTC());
-        harness.addRuntime("default", cri.runtime);
-        session = new TunnelSession(harness.status(), new UsageSource("edge-1", harness.status(),
-                NodeUsageReader.system()), sent::add, executor, Duration.ofMillis(50));
         pod = "ticker-" + System.nanoTime() % 100_000;
-        harness.apply("""
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: %s, namespace: karedge-test, uid: uid-ticker-%d}
-                spec:
-                  hostNetwork: true
-                  terminationGracePeriodSeconds: 1
-                  containers:
-                  - name: main
-                    image: localhost/karedge/busybox:1
-                    imagePullPolicy: IfNotPresent
-                    command: [sh, -c, 'i=0; while true; do echo "tick $i"; i=$((i+1)); j=0; while [ $j -lt 2000 ]; do j=$((j+1)); done; sleep 1; done']
-                """.formatted(pod, System.nanoTime()));
-        await().atMost(WAIT).until(() -> harness.status().pod("karedge-test", pod).map(PodInfo::display)
-                .orElse(""), "Running"::equals);
+        edge = TunnelOnContainerd.start(data, sent::add, pod, "command: [sh, -c, 'i=0; while true; do "
+                + "echo \"tick $i\"; i=$((i+1)); j=0; while [ $j -lt 2000 ]; do j=$((j+1)); done; sleep 1; done']");
+        session = edge.session;
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (session != null) {
-            session.close();
+        if (edge != null) {
+            edge.close();
         }
-        if (harness != null) {
-            harness.close();
-        }
-        if (cri != null) {
-            cri.close();
-        }
-        executor.shutdownNow();
     }
 
     @Test
