@@ -68,6 +68,12 @@ public abstract class KaredgeTestSupport {
                 editConfigurationFilePut("etc/io.karedge.kube.api.cfg", "port", String.valueOf(KUBE_API_PORT)),
                 systemProperty("karedge.itest.kubeapi.port").value(String.valueOf(KUBE_API_PORT)),
                 systemProperty("karedge.itest.http.port").value(String.valueOf(HTTP_PORT))));
+        if (Runtime.version().feature() >= 24) {
+            // what bin/karedge-java adds on Java 24 and later; Pax Exam builds the node's command line itself
+            options.add(vmOption("-javaagent:" + System.getProperty("karedge.jdk.compat")));
+            options.add(vmOption("--enable-native-access=ALL-UNNAMED"));
+            options.add(vmOption("--sun-misc-unsafe-memory-access=allow"));
+        }
         if (Boolean.getBoolean("karedge.itest.keep")) {
             options.add(keepRuntimeFolder());
         }
