@@ -32,7 +32,10 @@ as_root() {
 missing=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
-/usr/bin/python3 -c 'import pymodbus' >/dev/null 2>&1 || missing+=(python3-pymodbus)
+# what the Modbus tests import: pymodbus.server needs pyserial and its asyncio part, which Debian's
+# python3-pymodbus only recommends (and --no-install-recommends would leave out)
+pymodbus_check='import pymodbus.server, pymodbus.datastore'
+/usr/bin/python3 -c "${pymodbus_check}" >/dev/null 2>&1 || missing+=(python3-pymodbus python3-serial python3-serial-asyncio)
 command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || missing+=(nftables)
 /usr/bin/python3 -c 'import prometheus_client' >/dev/null 2>&1 || missing+=(python3-prometheus-client)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -46,6 +49,18 @@ if [ "${#missing[@]}" -gt 0 ]; then
         || ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; then
         log "could not install ${missing[*]} (needs root or sudo and Debian's packages): their tests will be skipped"
         allow_skips=1
+    fi
+fi
+
+# the peers installed must work, not only be there: a test that cannot reach its peer skips itself
+if [ "${#missing[@]}" -gt 0 ] && [ "${allow_skips}" != "1" ]; then
+    broken=()
+    /usr/bin/python3 -c "${pymodbus_check}" >/dev/null 2>&1 || broken+=("pymodbus (${pymodbus_check})")
+    /usr/bin/python3 -c 'import prometheus_client' >/dev/null 2>&1 || broken+=("prometheus_client")
+    command -v mosquitto_pub >/dev/null 2>&1 || broken+=("mosquitto_pub")
+    if [ "${#broken[@]}" -gt 0 ]; then
+        log "installed, but not working: ${broken[*]}"
+        exit 1
     fi
 fi
 
@@ -69,9 +84,28 @@ cleanup() {
 trap cleanup EXIT
 
 marker=$(mktemp)
-log "running: mvn -B verify ${MAVEN_ARGS:-}"
+log "running: mvn -B install ${MAVEN_ARGS:-}"
+# install, not only verify: the second run below takes the distribution from the local repository
 # shellcheck disable=SC2086
-mvn -B verify ${MAVEN_ARGS:-}
+mvn -B install ${MAVEN_ARGS:-}
+
+# The integration tests again, on Temurin 25 (the node runs on Java 17 and on 25). The Java 17 reports are
+# kept beside the new ones, so the count below holds both runs.
+java25_home=${KAREDGE_JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+java25_ran=0
+if [ "${KAREDGE_SKIP_JAVA25:-0}" != "1" ] && [ -x "${java25_home}/bin/java" ]; then
+    rm -rf itests/target/java17-failsafe-reports
+    mv itests/target/failsafe-reports itests/target/java17-failsafe-reports
+    log "running the integration tests on $("${java25_home}/bin/java" -version 2>&1 | head -1)"
+    # shellcheck disable=SC2086
+    JAVA_HOME=${java25_home} mvn -B verify -pl itests ${MAVEN_ARGS:-}
+    java25_ran=1
+elif [ "${CI:-}" = "true" ]; then
+    log "no Java 25 at ${java25_home} (KAREDGE_JAVA25_HOME): CI must run the integration tests on it"
+    exit 1
+else
+    log "no Java 25 at ${java25_home}: the integration tests ran on Java 17 only (KAREDGE_JAVA25_HOME names another)"
+fi
 
 # a test skipped by an assumption means its peer was missing: with the peers installed, that is a failure
 summary=$(find . -path '*/target/*-reports/TEST-*.xml' -newer "$marker" -print0 2>/dev/null | xargs -0 -r python3 -c '
@@ -88,7 +122,44 @@ for report in sys.argv[1:]:
             passed += 1
 print("total %d passed, %d failed, %d skipped" % (passed, failed, skipped))
 ')
+# a test class that ran no test, or never ran at all, is a test lost (a peer that failed in a class set-up,
+# a runner that did not pick the class up): each class with test methods in its source must have run
+lost=$(find . -path '*/target/*-reports/TEST-*.xml' -newer "$marker" -print0 2>/dev/null | xargs -0 -r python3 -c '
+import os, re, sys, xml.etree.ElementTree as tree
+ran = {}
+for report in sys.argv[1:]:
+    root = tree.parse(report).getroot()
+    name = root.get("name", "")
+    ran[name] = ran.get(name, 0) + int(root.get("tests", "0"))
+test_method = re.compile(r"^\s*@(org\.junit\.)?(Test|ParameterizedTest|RepeatedTest|TestFactory|Property)\b", re.M)
+for top, dirs, files in os.walk("."):
+    dirs[:] = [d for d in dirs if d not in ("target", ".git", "node_modules")]
+    if not top.replace(os.sep, "/").endswith("src/test/java") and "/src/test/java/" not in top.replace(os.sep, "/") + "/":
+        continue
+    for file in files:
+        if not file.endswith(".java"):
+            continue
+        path = os.path.join(top, file)
+        source = open(path, encoding="utf-8").read()
+        if not test_method.search(source) or re.search(r"\babstract\s+class\b", source):
+            continue
+        module = path.split("/src/test/java/")[0]
+        if not os.path.isdir(os.path.join(module, "target")):
+            continue
+        fqcn = path.split("/src/test/java/")[1][:-5].replace("/", ".")
+        count = sum(n for name, n in ran.items() if name == fqcn or name.startswith(fqcn + "$"))
+        if count == 0:
+            print("%s (%s)" % (fqcn, module))
+')
 rm -f "$marker"
+if [ -n "${lost}" ]; then
+    log "test classes that ran no test:"
+    sed 's/^/  /' <<<"${lost}"
+    if [ "${KAREDGE_ALLOW_LOST_TESTS:-0}" != "1" ]; then
+        log "failing: every test class must run its tests (KAREDGE_ALLOW_LOST_TESTS=1 allows it, e.g. with -pl)"
+        exit 1
+    fi
+fi
 if grep -q '^skip ' <<<"$summary"; then
     log "tests skipped for want of a peer:"
     grep '^skip ' <<<"$summary" | sed 's/^skip /  /'
