@@ -190,7 +190,13 @@ final class UplinkDrainer {
         List<InFlight> batch = new ArrayList<>();
         resend.sort(Comparator.comparingLong(item -> item.entry().sequence()));
         while (!resend.isEmpty() && batch.size() < room) {
-            batch.add(resend.remove(0));
+            InFlight again = resend.remove(0);
+            // read in an earlier session, sent again in this one: part of the backlog this session counts
+            DrainProgress reporting = progress;
+            if (reporting != null) {
+                reporting.read(again.entry());
+            }
+            batch.add(again);
         }
         if (batch.size() < room) {
             Map<String, DeviceReports.Verdict> verdicts = new HashMap<>();
