@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +50,10 @@ class KubectlTest {
                 + "\"namespace\":\"shop\"},\"data\":{\"a\":\"1\",\"b\":\"2\"}}"), "cloud");
         store.put(json("{\"apiVersion\":\"devices.kubeedge.io/v1beta1\",\"kind\":\"Device\",\"metadata\":{\"name\":"
                 + "\"thermometer-01\",\"namespace\":\"default\"}}"), "manifest:demo.yaml");
-        server = KubeApiServer.start(store, KubeApiSettings.defaults().withPort(0), Clock.systemUTC());
+        OwnNode own = new OwnNode("edge-1", "karedge-test", Instant.parse("2026-01-02T03:04:05Z"), 4, 8_000_000,
+                "6.1.0-test", "Debian GNU/Linux 12 (bookworm)", "amd64");
+        server = KubeApiServer.start(new WithOwnNode(store, () -> Optional.of(own)),
+                KubeApiSettings.defaults().withPort(0), Clock.systemUTC());
     }
 
     @AfterEach
@@ -195,6 +200,28 @@ class KubectlTest {
         assertThat(deleted).contains("configmap \"app-settings\" deleted").contains("\"meter-1\" deleted");
         assertThat(store.get(io.karedge.api.meta.ObjectKey.of("ConfigMap", "shop", "app-settings"))).isEmpty();
         assertThat(store.get(io.karedge.api.meta.ObjectKey.of("Device", "shop", "meter-1"))).isEmpty();
+    }
+
+    @Test
+    void theNodeItselfIsListedWithItsColumns() throws Exception {
+        String nodes = run("get", "nodes");
+        assertThat(nodes).containsPattern("NAME +STATUS +ROLES +AGE +VERSION")
+                .containsPattern("edge-1 +Ready +agent,edge +\\S+ +karedge-test");
+        assertThat(run("get", "nodes", "-o", "wide")).containsPattern("OS-IMAGE +KERNEL-VERSION")
+                .contains("Debian GNU/Linux 12 (bookworm)").contains("6.1.0-test");
+        assertThat(run("get", "node", "edge-1", "-o", "jsonpath={.status.capacity.cpu}")).isEqualTo("4");
+    }
+
+    @Test
+    void aPodWithoutAPodManagerShowsWhyItDoesNotRun() throws Exception {
+        store.put(json("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"idle\",\"namespace\":"
+                + "\"plant\"},\"spec\":{\"containers\":[{\"name\":\"main\",\"image\":\"busybox\"}]}}"), "manifest:x.yaml");
+
+        assertThat(run("get", "pods", "-n", "plant")).containsPattern("idle +0/1 +NoPodManager +0 ");
+        assertThat(run("get", "pod", "idle", "-n", "plant", "-o", "jsonpath={.status.phase} {.status.message}"))
+                .isEqualTo("Pending " + NoPodManagerStatus.MESSAGE);
+        // a pod with a stored status keeps it
+        assertThat(run("get", "pods", "-n", "shop")).containsPattern("web-1 +1/1 +Running ");
     }
 
     @Test
