@@ -45,8 +45,8 @@ async function refreshStatus() {
     const bad = s.bundles.filter((b) => !b.healthy);
     $('#bundles-summary').textContent = `${s.bundles.length} bundles, ${bad.length} unhealthy`;
     $('#bundles tbody').replaceChildren(...s.bundles.map((b) => el('tr', {},
-      el('td', {}, b.symbolicName), el('td', {}, b.version), el('td', { class: b.healthy ? '' : 'bad' }, b.state),
-      el('td', {}, (b.unsatisfiedComponents || []).join(', ')))));
+      el('td', { class: 'id' }, b.symbolicName), el('td', { class: 'id' }, b.version), el('td', { class: b.healthy ? '' : 'bad' }, b.state),
+      el('td', { class: 'id' }, (b.unsatisfiedComponents || []).join(', ')))));
   } catch (e) {
     $('#health').textContent = 'unreachable'; $('#health').className = 'badge bad';
   }
@@ -176,7 +176,7 @@ async function refreshDrivers() {
   try {
     const body = await getJson('/api/v1/drivers');
     $('#drivers tbody').replaceChildren(...body.drivers.map((d) => el('tr', {},
-      el('td', {}, d.protocol + (d.active ? '' : ' (standby)')), el('td', {}, `${d.bundle} ${d.version}`),
+      el('td', {}, d.protocol + (d.active ? '' : ' (standby)')), el('td', { class: 'id' }, `${d.bundle} ${d.version}`),
       el('td', {}, d.devices), el('td', { title: d.lastError || '' }, d.errors))));
   } catch (e) {
     $('#drivers tbody').replaceChildren(el('tr', {}, el('td', { colspan: 4, class: 'muted' }, 'device manager not running')));
@@ -205,7 +205,7 @@ async function refreshPods() {
   try {
     const body = await getJson('/api/v1/pods/status');
     const rows = body.items.map((p) => el('tr', {},
-      el('td', {}, el('button', { class: 'link', onclick: () => showLog(p.metadata.namespace, p.metadata.name) }, `${p.metadata.namespace}/${p.metadata.name}`)),
+      el('td', { class: 'id' }, el('button', { class: 'link', onclick: () => showLog(p.metadata.namespace, p.metadata.name) }, `${p.metadata.namespace}/${p.metadata.name}`)),
       el('td', {}, p.summary.ready), el('td', {}, p.summary.status), el('td', {}, p.summary.restarts)));
     $('#pods tbody').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 4, class: 'muted' }, 'no pods'))]));
   } catch (e) {
@@ -216,7 +216,7 @@ async function refreshPods() {
 async function refreshMesh() {
   try {
     const body = await getJson('/api/v1/mesh/services');
-    const rows = body.services.map((s) => el('tr', {}, el('td', {}, `${s.namespace}/${s.name}`), el('td', {}, s.address),
+    const rows = body.services.map((s) => el('tr', {}, el('td', { class: 'id' }, `${s.namespace}/${s.name}`), el('td', {}, s.address),
       el('td', {}, s.ports.map((p) => `${p.port}: ${p.endpoints.filter((e) => e.healthy).length}/${p.endpoints.length} healthy`).join(', '))));
     $('#mesh tbody').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 3, class: 'muted' }, 'no services'))]));
   } catch (e) {

@@ -3,6 +3,7 @@ package io.karedge.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +13,7 @@ import io.karedge.api.meta.ObjectKey;
 import io.karedge.api.meta.Selector;
 import io.karedge.api.meta.StoredObject;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -19,6 +21,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -47,7 +51,104 @@ public class NodeIT extends KaredgeTestSupport {
 
     @Configuration
     public Option[] config() {
-        return baseConfiguration();
+        return baseConfiguration(systemProperty("karedge.readme").value(
+                new File(System.getProperty("user.dir"), "../README.md").getAbsolutePath()));
+    }
+
+    /**
+     * The README's "Try it" lines, read from README.md now, run as a newcomer runs them: console lines in the
+     * console, mosquitto_pub and curl against the node's ports. Each must succeed, and what a twin update
+     * sets must show in the node's twin.
+     */
+    @Test
+    public void theReadmesTryItLinesWork() throws Exception {
+        MetaStore store = service(MetaStore.class);
+        await("demo devices stored", BOOT, () -> store.list(Selector.kind("Device")).items().size() >= 3);
+        await("REST up", BOOT, () -> statusOf("/api/v1/status") == 200);
+        List<ReadmeCommands.Line> lines = ReadmeCommands.tryIt(Path.of(System.getProperty("karedge.readme")));
+        assertTrue("README's Try it block: " + lines, lines.size() >= 4);
+        for (ReadmeCommands.Line line : lines) {
+            String program = line.program();
+            if (program.startsWith("edge:")) {
+                await("twins loaded", BOOT, () -> hasService(io.karedge.api.twin.TwinEngine.class));
+                String output = execute(line.text());
+                assertFalse(line.text() + " printed nothing", output.isBlank());
+            } else if (program.equals("mosquitto_pub")) {
+                List<String> command = new ArrayList<>(line.words());
+                command.addAll(List.of("-h", "127.0.0.1", "-p", String.valueOf(mqttPort())));
+                Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(line.text() + " did not end", process.waitFor(30, TimeUnit.SECONDS));
+                assertEquals(line.text() + ": " + output, 0, process.exitValue());
+                awaitDesiredValues(line.words());
+            } else if (program.equals("curl")) {
+                HttpResponse<String> response = http.send(ReadmeCommands.request(line.words(), httpPort()),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(line.text() + ": " + response.body(), 200, response.statusCode());
+            } else {
+                throw new AssertionError("README's Try it block has a line this test cannot run: " + line.text());
+            }
+        }
+    }
+
+    /** For a twin update published from the README: its expected values show in the device's twin. */
+    private void awaitDesiredValues(List<String> words) throws Exception {
+        String topic = words.get(words.indexOf("-t") + 1);
+        JsonNode payload = KaredgeJson.mapper().readTree(words.get(words.indexOf("-m") + 1));
+        String[] parts = topic.split("/");
+        if (!topic.endsWith("/twin/update") || parts.length < 6) {
+            return;
+        }
+        String path = "/api/v1/namespaces/" + parts[3] + "/devices/" + parts[4] + "/twin";
+        payload.path("twin").fields().forEachRemaining(twin -> {
+            String wanted = twin.getValue().path("expected").path("value").asText();
+            try {
+                await(twin.getKey() + " = " + wanted + " in " + path, Duration.ofSeconds(10), () -> {
+                    try {
+                        JsonNode expected = KaredgeJson.mapper().readTree(get(path).body())
+                                .path("twins").path(twin.getKey()).path("expected");
+                        return wanted.equals(expected.path("value").asText(expected.asText()));
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** First-hour surprises of the console, on this node without pods and without the mesh. */
+    @Test
+    public void theConsoleAnswersAsKubectlUsersExpect() throws Exception {
+        MetaStore store = service(MetaStore.class);
+        await("demo devices stored", BOOT, () -> store.list(Selector.kind("Device")).items().size() >= 3);
+        await("twins loaded", BOOT, () -> hasService(io.karedge.api.twin.TwinEngine.class));
+        // options after the arguments
+        assertTrue(execute("edge:twin thermometer-01 -n default").contains("default/thermometer-01"));
+        assertTrue(execute("edge:device thermometer-01 -n default").contains("thermometer-01"));
+        // --expect-version 0 (must not exist yet) read after the arguments: the demo's setpoint exists
+        String set = execute("edge:twin-set thermometer-01 setpoint 26 -n default --expect-version 0");
+        assertTrue(set, set.contains("default/thermometer-01 setpoint: conflict"));
+        // empty lists say so
+        assertEquals("No resources found in default namespace.", execute("edge:get pods").trim());
+        // the commands of parts this node does not run say which feature brings them
+        assertEquals("the pod manager is not running (feature karedge-pod-manager)", failure("edge:pods"));
+        assertEquals("the mesh proxy is not running (feature karedge-mesh-proxy)", failure("edge:services"));
+        // and inspecting those commands at start logged nothing about their missing APIs
+        Path log = Path.of(System.getProperty("karaf.log", System.getProperty("karaf.data") + "/log"), "karaf.log");
+        for (String line : Files.readAllLines(log)) {
+            assertFalse(line, line.contains("Inspection of class io.karedge") || line.contains("io/karedge/pod/")
+                    || line.contains("io/karedge/mesh/"));
+        }
+    }
+
+    private String failure(String command) {
+        try {
+            return "no failure: " + execute(command);
+        } catch (Exception e) {
+            return e.getMessage();
+        }
     }
 
     @Test

@@ -35,14 +35,9 @@ public class GetCommand implements Action {
     @Completion(KindCompleter.class)
     String kind;
 
-    /**
-     * NAME and, as with kubectl, options after the positional words: Karaf stops reading options at the
-     * first argument, so {@code edge:get po web -o yaml} arrives here as {@code [web, -o, yaml]}.
-     */
-    @Argument(index = 1, name = "NAME", multiValued = true,
-            description = "Name of one object; options may follow, as with kubectl")
+    @Argument(index = 1, name = "NAME", description = "Name of one object")
     @Completion(NameCompleter.class)
-    List<String> rest;
+    String name;
 
     @Option(name = "-n", aliases = "--namespace", description = "Namespace (default: default)")
     @Completion(NamespaceCompleter.class)
@@ -55,16 +50,18 @@ public class GetCommand implements Action {
     @Completion(value = StringsCompleter.class, values = {"wide", "json", "yaml"})
     String output;
 
+    @Argument(index = 2, name = "OPTIONS", multiValued = true,
+            description = "Options may also follow the arguments, as with kubectl")
+    List<String> trailing;
+
     @Override
     public Object execute() throws Exception {
+        TrailingOptions.apply(this);
         ObjectGetter.Output result;
         PodStatuses pods = PodManagerStatuses.lookUp(bundleContext);
         try {
-            TrailingWords trailing = TrailingWords.parse(rest == null ? List.of() : rest);
             result = new ObjectGetter(store, Clock.systemUTC(), pods).get(new ObjectGetter.Request(kind,
-                    trailing.name(), trailing.namespace() != null ? trailing.namespace() : namespace,
-                    allNamespaces || trailing.allNamespaces(),
-                    trailing.output() != null ? trailing.output() : output));
+                    name, namespace, allNamespaces, output));
         } catch (GetException e) {
             throw new CommandException(e.getMessage(), e.getMessage());
         } finally {

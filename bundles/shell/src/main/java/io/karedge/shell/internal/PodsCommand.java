@@ -1,16 +1,12 @@
 package io.karedge.shell.internal;
 
-import io.karedge.pod.PodInfo;
-import io.karedge.pod.PodManagerStatus;
-import java.time.Instant;
-import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.apache.karaf.shell.support.CommandException;
+import org.osgi.framework.BundleContext;
 
 /** {@code edge:pods}: the pods the pod manager runs, like {@code kubectl get pods -o wide}. */
 @Service
@@ -18,10 +14,8 @@ import org.apache.karaf.shell.support.CommandException;
         description = "List the pods this node runs: NAME READY STATUS RESTARTS AGE IP NODE.")
 public class PodsCommand implements Action {
 
-    static final String NOT_RUNNING = "the pod manager is not running (feature karedge-pod-manager)";
-
-    @Reference(optional = true)
-    PodManagerStatus podManager;
+    @Reference
+    BundleContext bundleContext;
 
     @Option(name = "-n", aliases = "--namespace", description = "Namespace (default: default)")
     @Completion(NamespaceCompleter.class)
@@ -32,16 +26,7 @@ public class PodsCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        if (podManager == null) {
-            throw new CommandException(NOT_RUNNING);
-        }
-        List<PodInfo> pods = PodFormatter.select(podManager.pods(), namespace, allNamespaces);
-        if (pods.isEmpty()) {
-            System.err.println(PodFormatter.noPods(namespace, allNamespaces));
-            return null;
-        }
-        System.out.print(PodFormatter.pods(pods, allNamespaces, Instant.now()));
-        System.out.flush();
+        OptionalService.POD_MANAGER.run(bundleContext, () -> PodViews.pods(bundleContext, namespace, allNamespaces));
         return null;
     }
 }

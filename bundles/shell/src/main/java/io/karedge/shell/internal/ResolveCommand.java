@@ -1,20 +1,19 @@
 package io.karedge.shell.internal;
 
-import io.karedge.mesh.MeshStatus;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.apache.karaf.shell.support.CommandException;
+import org.osgi.framework.BundleContext;
 
 /** {@code edge:resolve NAME}: what the mesh DNS answers for a service name. */
 @Service
 @Command(scope = "edge", name = "resolve", description = "Resolve a service name the way the mesh DNS does (never forwards).")
 public class ResolveCommand implements Action {
 
-    @Reference(optional = true)
-    MeshStatus mesh;
+    @Reference
+    BundleContext bundleContext;
 
     @Argument(index = 0, name = "NAME", required = true,
             description = "web, web.shop, web.shop.svc or web.shop.svc.cluster.local")
@@ -22,11 +21,7 @@ public class ResolveCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        if (mesh == null) {
-            throw new CommandException("the mesh proxy is not running (feature karedge-mesh-proxy)");
-        }
-        System.out.print(MeshFormatter.resolution(mesh.resolve(name)));
-        System.out.flush();
+        OptionalService.MESH.run(bundleContext, () -> MeshViews.resolve(bundleContext, name));
         return null;
     }
 }

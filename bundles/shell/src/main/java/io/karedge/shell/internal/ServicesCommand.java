@@ -1,11 +1,10 @@
 package io.karedge.shell.internal;
 
-import io.karedge.mesh.MeshStatus;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.apache.karaf.shell.support.CommandException;
+import org.osgi.framework.BundleContext;
 
 /** {@code edge:services}: the Services the mesh proxy serves, with their listeners and endpoints. */
 @Service
@@ -13,16 +12,12 @@ import org.apache.karaf.shell.support.CommandException;
         description = "List proxied services: ports, local address, policy, endpoints with health and connections, DNS counters.")
 public class ServicesCommand implements Action {
 
-    @Reference(optional = true)
-    MeshStatus mesh;
+    @Reference
+    BundleContext bundleContext;
 
     @Override
     public Object execute() throws Exception {
-        if (mesh == null) {
-            throw new CommandException("the mesh proxy is not running (feature karedge-mesh-proxy)");
-        }
-        System.out.print(MeshFormatter.services(mesh.services(), mesh.dns()));
-        System.out.flush();
+        OptionalService.MESH.run(bundleContext, () -> MeshViews.services(bundleContext));
         return null;
     }
 }

@@ -2,6 +2,7 @@ package io.karedge.shell.internal;
 
 import io.karedge.api.twin.DeviceTwin;
 import io.karedge.api.twin.TwinEngine;
+import java.util.List;
 import java.util.Optional;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -27,8 +28,13 @@ public class TwinCommand implements Action {
     @Completion(NamespaceCompleter.class)
     String namespace;
 
+    @Argument(index = 1, name = "OPTIONS", multiValued = true,
+            description = "Options may also follow the arguments, as with kubectl")
+    List<String> trailing;
+
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
+        TrailingOptions.apply(this);
         String deviceId = TwinFormatter.deviceId(device, namespace);
         Optional<DeviceTwin> twin = engine.device(deviceId);
         if (twin.isEmpty()) {

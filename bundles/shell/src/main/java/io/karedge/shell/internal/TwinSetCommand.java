@@ -4,6 +4,7 @@ import io.karedge.api.twin.TwinEngine;
 import io.karedge.api.twin.TwinOrigin;
 import io.karedge.api.twin.TwinReply;
 import io.karedge.api.twin.TwinStore;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -38,8 +39,13 @@ public class TwinSetCommand implements Action {
     @Option(name = "--expect-version", description = "Write only if the property is at this version (0: new)")
     Long expectVersion;
 
+    @Argument(index = 3, name = "OPTIONS", multiValued = true,
+            description = "Options may also follow the arguments, as with kubectl")
+    List<String> trailing;
+
     @Override
     public Object execute() throws Exception {
+        TrailingOptions.apply(this);
         String deviceId = TwinFormatter.deviceId(device, namespace);
         long expected = expectVersion == null ? TwinStore.ANY_VERSION : expectVersion;
         TwinReply reply = engine.setDesired(deviceId, property, value, expected, TwinOrigin.SHELL)

@@ -48,6 +48,8 @@ final class DeviceTwinEngine implements TwinEngine, AutoCloseable {
     private volatile Function<String, Optional<MemberDevice>> memberLookup = id -> Optional.empty();
     private final List<TwinListener> listeners = new CopyOnWriteArrayList<>();
     private final TwinCounters counters = new TwinCounters();
+    private final RefusalSummary refusals =
+            new RefusalSummary(RefusalSummary.DEFAULT_INTERVAL_SECONDS, TimeUnit.SECONDS, System::nanoTime);
     private volatile boolean stopping;
 
     DeviceTwinEngine(TwinStore store, String nodeName, EngineSettings settings, Clock clock) {
@@ -172,15 +174,15 @@ final class DeviceTwinEngine implements TwinEngine, AutoCloseable {
         try {
             message = IncomingMessage.object(request, context.settings().payloadMaxBytes());
         } catch (Rejection rejection) {
-            LOG.warn("membership/get for node {} refused ({}): {}", Logs.clip(request.target()), rejection.code(),
-                    rejection.reason());
+            logMembershipRefusal(rejection.code(), "membership/get for node " + Logs.clip(request.target())
+                    + " refused (" + rejection.code() + "): " + Logs.clip(rejection.reason()));
             return new TwinReply(rejection.code(), rejection.reason(),
                     Messages.error("", context.now(), rejection.code(), rejection.reason()), 0);
         }
         String eventId = IncomingMessage.eventId(message);
         if (!context.nodeName().equals(request.target())) {
             String reason = "Node " + Logs.clip(request.target()) + " is not this node (" + context.nodeName() + ")";
-            LOG.warn("membership/get refused (404): {}", reason);
+            logMembershipRefusal(404, "membership/get refused (404): " + reason);
             return new TwinReply(404, reason, Messages.error(eventId, context.now(), 404, reason), 0);
         }
         List<Messages.Member> members = new ArrayList<>();
@@ -192,6 +194,15 @@ final class DeviceTwinEngine implements TwinEngine, AutoCloseable {
             }
         }
         return new TwinReply(200, null, Messages.membershipGetResult(eventId, context.now(), members), 0);
+    }
+
+    private void logMembershipRefusal(int code, String line) {
+        if (code >= 500) {
+            LOG.warn(line);
+            return;
+        }
+        LOG.debug(line);
+        refusals.refused(line).ifPresent(LOG::warn);
     }
 
     // ---- membership, called by the MembershipWatcher in MetaStore order ----
@@ -254,9 +265,23 @@ final class DeviceTwinEngine implements TwinEngine, AutoCloseable {
         job.future.complete(reply);
     }
 
+    /**
+     * Logs a refused request. A 4xx is an expected answer to what a client sent: DEBUG, counted in the
+     * statistics, and a WARN summary at most every few minutes. A 5xx means the node could not store what it
+     * should have: a WARN each time.
+     */
     void logRefusal(Job job, int code, String reason) {
-        LOG.warn("Twin {} for device {} from {} refused ({}): {}", job.describe(), Logs.clip(job.deviceId),
-                job.origin, code, Logs.clip(reason));
+        if (code >= 500) {
+            LOG.warn("Twin {} for device {} from {} not stored ({}): {}", job.describe(), Logs.clip(job.deviceId),
+                    job.origin, code, Logs.clip(reason));
+            return;
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Twin {} for device {} from {} refused ({}): {}", job.describe(), Logs.clip(job.deviceId),
+                    job.origin, code, Logs.clip(reason));
+        }
+        refusals.refused(job.describe() + " for device " + Logs.clip(job.deviceId) + " from " + job.origin
+                + " refused (" + code + "): " + Logs.clip(reason)).ifPresent(LOG::warn);
     }
 
     void notifyListeners(TwinChange change) {

@@ -5,7 +5,9 @@ import io.karedge.api.node.EdgeNode;
 import io.karedge.api.node.NodeMode;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -60,7 +62,11 @@ public class KubeApiComponent {
         long request_body_max_bytes() default KubeApiSettings.DEFAULT_REQUEST_BODY_MAX_BYTES;
     }
 
+    private static final Instant STARTED = Instant.now();
+
     private final KubeApiServer server;
+    private final String version;
+    private volatile OwnNode ownNode;
 
     @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
             policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
@@ -73,14 +79,16 @@ public class KubeApiComponent {
     private volatile EdgeNode node;
 
     @Activate
-    public KubeApiComponent(@Reference(name = "metaStore") MetaStore store, Config config) {
+    public KubeApiComponent(@Reference(name = "metaStore") MetaStore store, Config config, BundleContext context) {
+        this.version = "karedge-" + context.getBundle().getVersion();
         KubeApiServer started = null;
         KubeApiSettings settings = null;
         try {
             settings = new KubeApiSettings(config.host(), config.port(), config.watch_max(), config.watch_queue_max(),
                     config.watch_timeout_s(), config.bookmark_interval_s(), config.list_page_max(),
                     config.request_body_max_bytes());
-            started = KubeApiServer.start(store, settings, Clock.systemUTC(), () -> livePods, this::mode);
+            started = KubeApiServer.start(new WithOwnNode(store, this::ownNode), settings, Clock.systemUTC(),
+                    () -> livePods, this::mode);
             LOG.info("Kubernetes API of the node at http://{}:{}", settings.host(), started.port());
         } catch (IOException e) {
             LOG.error("The Kubernetes API of the node cannot listen on {}:{} ({}); set port in etc/{}.cfg",
@@ -89,6 +97,21 @@ public class KubeApiComponent {
             LOG.error("The Kubernetes API of the node is off: etc/{}.cfg is wrong: {}", PID, e.getMessage());
         }
         this.server = started;
+    }
+
+    /** @return the node's own Node, made once for the node's name of the moment */
+    private Optional<OwnNode> ownNode() {
+        EdgeNode current = node;
+        if (current == null || current.nodeName() == null || current.nodeName().isBlank()) {
+            return Optional.empty();
+        }
+        OwnNode made = ownNode;
+        if (made == null || !made.name().equals(current.nodeName())) {
+            Instant created = OwnNode.createdTime(current.dataDirectory()).orElse(STARTED);
+            made = OwnNode.ofThisMachine(current.nodeName(), version, created);
+            ownNode = made;
+        }
+        return Optional.of(made);
     }
 
     private Optional<NodeMode> mode() {

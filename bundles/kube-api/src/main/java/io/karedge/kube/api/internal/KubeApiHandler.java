@@ -103,6 +103,9 @@ final class KubeApiHandler implements HttpHandler {
             serveResource(exchange, "", "v1", segments.subList(2, size));
         } else if (first.equals("apis")) {
             serveResource(exchange, segments.get(1), segments.get(2), segments.subList(3, size));
+        } else if (first.equals("openapi")) {
+            requireRead(exchange);
+            OpenApiDocuments.serve(exchange, segments);
         } else {
             throw notFound();
         }

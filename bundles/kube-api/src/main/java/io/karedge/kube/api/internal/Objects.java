@@ -15,18 +15,30 @@ final class Objects {
      *         clients resume a watch from
      */
     static ObjectNode served(StoredObject stored, ApiResource resource) {
-        return served(stored, resource, null);
+        return typed(stored, resource, stored.copy());
     }
 
     /**
-     * @param live the live status of pods this node runs, or {@code null}: a pod the pod manager runs shows
-     *             the status it reports to the cloud rather than the stored one
+     * What a read (get, list, watch) shows.
+     *
+     * @param live the live status of pods this node runs, or {@code null} when no pod manager runs: a pod the
+     *             pod manager runs shows the status it reports to the cloud rather than the stored one; without
+     *             a pod manager, a pod without a status shows why it does not run ({@link NoPodManagerStatus})
      */
     static ObjectNode served(StoredObject stored, ApiResource resource, LivePodStatus live) {
         ObjectNode object = stored.copy();
-        if (live != null && resource.kind().equals(io.karedge.api.meta.Kinds.POD)) {
-            live.status(stored.key().namespace(), stored.key().name()).ifPresent(status -> object.set("status", status));
+        if (resource.kind().equals(io.karedge.api.meta.Kinds.POD)) {
+            if (live != null) {
+                live.status(stored.key().namespace(), stored.key().name())
+                        .ifPresent(status -> object.set("status", status));
+            } else {
+                NoPodManagerStatus.fillIn(object);
+            }
         }
+        return typed(stored, resource, object);
+    }
+
+    private static ObjectNode typed(StoredObject stored, ApiResource resource, ObjectNode object) {
         if (!object.path("apiVersion").isTextual()) {
             object.put("apiVersion", resource.apiVersion());
         }

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Server-side printing: objects as a {@code meta.k8s.io} {@code Table}, which kubectl asks for with
- * {@code Accept: application/json;as=Table;v=v1;g=meta.k8s.io}. Pods, ConfigMaps, Secrets and Services
+ * {@code Accept: application/json;as=Table;v=v1;g=meta.k8s.io}. Pods, ConfigMaps, Secrets, Services and Nodes
  * get the columns the Kubernetes API server gives them; other kinds get Name and Age, as custom resources
  * without printer columns do.
  */
@@ -76,7 +76,29 @@ final class TablePrinter {
                             (object, now) -> ports(object)),
                     AGE,
                     new Column("Selector", "string", "", 1, "Route service traffic to pods with label keys and "
-                            + "values matching this selector.", (object, now) -> selector(object))));
+                            + "values matching this selector.", (object, now) -> selector(object))),
+            Kinds.NODE, List.of(NAME,
+                    new Column("Status", "string", "", 0, "The status of the node",
+                            (object, now) -> nodeStatus(object)),
+                    new Column("Roles", "string", "", 0, "The roles of the node", (object, now) -> roles(object)),
+                    AGE,
+                    new Column("Version", "string", "", 0, "Kubelet Version reported by the node.",
+                            (object, now) -> object.path("status").path("nodeInfo").path("kubeletVersion").asText("")),
+                    new Column("Internal-IP", "string", "", 1, "List of internal IPs (comma separated).",
+                            (object, now) -> nodeAddresses(object, "InternalIP")),
+                    new Column("External-IP", "string", "", 1, "List of external IPs (comma separated).",
+                            (object, now) -> nodeAddresses(object, "ExternalIP")),
+                    new Column("OS-Image", "string", "", 1, "OS Image reported by the node from /etc/os-release "
+                            + "(e.g. Debian GNU/Linux 7 (wheezy)).",
+                            (object, now) -> orUnknown(object.path("status").path("nodeInfo").path("osImage").asText(""))),
+                    new Column("Kernel-Version", "string", "", 1, "Kernel Version reported by the node from 'uname "
+                            + "-r' (e.g. 3.16.0-0.bpo.4-amd64).",
+                            (object, now) -> orUnknown(object.path("status").path("nodeInfo").path("kernelVersion")
+                                    .asText(""))),
+                    new Column("Container-Runtime", "string", "", 1, "Container Runtime Version reported by the node "
+                            + "through runtime remote API (e.g. containerd://1.4.2).",
+                            (object, now) -> orUnknown(object.path("status").path("nodeInfo")
+                                    .path("containerRuntimeVersion").asText("")))));
 
     private TablePrinter() {
     }
@@ -134,6 +156,47 @@ final class TablePrinter {
 
     private static String orNone(String value) {
         return value.isEmpty() ? "<none>" : value;
+    }
+
+    private static String orUnknown(String value) {
+        return value.isEmpty() ? "<unknown>" : value;
+    }
+
+    /** {@code Ready}, {@code NotReady} or {@code Unknown} from the Ready condition, as kubectl shows a node. */
+    private static String nodeStatus(JsonNode node) {
+        String status = "Unknown";
+        for (JsonNode condition : node.path("status").path("conditions")) {
+            if (condition.path("type").asText().equals("Ready")) {
+                status = condition.path("status").asText().equals("True") ? "Ready" : "NotReady";
+            }
+        }
+        return node.path("spec").path("unschedulable").asBoolean(false) ? status + ",SchedulingDisabled" : status;
+    }
+
+    private static String roles(JsonNode node) {
+        java.util.TreeSet<String> roles = new java.util.TreeSet<>();
+        Iterator<String> labels = node.path("metadata").path("labels").fieldNames();
+        while (labels.hasNext()) {
+            String label = labels.next();
+            if (label.startsWith("node-role.kubernetes.io/") && label.length() > "node-role.kubernetes.io/".length()) {
+                roles.add(label.substring("node-role.kubernetes.io/".length()));
+            }
+        }
+        String role = node.path("metadata").path("labels").path("kubernetes.io/role").asText("");
+        if (!role.isEmpty()) {
+            roles.add(role);
+        }
+        return roles.isEmpty() ? "<none>" : String.join(",", roles);
+    }
+
+    private static String nodeAddresses(JsonNode node, String type) {
+        List<String> addresses = new ArrayList<>();
+        for (JsonNode address : node.path("status").path("addresses")) {
+            if (address.path("type").asText().equals(type)) {
+                addresses.add(address.path("address").asText());
+            }
+        }
+        return addresses.isEmpty() ? "<none>" : String.join(",", addresses);
     }
 
     private static String readinessGates(JsonNode pod) {

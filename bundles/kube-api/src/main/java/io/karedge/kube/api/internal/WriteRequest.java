@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One write request: the method and path checked, the query ({@code dryRun}) and body read, then handed to
+ * One write request: the method and path checked, the query ({@code dryRun}, {@code fieldValidation}) and body
+ * read and its fields checked ({@link FieldValidation}), then handed to
  * the {@link ObjectWriter}. POST to a namespaced collection creates (201), PUT replaces (200), PATCH patches
  * (200), DELETE deletes (200 with a {@code Success} Status).
  */
@@ -56,21 +57,28 @@ final class WriteRequest {
         }
         Query query = Query.parse(exchange.getRequestURI().getRawQuery());
         boolean dryRun = dryRun(query);
+        FieldValidation.Directive validation = FieldValidation.directive(query.get("fieldValidation"));
         StoredObject written;
         switch (collection ? "CREATE" : method) {
             case "CREATE" -> {
                 requireJson();
-                written = writer.create(resource, namespace, RequestBody.read(exchange, maxBytes), dryRun);
+                written = writer.create(resource, namespace, validated(RequestBody.read(exchange, maxBytes),
+                        validation), dryRun);
                 answer(201, written);
             }
             case "PUT" -> {
                 requireJson();
-                written = writer.replace(resource, namespace, name, RequestBody.read(exchange, maxBytes), dryRun);
+                written = writer.replace(resource, namespace, name, validated(RequestBody.read(exchange, maxBytes),
+                        validation), dryRun);
                 answer(200, written);
             }
             case "PATCH" -> {
                 String type = patchType();
-                written = writer.patch(resource, namespace, name, type, RequestBody.read(exchange, maxBytes), dryRun);
+                JsonNode patch = RequestBody.read(exchange, maxBytes);
+                if (!type.equals(Patches.JSON_PATCH)) {
+                    validated(patch, validation);
+                }
+                written = writer.patch(resource, namespace, name, type, patch, dryRun);
                 answer(200, written);
             }
             case "DELETE" -> {
@@ -92,6 +100,14 @@ final class WriteRequest {
             LOG.debug("{} {} {}/{} stored at version {}", method, resource.kind(), namespace, written.key().name(),
                     written.resourceVersion());
         }
+    }
+
+    /** Checks the fields of a body under the request's fieldValidation: refused, or each one a Warning header. */
+    private JsonNode validated(JsonNode body, FieldValidation.Directive directive) throws KubeStatusException {
+        for (String warning : FieldValidation.check(resource, body, directive)) {
+            exchange.getResponseHeaders().add("Warning", FieldValidation.headerValue(warning));
+        }
+        return body;
     }
 
     private void answer(int code, StoredObject written) throws IOException {

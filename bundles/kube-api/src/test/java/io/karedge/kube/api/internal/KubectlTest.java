@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +50,10 @@ class KubectlTest {
                 + "\"namespace\":\"shop\"},\"data\":{\"a\":\"1\",\"b\":\"2\"}}"), "cloud");
         store.put(json("{\"apiVersion\":\"devices.kubeedge.io/v1beta1\",\"kind\":\"Device\",\"metadata\":{\"name\":"
                 + "\"thermometer-01\",\"namespace\":\"default\"}}"), "manifest:demo.yaml");
-        server = KubeApiServer.start(store, KubeApiSettings.defaults().withPort(0), Clock.systemUTC());
+        OwnNode own = new OwnNode("edge-1", "karedge-test", Instant.parse("2026-01-02T03:04:05Z"), 4, 8_000_000,
+                "6.1.0-test", "Debian GNU/Linux 12 (bookworm)", "amd64");
+        server = KubeApiServer.start(new WithOwnNode(store, () -> Optional.of(own)),
+                KubeApiSettings.defaults().withPort(0), Clock.systemUTC());
     }
 
     @AfterEach
@@ -171,8 +176,8 @@ class KubectlTest {
                   protocol:
                     protocolName: virtual
                 """);
-        // no OpenAPI documents are served, so kubectl cannot validate against a schema
-        String created = run("apply", "--validate=false", "-f", manifest.toString());
+        // plain kubectl apply: kubectl reads /openapi/v3, sees fieldValidation and leaves the check to the server
+        String created = run("apply", "-f", manifest.toString());
         assertThat(created).contains("configmap/app-settings created").contains("meter-1 created");
         assertThat(store.sourceOf(io.karedge.api.meta.ObjectKey.of("ConfigMap", "shop", "app-settings")))
                 .isEqualTo("local");
@@ -182,19 +187,86 @@ class KubectlTest {
         // a second apply with a changed file: kubectl computes a three-way patch from its last-applied annotation
         Files.writeString(manifest, Files.readString(manifest).replace("  color: red\n", "")
                 .replace("level: info", "level: debug").replace("room: lab", "room: hall"));
-        String applied = run("apply", "--validate=false", "-f", manifest.toString());
+        String applied = run("apply", "-f", manifest.toString());
         assertThat(applied).contains("configmap/app-settings configured").contains("meter-1 configured");
         var settings = store.get(io.karedge.api.meta.ObjectKey.of("ConfigMap", "shop", "app-settings")).orElseThrow()
                 .object();
         assertThat(settings.path("data").toString()).isEqualTo("{\"level\":\"debug\"}");
         assertThat(store.get(io.karedge.api.meta.ObjectKey.of("Device", "shop", "meter-1")).orElseThrow().object()
                 .path("metadata").path("labels").path("room").asText()).isEqualTo("hall");
-        assertThat(run("apply", "--validate=false", "-f", manifest.toString())).contains("unchanged");
+        assertThat(run("apply", "-f", manifest.toString())).contains("unchanged");
 
         String deleted = run("delete", "-f", manifest.toString());
         assertThat(deleted).contains("configmap \"app-settings\" deleted").contains("\"meter-1\" deleted");
         assertThat(store.get(io.karedge.api.meta.ObjectKey.of("ConfigMap", "shop", "app-settings"))).isEmpty();
         assertThat(store.get(io.karedge.api.meta.ObjectKey.of("Device", "shop", "meter-1"))).isEmpty();
+    }
+
+    @Test
+    void applyValidatesFieldsAgainstTheServedSchemas() throws Exception {
+        Path manifest = home.resolve("typo.yaml");
+        Files.writeString(manifest, """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: typo
+                  namespace: shop
+                  lables:
+                    a: b
+                dta:
+                  level: info
+                """);
+        Process strict = kubectl("apply", "-f", manifest.toString());
+        String refused = new String(strict.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(strict.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(strict.exitValue()).as(refused).isNotZero();
+        assertThat(refused).contains("strict decoding error").contains("unknown field \"metadata.lables\"")
+                .contains("unknown field \"dta\"").doesNotContain("openapi");
+        assertThat(store.get(io.karedge.api.meta.ObjectKey.of("ConfigMap", "shop", "typo"))).isEmpty();
+
+        String warned = run("apply", "--validate=warn", "-f", manifest.toString());
+        assertThat(warned).contains("Warning: unknown field \"dta\"").contains("configmap/typo created");
+
+        // a Pod's nested fields are checked too; a Device's spec is KubeEdge's and kept as it comes
+        Files.writeString(manifest, """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: web-9
+                  namespace: shop
+                spec:
+                  containers:
+                  - name: main
+                    image: nginx
+                    imagePullPolicee: Always
+                """);
+        Process pod = kubectl("apply", "-f", manifest.toString());
+        String podRefused = new String(pod.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(pod.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(podRefused).contains("unknown field \"spec.containers[0].imagePullPolicee\"");
+        assertThat(run("explain", "pods.spec.restartPolicy")).contains("restartPolicy");
+    }
+
+    @Test
+    void theNodeItselfIsListedWithItsColumns() throws Exception {
+        String nodes = run("get", "nodes");
+        assertThat(nodes).containsPattern("NAME +STATUS +ROLES +AGE +VERSION")
+                .containsPattern("edge-1 +Ready +agent,edge +\\S+ +karedge-test");
+        assertThat(run("get", "nodes", "-o", "wide")).containsPattern("OS-IMAGE +KERNEL-VERSION")
+                .contains("Debian GNU/Linux 12 (bookworm)").contains("6.1.0-test");
+        assertThat(run("get", "node", "edge-1", "-o", "jsonpath={.status.capacity.cpu}")).isEqualTo("4");
+    }
+
+    @Test
+    void aPodWithoutAPodManagerShowsWhyItDoesNotRun() throws Exception {
+        store.put(json("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"idle\",\"namespace\":"
+                + "\"plant\"},\"spec\":{\"containers\":[{\"name\":\"main\",\"image\":\"busybox\"}]}}"), "manifest:x.yaml");
+
+        assertThat(run("get", "pods", "-n", "plant")).containsPattern("idle +0/1 +NoPodManager +0 ");
+        assertThat(run("get", "pod", "idle", "-n", "plant", "-o", "jsonpath={.status.phase} {.status.message}"))
+                .isEqualTo("Pending " + NoPodManagerStatus.MESSAGE);
+        // a pod with a stored status keeps it
+        assertThat(run("get", "pods", "-n", "shop")).containsPattern("web-1 +1/1 +Running ");
     }
 
     @Test

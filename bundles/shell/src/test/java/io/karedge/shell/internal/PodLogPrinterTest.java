@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-class LogsCommandTest {
+class PodLogPrinterTest {
 
     /** A pod manager with one pod {@code default/web}, container {@code main}, whose log grows by line index. */
     static final class GrowingLog implements PodManagerStatus {
@@ -54,7 +54,7 @@ class LogsCommandTest {
         GrowingLog status = new GrowingLog(2, "a", "b", "c", "d", "e");
         List<String> out = new ArrayList<>();
 
-        long end = LogsCommand.print(status, "default", "web", null, false, false, out::add, () -> true, 1);
+        long end = PodLogPrinter.print(status, "default", "web", null, false, false, out::add, () -> true, 1);
 
         assertThat(out).containsExactly("a", "b", "c", "d", "e");
         assertThat(end).isEqualTo(5);
@@ -67,7 +67,7 @@ class LogsCommandTest {
         List<String> out = new CopyOnWriteArrayList<>();
         int[] polls = {0};
 
-        LogsCommand.print(status, "default", "web", "main", false, true, out::add, () -> {
+        PodLogPrinter.print(status, "default", "web", "main", false, true, out::add, () -> {
             polls[0]++;
             if (polls[0] == 2) {
                 status.log.add("two");
@@ -85,8 +85,8 @@ class LogsCommandTest {
     void aMissingContainerIsAnError() {
         GrowingLog status = new GrowingLog(10, "x");
 
-        assertThatThrownBy(() -> LogsCommand.print(status, "default", "web", "sidecar", false, false, l -> { },
-                () -> true, 1)).isInstanceOf(LogsCommand.LogMissingException.class)
+        assertThatThrownBy(() -> PodLogPrinter.print(status, "default", "web", "sidecar", false, false, l -> { },
+                () -> true, 1)).isInstanceOf(PodLogPrinter.LogMissingException.class)
                 .hasMessageContaining("container \"sidecar\" of pod default/web");
     }
 }
