@@ -52,6 +52,8 @@ final class ManagedDevice {
     private volatile String lastError;
     private volatile Instant lastErrorAt;
     private volatile String reportedWireState;
+    /** went offline because reads failed or the driver said so: its desired values are written on return */
+    private volatile boolean lostContact;
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong failedReads = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
@@ -64,6 +66,15 @@ final class ManagedDevice {
 
     String id() {
         return id;
+    }
+
+    DeviceModel model() {
+        return model;
+    }
+
+    /** The twin engine arrived: its accepted desired values are taken and written where they differ. */
+    void twinEngineArrived() {
+        desired.resync();
     }
 
     DeviceManager.Context ctx() {
@@ -110,7 +121,7 @@ final class ManagedDevice {
                 String before = DesiredValues.desiredOf(old, property.name());
                 String after = property.desired() == null ? null : property.desired().value();
                 if (after != null && !after.equals(before)) {
-                    desired.changed(property.name(), after);
+                    desired.specChanged(property.name(), after);
                 }
             }
             return false;
@@ -333,7 +344,13 @@ final class ManagedDevice {
             reads.incrementAndGet();
             accept(values, false);
             if (state != DeviceRunState.ONLINE) {
+                boolean back = state == DeviceRunState.OFFLINE && lostContact;
+                lostContact = false;
                 setState(DeviceRunState.ONLINE, "reading with " + b.driver.label(), "online");
+                if (back) {
+                    LOG.info("Device {} is back online; writing its accepted desired values again", id);
+                    desired.rewriteOnReturn();
+                }
             }
         } catch (TimeoutException e) {
             failedReads.incrementAndGet();
@@ -351,6 +368,7 @@ final class ManagedDevice {
             if (state != DeviceRunState.OFFLINE) {
                 LOG.info("Device {} is offline: {}", id, message);
             }
+            lostContact = true;
             setState(DeviceRunState.OFFLINE, message, "offline");
         } finally {
             b.hung = false;
@@ -377,6 +395,7 @@ final class ManagedDevice {
         }
         String message = what + " did not return within " + ctx.settings().readTimeoutMillis()
                 + " ms; cycles are skipped until it returns";
+        lostContact = true;
         b.driver.failed(id + ": " + message);
         error(message);
         setState(DeviceRunState.OFFLINE, message, "offline");
@@ -420,6 +439,11 @@ final class ManagedDevice {
     /** A desired value seen in the twin (or the spec): written once per change, on the running handler. */
     void desiredChanged(String property, String value) {
         desired.changed(property, value);
+    }
+
+    /** A call failed for want of the device: its desired values are written again when it answers. */
+    void lostContact() {
+        lostContact = true;
     }
 
     void setState(DeviceRunState newState, String why, String wire) {
@@ -482,8 +506,16 @@ final class ManagedDevice {
             }
             String why = message == null || message.isBlank() ? "reported by " + b.driver.label() : message;
             switch (reported) {
-                case ONLINE -> setState(DeviceRunState.ONLINE, why, reported.wireName());
+                case ONLINE -> {
+                    boolean back = state == DeviceRunState.OFFLINE && lostContact;
+                    lostContact = false;
+                    setState(DeviceRunState.ONLINE, why, reported.wireName());
+                    if (back) {
+                        desired.rewriteOnReturn();
+                    }
+                }
                 case OFFLINE, UNHEALTHY -> {
+                    lostContact = true;
                     error(why);
                     setState(DeviceRunState.OFFLINE, why, reported.wireName());
                 }

@@ -25,10 +25,22 @@ final class TwinReporter {
 
     private final Supplier<TwinEngine> engine;
     private final Clock clock;
+    private final long waitUntil;
 
     TwinReporter(Supplier<TwinEngine> engine, Clock clock) {
+        this(engine, clock, 0);
+    }
+
+    /** @param waitMillis how long after now desired values wait for an engine before the spec's are used */
+    TwinReporter(Supplier<TwinEngine> engine, Clock clock, long waitMillis) {
         this.engine = engine;
         this.clock = clock;
+        this.waitUntil = clock.millis() + waitMillis;
+    }
+
+    /** @return whether no engine is bound yet but one is still waited for (the node is starting) */
+    boolean awaitingEngine() {
+        return engine.get() == null && clock.millis() < waitUntil;
     }
 
     /** Reports values as the twins' actual values; returns whether an engine took the request. */

@@ -196,6 +196,7 @@ class DeviceManagerTest {
     void aDesiredValueFromTheTwinIsWrittenWithoutReopeningTheHandler() {
         StubProtocolDriver stub = new StubProtocolDriver();
         fixture.addDriver("stub", stub, 0);
+        fixture.twin.expect("default/h1", "setpoint", "20");
         fixture.put("""
                 apiVersion: devices.kubeedge.io/v1beta1
                 kind: DeviceModel
@@ -235,7 +236,17 @@ class DeviceManagerTest {
     }
 
     @Test
-    void aChangedDesiredValueInTheSpecIsWrittenWithoutReopeningButOtherChangesReopen() {
+    void withoutATwinEngineAChangedDesiredValueInTheSpecIsWrittenWithoutReopeningButOtherChangesReopen() {
+        fixture.close();
+        Fixture fixture = new Fixture(ManagerSettings.defaults().withTimeouts(400, 300), false);
+        try {
+            specChangesWithoutEngine(fixture);
+        } finally {
+            fixture.close();
+        }
+    }
+
+    private static void specChangesWithoutEngine(Fixture fixture) {
         StubProtocolDriver stub = new StubProtocolDriver();
         fixture.addDriver("stub", stub, 0);
         String model = """
