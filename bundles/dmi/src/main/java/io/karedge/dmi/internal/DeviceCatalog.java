@@ -60,10 +60,68 @@ final class DeviceCatalog {
     private final Map<ObjectKey, Sent<Device>> sentDevices = new TreeMap<>();
     private final Map<ObjectKey, Sent<DeviceModel>> sentModels = new TreeMap<>();
     private final Map<ObjectKey, String> heldBack = new TreeMap<>();
+    /** desired values accepted at the edge (the twin's expected values), which win over the spec's */
+    private final Map<ObjectKey, Map<String, String>> edgeDesired = new TreeMap<>();
+    private final Map<ObjectKey, Long> lastResend = new TreeMap<>();
+    private final long resendMillis;
 
     DeviceCatalog(String nodeName, Sink sink) {
+        this(nodeName, sink, RESEND_MILLIS);
+    }
+
+    /** @param resendMillis shortest pause between two pushes of a device whose mapper lags behind */
+    DeviceCatalog(String nodeName, Sink sink, long resendMillis) {
         this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.resendMillis = resendMillis;
+    }
+
+    /** Shortest pause between two pushes of a device whose mapper reports an older desired value. */
+    static final long RESEND_MILLIS = 5000;
+
+    /**
+     * Desired values accepted at the edge for a device a mapper serves: they replace the spec's
+     * {@code desired.value} in what the mapper is given, and reach it as {@code UpdateDevice} when that changes.
+     *
+     * @return whether the device is known here (else nothing is kept)
+     */
+    synchronized boolean desired(String namespace, String name, Map<String, String> values) {
+        ObjectKey key = ObjectKey.of(Kinds.DEVICE, namespace, name);
+        if (!devices.containsKey(key)) {
+            return false;
+        }
+        edgeDesired.computeIfAbsent(key, k -> new TreeMap<>()).putAll(values);
+        reconcileDevice(key, true);
+        return true;
+    }
+
+    /**
+     * A mapper reported the desired values it holds ({@code observedDesired}). Where one differs from what it
+     * was given, the device is pushed again ({@code UpdateDevice}), at most once per {@code resendMillis}.
+     *
+     * @return the properties that lag, empty when the mapper holds every desired value it was given
+     */
+    synchronized List<String> observed(String namespace, String name, Map<String, String> observed, long nowMillis) {
+        ObjectKey key = ObjectKey.of(Kinds.DEVICE, namespace, name);
+        Sent<Device> sent = sentDevices.get(key);
+        if (sent == null) {
+            return List.of();
+        }
+        List<String> lagging = new ArrayList<>();
+        for (io.karedge.dmi.internal.proto.DeviceProperty property : sent.message().getSpec().getPropertiesList()) {
+            String given = property.getDesired().getValue();
+            String held = observed.get(property.getName());
+            if (!given.isEmpty() && held != null && !held.equals(given)) {
+                lagging.add(property.getName());
+            }
+        }
+        Long last = lastResend.get(key);
+        if (!lagging.isEmpty() && (last == null || nowMillis - last >= resendMillis)) {
+            lastResend.put(key, nowMillis);
+            LOG.info("Mapper of {} holds an older desired value of {}; the device is pushed again", key, lagging);
+            sink.push(sent.protocol(), Push.device(Push.Type.UPDATE_DEVICE, sent.message()));
+        }
+        return lagging;
     }
 
     /**
@@ -218,6 +276,8 @@ final class DeviceCatalog {
         Sent<Device> before = sentDevices.get(key);
         if (device == null) {
             heldBack.remove(key);
+            edgeDesired.remove(key);
+            lastResend.remove(key);
             if (before != null) {
                 sentDevices.remove(key);
                 announce(announce, before.protocol(), Push.device(Push.Type.REMOVE_DEVICE, before.message()));
@@ -238,6 +298,7 @@ final class DeviceCatalog {
             return;
         }
         heldBack.remove(key);
+        converted = DmiConversion.withDesired(converted, edgeDesired.get(key));
         String protocol = device.protocolName();
         Sent<Device> after = new Sent<>(protocol, converted);
         if (after.equals(before)) {

@@ -80,6 +80,10 @@ public final class DmiComponent {
 
         @AttributeDefinition(description = "Burst size of the rate limit", min = "1")
         int report_burst() default 200;
+
+        @AttributeDefinition(description = "How long after a registration a mapper whose socket does not answer yet "
+                + "still counts as connecting (ms); it is unreachable only after that", min = "0")
+        long mapper_register_grace_ms() default 5000;
     }
 
     private final DmiService service;
@@ -169,7 +173,7 @@ public final class DmiComponent {
         properties.put(org.osgi.framework.Constants.SERVICE_RANKING, Integer.MAX_VALUE);
         try {
             claimDrivers.put(protocol,
-                    context.registerService(ProtocolDriver.class, new MapperClaimDriver(protocol), properties));
+                    context.registerService(ProtocolDriver.class, new MapperClaimDriver(protocol, service.catalog()::desired), properties));
         } catch (IllegalStateException e) {
             LOG.debug("bundle stopping; no claim registered for {}", protocol);
         }

@@ -69,7 +69,7 @@ final class MapperHub implements MapperRegistry, DeviceCatalog.Sink, AutoCloseab
         }
         MapperConnection connection = new MapperConnection(record, channels.open(record.address()), scheduler,
                 settings.callTimeoutMillis(), new Backoff(settings.retryInitialMillis(), settings.retryMaxMillis()),
-                this::stateChanged);
+                this::stateChanged, settings.graceMillis());
         MapperConnection previous = byProtocol.put(record.protocol(), connection);
         if (previous != null) {
             previous.close();
