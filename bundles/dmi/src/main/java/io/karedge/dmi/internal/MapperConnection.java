@@ -204,10 +204,15 @@ final class MapperConnection {
             inFlight = true;
         }
         CompletableFuture<Void> call;
+        // a push may start on the thread of a mapper's incoming call (a report that finds the mapper behind);
+        // detached from that call's context, so that its end does not cancel the push
+        io.grpc.Context previous = io.grpc.Context.ROOT.attach();
         try {
             call = send(push);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
+        } finally {
+            io.grpc.Context.ROOT.detach(previous);
         }
         call.whenComplete((ignored, error) -> completed(push, error));
     }
