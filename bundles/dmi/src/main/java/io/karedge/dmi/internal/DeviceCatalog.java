@@ -244,6 +244,17 @@ final class DeviceCatalog {
         return devices.size();
     }
 
+    /** @return how many devices the mapper of {@code protocol} was given */
+    synchronized int deviceCount(String protocol) {
+        return (int) sentDevices.values().stream().filter(sent -> sent.protocol().equals(protocol)).count();
+    }
+
+    /** @return the protocol of a device of this node, or null */
+    synchronized String protocolOf(String namespace, String name) {
+        io.karedge.api.device.Device device = devices.get(ObjectKey.of(Kinds.DEVICE, namespace, name));
+        return device == null ? null : device.protocolName();
+    }
+
     private void reconcileModel(ObjectKey key, boolean announce) {
         io.karedge.api.device.DeviceModel model = models.get(key);
         Sent<DeviceModel> before = sentModels.get(key);

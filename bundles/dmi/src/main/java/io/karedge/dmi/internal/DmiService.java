@@ -37,6 +37,7 @@ final class DmiService implements AutoCloseable {
         this.channels = new MapperChannels(settings.dialTimeoutMillis());
         this.hub = new MapperHub(channels, new MapperFile(settings.registryFile()), scheduler, settings, claimsChanged);
         this.catalog = new DeviceCatalog(nodeName, hub);
+        hub.countDevicesWith(catalog::deviceCount);
         this.feed = new CatalogFeed(store, catalog, scheduler);
         DmiServer started = null;
         try {

@@ -119,6 +119,7 @@ final class ManagerService extends DeviceManagerServiceGrpc.DeviceManagerService
                 }
             }
             catalog.observed(namespace, request.getDeviceName(), observed, now);
+            hub.reported(catalog.protocolOf(namespace, request.getDeviceName()), clock.instant());
             for (Twin twin : request.getReportedDevice().getTwinsList()) {
                 require(!twin.getPropertyName().isEmpty(), "a twin has no propertyName");
                 require(twin.hasReported(), "twin " + twin.getPropertyName() + " has no reported value");
@@ -142,6 +143,8 @@ final class ManagerService extends DeviceManagerServiceGrpc.DeviceManagerService
             limit("report device states of " + request.getDeviceName());
             deviceId = member(request.getDeviceNamespace(), request.getDeviceName());
             require(!request.getState().isEmpty(), "the request has no state");
+            hub.reported(catalog.protocolOf(namespace(request.getDeviceNamespace()), request.getDeviceName()),
+                    clock.instant());
         } catch (StatusRuntimeException e) {
             response.onError(e);
             return;

@@ -76,7 +76,10 @@ class MapperDesiredTest {
         service.catalog().desired("default", "t1", Map.of("temperature", "31"));
         await().atMost(WAIT).until(() -> "31".equals(held(mapper)));
 
-        assertThat(service.registry().mapper("virtual").orElseThrow().state()).isEqualTo(MapperState.REACHABLE);
+        var status = service.registry().mapper("virtual").orElseThrow();
+        assertThat(status.state()).isEqualTo(MapperState.REACHABLE);
+        assertThat(status.devices()).isEqualTo(1);
+        assertThat(status.lastReport()).isNotNull();
         assertThat(claims).as("the claim never lapsed").allSatisfy(claimed -> assertThat(claimed).contains("virtual"));
     }
 
