@@ -3,6 +3,7 @@ import { RateChart, sumsByName } from './charts.js';
 
 const $ = (sel) => document.querySelector(sel);
 const devices = new Map();     // id -> twin document as served by /api/v1/twins
+const readOnly = new Map();    // id -> properties the device's model lets nobody write (from /api/v1/drivers)
 let drainStart = null;         // Uplink depth when a drain was first seen
 
 function el(tag, attrs = {}, ...children) {
@@ -78,6 +79,9 @@ function renderDevice(id, changed = []) {
     row.querySelector('[data-role="actual"]').textContent = valueOf(rec.actual) ?? '–';
     row.querySelector('[data-role="expected"]').textContent = expected ?? '–';
     row.querySelector('[data-role="version"]').textContent = rec.version;
+    const locked = readOnly.get(id)?.has(prop) ?? false;
+    row.querySelector('form').hidden = locked;
+    row.querySelector('[data-role="read-only"]').hidden = !locked;
     if (changed.includes(prop)) { row.classList.remove('flash'); void row.offsetWidth; row.classList.add('flash'); }
   }
 }
@@ -94,9 +98,12 @@ function propertyRow(id, prop) {
     delete row.dataset.editVersion;
     setDesired(id, prop, input.value, version);
   } }, input, el('button', { type: 'submit' }, 'set'));
+  const locked = el('span', { class: 'muted', 'data-role': 'read-only', title: 'the DeviceModel makes this property ReadOnly' },
+    'read-only');
+  locked.hidden = true;
   row.append(el('span', { class: 'name' }, prop), el('span', { class: 'actual', 'data-role': 'actual' }),
     el('span', { class: 'meta' }, 'desired ', el('span', { 'data-role': 'expected' }), ' · v', el('span', { 'data-role': 'version' })),
-    form);
+    form, locked);
   return row;
 }
 
@@ -175,6 +182,8 @@ async function setDesired(id, prop, value, version) {
 async function refreshDrivers() {
   try {
     const body = await getJson('/api/v1/drivers');
+    for (const d of body.devices) readOnly.set(d.id, new Set(d.readOnly || []));
+    for (const id of devices.keys()) renderDevice(id);
     $('#drivers tbody').replaceChildren(...body.drivers.map((d) => el('tr', {},
       el('td', {}, d.protocol + (d.active ? '' : ' (standby)')), el('td', {}, `${d.bundle} ${d.version}`),
       el('td', {}, d.devices), el('td', { title: d.lastError || '' }, d.errors))));
