@@ -5,6 +5,7 @@ const $ = (sel) => document.querySelector(sel);
 const devices = new Map();     // id -> twin document as served by /api/v1/twins
 const readOnly = new Map();    // id -> properties the device's model lets nobody write (from /api/v1/drivers)
 let drainStart = null;         // Uplink depth when a drain was first seen
+let nodeMode = null;           // 'standalone' or 'cloud', from /api/v1/status
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -37,6 +38,7 @@ async function refreshStatus() {
   try {
     const s = await getJson('/api/v1/status');
     $('#node-name').textContent = s.nodeName;
+    nodeMode = s.mode;
     const health = $('#health');
     health.textContent = s.healthy ? 'healthy' : 'unhealthy';
     health.className = 'badge ' + (s.healthy ? 'ok' : 'bad');
@@ -269,6 +271,13 @@ let drainTaskRunning = false;
 function showDrain(depth, cloudConnected) {
   if (!depth) {
     drainStart = null; work.uplink = null;
+  } else if (nodeMode === 'standalone') {
+    // a node that never joined keeps only the latest twin and state report of each of its devices (each
+    // replaces the one before), so that a later edge:join starts the cloud from the edge's values
+    drainStart = null;
+    work.uplink = el('p', { class: 'muted', title: 'one entry per device property and device state, replaced by the next; '
+      + 'uploads of local MQTT apps are bounded by the store setting uplink.max.entries' },
+      `Uplink: ${depth} latest report${depth === 1 ? '' : 's'} kept for a future cloud join (standalone node)`);
   } else if (!cloudConnected) {
     drainStart = null; work.uplink = el('p', {}, `Uplink: ${depth} waiting for the cloud link`);
   } else {
