@@ -298,6 +298,16 @@ final class DeviceCatalog {
         ObjectKey modelKey = ObjectKey.of(Kinds.DEVICE_MODEL, key.namespace(), device.modelName());
         io.karedge.api.device.DeviceModel model = models.get(modelKey);
         if (model == null) {
+            if (before != null) {
+                // its model was removed while the device stays (a manifest that holds both is being removed,
+                // usually the device follows at once): not a fault yet
+                if (!heldBack.containsKey(key)) {
+                    heldBack.put(key, "model removed");
+                    LOG.info("Device {}/{} waits for its model {}, which was removed", key.namespace(), key.name(),
+                            modelKey.name());
+                }
+                return;
+            }
             holdBack(key, "its model " + modelKey.namespace() + "/" + modelKey.name() + " is not known (yet)");
             return;
         }

@@ -60,6 +60,12 @@ final class TwinReporter {
 
     /** Reports the device's KubeEdge state string ({@code online}, {@code offline}, ...). */
     boolean reportState(String deviceId, String state) {
+        TwinEngine current = engine.get();
+        if (current != null && current.device(deviceId).isEmpty()) {
+            // not (or no longer) a member of the twin: a device being removed, whose model went first
+            LOG.debug("State {} of {} not reported: the twin engine does not know the device", state, deviceId);
+            return false;
+        }
         ObjectNode payload = envelope();
         payload.put("state", state);
         return send(TwinRequest.ofJson(TwinOperation.STATE_UPDATE, deviceId, payload, TwinOrigin.DRIVER));

@@ -19,7 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Records every request and accepts it; holds the expected values a test gives it. */
+/** Records every request and accepts it; every device is a member; holds the expected values a test gives it. */
 final class FakeTwinEngine implements TwinEngine {
 
     final List<TwinRequest> requests = new CopyOnWriteArrayList<>();
@@ -48,7 +48,7 @@ final class FakeTwinEngine implements TwinEngine {
     @Override
     public Optional<DeviceTwin> device(String deviceId) {
         Map<String, TwinRecord> twins = expected.get(deviceId);
-        return twins == null ? Optional.empty() : Optional.of(new DeviceTwin(deviceId, "", null, Map.copyOf(twins)));
+        return Optional.of(new DeviceTwin(deviceId, "", null, twins == null ? Map.of() : Map.copyOf(twins)));
     }
 
     @Override
