@@ -64,15 +64,21 @@ final class DeviceCatalog {
     private final Map<ObjectKey, Map<String, String>> edgeDesired = new TreeMap<>();
     private final Map<ObjectKey, Long> lastResend = new TreeMap<>();
     private final long resendMillis;
+    private final Function<String, Map<String, String>> accepted;
 
     DeviceCatalog(String nodeName, Sink sink) {
-        this(nodeName, sink, RESEND_MILLIS);
+        this(nodeName, sink, id -> Map.of(), RESEND_MILLIS);
     }
 
-    /** @param resendMillis shortest pause between two pushes of a device whose mapper lags behind */
-    DeviceCatalog(String nodeName, Sink sink, long resendMillis) {
+    /**
+     * @param accepted     the twin's accepted desired values of a device ({@code <ns>/<name>}), which win over
+     *                     the spec's and over values handed in through {@link #desired}
+     * @param resendMillis shortest pause between two pushes of a device whose mapper lags behind
+     */
+    DeviceCatalog(String nodeName, Sink sink, Function<String, Map<String, String>> accepted, long resendMillis) {
         this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.accepted = Objects.requireNonNull(accepted, "accepted");
         this.resendMillis = resendMillis;
     }
 
@@ -93,6 +99,14 @@ final class DeviceCatalog {
         edgeDesired.computeIfAbsent(key, k -> new TreeMap<>()).putAll(values);
         reconcileDevice(key, true);
         return true;
+    }
+
+    /** The twin of a device changed: what its mapper is given is brought up to date (pushed if it differs). */
+    synchronized void refresh(String namespace, String name) {
+        ObjectKey key = ObjectKey.of(Kinds.DEVICE, namespace, name);
+        if (devices.containsKey(key)) {
+            reconcileDevice(key, true);
+        }
     }
 
     /**
@@ -319,7 +333,7 @@ final class DeviceCatalog {
             return;
         }
         heldBack.remove(key);
-        converted = DmiConversion.withDesired(converted, edgeDesired.get(key));
+        converted = DmiConversion.withDesired(converted, desiredOf(key));
         String protocol = device.protocolName();
         Sent<Device> after = new Sent<>(protocol, converted);
         if (after.equals(before)) {
@@ -334,6 +348,17 @@ final class DeviceCatalog {
         } else {
             announce(announce, protocol, Push.device(Push.Type.UPDATE_DEVICE, converted));
         }
+    }
+
+    /** The desired values the mapper is given: handed in through {@link #desired}, then the twin's over them. */
+    private Map<String, String> desiredOf(ObjectKey key) {
+        Map<String, String> values = new TreeMap<>(edgeDesired.getOrDefault(key, Map.of()));
+        try {
+            values.putAll(accepted.apply(key.namespace() + "/" + key.name()));
+        } catch (RuntimeException e) {
+            LOG.debug("Twin of {} not readable: {}", key, e.toString());
+        }
+        return values;
     }
 
     private void holdBack(ObjectKey key, String reason) {

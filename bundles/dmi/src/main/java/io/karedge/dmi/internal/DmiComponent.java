@@ -89,6 +89,7 @@ public final class DmiComponent {
     private final DmiService service;
     private final Map<Long, String> drivers = new ConcurrentHashMap<>();
     private volatile ServiceRegistration<MapperRegistry> registration;
+    private final ServiceRegistration<io.karedge.api.twin.TwinListener> twinListener;
     private volatile SortedSet<String> claims = new TreeSet<>();
     private final BundleContext context;
     private final Map<String, ServiceRegistration<ProtocolDriver>> claimDrivers = new ConcurrentHashMap<>();
@@ -101,6 +102,7 @@ public final class DmiComponent {
         this.service = new DmiService(settings, node.nodeName(), store, twins, this::claimsChanged,
                 Clock.systemUTC());
         this.registration = context.registerService(MapperRegistry.class, service.registry(), properties());
+        this.twinListener = context.registerService(io.karedge.api.twin.TwinListener.class, service::twinChanged, null);
         claims.forEach(this::registerClaimDriver); // mappers restored from the registry file before this point
         LOG.info("DMI server of node {} on {} (mapper registry {})", node.nodeName(), settings.socketPath(),
                 settings.registryFile());
@@ -116,6 +118,11 @@ public final class DmiComponent {
             } catch (IllegalStateException e) {
                 LOG.debug("MapperRegistry already unregistered");
             }
+        }
+        try {
+            twinListener.unregister();
+        } catch (IllegalStateException e) {
+            LOG.debug("twin listener already unregistered");
         }
         claimDrivers.keySet().forEach(this::withdrawClaimDriver);
         service.close();

@@ -296,7 +296,7 @@ final class MapperConnection {
             if (closed) {
                 return;
             }
-            if (next == MapperState.UNREACHABLE && state == MapperState.CONNECTING && inGrace()) {
+            if (next == MapperState.UNREACHABLE && state != MapperState.UNREACHABLE && inGrace()) {
                 lastError = error; // not unreachable yet: its socket may open in a moment
                 return;
             }

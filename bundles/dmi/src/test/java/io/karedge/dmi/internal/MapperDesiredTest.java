@@ -137,6 +137,27 @@ class MapperDesiredTest {
     }
 
     @Test
+    void afterANodeRestartTheMapperKeepsTheTwinsValueAndIsNeverSentTheSpecs() throws Exception {
+        twins.expected.put("default/t1", new java.util.concurrent.ConcurrentHashMap<>(Map.of("temperature", "20")));
+        FrameworkMapper mapper = mapper();
+        mapper.start();
+        twins.expected.get("default/t1").put("temperature", "42"); // a REST write, accepted by the twin
+        service.twinChanged(new io.karedge.api.twin.TwinChange("default/t1", io.karedge.api.twin.TwinOrigin.REST,
+                twins.device("default/t1").orElseThrow().twins(), null, List.of()));
+        await().atMost(WAIT).until(() -> "42".equals(held(mapper)));
+
+        service.close(); // the node stops; the mapper keeps running and holds 42
+        service = new DmiService(new DmiSettings(dir.resolve("dmi.sock"), dir.resolve("dmi-mappers.json"), 500, 2000,
+                50, 400, 2000, 0, 1, 3000), NODE, store, twins, claims::add, Clock.systemUTC());
+        int reports = mapper.reports.get();
+        await().atMost(WAIT).until(() -> mapper.reports.get() >= reports + 5);
+
+        assertThat(held(mapper)).isEqualTo("42");
+        assertThat(mapper.server().received(UpdateDeviceRequest.class)).extracting(update -> update.getDevice()
+                .getSpec().getProperties(0).getDesired().getValue()).as("never the spec's 20 again").containsOnly("42");
+    }
+
+    @Test
     void aMapperThatRegistersAgainGetsTheEdgeValue() throws Exception {
         FrameworkMapper first = mapper();
         first.start();
