@@ -55,7 +55,8 @@ final class FrameworkMapper implements AutoCloseable {
 
     /** Registers, then (after the answer) opens its own socket and starts reporting. */
     MapperRegisterResponse start() throws Exception {
-        MapperRegisterResponse answer = call(stub -> stub.mapperRegister(MapperRegisterRequest.newBuilder()
+        // the framework's deadline is 1 s; a loaded test machine gets more for this one call
+        MapperRegisterResponse answer = call(5, stub -> stub.mapperRegister(MapperRegisterRequest.newBuilder()
                 .setWithData(true)
                 .setMapper(MapperInfo.newBuilder().setName(protocol + "-mapper").setVersion("v1.22.2")
                         .setApiVersion("v1.0.0").setProtocol(protocol)
@@ -106,7 +107,7 @@ final class FrameworkMapper implements AutoCloseable {
                                     .putMetadata("type", "integer"))))
                     .build();
             try {
-                call(stub -> stub.reportDeviceStatus(request));
+                call(1, stub -> stub.reportDeviceStatus(request));
                 reports.incrementAndGet();
             } catch (RuntimeException e) {
                 // the framework logs a failed report and carries on
@@ -115,10 +116,12 @@ final class FrameworkMapper implements AutoCloseable {
     }
 
     /** One call on a connection of its own, closed afterwards, as the framework does. */
-    private <T> T call(java.util.function.Function<DeviceManagerServiceGrpc.DeviceManagerServiceBlockingStub, T> rpc) {
+    private <T> T call(int seconds,
+                       java.util.function.Function<DeviceManagerServiceGrpc.DeviceManagerServiceBlockingStub, T> rpc) {
         ManagedChannel channel = channels.open(dmiSocket.toString());
         try {
-            return rpc.apply(DeviceManagerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS));
+            return rpc.apply(DeviceManagerServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(seconds, TimeUnit.SECONDS));
         } finally {
             channel.shutdownNow();
         }
