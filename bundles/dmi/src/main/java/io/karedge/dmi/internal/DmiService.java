@@ -69,8 +69,10 @@ final class DmiService implements AutoCloseable {
 
     /** A committed twin change: a changed expected value goes to the device's mapper. */
     void twinChanged(io.karedge.api.twin.TwinChange change) {
-        boolean desired = change.twins().values().stream()
-                .anyMatch(record -> record.twin().path("expected").has("value"));
+        // reports of drivers and mappers carry actual values only: they never change a desired value
+        boolean desired = change.origin() != io.karedge.api.twin.TwinOrigin.MAPPER
+                && change.origin() != io.karedge.api.twin.TwinOrigin.DRIVER
+                && change.twins().values().stream().anyMatch(record -> record.twin().path("expected").has("value"));
         int slash = change.deviceId().indexOf('/');
         if (!desired || slash <= 0) {
             return;
