@@ -77,6 +77,13 @@ final class DesiredValues {
         queued.put(property, value);
         b.queue.execute(() -> {
             queued.remove(property, value);
+            // listeners hear of changes after they are stored, possibly late: a value the twin has replaced
+            // since is not written (the newer one's own notice follows, in commit order)
+            String current = twinExpected().get(property);
+            if (current != null && !current.equals(value)) {
+                LOG.debug("Desired {} of {} is no longer the twin's ({}); not written", value, device.id(), current);
+                return;
+            }
             write(b, List.of(new PropertyWrite(slot.request, value)));
         });
     }

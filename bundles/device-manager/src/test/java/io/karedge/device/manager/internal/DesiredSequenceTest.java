@@ -249,8 +249,8 @@ class DesiredSequenceTest {
                 String value = written.substring(written.indexOf('=') + 1);
                 assertThat(written).startsWith("plc-01/setpoint=");
                 assertThat(everAccepted).as("every value written was accepted").contains(value);
-                assertThat(value).as("a step writes only the value accepted before or after it, never an older one")
-                        .isIn(before, accepted);
+                assertThat(value).as("a step writes only the value accepted before or after it, never an older one;"
+                        + " written in this step: %s", plant.written).isIn(before, accepted);
             }
             plant.written.clear();
         }
