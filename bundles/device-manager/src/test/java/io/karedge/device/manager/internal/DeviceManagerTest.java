@@ -222,6 +222,7 @@ class DeviceManagerTest {
         assertThat(stub.writes).extracting(PropertyWrite::value).containsExactly("20");
 
         fixture.component.twinChanged(change("default/h1", TwinOrigin.DRIVER, "setpoint", "99"));
+        fixture.twin.expect("default/h1", "setpoint", "25"); // the twin holds what it tells its listeners
         fixture.component.twinChanged(change("default/h1", TwinOrigin.MQTT, "setpoint", "25"));
         fixture.component.twinChanged(change("default/h1", TwinOrigin.MQTT, "setpoint", "25"));
         fixture.component.twinChanged(change("default/h1", TwinOrigin.MQTT, "power", "7"));
