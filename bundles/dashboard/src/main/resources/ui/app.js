@@ -3,7 +3,9 @@ import { RateChart, sumsByName } from './charts.js';
 
 const $ = (sel) => document.querySelector(sel);
 const devices = new Map();     // id -> twin document as served by /api/v1/twins
+const readOnly = new Map();    // id -> properties the device's model lets nobody write (from /api/v1/drivers)
 let drainStart = null;         // Uplink depth when a drain was first seen
+let nodeMode = null;           // 'standalone' or 'cloud', from /api/v1/status
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -36,6 +38,7 @@ async function refreshStatus() {
   try {
     const s = await getJson('/api/v1/status');
     $('#node-name').textContent = s.nodeName;
+    nodeMode = s.mode;
     const health = $('#health');
     health.textContent = s.healthy ? 'healthy' : 'unhealthy';
     health.className = 'badge ' + (s.healthy ? 'ok' : 'bad');
@@ -78,6 +81,9 @@ function renderDevice(id, changed = []) {
     row.querySelector('[data-role="actual"]').textContent = valueOf(rec.actual) ?? '–';
     row.querySelector('[data-role="expected"]').textContent = expected ?? '–';
     row.querySelector('[data-role="version"]').textContent = rec.version;
+    const locked = readOnly.get(id)?.has(prop) ?? false;
+    row.querySelector('form').hidden = locked;
+    row.querySelector('[data-role="read-only"]').hidden = !locked;
     if (changed.includes(prop)) { row.classList.remove('flash'); void row.offsetWidth; row.classList.add('flash'); }
   }
 }
@@ -94,9 +100,12 @@ function propertyRow(id, prop) {
     delete row.dataset.editVersion;
     setDesired(id, prop, input.value, version);
   } }, input, el('button', { type: 'submit' }, 'set'));
+  const locked = el('span', { class: 'muted', 'data-role': 'read-only', title: 'the DeviceModel makes this property ReadOnly' },
+    'read-only');
+  locked.hidden = true;
   row.append(el('span', { class: 'name' }, prop), el('span', { class: 'actual', 'data-role': 'actual' }),
     el('span', { class: 'meta' }, 'desired ', el('span', { 'data-role': 'expected' }), ' · v', el('span', { 'data-role': 'version' })),
-    form);
+    form, locked);
   return row;
 }
 
@@ -175,6 +184,8 @@ async function setDesired(id, prop, value, version) {
 async function refreshDrivers() {
   try {
     const body = await getJson('/api/v1/drivers');
+    for (const d of body.devices) readOnly.set(d.id, new Set(d.readOnly || []));
+    for (const id of devices.keys()) renderDevice(id);
     $('#drivers tbody').replaceChildren(...body.drivers.map((d) => el('tr', {},
       el('td', {}, d.protocol + (d.active ? '' : ' (standby)')), el('td', { class: 'id' }, `${d.bundle} ${d.version}`),
       el('td', {}, d.devices), el('td', { title: d.lastError || '' }, d.errors))));
@@ -260,6 +271,13 @@ let drainTaskRunning = false;
 function showDrain(depth, cloudConnected) {
   if (!depth) {
     drainStart = null; work.uplink = null;
+  } else if (nodeMode === 'standalone') {
+    // a node that never joined keeps only the latest twin and state report of each of its devices (each
+    // replaces the one before), so that a later edge:join starts the cloud from the edge's values
+    drainStart = null;
+    work.uplink = el('p', { class: 'muted', title: 'one entry per device property and device state, replaced by the next; '
+      + 'uploads of local MQTT apps are bounded by the store setting uplink.max.entries' },
+      `Uplink: ${depth} latest report${depth === 1 ? '' : 's'} kept for a future cloud join (standalone node)`);
   } else if (!cloudConnected) {
     drainStart = null; work.uplink = el('p', {}, `Uplink: ${depth} waiting for the cloud link`);
   } else {

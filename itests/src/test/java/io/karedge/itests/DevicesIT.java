@@ -6,6 +6,10 @@ import static org.junit.Assert.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.api.json.KaredgeJson;
 import io.karedge.api.meta.MetaStore;
+import io.karedge.api.twin.TwinEngine;
+import io.karedge.api.twin.TwinOrigin;
+import io.karedge.api.twin.TwinReply;
+import io.karedge.api.twin.TwinStore;
 import io.karedge.device.manager.DeviceInfo;
 import io.karedge.device.manager.DeviceManagerStatus;
 import io.karedge.device.manager.DeviceRunState;
@@ -19,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.EnumSet;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -122,6 +127,45 @@ public class DevicesIT extends KaredgeTestSupport {
                 () -> state(status(), FAST) == DeviceRunState.ONLINE);
         long backMillis = (System.nanoTime() - stopped) / 1_000_000;
         assertTrue("device back after " + backMillis + " ms", backMillis < 2_000);
+    }
+
+    @Test
+    public void anEdgeDesiredValueOutlivesADriverReinstallAndADeviceManagerRestartAndForbiddenOnesAreRefused()
+            throws Exception {
+        String id = "default/thermometer-02";
+        TwinEngine twins = service(TwinEngine.class);
+        await("thermometer-02 online", BOOT, () -> state(status(), id) == DeviceRunState.ONLINE
+                && twins.device(id).isPresent());
+        assertEquals(200, twins.setDesired(id, "setpoint", "18", TwinStore.ANY_VERSION, TwinOrigin.REST)
+                .toCompletableFuture().get(10, TimeUnit.SECONDS).code());
+        await("the device holds 18", Duration.ofSeconds(15), () -> "18".equals(setpoint(id).value()));
+
+        bundle("io.karedge.protocol.virtual").update(); // a reinstalled driver opens the device from scratch
+        await("after the driver update the device holds 18, not the manifest's 20", Duration.ofSeconds(30),
+                () -> state(status(), id) == DeviceRunState.ONLINE && "18".equals(setpoint(id).value()));
+        Bundle manager = bundle("io.karedge.device.manager");
+        manager.stop();
+        manager.start();
+        await("after a device manager restart the device holds 18", Duration.ofSeconds(30),
+                () -> state(status(), id) == DeviceRunState.ONLINE && "18".equals(setpoint(id).value())
+                        && "18".equals(setpoint(id).desired()));
+
+        TwinReply aboveMaximum = twins.setDesired(id, "setpoint", "99", TwinStore.ANY_VERSION, TwinOrigin.REST)
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(aboveMaximum.reason(), 400, aboveMaximum.code());
+        assertTrue(aboveMaximum.reason(), aboveMaximum.reason().contains("above the maximum 30"));
+        TwinReply readOnly = twins.setDesired(id, "temperature", "18", TwinStore.ANY_VERSION, TwinOrigin.SHELL)
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(readOnly.reason(), 400, readOnly.code());
+        Thread.sleep(500);
+        assertEquals("18", setpoint(id).value());
+        assertEquals(200, twins.setDesired(id, "setpoint", "20", TwinStore.ANY_VERSION, TwinOrigin.REST)
+                .toCompletableFuture().get(10, TimeUnit.SECONDS).code());
+    }
+
+    private PropertyInfo setpoint(String id) {
+        return status().device(id).flatMap(d -> d.properties().stream().filter(p -> p.name().equals("setpoint"))
+                .findFirst()).orElseThrow();
     }
 
     @Test

@@ -50,8 +50,16 @@ public class DriversResource {
             devices.addObject().put("id", device.id()).put("protocol", device.protocol())
                     .put("model", device.model()).put("state", device.state().name()).put("reason", device.reason())
                     .put("driver", device.driver()).put("reads", device.reads())
-                    .put("failedReads", device.failedReads()).put("lastError", device.lastError());
+                    .put("failedReads", device.failedReads()).put("lastError", device.lastError())
+                    .set("readOnly", readOnly(json, device));
         }
         return body;
+    }
+
+    /** The properties no desired value may be written to: the model does not make them ReadWrite. */
+    private static ArrayNode readOnly(JsonNodeFactory json, DeviceInfo device) {
+        ArrayNode names = json.arrayNode();
+        device.properties().stream().filter(p -> !p.writable()).forEach(p -> names.add(p.name()));
+        return names;
     }
 }

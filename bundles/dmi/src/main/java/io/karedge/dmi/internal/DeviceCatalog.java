@@ -60,10 +60,82 @@ final class DeviceCatalog {
     private final Map<ObjectKey, Sent<Device>> sentDevices = new TreeMap<>();
     private final Map<ObjectKey, Sent<DeviceModel>> sentModels = new TreeMap<>();
     private final Map<ObjectKey, String> heldBack = new TreeMap<>();
+    /** desired values accepted at the edge (the twin's expected values), which win over the spec's */
+    private final Map<ObjectKey, Map<String, String>> edgeDesired = new TreeMap<>();
+    private final Map<ObjectKey, Long> lastResend = new TreeMap<>();
+    private final long resendMillis;
+    private final Function<String, Map<String, String>> accepted;
 
     DeviceCatalog(String nodeName, Sink sink) {
+        this(nodeName, sink, id -> Map.of(), RESEND_MILLIS);
+    }
+
+    /**
+     * @param accepted     the twin's accepted desired values of a device ({@code <ns>/<name>}), which win over
+     *                     the spec's and over values handed in through {@link #desired}
+     * @param resendMillis shortest pause between two pushes of a device whose mapper lags behind
+     */
+    DeviceCatalog(String nodeName, Sink sink, Function<String, Map<String, String>> accepted, long resendMillis) {
         this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.accepted = Objects.requireNonNull(accepted, "accepted");
+        this.resendMillis = resendMillis;
+    }
+
+    /** Shortest pause between two pushes of a device whose mapper reports an older desired value. */
+    static final long RESEND_MILLIS = 5000;
+
+    /**
+     * Desired values accepted at the edge for a device a mapper serves: they replace the spec's
+     * {@code desired.value} in what the mapper is given, and reach it as {@code UpdateDevice} when that changes.
+     *
+     * @return whether the device is known here (else nothing is kept)
+     */
+    synchronized boolean desired(String namespace, String name, Map<String, String> values) {
+        ObjectKey key = ObjectKey.of(Kinds.DEVICE, namespace, name);
+        if (!devices.containsKey(key)) {
+            return false;
+        }
+        edgeDesired.computeIfAbsent(key, k -> new TreeMap<>()).putAll(values);
+        reconcileDevice(key, true);
+        return true;
+    }
+
+    /** The twin of a device changed: what its mapper is given is brought up to date (pushed if it differs). */
+    synchronized void refresh(String namespace, String name) {
+        ObjectKey key = ObjectKey.of(Kinds.DEVICE, namespace, name);
+        if (devices.containsKey(key)) {
+            reconcileDevice(key, true);
+        }
+    }
+
+    /**
+     * A mapper reported the desired values it holds ({@code observedDesired}). Where one differs from what it
+     * was given, the device is pushed again ({@code UpdateDevice}), at most once per {@code resendMillis}.
+     *
+     * @return the properties that lag, empty when the mapper holds every desired value it was given
+     */
+    synchronized List<String> observed(String namespace, String name, Map<String, String> observed, long nowMillis) {
+        ObjectKey key = ObjectKey.of(Kinds.DEVICE, namespace, name);
+        Sent<Device> sent = sentDevices.get(key);
+        if (sent == null) {
+            return List.of();
+        }
+        List<String> lagging = new ArrayList<>();
+        for (io.karedge.dmi.internal.proto.DeviceProperty property : sent.message().getSpec().getPropertiesList()) {
+            String given = property.getDesired().getValue();
+            String held = observed.get(property.getName());
+            if (!given.isEmpty() && held != null && !held.equals(given)) {
+                lagging.add(property.getName());
+            }
+        }
+        Long last = lastResend.get(key);
+        if (!lagging.isEmpty() && (last == null || nowMillis - last >= resendMillis)) {
+            lastResend.put(key, nowMillis);
+            LOG.info("Mapper of {} holds an older desired value of {}; the device is pushed again", key, lagging);
+            sink.push(sent.protocol(), Push.device(Push.Type.UPDATE_DEVICE, sent.message()));
+        }
+        return lagging;
     }
 
     /**
@@ -186,6 +258,17 @@ final class DeviceCatalog {
         return devices.size();
     }
 
+    /** @return how many devices the mapper of {@code protocol} was given */
+    synchronized int deviceCount(String protocol) {
+        return (int) sentDevices.values().stream().filter(sent -> sent.protocol().equals(protocol)).count();
+    }
+
+    /** @return the protocol of a device of this node, or null */
+    synchronized String protocolOf(String namespace, String name) {
+        io.karedge.api.device.Device device = devices.get(ObjectKey.of(Kinds.DEVICE, namespace, name));
+        return device == null ? null : device.protocolName();
+    }
+
     private void reconcileModel(ObjectKey key, boolean announce) {
         io.karedge.api.device.DeviceModel model = models.get(key);
         Sent<DeviceModel> before = sentModels.get(key);
@@ -218,6 +301,8 @@ final class DeviceCatalog {
         Sent<Device> before = sentDevices.get(key);
         if (device == null) {
             heldBack.remove(key);
+            edgeDesired.remove(key);
+            lastResend.remove(key);
             if (before != null) {
                 sentDevices.remove(key);
                 announce(announce, before.protocol(), Push.device(Push.Type.REMOVE_DEVICE, before.message()));
@@ -227,6 +312,16 @@ final class DeviceCatalog {
         ObjectKey modelKey = ObjectKey.of(Kinds.DEVICE_MODEL, key.namespace(), device.modelName());
         io.karedge.api.device.DeviceModel model = models.get(modelKey);
         if (model == null) {
+            if (before != null) {
+                // its model was removed while the device stays (a manifest that holds both is being removed,
+                // usually the device follows at once): not a fault yet
+                if (!heldBack.containsKey(key)) {
+                    heldBack.put(key, "model removed");
+                    LOG.info("Device {}/{} waits for its model {}, which was removed", key.namespace(), key.name(),
+                            modelKey.name());
+                }
+                return;
+            }
             holdBack(key, "its model " + modelKey.namespace() + "/" + modelKey.name() + " is not known (yet)");
             return;
         }
@@ -238,6 +333,7 @@ final class DeviceCatalog {
             return;
         }
         heldBack.remove(key);
+        converted = DmiConversion.withDesired(converted, desiredOf(key));
         String protocol = device.protocolName();
         Sent<Device> after = new Sent<>(protocol, converted);
         if (after.equals(before)) {
@@ -252,6 +348,17 @@ final class DeviceCatalog {
         } else {
             announce(announce, protocol, Push.device(Push.Type.UPDATE_DEVICE, converted));
         }
+    }
+
+    /** The desired values the mapper is given: handed in through {@link #desired}, then the twin's over them. */
+    private Map<String, String> desiredOf(ObjectKey key) {
+        Map<String, String> values = new TreeMap<>(edgeDesired.getOrDefault(key, Map.of()));
+        try {
+            values.putAll(accepted.apply(key.namespace() + "/" + key.name()));
+        } catch (RuntimeException e) {
+            LOG.debug("Twin of {} not readable: {}", key, e.toString());
+        }
+        return values;
     }
 
     private void holdBack(ObjectKey key, String reason) {

@@ -80,11 +80,16 @@ public final class DmiComponent {
 
         @AttributeDefinition(description = "Burst size of the rate limit", min = "1")
         int report_burst() default 200;
+
+        @AttributeDefinition(description = "How long after a registration a mapper whose socket does not answer yet "
+                + "still counts as connecting (ms); it is unreachable only after that", min = "0")
+        long mapper_register_grace_ms() default 5000;
     }
 
     private final DmiService service;
     private final Map<Long, String> drivers = new ConcurrentHashMap<>();
     private volatile ServiceRegistration<MapperRegistry> registration;
+    private final ServiceRegistration<io.karedge.api.twin.TwinListener> twinListener;
     private volatile SortedSet<String> claims = new TreeSet<>();
     private final BundleContext context;
     private final Map<String, ServiceRegistration<ProtocolDriver>> claimDrivers = new ConcurrentHashMap<>();
@@ -97,6 +102,7 @@ public final class DmiComponent {
         this.service = new DmiService(settings, node.nodeName(), store, twins, this::claimsChanged,
                 Clock.systemUTC());
         this.registration = context.registerService(MapperRegistry.class, service.registry(), properties());
+        this.twinListener = context.registerService(io.karedge.api.twin.TwinListener.class, service::twinChanged, null);
         claims.forEach(this::registerClaimDriver); // mappers restored from the registry file before this point
         LOG.info("DMI server of node {} on {} (mapper registry {})", node.nodeName(), settings.socketPath(),
                 settings.registryFile());
@@ -112,6 +118,11 @@ public final class DmiComponent {
             } catch (IllegalStateException e) {
                 LOG.debug("MapperRegistry already unregistered");
             }
+        }
+        try {
+            twinListener.unregister();
+        } catch (IllegalStateException e) {
+            LOG.debug("twin listener already unregistered");
         }
         claimDrivers.keySet().forEach(this::withdrawClaimDriver);
         service.close();
@@ -169,7 +180,7 @@ public final class DmiComponent {
         properties.put(org.osgi.framework.Constants.SERVICE_RANKING, Integer.MAX_VALUE);
         try {
             claimDrivers.put(protocol,
-                    context.registerService(ProtocolDriver.class, new MapperClaimDriver(protocol), properties));
+                    context.registerService(ProtocolDriver.class, new MapperClaimDriver(protocol, service.catalog()::desired), properties));
         } catch (IllegalStateException e) {
             LOG.debug("bundle stopping; no claim registered for {}", protocol);
         }

@@ -297,4 +297,20 @@ final class DmiConversion {
     private static String text(String value) {
         return value == null ? "" : value;
     }
+
+    /** @return {@code device} with the {@code desired.value} of the named properties replaced */
+    static Device withDesired(Device device, Map<String, String> desired) {
+        if (desired == null || desired.isEmpty()) {
+            return device;
+        }
+        Device.Builder builder = device.toBuilder();
+        DeviceSpec.Builder spec = builder.getSpecBuilder();
+        for (int i = 0; i < spec.getPropertiesCount(); i++) {
+            String value = desired.get(spec.getProperties(i).getName());
+            if (value != null) {
+                spec.getPropertiesBuilder(i).getDesiredBuilder().setValue(value);
+            }
+        }
+        return builder.build();
+    }
 }

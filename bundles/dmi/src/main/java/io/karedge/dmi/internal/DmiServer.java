@@ -3,6 +3,7 @@ package io.karedge.dmi.internal;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
@@ -55,6 +56,9 @@ final class DmiServer implements AutoCloseable {
                 .channelType(EpollServerDomainSocketChannel.class)
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
+                // gRPC asks for TCP keep-alive on every accepted channel; a unix socket has none, and Netty
+                // would log a WARN per connection (the mapper framework opens one per report)
+                .withChildOption(ChannelOption.SO_KEEPALIVE, null)
                 .addService(service)
                 .build();
         try {

@@ -36,7 +36,8 @@ final class DmiService implements AutoCloseable {
         this.scheduler = Executors.unconfigurableScheduledExecutorService(executor);
         this.channels = new MapperChannels(settings.dialTimeoutMillis());
         this.hub = new MapperHub(channels, new MapperFile(settings.registryFile()), scheduler, settings, claimsChanged);
-        this.catalog = new DeviceCatalog(nodeName, hub);
+        this.catalog = new DeviceCatalog(nodeName, hub, id -> acceptedDesired(twins, id), DeviceCatalog.RESEND_MILLIS);
+        hub.countDevicesWith(catalog::deviceCount);
         this.feed = new CatalogFeed(store, catalog, scheduler);
         DmiServer started = null;
         try {
@@ -51,6 +52,38 @@ final class DmiService implements AutoCloseable {
             }
         }
         this.server = started;
+    }
+
+    /** The twin's expected values of a device: the accepted desired values, which the mapper is given. */
+    static java.util.Map<String, String> acceptedDesired(TwinEngine twins, String deviceId) {
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        twins.device(deviceId).ifPresent(twin -> twin.twins().forEach((property, record) -> {
+            var expected = record.twin().path("expected").path("value");
+            if (expected.isTextual() && !expected.asText().isEmpty()
+                    && !"deleted".equals(record.twin().path("metadata").path("type").asText())) {
+                values.put(property, expected.asText());
+            }
+        }));
+        return values;
+    }
+
+    /** A committed twin change: a changed expected value goes to the device's mapper. */
+    void twinChanged(io.karedge.api.twin.TwinChange change) {
+        // reports of drivers and mappers carry actual values only: they never change a desired value
+        boolean desired = change.origin() != io.karedge.api.twin.TwinOrigin.MAPPER
+                && change.origin() != io.karedge.api.twin.TwinOrigin.DRIVER
+                && change.twins().values().stream().anyMatch(record -> record.twin().path("expected").has("value"));
+        int slash = change.deviceId().indexOf('/');
+        if (!desired || slash <= 0) {
+            return;
+        }
+        String namespace = change.deviceId().substring(0, slash);
+        String name = change.deviceId().substring(slash + 1);
+        try {
+            scheduler.execute(() -> catalog.refresh(namespace, name));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping
+        }
     }
 
     MapperHub registry() {

@@ -14,10 +14,12 @@ import java.nio.file.Path;
  * @param reportTimeoutMillis how long a report waits for the twin engine's answer
  * @param ratePerSecond      requests per second from all mappers together (token refill); 0 = unlimited
  * @param burst              bucket size of the rate limit
+ * @param graceMillis        how long after a registration a mapper whose socket cannot be reached yet still
+ *                           counts as connecting (the mapper framework opens its socket after registering)
  */
 record DmiSettings(Path socketPath, Path registryFile, int dialTimeoutMillis, long callTimeoutMillis,
                    long retryInitialMillis, long retryMaxMillis, long reportTimeoutMillis, double ratePerSecond,
-                   int burst) {
+                   int burst, long graceMillis) {
 
     static final String SOCKET_NAME = "dmi.sock";
     static final String REGISTRY_NAME = "dmi-mappers.json";
@@ -33,7 +35,8 @@ record DmiSettings(Path socketPath, Path registryFile, int dialTimeoutMillis, lo
                 clamp(config.mapper_retry_max_ms(), 1, Long.MAX_VALUE),
                 clamp(config.report_timeout_ms(), 1, Long.MAX_VALUE),
                 Math.max(0, config.report_rate_per_second()),
-                (int) clamp(config.report_burst(), 1, Integer.MAX_VALUE));
+                (int) clamp(config.report_burst(), 1, Integer.MAX_VALUE),
+                clamp(config.mapper_register_grace_ms(), 0, Long.MAX_VALUE));
     }
 
     /**

@@ -20,7 +20,9 @@ import io.karedge.dmi.internal.proto.Twin;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -110,6 +112,14 @@ final class ManagerService extends DeviceManagerServiceGrpc.DeviceManagerService
             require(request.getReportedDevice().getTwinsCount() > 0, "the reported device has no twins");
             String namespace = namespace(request.getDeviceNamespace());
             long now = clock.millis();
+            Map<String, String> observed = new HashMap<>();
+            for (Twin twin : request.getReportedDevice().getTwinsList()) {
+                if (twin.hasObservedDesired()) {
+                    observed.put(twin.getPropertyName(), twin.getObservedDesired().getValue());
+                }
+            }
+            catalog.observed(namespace, request.getDeviceName(), observed, now);
+            hub.reported(catalog.protocolOf(namespace, request.getDeviceName()), clock.instant());
             for (Twin twin : request.getReportedDevice().getTwinsList()) {
                 require(!twin.getPropertyName().isEmpty(), "a twin has no propertyName");
                 require(twin.hasReported(), "twin " + twin.getPropertyName() + " has no reported value");
@@ -133,6 +143,8 @@ final class ManagerService extends DeviceManagerServiceGrpc.DeviceManagerService
             limit("report device states of " + request.getDeviceName());
             deviceId = member(request.getDeviceNamespace(), request.getDeviceName());
             require(!request.getState().isEmpty(), "the request has no state");
+            hub.reported(catalog.protocolOf(namespace(request.getDeviceNamespace()), request.getDeviceName()),
+                    clock.instant());
         } catch (StatusRuntimeException e) {
             response.onError(e);
             return;

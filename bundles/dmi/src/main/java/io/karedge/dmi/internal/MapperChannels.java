@@ -26,6 +26,7 @@ final class MapperChannels implements AutoCloseable {
                 .channelType(EpollDomainSocketChannel.class)
                 .eventLoopGroup(group)
                 .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, dialTimeoutMillis)
+                .withOption(ChannelOption.SO_KEEPALIVE, null) // no TCP keep-alive on a unix socket
                 .overrideAuthority("localhost")
                 .usePlaintext()
                 .build();

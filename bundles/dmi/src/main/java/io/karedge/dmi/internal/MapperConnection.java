@@ -59,9 +59,20 @@ final class MapperConnection {
     private ScheduledFuture<?> retry;
     private MapperState state = MapperState.CONNECTING;
     private String lastError;
+    /** until then (System.nanoTime), a mapper that cannot be reached yet is still connecting */
+    private final long graceEndNanos;
 
     MapperConnection(MapperRecord record, ManagedChannel channel, ScheduledExecutorService scheduler,
                      long callTimeoutMillis, Backoff backoff, Listener listener) {
+        this(record, channel, scheduler, callTimeoutMillis, backoff, listener, 0);
+    }
+
+    /**
+     * @param graceMillis how long a mapper that cannot be reached yet still counts as connecting: the mapper
+     *                    framework starts its own server only after {@code MapperRegister} has returned
+     */
+    MapperConnection(MapperRecord record, ManagedChannel channel, ScheduledExecutorService scheduler,
+                     long callTimeoutMillis, Backoff backoff, Listener listener, long graceMillis) {
         this.record = record;
         this.channel = channel;
         this.stub = DeviceMapperServiceGrpc.newStub(channel);
@@ -69,6 +80,33 @@ final class MapperConnection {
         this.callTimeoutMillis = callTimeoutMillis;
         this.backoff = backoff;
         this.listener = listener;
+        this.graceEndNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        if (graceMillis > 0) {
+            try {
+                scheduler.schedule(this::graceEnded, graceMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("Stopping; no grace for mapper {}", record.name());
+            }
+        }
+    }
+
+    private boolean inGrace() {
+        return System.nanoTime() - graceEndNanos < 0;
+    }
+
+    /** The grace after registration is over: a mapper that still cannot be reached is unreachable now. */
+    private void graceEnded() {
+        String error;
+        synchronized (this) {
+            if (closed || state != MapperState.CONNECTING) {
+                return;
+            }
+            error = lastError;
+        }
+        ConnectivityState current = channel.getState(false);
+        if (current != ConnectivityState.READY && error != null) {
+            changeState(MapperState.UNREACHABLE, error);
+        }
     }
 
     MapperRecord record() {
@@ -166,10 +204,15 @@ final class MapperConnection {
             inFlight = true;
         }
         CompletableFuture<Void> call;
+        // a push may start on the thread of a mapper's incoming call (a report that finds the mapper behind);
+        // detached from that call's context, so that its end does not cancel the push
+        io.grpc.Context previous = io.grpc.Context.ROOT.attach();
         try {
             call = send(push);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
+        } finally {
+            io.grpc.Context.ROOT.detach(previous);
         }
         call.whenComplete((ignored, error) -> completed(push, error));
     }
@@ -204,8 +247,13 @@ final class MapperConnection {
                 }
             }
             String reason = describe(status);
-            LOG.warn("Mapper {} ({}) at {} did not take {}: {}; trying again in {} ms", record.name(),
-                    record.protocol(), record.address(), push, reason, delay);
+            if (inGrace()) {
+                LOG.debug("Mapper {} ({}) at {} did not take {} yet: {}; trying again in {} ms", record.name(),
+                        record.protocol(), record.address(), push, reason, delay);
+            } else {
+                LOG.warn("Mapper {} ({}) at {} did not take {}: {}; trying again in {} ms", record.name(),
+                        record.protocol(), record.address(), push, reason, delay);
+            }
             changeState(MapperState.UNREACHABLE, reason);
             return;
         }
@@ -246,6 +294,10 @@ final class MapperConnection {
         MapperState before;
         synchronized (this) {
             if (closed) {
+                return;
+            }
+            if (next == MapperState.UNREACHABLE && state != MapperState.UNREACHABLE && inGrace()) {
+                lastError = error; // not unreachable yet: its socket may open in a moment
                 return;
             }
             before = state;

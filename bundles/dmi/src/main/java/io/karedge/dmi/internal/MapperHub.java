@@ -30,6 +30,8 @@ final class MapperHub implements MapperRegistry, DeviceCatalog.Sink, AutoCloseab
     private final Consumer<SortedSet<String>> claimsChanged;
     private final Map<String, MapperConnection> byProtocol = new ConcurrentSkipListMap<>();
     private volatile SortedSet<String> lastClaims = new TreeSet<>();
+    private final Map<String, java.time.Instant> lastReports = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile java.util.function.ToIntFunction<String> deviceCount = protocol -> 0;
     private volatile boolean closed;
 
     /**
@@ -69,7 +71,7 @@ final class MapperHub implements MapperRegistry, DeviceCatalog.Sink, AutoCloseab
         }
         MapperConnection connection = new MapperConnection(record, channels.open(record.address()), scheduler,
                 settings.callTimeoutMillis(), new Backoff(settings.retryInitialMillis(), settings.retryMaxMillis()),
-                this::stateChanged);
+                this::stateChanged, settings.graceMillis());
         MapperConnection previous = byProtocol.put(record.protocol(), connection);
         if (previous != null) {
             previous.close();
@@ -94,11 +96,23 @@ final class MapperHub implements MapperRegistry, DeviceCatalog.Sink, AutoCloseab
         connection.enqueue(push);
     }
 
+    /** Counts the devices given to the mapper of a protocol (the catalog's). */
+    void countDevicesWith(java.util.function.ToIntFunction<String> counter) {
+        this.deviceCount = counter;
+    }
+
+    /** A mapper of {@code protocol} reported a twin or a state at {@code at}. */
+    void reported(String protocol, java.time.Instant at) {
+        if (protocol != null && byProtocol.containsKey(protocol)) {
+            lastReports.put(protocol, at);
+        }
+    }
+
     @Override
     public List<MapperStatus> mappers() {
         List<MapperStatus> result = new ArrayList<>();
         for (MapperConnection connection : byProtocol.values()) {
-            result.add(connection.status());
+            result.add(withCounts(connection.status()));
         }
         return result;
     }
@@ -106,7 +120,13 @@ final class MapperHub implements MapperRegistry, DeviceCatalog.Sink, AutoCloseab
     @Override
     public Optional<MapperStatus> mapper(String protocol) {
         MapperConnection connection = protocol == null ? null : byProtocol.get(protocol);
-        return connection == null ? Optional.empty() : Optional.of(connection.status());
+        return connection == null ? Optional.empty() : Optional.of(withCounts(connection.status()));
+    }
+
+    private MapperStatus withCounts(MapperStatus status) {
+        return new MapperStatus(status.name(), status.protocol(), status.address(), status.version(),
+                status.apiVersion(), status.state(), status.registeredAt(), status.lastError(), status.pending(),
+                deviceCount.applyAsInt(status.protocol()), lastReports.get(status.protocol()));
     }
 
     /** @return the protocols whose mapper is registered and not unreachable */

@@ -16,9 +16,10 @@ final class TwinReports {
     }
 
     /**
-     * {@code {"event_id":"","timestamp":now,"twin":{"<name>":{"actual":{"value":..},"expected":{"value":..},
-     * "metadata":{"type":..}}}}}. The observed desired value becomes {@code expected} only when it is not
-     * empty (an empty one would erase the desired value); the type is given when known.
+     * {@code {"event_id":"","timestamp":now,"twin":{"<name>":{"actual":{"value":..},"metadata":{"type":..}}}}}.
+     * The mapper's observed desired value never becomes {@code expected}: the desired value is decided by the
+     * twin engine, and a mapper that lags behind is pushed again ({@link DeviceCatalog#observed}). The type is
+     * given when known.
      */
     static ObjectNode twinUpdate(Twin twin, Optional<String> type, long nowMillis) {
         ObjectNode message = KaredgeJson.mapper().createObjectNode();
@@ -26,9 +27,6 @@ final class TwinReports {
         message.put("timestamp", nowMillis);
         ObjectNode property = message.putObject("twin").putObject(twin.getPropertyName());
         property.putObject("actual").put("value", twin.getReported().getValue());
-        if (twin.hasObservedDesired() && !twin.getObservedDesired().getValue().isEmpty()) {
-            property.putObject("expected").put("value", twin.getObservedDesired().getValue());
-        }
         type.ifPresent(t -> property.putObject("metadata").put("type", t));
         return message;
     }

@@ -37,6 +37,8 @@ final class FakeMapper extends DeviceMapperServiceGrpc.DeviceMapperServiceImplBa
     volatile boolean silent;
     /** when set, RegisterDevice is answered with this error */
     volatile Status refuseRegister;
+    /** told of every request before it is answered */
+    volatile java.util.function.Consumer<Message> onRequest = request -> { };
     private final Path socket;
     private final EventLoopGroup group = new EpollEventLoopGroup(1);
     private final Server server;
@@ -48,6 +50,7 @@ final class FakeMapper extends DeviceMapperServiceGrpc.DeviceMapperServiceImplBa
                 .channelType(EpollServerDomainSocketChannel.class)
                 .bossEventLoopGroup(group)
                 .workerEventLoopGroup(group)
+                .withChildOption(io.netty.channel.ChannelOption.SO_KEEPALIVE, null)
                 .addService(this)
                 .build()
                 .start();
@@ -63,6 +66,7 @@ final class FakeMapper extends DeviceMapperServiceGrpc.DeviceMapperServiceImplBa
 
     private <T> void answer(Message request, StreamObserver<T> observer, T response) {
         received.add(request);
+        onRequest.accept(request);
         if (silent) {
             return;
         }

@@ -21,6 +21,8 @@ final class FakeTwinEngine implements TwinEngine {
     final Map<String, TwinReply> replies = new ConcurrentHashMap<>();
     /** when set, requests are never answered */
     volatile boolean hang;
+    /** device id to property to the twin's expected value */
+    final Map<String, Map<String, String>> expected = new ConcurrentHashMap<>();
 
     @Override
     public CompletionStage<TwinReply> handle(TwinRequest request) {
@@ -40,7 +42,18 @@ final class FakeTwinEngine implements TwinEngine {
 
     @Override
     public Optional<DeviceTwin> device(String deviceId) {
-        return Optional.empty();
+        Map<String, String> values = expected.get(deviceId);
+        if (values == null) {
+            return Optional.empty();
+        }
+        Map<String, io.karedge.api.twin.TwinRecord> twins = new java.util.HashMap<>();
+        values.forEach((property, value) -> {
+            var twin = io.karedge.api.json.KaredgeJson.mapper().createObjectNode();
+            twin.putObject("expected").put("value", value);
+            twins.put(property, new io.karedge.api.twin.TwinRecord(deviceId, property, 1, twin,
+                    java.time.Instant.now()));
+        });
+        return Optional.of(new DeviceTwin(deviceId, "", null, twins));
     }
 
     @Override

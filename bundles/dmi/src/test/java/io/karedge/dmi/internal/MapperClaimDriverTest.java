@@ -10,9 +10,15 @@ import org.junit.jupiter.api.Test;
 
 class MapperClaimDriverTest {
 
+    private static io.karedge.api.device.Device device(String name) {
+        return new io.karedge.api.device.Device("devices.kubeedge.io/v1beta1", "Device",
+                new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withNamespace("line-1").build(),
+                null, null);
+    }
+
     @Test
-    void claimedDevicesArePolledByNobodyAndRefuseEdgeWrites() throws Exception {
-        DeviceHandler handler = new MapperClaimDriver("modbus").open(null, null);
+    void claimedDevicesArePolledByNobody() throws Exception {
+        DeviceHandler handler = new MapperClaimDriver("modbus", (ns, name, values) -> true).open(device("p1"), null);
 
         assertThat(handler).isInstanceOf(PushingHandler.class);
         assertThat(((PushingHandler) handler).subscribe(List.of())).isEmpty();
@@ -22,16 +28,24 @@ class MapperClaimDriverTest {
     }
 
     @Test
-    void aWriteAnswersWhoServesTheDevice() throws Exception {
+    void aWriteHandsTheDesiredValuesToTheMapperSide() throws Exception {
         var property = new io.karedge.api.device.DeviceProperty("level", null, null, null, null, null, null);
         var write = new io.karedge.device.driver.PropertyWrite(
                 new io.karedge.device.driver.PropertyRequest(property, null), "7");
+        java.util.Map<String, java.util.Map<String, String>> given = new java.util.HashMap<>();
 
-        List<PropertyValue> results = new MapperClaimDriver("modbus").open(null, null).write(List.of(write));
+        List<PropertyValue> results = new MapperClaimDriver("modbus", (ns, name, values) -> {
+            given.put(ns + "/" + name, values);
+            return true;
+        }).open(device("p1"), null).write(List.of(write));
 
-        assertThat(results).singleElement().satisfies(result -> {
+        assertThat(given).containsEntry("line-1/p1", java.util.Map.of("level", "7"));
+        assertThat(results).singleElement().satisfies(result -> assertThat(result.ok()).isTrue());
+        List<PropertyValue> unknown = new MapperClaimDriver("modbus", (ns, name, values) -> false)
+                .open(device("p2"), null).write(List.of(write));
+        assertThat(unknown).singleElement().satisfies(result -> {
             assertThat(result.ok()).isFalse();
-            assertThat(result.error()).contains("external mapper of protocol modbus");
+            assertThat(result.error()).contains("not known to the DMI server of protocol modbus");
         });
     }
 }

@@ -221,6 +221,34 @@ class MetricsScrapeTest {
     }
 
     @Test
+    void dmiMappersByStateWithDevicesPendingPushesAndLastReport() throws Exception {
+        io.karedge.dmi.MapperStatus mapper = new io.karedge.dmi.MapperStatus("random-mapper", "random",
+                "/run/random.sock", "v1.22.2", "v1.0.0", io.karedge.dmi.MapperState.REACHABLE, NOW.minusSeconds(60),
+                null, 1, 3, NOW.minusSeconds(2));
+        io.karedge.dmi.MapperRegistry registry = new io.karedge.dmi.MapperRegistry() {
+            @Override
+            public List<io.karedge.dmi.MapperStatus> mappers() {
+                return List.of(mapper);
+            }
+
+            @Override
+            public java.util.Optional<io.karedge.dmi.MapperStatus> mapper(String protocol) {
+                return java.util.Optional.of(mapper);
+            }
+        };
+
+        List<Sample> samples = scrape("prometheus", new MapperMetrics(registry));
+
+        Map<String, String> labels = Map.of("mapper", "random-mapper", "protocol", "random", "version", "v1.22.2");
+        assertThat(value(samples, "karedge_dmi_mappers", with(labels, "state", "reachable"))).isEqualTo(1);
+        assertThat(value(samples, "karedge_dmi_mappers", with(labels, "state", "unreachable"))).isZero();
+        assertThat(value(samples, "karedge_dmi_mapper_devices", Map.of("protocol", "random"))).isEqualTo(3);
+        assertThat(value(samples, "karedge_dmi_mapper_pending_pushes", Map.of("protocol", "random"))).isEqualTo(1);
+        assertThat(value(samples, "karedge_dmi_mapper_last_report_timestamp_seconds", Map.of("protocol", "random")))
+                .isEqualTo(NOW.minusSeconds(2).getEpochSecond());
+    }
+
+    @Test
     void uplinkDepthAndOldestAge() throws Exception {
         FakeUplink uplink = new FakeUplink(5, NOW.minusSeconds(30));
 

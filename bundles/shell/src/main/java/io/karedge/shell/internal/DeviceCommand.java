@@ -1,9 +1,13 @@
 package io.karedge.shell.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.karedge.api.twin.TwinEngine;
 import io.karedge.device.manager.DeviceInfo;
 import io.karedge.device.manager.DeviceManagerStatus;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -22,6 +26,9 @@ public class DeviceCommand implements Action {
 
     @Reference(optional = true)
     DeviceManagerStatus deviceManager;
+
+    @Reference(optional = true)
+    TwinEngine twins;
 
     @Argument(index = 0, name = "DEVICE", description = "<namespace>/<name>, or a name (see -n)")
     @Completion(DeviceCompleter.class)
@@ -50,9 +57,23 @@ public class DeviceCommand implements Action {
         } else {
             DeviceInfo info = deviceManager.device(TwinFormatter.deviceId(device.trim(), namespace)).orElseThrow(() -> new CommandException(
                     "device " + TwinFormatter.deviceId(device.trim(), namespace) + " is not run by this node's device manager"));
-            System.out.print(DeviceManagerFormatter.device(info, Instant.now()));
+            System.out.print(DeviceManagerFormatter.device(info, Instant.now(), twinActual(info.id())));
         }
         System.out.flush();
         return null;
+    }
+
+    /** The twin's actual values of a device, for properties whose values reach the twin without the manager. */
+    private Map<String, String> twinActual(String deviceId) {
+        Map<String, String> values = new HashMap<>();
+        if (twins != null) {
+            twins.device(deviceId).ifPresent(twin -> twin.twins().forEach((property, record) -> {
+                JsonNode actual = record.twin().path("actual").path("value");
+                if (actual.isValueNode() && !actual.isNull()) {
+                    values.put(property, actual.asText());
+                }
+            }));
+        }
+        return values;
     }
 }

@@ -6,6 +6,7 @@ import io.karedge.device.manager.PropertyInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** Text for {@code edge:drivers} and {@code edge:device}. */
 final class DeviceManagerFormatter {
@@ -28,6 +29,15 @@ final class DeviceManagerFormatter {
     }
 
     static String device(DeviceInfo d, Instant now) {
+        return device(d, now, Map.of());
+    }
+
+    /**
+     * @param twinActual the twin's actual value per property: shown, marked {@code (twin)}, for a property the
+     *                   device manager reads nothing of itself (a device an external DMI mapper serves reports
+     *                   its values straight to the twin)
+     */
+    static String device(DeviceInfo d, Instant now, Map<String, String> twinActual) {
         StringBuilder out = new StringBuilder();
         out.append("Device:      ").append(d.id()).append('\n');
         out.append("Protocol:    ").append(d.protocol()).append('\n');
@@ -46,7 +56,9 @@ final class DeviceManagerFormatter {
         TextTable table = new TextTable(List.of("PROPERTY", "TYPE", "VALUE", "READ", "COLLECT", "REPORT", "DESIRED",
                 "WRITE", "ERROR"));
         for (PropertyInfo p : d.properties()) {
-            table.row(List.of(p.name(), p.type(), p.value() == null ? "<none>" : p.value(), ago(p.readAt(), now),
+            String fromTwin = p.value() == null ? twinActual.get(p.name()) : null;
+            String value = p.value() != null ? p.value() : fromTwin != null ? fromTwin + " (twin)" : "<none>";
+            table.row(List.of(p.name(), p.type(), value, fromTwin != null ? "" : ago(p.readAt(), now),
                     (p.pushed() ? "pushed" : p.collectCycle() + "ms"),
                     p.reportToCloud() ? p.reportCycle() + "ms" : "off", p.desired() == null ? "" : p.desired(),
                     p.writeResult() == null ? "" : p.writeResult(), p.error() == null ? "" : p.error()));

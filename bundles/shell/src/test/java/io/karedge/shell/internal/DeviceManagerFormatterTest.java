@@ -36,4 +36,16 @@ class DeviceManagerFormatterTest {
         assertThat(text.lines().filter(l -> l.startsWith("temperature")).findFirst().orElseThrow())
                 .contains("float", "21.5", "300ms ago", "1000ms", "5000ms");
     }
+
+    @Test
+    void aDeviceAMapperServesShowsTheTwinsValues() {
+        DeviceInfo info = new DeviceInfo("default/random-01", "random", "random-model", "", DeviceRunState.ONLINE,
+                "opened with the mapper", now.minusSeconds(5), "io.karedge.dmi 0.1.0", null, null, 0, 0, 0,
+                List.of(new PropertyInfo("setpoint", "int", true, true, 1000, 1000, true, null, null, null, null,
+                        "77", "ok")));
+        String text = DeviceManagerFormatter.device(info, now, java.util.Map.of("setpoint", "77"));
+        assertThat(text.lines().filter(l -> l.startsWith("setpoint")).findFirst().orElseThrow())
+                .contains("77 (twin)").doesNotContain("<none>");
+        assertThat(text).contains("Last error:  <none>");
+    }
 }

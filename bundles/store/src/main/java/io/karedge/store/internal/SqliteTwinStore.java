@@ -203,7 +203,9 @@ final class SqliteTwinStore implements TwinStore {
         return database.write(context -> {
             PreparedStatement delete = context.statement("DELETE FROM twins WHERE device_id = ?");
             delete.setString(1, deviceId);
-            return delete.executeUpdate();
+            int deleted = delete.executeUpdate();
+            uplink.removeDeviceReportsIn(context, deviceId);
+            return deleted;
         });
     }
 

@@ -222,6 +222,28 @@ final class SqliteUplink implements Uplink {
         });
     }
 
+    /**
+     * Removes, inside a running write, the waiting twin and state reports of a device (coalesce keys
+     * {@code twin/<ns>/<name>/...} and {@code state/<ns>/<name>}): once a device has left the node, its last
+     * reports concern nobody. Keeps the Uplink of a node whose devices come and go (a standalone node's
+     * manifests) bounded by the devices it has, not by those it ever had.
+     *
+     * @return the entries removed
+     */
+    int removeDeviceReportsIn(WriteContext context, String deviceId) throws SQLException {
+        String prefix = "twin/" + deviceId + "/";
+        PreparedStatement delete = context.statement("DELETE FROM uplink WHERE coalesce_key = ?"
+                + " OR substr(coalesce_key, 1, ?) = ?");
+        delete.setString(1, "state/" + deviceId);
+        delete.setInt(2, prefix.length());
+        delete.setString(3, prefix);
+        int removed = delete.executeUpdate();
+        if (removed > 0) {
+            context.afterCommit(() -> depth.addAndGet(-removed));
+        }
+        return removed;
+    }
+
     @Override
     public long depth() {
         return depth.get();

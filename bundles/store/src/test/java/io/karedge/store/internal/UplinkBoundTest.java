@@ -66,4 +66,23 @@ class UplinkBoundTest {
             store.uplink().enqueue(upload("small"));
         }
     }
+
+    @Test
+    void theReportsOfADeviceThatLeftAreRemovedWithItsTwins() {
+        try (Store store = Store.open(dataDirectory, StoreSettings.defaults())) {
+            SqliteUplink uplink = store.uplink();
+            uplink.enqueue(keyed("twin/default/plc-01/setpoint", "a"));
+            uplink.enqueue(keyed("twin/default/plc-01/temperature", "b"));
+            uplink.enqueue(keyed("state/default/plc-01", "online"));
+            uplink.enqueue(keyed("twin/default/plc-010/setpoint", "a neighbour with a longer name"));
+            uplink.enqueue(keyed("state/default/plc-02", "online"));
+            uplink.enqueue(upload("an upload of a local app"));
+
+            store.twinStore().deleteDevice("default/plc-01");
+
+            assertThat(uplink.depth()).isEqualTo(3);
+            assertThat(uplink.pending(0, 10)).extracting(entry -> entry.message().coalesceKey())
+                    .containsExactly("twin/default/plc-010/setpoint", "state/default/plc-02", null);
+        }
+    }
 }

@@ -65,6 +65,7 @@ final class DesiredJob extends Job {
         if (problem != null) {
             throw Rejection.badRequest(problem);
         }
+        context.checkDesired(deviceId, property, value);
         long now = context.now();
         MsgTwin updated = twin == null ? new MsgTwin() : twin.copy();
         if (fresh) {

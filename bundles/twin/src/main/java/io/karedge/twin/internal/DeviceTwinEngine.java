@@ -53,8 +53,13 @@ final class DeviceTwinEngine implements TwinEngine, AutoCloseable {
     private volatile boolean stopping;
 
     DeviceTwinEngine(TwinStore store, String nodeName, EngineSettings settings, Clock clock) {
+        this(store, nodeName, settings, clock, ModelRules.NONE);
+    }
+
+    /** @param models the devices' models, against which desired values are checked */
+    DeviceTwinEngine(TwinStore store, String nodeName, EngineSettings settings, Clock clock, ModelRules models) {
         this.store = store;
-        this.context = new EngineContext(nodeName, clock, settings);
+        this.context = new EngineContext(nodeName, clock, settings, models);
         AtomicInteger count = new AtomicInteger();
         // A worker spends most of a batch blocked in TwinStore.write until the commit is on disk; the store
         // commits the writes waiting at the same time together, so the pool size bounds how many device

@@ -4,8 +4,20 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
-/** What jobs need from the engine: the node name, the clock and the settings. */
-record EngineContext(String nodeName, Clock clock, EngineSettings settings) {
+/** What jobs need from the engine: the node name, the clock, the settings and the devices' models. */
+record EngineContext(String nodeName, Clock clock, EngineSettings settings, ModelRules models) {
+
+    EngineContext(String nodeName, Clock clock, EngineSettings settings) {
+        this(nodeName, clock, settings, ModelRules.NONE);
+    }
+
+    /** Refuses (400) a desired value the device's model does not allow. */
+    void checkDesired(String deviceId, String property, String value) throws Rejection {
+        String problem = models.problem(deviceId, property, value);
+        if (problem != null) {
+            throw Rejection.badRequest(problem);
+        }
+    }
 
     long now() {
         return clock.millis();

@@ -51,7 +51,12 @@ final class MembershipJob extends Job {
             String problem = !TwinRules.validName(property) ? "the twin name is not valid"
                     : TwinRules.checkValue(current == null || current.deleted() ? desired.type() : current.type(),
                     desired.value());
+            if (problem == null) {
+                problem = context.models().problem(deviceId, property, desired.value());
+            }
             if (problem != null) {
+                // taken as seen: the refused value is not tried again until the spec's value changes
+                tx.specDesired(property, desired.value());
                 LOG.warn("Device {}: desired value of {} from the spec is not applied: {}", deviceId,
                         Logs.clip(property), problem);
                 continue;

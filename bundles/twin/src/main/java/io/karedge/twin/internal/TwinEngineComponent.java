@@ -64,7 +64,8 @@ public final class TwinEngineComponent implements TwinEngine {
                                @Reference(name = "metaStore") MetaStore metaStore,
                                @Reference(name = "node") EdgeNode node, Config config) {
         EngineSettings settings = new EngineSettings(config.payload_max_bytes(), config.workers(), config.batch_max());
-        this.engine = new DeviceTwinEngine(twinStore, node.nodeName(), settings, Clock.systemUTC());
+        this.engine = new DeviceTwinEngine(twinStore, node.nodeName(), settings, Clock.systemUTC(),
+                new StoredModels(metaStore));
         this.membership = new MembershipWatcher(metaStore, engine, node.nodeName());
         engine.memberLookup(membership::lookup);
         membership.start();

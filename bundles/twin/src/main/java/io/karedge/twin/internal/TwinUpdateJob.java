@@ -70,8 +70,18 @@ final class TwinUpdateJob extends RequestJob {
         Set<String> rejected = new LinkedHashSet<>();
         for (IncomingMessage.TwinInput input : inputs) {
             if (sync) {
+                String problem = input.hasExpected() && !input.delete()
+                        ? context.models().problem(deviceId, input.name(), input.expectedValue()) : null;
+                if (problem != null) {
+                    LOG.warn("Cloud sync of device {}: desired value of {} not applied: {}", deviceId,
+                            Logs.clip(input.name()), Logs.clip(problem));
+                    continue;
+                }
                 syncOne(tx, input, now, rejected);
             } else {
+                if (input.hasExpected() && !input.delete()) {
+                    context.checkDesired(deviceId, input.name(), input.expectedValue());
+                }
                 updateOne(tx, input, now, result);
             }
         }

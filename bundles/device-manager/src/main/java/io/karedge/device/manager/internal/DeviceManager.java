@@ -56,9 +56,19 @@ final class DeviceManager implements AutoCloseable {
         pool.setRemoveOnCancelPolicy(true);
         pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.ctx = new Context(pool, new CallGuard(pool, settings.maxHungThreads()), settings,
-                new TwinReporter(twinEngine, clock), new PushTargets(pool), clock, new DriverCallTimes());
+                new TwinReporter(twinEngine, clock, settings.twinWaitMillis()), new PushTargets(pool), clock,
+                new DriverCallTimes());
         this.nodeName = nodeName == null ? "" : nodeName;
         this.control = new SerialQueue(pool, "device manager");
+        if (settings.twinWaitMillis() > 0) {
+            pool.schedule(() -> {
+                if (twinEngine.get() == null && !closed) {
+                    LOG.info("No twin engine within {} ms; devices are driven to the desired values of their specs",
+                            settings.twinWaitMillis());
+                    control.execute(() -> devices.values().forEach(ManagedDevice::twinEngineArrived));
+                }
+            }, settings.twinWaitMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private static ThreadFactory threads() {
@@ -164,6 +174,11 @@ final class DeviceManager implements AutoCloseable {
         if (device != null) {
             device.desiredChanged(property, value);
         }
+    }
+
+    /** The twin engine arrived: every device takes the desired values it holds. */
+    void twinEngineArrived() {
+        control.execute(() -> devices.values().forEach(ManagedDevice::twinEngineArrived));
     }
 
     /** @return a latch that opens once everything enqueued so far on the control queue has run */

@@ -87,11 +87,13 @@ public final class DeviceManagerComponent implements DeviceManagerStatus, TwinLi
         @AttributeDefinition(description = "Pause before listing and watching again after a watch closed (ms)",
                 min = "10")
         long watch_retry_ms() default 1000;
+
+        @AttributeDefinition(description = "How long after start desired values wait for the twin engine (ms): "
+                + "without one, the Device spec's values are written once this time has passed", min = "0")
+        long twin_wait_ms() default 10_000;
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile TwinEngine twinEngine;
+    private volatile TwinEngine twinEngine;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -119,6 +121,21 @@ public final class DeviceManagerComponent implements DeviceManagerStatus, TwinLi
         devices.start();
         LOG.info("Device manager runs the devices of node '{}' ({} threads, read timeout {} ms)", nodeName,
                 settings.threads(), settings.readTimeoutMillis());
+    }
+
+    @Reference(name = "twinEngine", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindTwinEngine(TwinEngine engine) {
+        twinEngine = engine;
+        if (manager != null) {
+            manager.twinEngineArrived();
+        }
+    }
+
+    void unbindTwinEngine(TwinEngine engine) {
+        if (twinEngine == engine) {
+            twinEngine = null;
+        }
     }
 
     @Reference(service = ProtocolDriver.class, cardinality = ReferenceCardinality.MULTIPLE,

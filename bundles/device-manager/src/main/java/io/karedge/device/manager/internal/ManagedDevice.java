@@ -3,16 +3,11 @@ package io.karedge.device.manager.internal;
 import io.karedge.api.device.Device;
 import io.karedge.api.device.DeviceModel;
 import io.karedge.api.device.DeviceProperty;
-import io.karedge.api.device.TwinProperty;
-import io.karedge.api.twin.DeviceTwin;
-import io.karedge.api.twin.TwinEngine;
-import io.karedge.api.twin.TwinRecord;
 import io.karedge.device.driver.DeviceCallback;
 import io.karedge.device.driver.DeviceHandler;
 import io.karedge.device.driver.DeviceState;
 import io.karedge.device.driver.PropertyRequest;
 import io.karedge.device.driver.PropertyValue;
-import io.karedge.device.driver.PropertyWrite;
 import io.karedge.device.driver.PushingHandler;
 import io.karedge.device.manager.DeviceInfo;
 import io.karedge.device.manager.DeviceRunState;
@@ -25,9 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,7 +44,7 @@ final class ManagedDevice {
     private volatile Device device;
     private volatile DeviceModel model;
     private volatile Map<String, PropertySlot> slots = Map.of();
-    private final Map<String, String> desiredSeen = new ConcurrentHashMap<>();
+    private final DesiredValues desired = new DesiredValues(this);
     private volatile Binding binding;
     private volatile DeviceRunState state = DeviceRunState.STARTING;
     private volatile String reason = "";
@@ -60,25 +52,11 @@ final class ManagedDevice {
     private volatile String lastError;
     private volatile Instant lastErrorAt;
     private volatile String reportedWireState;
+    /** went offline because reads failed or the driver said so: its desired values are written on return */
+    private volatile boolean lostContact;
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong failedReads = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
-
-    /** One handler of the device, on one driver. */
-    private final class Binding {
-        final DriverEntry driver;
-        final SerialQueue queue;
-        final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
-        volatile DeviceHandler handler;
-        /** a call of this binding overran its timeout and has not returned yet */
-        volatile boolean hung;
-        volatile boolean closed;
-
-        Binding(DriverEntry driver) {
-            this.driver = driver;
-            this.queue = new SerialQueue(ctx.pool(), id);
-        }
-    }
 
     ManagedDevice(String id, DeviceManager.Context ctx) {
         this.id = id;
@@ -88,6 +66,28 @@ final class ManagedDevice {
 
     String id() {
         return id;
+    }
+
+    DeviceModel model() {
+        return model;
+    }
+
+    /** The twin engine arrived: its accepted desired values are taken and written where they differ. */
+    void twinEngineArrived() {
+        desired.resync();
+    }
+
+    DeviceManager.Context ctx() {
+        return ctx;
+    }
+
+    Map<String, PropertySlot> slots() {
+        return slots;
+    }
+
+    /** @return the current binding, or null */
+    Binding binding() {
+        return binding;
     }
 
     Device device() {
@@ -114,14 +114,14 @@ final class ManagedDevice {
      */
     boolean apply(Device merged, DeviceModel newModel) {
         Device old = device;
-        if (old != null && binding != null && !binding.closed && sameExceptDesired(old, merged)
+        if (old != null && binding != null && !binding.closed && DesiredValues.sameExceptDesired(old, merged)
                 && Objects.equals(model, newModel)) {
             device = merged;
             for (DeviceProperty property : merged.spec().properties()) {
-                String before = desiredOf(old, property.name());
+                String before = DesiredValues.desiredOf(old, property.name());
                 String after = property.desired() == null ? null : property.desired().value();
                 if (after != null && !after.equals(before)) {
-                    desiredChanged(property.name(), after);
+                    desired.specChanged(property.name(), after);
                 }
             }
             return false;
@@ -134,7 +134,7 @@ final class ManagedDevice {
             newSlots.put(request.name(), new PropertySlot(request, ctx.settings()));
         }
         slots = newSlots;
-        seedDesired(merged);
+        desired.seed(merged);
         return true;
     }
 
@@ -146,7 +146,7 @@ final class ManagedDevice {
     /** Binds to a driver, then runs {@code opened} (if not null) once the open has ended, well or not. */
     void bind(DriverEntry driver, Runnable opened) {
         unbind();
-        Binding fresh = new Binding(driver);
+        Binding fresh = new Binding(driver, ctx.pool(), id);
         binding = fresh;
         setState(DeviceRunState.STARTING, "opening with " + driver.label(), null);
         fresh.queue.execute(() -> {
@@ -241,7 +241,7 @@ final class ManagedDevice {
             return;
         }
         List<PropertyRequest> polled = subscribe(b, handler);
-        writeInitialDesired(b);
+        desired.writeAll(b);
         startCycles(b, polled);
         if (polled.isEmpty() && state == DeviceRunState.STARTING) {
             setState(DeviceRunState.ONLINE, "opened with " + b.driver.label() + "; nothing to poll", "online");
@@ -344,7 +344,13 @@ final class ManagedDevice {
             reads.incrementAndGet();
             accept(values, false);
             if (state != DeviceRunState.ONLINE) {
+                boolean back = state == DeviceRunState.OFFLINE && lostContact;
+                lostContact = false;
                 setState(DeviceRunState.ONLINE, "reading with " + b.driver.label(), "online");
+                if (back) {
+                    LOG.info("Device {} is back online; writing its accepted desired values again", id);
+                    desired.rewriteOnReturn();
+                }
             }
         } catch (TimeoutException e) {
             failedReads.incrementAndGet();
@@ -362,6 +368,7 @@ final class ManagedDevice {
             if (state != DeviceRunState.OFFLINE) {
                 LOG.info("Device {} is offline: {}", id, message);
             }
+            lostContact = true;
             setState(DeviceRunState.OFFLINE, message, "offline");
         } finally {
             b.hung = false;
@@ -369,7 +376,7 @@ final class ManagedDevice {
     }
 
     /** Runs a driver call, recording its duration and whether it failed under its protocol and operation. */
-    private <T> T timed(Binding b, String operation, Callable<T> call) throws Exception {
+    <T> T timed(Binding b, String operation, Callable<T> call) throws Exception {
         long start = System.nanoTime();
         boolean failed = true;
         try {
@@ -381,20 +388,21 @@ final class ManagedDevice {
         }
     }
 
-    private void timedOut(Binding b, String what) {
+    void timedOut(Binding b, String what) {
         b.hung = true;
         if (b.closed) {
             return;
         }
         String message = what + " did not return within " + ctx.settings().readTimeoutMillis()
                 + " ms; cycles are skipped until it returns";
+        lostContact = true;
         b.driver.failed(id + ": " + message);
         error(message);
         setState(DeviceRunState.OFFLINE, message, "offline");
     }
 
     /** Records readings; reports those that are due to the twin, and pushes those that are due. */
-    private void accept(List<PropertyValue> values, boolean force) {
+    void accept(List<PropertyValue> values, boolean force) {
         Instant now = ctx.clock().instant();
         List<PropertyValue> twin = new ArrayList<>();
         Map<String, PropertySlot> current = slots;
@@ -430,131 +438,15 @@ final class ManagedDevice {
 
     /** A desired value seen in the twin (or the spec): written once per change, on the running handler. */
     void desiredChanged(String property, String value) {
-        PropertySlot slot = slots.get(property);
-        if (slot == null || value == null) {
-            return;
-        }
-        String previous = desiredSeen.put(property, value);
-        slot.desired(value);
-        if (value.equals(previous)) {
-            return;
-        }
-        if (!slot.request.writable()) {
-            slot.writeResult("not written: the model says the property is not ReadWrite");
-            return;
-        }
-        Binding b = binding;
-        if (b == null || b.closed || b.handler == null) {
-            return;
-        }
-        b.queue.execute(() -> write(b, List.of(new PropertyWrite(slot.request, value))));
+        desired.changed(property, value);
     }
 
-    private void writeInitialDesired(Binding b) {
-        List<PropertyWrite> writes = new ArrayList<>();
-        for (PropertySlot slot : slots.values()) {
-            String value = desiredSeen.get(slot.name());
-            if (slot.request.writable() && value != null && !value.isEmpty()) {
-                writes.add(new PropertyWrite(slot.request, value));
-            }
-        }
-        if (!writes.isEmpty()) {
-            write(b, writes);
-        }
+    /** A call failed for want of the device: its desired values are written again when it answers. */
+    void lostContact() {
+        lostContact = true;
     }
 
-    private void write(Binding b, List<PropertyWrite> writes) {
-        if (b.closed || b.handler == null) {
-            return;
-        }
-        try {
-            List<PropertyValue> results = timed(b, DriverCallStatistics.WRITE,
-                    () -> ctx.guard().call(ctx.settings().writeTimeoutMillis(), () -> b.handler.write(writes),
-                            () -> timedOut(b, "write")));
-            List<PropertyValue> held = new ArrayList<>();
-            for (PropertyValue result : results) {
-                PropertySlot slot = slots.get(result.property());
-                if (slot == null) {
-                    continue;
-                }
-                if (result.ok()) {
-                    slot.writeResult("ok");
-                    held.add(result);
-                } else {
-                    slot.writeResult(result.error());
-                    desiredSeen.remove(result.property());
-                    error("write of " + result.property() + " failed: " + result.error());
-                }
-            }
-            LOG.debug("Wrote {} desired value(s) to {}", writes.size(), id);
-            accept(held, true);
-        } catch (Exception e) {
-            String message = "write failed: " + text(e);
-            for (PropertyWrite write : writes) {
-                PropertySlot slot = slots.get(write.name());
-                if (slot != null) {
-                    slot.writeResult(message);
-                }
-                desiredSeen.remove(write.name());
-            }
-            if (!b.closed && !(e instanceof TimeoutException)) {
-                b.driver.failed(id + ": " + message);
-                error(message);
-                setState(DeviceRunState.OFFLINE, message, "offline");
-            }
-        } finally {
-            b.hung = false;
-        }
-    }
-
-    private void seedDesired(Device merged) {
-        Map<String, TwinRecord> twins = Map.of();
-        TwinEngine engine = ctx.reporter().engine();
-        if (engine != null) {
-            try {
-                twins = engine.device(id).map(DeviceTwin::twins).orElse(Map.of());
-            } catch (RuntimeException e) {
-                LOG.debug("Twin of {} not readable", id, e);
-            }
-        }
-        for (PropertySlot slot : slots.values()) {
-            String value = desiredSeen.get(slot.name());
-            if (value == null) {
-                TwinRecord record = twins.get(slot.name());
-                if (record != null && record.twin().path("expected").path("value").isTextual()) {
-                    value = record.twin().path("expected").path("value").asText();
-                }
-            }
-            if (value == null || value.isEmpty()) {
-                String spec = desiredOf(merged, slot.name());
-                value = spec == null || spec.isEmpty() ? value : spec;
-            }
-            if (value != null) {
-                desiredSeen.put(slot.name(), value);
-                slot.desired(value);
-            }
-        }
-    }
-
-    private static String desiredOf(Device device, String property) {
-        return device.spec().properties().stream().filter(p -> property.equals(p.name())).findFirst()
-                .map(DeviceProperty::desired).map(TwinProperty::value).orElse(null);
-    }
-
-    private static boolean sameExceptDesired(Device a, Device b) {
-        return Objects.equals(withoutDesired(a), withoutDesired(b));
-    }
-
-    private static Object withoutDesired(Device device) {
-        List<DeviceProperty> properties = device.spec().properties().stream()
-                .map(p -> new DeviceProperty(p.name(), null, p.visitors(), p.reportToCloud(), p.collectCycle(),
-                        p.reportCycle(), p.pushMethod()))
-                .toList();
-        return List.of(String.valueOf(device.spec().protocol()), properties,
-                String.valueOf(device.spec().nodeName()), String.valueOf(device.spec().deviceModelRef()));
-    }
-
-    private void setState(DeviceRunState newState, String why, String wire) {
+    void setState(DeviceRunState newState, String why, String wire) {
         if (state != newState) {
             since = ctx.clock().instant();
         }
@@ -567,12 +459,12 @@ final class ManagedDevice {
         }
     }
 
-    private void error(String message) {
+    void error(String message) {
         lastError = message;
         lastErrorAt = ctx.clock().instant();
     }
 
-    private static String text(Throwable e) {
+    static String text(Throwable e) {
         Throwable shown = e;
         if (e instanceof java.util.concurrent.ExecutionException && e.getCause() != null) {
             shown = e.getCause();
@@ -614,8 +506,16 @@ final class ManagedDevice {
             }
             String why = message == null || message.isBlank() ? "reported by " + b.driver.label() : message;
             switch (reported) {
-                case ONLINE -> setState(DeviceRunState.ONLINE, why, reported.wireName());
+                case ONLINE -> {
+                    boolean back = state == DeviceRunState.OFFLINE && lostContact;
+                    lostContact = false;
+                    setState(DeviceRunState.ONLINE, why, reported.wireName());
+                    if (back) {
+                        desired.rewriteOnReturn();
+                    }
+                }
                 case OFFLINE, UNHEALTHY -> {
+                    lostContact = true;
                     error(why);
                     setState(DeviceRunState.OFFLINE, why, reported.wireName());
                 }

@@ -6,7 +6,7 @@ package io.karedge.device.manager.internal;
  */
 record ManagerSettings(long defaultCollectCycleMillis, long defaultReportCycleMillis, long readTimeoutMillis,
                        long writeTimeoutMillis, long closeTimeoutMillis, int threads, int maxHungThreads,
-                       long watchRetryMillis) {
+                       long watchRetryMillis, long twinWaitMillis) {
 
     ManagerSettings {
         defaultCollectCycleMillis = Math.max(10, defaultCollectCycleMillis);
@@ -17,21 +17,27 @@ record ManagerSettings(long defaultCollectCycleMillis, long defaultReportCycleMi
         threads = Math.max(1, threads);
         maxHungThreads = Math.max(0, maxHungThreads);
         watchRetryMillis = Math.max(10, watchRetryMillis);
+        twinWaitMillis = Math.max(0, twinWaitMillis);
     }
 
     static ManagerSettings defaults() {
-        return new ManagerSettings(1000, 1000, 5000, 5000, 2000, 2, 8, 1000);
+        return new ManagerSettings(1000, 1000, 5000, 5000, 2000, 2, 8, 1000, 10_000);
     }
 
     static ManagerSettings of(DeviceManagerComponent.Config config) {
         return new ManagerSettings(config.default_collect_cycle_ms(), config.default_report_cycle_ms(),
                 config.read_timeout_ms(), config.write_timeout_ms(), config.close_timeout_ms(), config.threads(),
-                config.max_hung_threads(), config.watch_retry_ms());
+                config.max_hung_threads(), config.watch_retry_ms(), config.twin_wait_ms());
     }
 
     ManagerSettings withTimeouts(long read, long close) {
         return new ManagerSettings(defaultCollectCycleMillis, defaultReportCycleMillis, read, read, close, threads,
-                maxHungThreads, watchRetryMillis);
+                maxHungThreads, watchRetryMillis, twinWaitMillis);
+    }
+
+    ManagerSettings withTwinWait(long millis) {
+        return new ManagerSettings(defaultCollectCycleMillis, defaultReportCycleMillis, readTimeoutMillis,
+                writeTimeoutMillis, closeTimeoutMillis, threads, maxHungThreads, watchRetryMillis, millis);
     }
 
     long collectCycle(Long configured) {

@@ -25,10 +25,22 @@ final class TwinReporter {
 
     private final Supplier<TwinEngine> engine;
     private final Clock clock;
+    private final long waitUntil;
 
     TwinReporter(Supplier<TwinEngine> engine, Clock clock) {
+        this(engine, clock, 0);
+    }
+
+    /** @param waitMillis how long after now desired values wait for an engine before the spec's are used */
+    TwinReporter(Supplier<TwinEngine> engine, Clock clock, long waitMillis) {
         this.engine = engine;
         this.clock = clock;
+        this.waitUntil = clock.millis() + waitMillis;
+    }
+
+    /** @return whether no engine is bound yet but one is still waited for (the node is starting) */
+    boolean awaitingEngine() {
+        return engine.get() == null && clock.millis() < waitUntil;
     }
 
     /** Reports values as the twins' actual values; returns whether an engine took the request. */
@@ -48,6 +60,12 @@ final class TwinReporter {
 
     /** Reports the device's KubeEdge state string ({@code online}, {@code offline}, ...). */
     boolean reportState(String deviceId, String state) {
+        TwinEngine current = engine.get();
+        if (current != null && current.device(deviceId).isEmpty()) {
+            // not (or no longer) a member of the twin: a device being removed, whose model went first
+            LOG.debug("State {} of {} not reported: the twin engine does not know the device", state, deviceId);
+            return false;
+        }
         ObjectNode payload = envelope();
         payload.put("state", state);
         return send(TwinRequest.ofJson(TwinOperation.STATE_UPDATE, deviceId, payload, TwinOrigin.DRIVER));

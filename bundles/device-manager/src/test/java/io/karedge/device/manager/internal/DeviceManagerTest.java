@@ -196,6 +196,7 @@ class DeviceManagerTest {
     void aDesiredValueFromTheTwinIsWrittenWithoutReopeningTheHandler() {
         StubProtocolDriver stub = new StubProtocolDriver();
         fixture.addDriver("stub", stub, 0);
+        fixture.twin.expect("default/h1", "setpoint", "20");
         fixture.put("""
                 apiVersion: devices.kubeedge.io/v1beta1
                 kind: DeviceModel
@@ -221,6 +222,7 @@ class DeviceManagerTest {
         assertThat(stub.writes).extracting(PropertyWrite::value).containsExactly("20");
 
         fixture.component.twinChanged(change("default/h1", TwinOrigin.DRIVER, "setpoint", "99"));
+        fixture.twin.expect("default/h1", "setpoint", "25"); // the twin holds what it tells its listeners
         fixture.component.twinChanged(change("default/h1", TwinOrigin.MQTT, "setpoint", "25"));
         fixture.component.twinChanged(change("default/h1", TwinOrigin.MQTT, "setpoint", "25"));
         fixture.component.twinChanged(change("default/h1", TwinOrigin.MQTT, "power", "7"));
@@ -235,7 +237,17 @@ class DeviceManagerTest {
     }
 
     @Test
-    void aChangedDesiredValueInTheSpecIsWrittenWithoutReopeningButOtherChangesReopen() {
+    void withoutATwinEngineAChangedDesiredValueInTheSpecIsWrittenWithoutReopeningButOtherChangesReopen() {
+        fixture.close();
+        Fixture fixture = new Fixture(ManagerSettings.defaults().withTimeouts(400, 300), false);
+        try {
+            specChangesWithoutEngine(fixture);
+        } finally {
+            fixture.close();
+        }
+    }
+
+    private static void specChangesWithoutEngine(Fixture fixture) {
         StubProtocolDriver stub = new StubProtocolDriver();
         fixture.addDriver("stub", stub, 0);
         String model = """

@@ -78,8 +78,9 @@ class DriverCallTimesTest {
             assertThat(cumulative[i]).as("reads of at least %d ms at or below %s s", READ_MILLIS, bounds[i]).isZero();
         }
         DriverCallStatistics writes = calls("write").orElseThrow();
-        assertThat(writes.durations().count()).isEqualTo(1);
-        assertThat(writes.failures()).isEqualTo(1);
+        // the failed write is tried once more when the next read answers, then not before a pause
+        assertThat(writes.durations().count()).isBetween(1L, 2L);
+        assertThat(writes.failures()).isEqualTo(writes.durations().count());
         assertThat(fixture.component.driverCalls()).extracting(DriverCallStatistics::protocol)
                 .containsOnly("slow");
     }

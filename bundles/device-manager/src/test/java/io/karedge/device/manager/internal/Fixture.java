@@ -22,8 +22,15 @@ final class Fixture implements AutoCloseable {
     final DeviceManagerComponent component;
 
     Fixture(ManagerSettings settings) {
-        component = new DeviceManagerComponent(store, "node-1", settings);
-        component.twinEngine = twin;
+        this(settings, true);
+    }
+
+    /** @param withEngine whether the fake twin engine is bound (else the manager runs without one) */
+    Fixture(ManagerSettings settings, boolean withEngine) {
+        component = new DeviceManagerComponent(store, "node-1", withEngine ? settings : settings.withTwinWait(0));
+        if (withEngine) {
+            component.bindTwinEngine(twin);
+        }
     }
 
     Fixture() {

@@ -2,6 +2,8 @@ package io.karedge.kube.api.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.karedge.api.device.DesiredValueRules;
+import io.karedge.api.device.DeviceModel;
 import io.karedge.api.json.KaredgeJson;
 import io.karedge.api.meta.InvalidObjectException;
 import io.karedge.api.meta.Kinds;
@@ -181,6 +183,9 @@ final class ObjectWriter {
 
     private StoredObject put(ApiResource resource, ObjectKey key, ObjectNode object, boolean dryRun,
                              long currentVersion) throws KubeStatusException {
+        if (Kinds.DEVICE.equals(resource.kind())) {
+            checkDesiredValues(resource, key, object);
+        }
         ObjectNode metadata = (ObjectNode) object.get("metadata");
         metadata.remove("resourceVersion");
         metadata.remove("selfLink");
@@ -348,6 +353,60 @@ final class ObjectWriter {
     private static KubeStatusException conflict(ApiResource resource, String name, String why) {
         return new KubeStatusException(409, "Conflict", "Operation cannot be fulfilled on " + resource.qualifiedName()
                 + " \"" + name + "\": " + why, details(resource, name));
+    }
+
+    /**
+     * A Device's desired values against its DeviceModel ({@link DesiredValueRules}): a value that is new or
+     * changed and that the model forbids is refused with 422; values that did not change are not checked
+     * again (a later model change does not block unrelated edits).
+     */
+    private void checkDesiredValues(ApiResource resource, ObjectKey key, ObjectNode object) throws KubeStatusException {
+        JsonNode properties = object.path("spec").path("properties");
+        String modelName = object.path("spec").path("deviceModelRef").path("name").asText("");
+        if (!properties.isArray() || modelName.isEmpty()) {
+            return;
+        }
+        DeviceModel model;
+        Optional<StoredObject> stored;
+        try {
+            Optional<StoredObject> storedModel = store.get(ObjectKey.of(Kinds.DEVICE_MODEL, key.namespace(), modelName));
+            if (storedModel.isEmpty()) {
+                return;
+            }
+            model = KaredgeJson.mapper().treeToValue(storedModel.get().object(), DeviceModel.class);
+            stored = store.get(key);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+            LOG.debug("Model {} of device {} not readable: {}", modelName, key, e.toString());
+            return;
+        }
+        JsonNode before = stored.map(s -> s.object().path("spec").path("properties")).orElse(null);
+        for (int i = 0; i < properties.size(); i++) {
+            JsonNode property = properties.get(i);
+            String name = property.path("name").asText("");
+            JsonNode value = property.path("desired").path("value");
+            if (!value.isTextual() || value.asText().isEmpty() || value.asText().equals(desiredOf(before, name))) {
+                continue;
+            }
+            Optional<String> problem = DesiredValueRules.problem(model, name, value.asText());
+            if (problem.isPresent()) {
+                LOG.info("Device {} refused: spec.properties[{}].desired.value: {}", key, i, problem.get());
+                throw invalid(resource, key.name(), "spec.properties[" + i + "].desired.value: Invalid value: \""
+                        + Query.abbreviate(value.asText()) + "\": " + problem.get());
+            }
+        }
+    }
+
+    private static String desiredOf(JsonNode properties, String name) {
+        if (properties == null || !properties.isArray()) {
+            return null;
+        }
+        for (JsonNode property : properties) {
+            if (name.equals(property.path("name").asText(""))) {
+                JsonNode value = property.path("desired").path("value");
+                return value.isTextual() ? value.asText() : null;
+            }
+        }
+        return null;
     }
 
     private static KubeStatusException invalid(ApiResource resource, String name, String why) {

@@ -162,6 +162,43 @@ class KubeApiWriteTest {
     }
 
     @Test
+    void aDesiredValueTheModelForbidsIs422AndNothingIsStored() throws Exception {
+        store.put(json("{\"apiVersion\":\"devices.kubeedge.io/v1beta1\",\"kind\":\"DeviceModel\",\"metadata\":"
+                + "{\"name\":\"plc\",\"namespace\":\"app\"},\"spec\":{\"protocol\":\"modbus\",\"properties\":["
+                + "{\"name\":\"setpoint\",\"type\":\"INT\",\"accessMode\":\"ReadWrite\",\"maximum\":\"30\"},"
+                + "{\"name\":\"temperature\",\"type\":\"FLOAT\",\"accessMode\":\"ReadOnly\"}]}}"), "local");
+        var devices = client.genericKubernetesResources(DEVICES, "Device").inNamespace("app");
+        GenericKubernetesResource device = new GenericKubernetesResource();
+        device.setApiVersion(DEVICES);
+        device.setKind("Device");
+        device.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("plc-01").build());
+        device.setAdditionalProperty("spec", Map.of("deviceModelRef", Map.of("name", "plc"),
+                "protocol", Map.of("protocolName", "modbus"),
+                "properties", List.of(Map.of("name", "setpoint", "desired", Map.of("value", "99")))));
+
+        assertThatThrownBy(() -> devices.resource(device).create()).isInstanceOfSatisfying(
+                KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getMessage()).contains("spec.properties[0].desired.value")
+                            .contains("above the maximum 30");
+                });
+        assertThat(store.get(ObjectKey.of(Kinds.DEVICE, "app", "plc-01"))).isEmpty();
+
+        device.setAdditionalProperty("spec", Map.of("deviceModelRef", Map.of("name", "plc"),
+                "protocol", Map.of("protocolName", "modbus"),
+                "properties", List.of(Map.of("name", "setpoint", "desired", Map.of("value", "21")))));
+        devices.resource(device).create();
+        assertThatThrownBy(() -> devices.withName("plc-01").patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\":{\"properties\":[{\"name\":\"temperature\",\"desired\":{\"value\":\"18\"}}]}}"))
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getMessage()).contains("ReadOnly");
+                });
+        assertThat(stored(Kinds.DEVICE, "plc-01").object().path("spec").path("properties").get(0).path("desired")
+                .path("value").asText()).isEqualTo("21");
+    }
+
+    @Test
     void staleResourceVersionIsAConflictAndNothingIsStored() {
         ConfigMap created = client.configMaps().inNamespace("app").resource(configMap("c", Map.of("v", "1"))).create();
         ConfigMap stale = new ConfigMapBuilder(created).build();

@@ -16,15 +16,27 @@ public class CloudCommand implements Action {
     @Reference(optional = true)
     CloudLinkStatus status;
 
+    @Reference(optional = true)
+    io.karedge.api.uplink.Uplink uplink;
+
     @Override
     public Object execute() {
         if (status == null) {
             System.out.println("State:           DISABLED (no cloud configured; join with edge:join)");
+            if (uplink != null) {
+                System.out.println(standaloneUplink(uplink.depth()));
+            }
             return null;
         }
         System.out.print(format(status.snapshot()));
         System.out.flush();
         return null;
+    }
+
+    /** The Uplink of a node that never joined: the latest report per device property and state, for a join. */
+    static String standaloneUplink(long depth) {
+        return String.format("%-16s %s%n", "Uplink:", depth + " latest twin and state report(s) kept for a future join"
+                + " (one per device property and device state, each replacing the one before)").stripTrailing();
     }
 
     public static String format(CloudLinkSnapshot s) {

@@ -3,7 +3,7 @@
  * and whether it currently claims that protocol's devices (see {@link io.karedge.dmi.MapperRegistry}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.karedge.dmi;
 
 import org.osgi.annotation.bundle.Export;

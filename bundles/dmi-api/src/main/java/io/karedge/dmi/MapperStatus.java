@@ -15,9 +15,18 @@ import java.util.Objects;
  * @param registeredAt when the mapper last called {@code MapperRegister}
  * @param lastError    the last push or dial failure, or {@code null}
  * @param pending      pushes waiting to be delivered
+ * @param devices      devices of this node given to the mapper (since 1.1)
+ * @param lastReport   when the mapper last reported a twin or a state, or {@code null} (since 1.1)
  */
 public record MapperStatus(String name, String protocol, String address, String version, String apiVersion,
-                           MapperState state, Instant registeredAt, String lastError, int pending) {
+                           MapperState state, Instant registeredAt, String lastError, int pending, int devices,
+                           Instant lastReport) {
+
+    /** A status without device count or report time (1.0). */
+    public MapperStatus(String name, String protocol, String address, String version, String apiVersion,
+                        MapperState state, Instant registeredAt, String lastError, int pending) {
+        this(name, protocol, address, version, apiVersion, state, registeredAt, lastError, pending, 0, null);
+    }
 
     public MapperStatus {
         Objects.requireNonNull(name, "name");

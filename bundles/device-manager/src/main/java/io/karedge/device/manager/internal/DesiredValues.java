@@ -1,0 +1,295 @@
+package io.karedge.device.manager.internal;
+
+import io.karedge.api.device.DesiredValueRules;
+import io.karedge.api.device.Device;
+import io.karedge.api.device.DeviceProperty;
+import io.karedge.api.device.TwinProperty;
+import io.karedge.api.twin.DeviceTwin;
+import io.karedge.api.twin.TwinEngine;
+import io.karedge.api.twin.TwinRecord;
+import io.karedge.device.driver.PropertyValue;
+import io.karedge.device.driver.PropertyWrite;
+import io.karedge.device.manager.DeviceRunState;
+import io.karedge.device.manager.DriverCallStatistics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The desired values of one managed device: the value each property is driven to, and writing it.
+ *
+ * <p>The <b>accepted</b> value of a property is the twin's expected value when the twin engine is there
+ * (the engine decides between the sources and stores the winner before it is acknowledged), else the
+ * Device spec's {@code desired.value} if the model allows it. It is written on every open of a handler
+ * (node start, driver installed, updated or reinstalled, device re-opened), whenever it changes, and when
+ * the device comes back online. A value whose write failed stays <b>pending</b> and is written again
+ * on the next of those occasions.
+ */
+final class DesiredValues {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DesiredValues.class);
+
+    private final ManagedDevice device;
+    private final Map<String, String> accepted = new ConcurrentHashMap<>();
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    /** the value of each property whose write is queued and has not run yet */
+    private final Map<String, String> queued = new ConcurrentHashMap<>();
+    /** pause before the next rewrite on return, after rewrites that failed: doubles from 1 s up to 60 s */
+    private volatile long rewriteBackoffMillis;
+    private volatile long rewriteNotBefore;
+
+    DesiredValues(ManagedDevice device) {
+        this.device = device;
+    }
+
+    /** @return the accepted desired value of {@code property}, if any */
+    Optional<String> accepted(String property) {
+        return Optional.ofNullable(accepted.get(property));
+    }
+
+    /** A new accepted value (from the twin, or from the spec without a twin engine): written if it is new. */
+    void changed(String property, String value) {
+        PropertySlot slot = device.slots().get(property);
+        if (slot == null || value == null || value.isEmpty()) {
+            return;
+        }
+        String previous = accepted.put(property, value);
+        slot.desired(value);
+        if (value.equals(previous) && (!pending.contains(property) || value.equals(queued.get(property)))) {
+            return;
+        }
+        if (!slot.request.writable()) {
+            slot.writeResult("not written: the model says the property is not ReadWrite");
+            return;
+        }
+        pending.add(property);
+        Binding b = device.binding();
+        if (b == null || b.closed || b.handler == null) {
+            return;
+        }
+        queued.put(property, value);
+        b.queue.execute(() -> {
+            queued.remove(property, value);
+            // listeners hear of changes after they are stored, possibly late: a value the twin has replaced
+            // since is not written (the newer one's own notice follows, in commit order)
+            String current = twinExpected().get(property);
+            if (current != null && !current.equals(value)) {
+                LOG.debug("Desired {} of {} is no longer the twin's ({}); not written", value, device.id(), current);
+                return;
+            }
+            write(b, List.of(new PropertyWrite(slot.request, value)));
+        });
+    }
+
+    /** A changed {@code desired.value} in the Device spec; followed only while no twin engine decides. */
+    void specChanged(String property, String value) {
+        if (engine() != null) {
+            return;
+        }
+        Optional<String> refusal = DesiredValueRules.problem(device.model(), property, value);
+        if (refusal.isPresent()) {
+            PropertySlot slot = device.slots().get(property);
+            if (slot != null) {
+                slot.writeResult("not written: " + refusal.get());
+            }
+            LOG.warn("Device {}: desired value of {} from the spec is not written: {}", device.id(), property,
+                    refusal.get());
+            return;
+        }
+        changed(property, value);
+    }
+
+    /**
+     * The twin engine arrived, or the wait for it ended without one: the values it holds that differ from the
+     * accepted ones, and any value still pending, are written.
+     */
+    void resync() {
+        twinExpected().forEach((property, value) -> {
+            if (!value.equals(accepted.get(property))) {
+                changed(property, value);
+            }
+        });
+        Binding b = device.binding();
+        if (!pending.isEmpty() && b != null && !b.closed && b.handler != null) {
+            b.queue.execute(() -> writeAll(b));
+        }
+    }
+
+    /**
+     * Writes every accepted value of a writable property on {@code b}, taking the twin's values first. While
+     * the node starts and no twin engine is there yet, nothing is written: the spec's value may be older than
+     * the twin's, which is written when the engine arrives ({@link #resync}).
+     */
+    boolean writeAll(Binding b) {
+        if (device.ctx().reporter().awaitingEngine()) {
+            device.slots().values().stream().filter(slot -> slot.request.writable()
+                    && accepted.get(slot.name()) != null).forEach(slot -> pending.add(slot.name()));
+            return true;
+        }
+        accepted.putAll(twinExpected());
+        List<PropertyWrite> writes = new ArrayList<>();
+        for (PropertySlot slot : device.slots().values()) {
+            String value = accepted.get(slot.name());
+            if (value != null) {
+                slot.desired(value);
+            }
+            if (slot.request.writable() && value != null && !value.isEmpty()) {
+                writes.add(new PropertyWrite(slot.request, value));
+                pending.add(slot.name());
+            }
+        }
+        return writes.isEmpty() || write(b, writes);
+    }
+
+    /**
+     * The device came back: every accepted value is written again on the running handler. A device that
+     * fails the rewrite (it answers reads but not writes) is rewritten on its next return only after a pause
+     * that doubles from 1 s to 60 s, so it is not written on every collect cycle.
+     */
+    void rewriteOnReturn() {
+        Binding b = device.binding();
+        long now = device.ctx().clock().millis();
+        if (b == null || b.closed || b.handler == null || now < rewriteNotBefore) {
+            return;
+        }
+        b.queue.execute(() -> {
+            if (writeAll(b)) {
+                rewriteBackoffMillis = 0;
+                rewriteNotBefore = 0;
+            } else {
+                rewriteBackoffMillis = Math.min(60_000, Math.max(1000, rewriteBackoffMillis * 2));
+                rewriteNotBefore = device.ctx().clock().millis() + rewriteBackoffMillis;
+            }
+        });
+    }
+
+    /** @return false when the call failed (threw or timed out), true when the driver answered */
+    private boolean write(Binding b, List<PropertyWrite> writes) {
+        if (b.closed || b.handler == null) {
+            return true;
+        }
+        try {
+            List<PropertyValue> results = device.timed(b, DriverCallStatistics.WRITE,
+                    () -> device.ctx().guard().call(device.ctx().settings().writeTimeoutMillis(),
+                            () -> b.handler.write(writes), () -> device.timedOut(b, "write")));
+            List<PropertyValue> held = new ArrayList<>();
+            for (PropertyValue result : results) {
+                PropertySlot slot = device.slots().get(result.property());
+                if (slot == null) {
+                    continue;
+                }
+                if (result.ok()) {
+                    slot.writeResult("ok");
+                    if (Objects.equals(accepted.get(result.property()), valueOf(writes, result.property()))) {
+                        pending.remove(result.property());
+                    }
+                    held.add(result);
+                } else {
+                    slot.writeResult(result.error());
+                    device.error("write of " + result.property() + " failed: " + result.error());
+                }
+            }
+            LOG.debug("Wrote {} desired value(s) to {}", writes.size(), device.id());
+            device.accept(held, true);
+            return true;
+        } catch (Exception e) {
+            String message = "write failed: " + ManagedDevice.text(e);
+            for (PropertyWrite write : writes) {
+                PropertySlot slot = device.slots().get(write.name());
+                if (slot != null) {
+                    slot.writeResult(message);
+                }
+            }
+            if (!b.closed && !(e instanceof TimeoutException)) {
+                b.driver.failed(device.id() + ": " + message);
+                device.error(message);
+                device.lostContact();
+                device.setState(DeviceRunState.OFFLINE, message, "offline");
+            }
+            return false;
+        } finally {
+            b.hung = false;
+        }
+    }
+
+    private static String valueOf(List<PropertyWrite> writes, String property) {
+        return writes.stream().filter(w -> w.name().equals(property)).map(PropertyWrite::value).findFirst()
+                .orElse(null);
+    }
+
+    /** Seeds the accepted values of a (re)applied spec: the twin's, else the spec's where the model allows. */
+    void seed(Device merged) {
+        Map<String, String> twins = twinExpected();
+        boolean engine = engine() != null;
+        for (PropertySlot slot : device.slots().values()) {
+            String value = twins.get(slot.name());
+            if (value == null && !engine && !accepted.containsKey(slot.name())) {
+                String spec = desiredOf(merged, slot.name());
+                if (spec != null && !spec.isEmpty()
+                        && DesiredValueRules.problem(device.model(), slot.name(), spec).isEmpty()) {
+                    value = spec;
+                }
+            }
+            if (value == null) {
+                value = accepted.get(slot.name());
+            }
+            if (value != null) {
+                accepted.put(slot.name(), value);
+                slot.desired(value);
+            }
+        }
+    }
+
+    private TwinEngine engine() {
+        return device.ctx().reporter().engine();
+    }
+
+    /** @return the twin's non-empty expected values of this device, empty without a twin engine */
+    private Map<String, String> twinExpected() {
+        TwinEngine engine = engine();
+        if (engine == null) {
+            return Map.of();
+        }
+        Map<String, TwinRecord> twins;
+        try {
+            twins = engine.device(device.id()).map(DeviceTwin::twins).orElse(Map.of());
+        } catch (RuntimeException e) {
+            LOG.debug("Twin of {} not readable", device.id(), e);
+            return Map.of();
+        }
+        Map<String, String> values = new java.util.HashMap<>();
+        twins.forEach((property, record) -> {
+            var expected = record.twin().path("expected").path("value");
+            if (expected.isTextual() && !expected.asText().isEmpty()
+                    && !"deleted".equals(record.twin().path("metadata").path("type").asText())) {
+                values.put(property, expected.asText());
+            }
+        });
+        return values;
+    }
+
+    static String desiredOf(Device device, String property) {
+        return device.spec().properties().stream().filter(p -> property.equals(p.name())).findFirst()
+                .map(DeviceProperty::desired).map(TwinProperty::value).orElse(null);
+    }
+
+    static boolean sameExceptDesired(Device a, Device b) {
+        return Objects.equals(withoutDesired(a), withoutDesired(b));
+    }
+
+    private static Object withoutDesired(Device device) {
+        List<DeviceProperty> properties = device.spec().properties().stream()
+                .map(p -> new DeviceProperty(p.name(), null, p.visitors(), p.reportToCloud(), p.collectCycle(),
+                        p.reportCycle(), p.pushMethod()))
+                .toList();
+        return List.of(String.valueOf(device.spec().protocol()), properties,
+                String.valueOf(device.spec().nodeName()), String.valueOf(device.spec().deviceModelRef()));
+    }
+}

@@ -1,0 +1,412 @@
+package io.karedge.device.manager.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.karedge.api.json.KaredgeJson;
+import io.karedge.api.node.EdgeNode;
+import io.karedge.api.node.NodeMode;
+import io.karedge.api.twin.TwinListener;
+import io.karedge.api.twin.TwinOperation;
+import io.karedge.api.twin.TwinOrigin;
+import io.karedge.api.twin.TwinRecord;
+import io.karedge.api.twin.TwinReply;
+import io.karedge.api.twin.TwinRequest;
+import io.karedge.api.twin.TwinStore;
+import io.karedge.device.manager.DeviceRunState;
+import io.karedge.store.internal.StoreComponent;
+import io.karedge.twin.internal.TwinEngineComponent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Explores sequences rather than paths: desired values written from random sources (REST, shell, MQTT
+ * {@code twin/update}, the Device spec as a manifest, the local API or the cloud write it), some of them
+ * refused by the DeviceModel, interleaved with node restarts (store reopened, twin engine and device manager
+ * created again), driver reinstalls and a device that drops off and comes back reset. After every step the
+ * twin holds the last accepted value, the device holds it too whenever it is reachable, and no refused value
+ * ever reached the device. Real twin engine, real SQLite store, the device manager without OSGi.
+ *
+ * <p>A fixed seed and a random one run each time; a failure names its seed and step. Set
+ * {@code -Ddesired.sequence.seed=N} to replay one, {@code -Ddesired.sequence.steps=N} for longer runs.
+ */
+class DesiredSequenceTest {
+
+    private static final long FIXED_SEED = 0x18L;
+    private static final int STEPS = Integer.getInteger("desired.sequence.steps", 2500);
+    private static final String DEVICE = "default/plc-01";
+    private static final String NODE = "node-1";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void aFixedSeed() {
+        run(Long.getLong("desired.sequence.seed", FIXED_SEED));
+    }
+
+    @Test
+    void aRandomSeed() {
+        run(new SecureRandom().nextLong());
+    }
+
+    private void run(long seed) {
+        Sequence sequence = new Sequence(seed);
+        try {
+            sequence.run(STEPS);
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError("desired-value sequence with seed " + seed + " failed at step " + sequence.step
+                    + " (" + sequence.last + "); replay with -Ddesired.sequence.seed=" + seed + "; the steps before: "
+                    + sequence.history + "; the device: " + sequence.node.deviceInfo() + ": " + e.getMessage(), e);
+        } finally {
+            sequence.node.stop();
+        }
+    }
+
+    /** One run: the plant, the node, and the oracle of what was accepted. */
+    private final class Sequence {
+
+        final Random random;
+        final RegisterDriver.Plant plant = new RegisterDriver.Plant();
+        final Set<String> everAccepted = new HashSet<>();
+        final Node node = new Node(plant);
+        String accepted = "17";
+        String spec = "17";
+        boolean offline;
+        int step;
+        String last = "start";
+        String before = accepted;
+        final java.util.Deque<String> history = new java.util.ArrayDeque<>();
+        int refused;
+
+        Sequence(long seed) {
+            this.random = new Random(seed);
+        }
+
+        void run(int steps) {
+            everAccepted.add(accepted);
+            node.start(true, false);
+            verify();
+            for (step = 1; step <= steps; step++) {
+                before = accepted;
+                int dice = random.nextInt(100);
+                if (dice < 30) {
+                    edgeWrite(random.nextBoolean() ? TwinOrigin.REST : TwinOrigin.SHELL);
+                } else if (dice < 45) {
+                    mqttWrite();
+                } else if (dice < 55) {
+                    specWrite();
+                } else if (dice < 60) {
+                    readOnlyWrite();
+                } else if (dice < 63) {
+                    boolean late = random.nextInt(3) == 0;
+                    last = late ? "node restart, the twin engine comes late" : "node restart";
+                    node.stop();
+                    node.start(false, late);
+                } else if (dice < 70) {
+                    last = "driver reinstall";
+                    node.reinstallDriver();
+                } else if (dice < 80) {
+                    dropOrReturn();
+                } else {
+                    last = "quiet";
+                }
+                verify();
+                history.addLast(step + ": " + last);
+                if (history.size() > 12) {
+                    history.removeFirst();
+                }
+            }
+            assertThat(refused).as("the sequence exercised refusals").isPositive();
+        }
+
+        String value() {
+            int kind = random.nextInt(10);
+            if (kind < 7) {
+                return Integer.toString(5 + random.nextInt(26));
+            }
+            if (kind < 9) {
+                return Integer.toString(random.nextBoolean() ? random.nextInt(5) : 31 + random.nextInt(70));
+            }
+            return random.nextBoolean() ? "warm" : "12.5";
+        }
+
+        boolean allowed(String value) {
+            try {
+                int number = Integer.parseInt(value);
+                return number >= 5 && number <= 30;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+
+        void edgeWrite(TwinOrigin origin) {
+            String value = value();
+            last = origin + " " + value;
+            TwinReply reply = reply(node.engine.setDesired(DEVICE, "setpoint", value, TwinStore.ANY_VERSION, origin));
+            expect(reply, value);
+        }
+
+        void mqttWrite() {
+            String value = value();
+            last = "MQTT " + value;
+            ObjectNode message = KaredgeJson.mapper().createObjectNode();
+            message.put("event_id", "e" + step);
+            message.putObject("twin").putObject("setpoint").putObject("expected").put("value", value);
+            expect(reply(node.engine.handle(TwinRequest.ofJson(TwinOperation.TWIN_UPDATE, DEVICE, message,
+                    TwinOrigin.MQTT))), value);
+        }
+
+        void expect(TwinReply reply, String value) {
+            if (allowed(value)) {
+                assertThat(reply.code()).as(reply.reason()).isEqualTo(200);
+                accept(value);
+            } else {
+                assertThat(reply.code()).isEqualTo(400);
+                refused++;
+            }
+        }
+
+        void accept(String value) {
+            accepted = value;
+            everAccepted.add(value);
+        }
+
+        /** The spec's desired value changes (a manifest edit, the local API, the cloud): a new value if valid. */
+        void specWrite() {
+            String value = value();
+            last = "spec " + value;
+            long before = version();
+            node.putDevice(value);
+            if (value.equals(spec)) {
+                return;
+            }
+            spec = value;
+            if (allowed(value)) {
+                accept(value);
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> version() > before);
+            } else {
+                refused++;
+            }
+        }
+
+        void readOnlyWrite() {
+            last = "read-only write";
+            TwinReply reply = reply(node.engine.setDesired(DEVICE, "temperature", "21", TwinStore.ANY_VERSION,
+                    TwinOrigin.values()[random.nextInt(3) + 3]));
+            assertThat(reply.code()).isEqualTo(400);
+            refused++;
+        }
+
+        void dropOrReturn() {
+            if (offline) {
+                last = "device returns reset";
+                offline = false;
+                plant.comeBack("plc-01");
+            } else {
+                last = "device drops off";
+                offline = true;
+                plant.drop("plc-01");
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> node.manager.device(DEVICE)
+                        .map(d -> d.state() == DeviceRunState.OFFLINE).orElse(false));
+            }
+        }
+
+        long version() {
+            return node.engine.device(DEVICE).map(t -> t.twins().get("setpoint")).map(TwinRecord::version).orElse(0L);
+        }
+
+        String expected() {
+            return node.engine.device(DEVICE).map(t -> t.twins().get("setpoint"))
+                    .map(r -> r.twin().path("expected").path("value").asText()).orElse(null);
+        }
+
+        void verify() {
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(1))
+                    .untilAsserted(() -> assertThat(expected()).as("twin expected").isEqualTo(accepted));
+            if (!offline) {
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).untilAsserted(() ->
+                        assertThat(plant.value("plc-01", "setpoint")).as("device register").isEqualTo(accepted));
+            }
+            for (String written : plant.written) {
+                String value = written.substring(written.indexOf('=') + 1);
+                assertThat(written).startsWith("plc-01/setpoint=");
+                assertThat(everAccepted).as("every value written was accepted").contains(value);
+                assertThat(value).as("a step writes only the value accepted before or after it, never an older one;"
+                        + " written in this step: %s", plant.written).isIn(before, accepted);
+            }
+            plant.written.clear();
+        }
+    }
+
+    /** The node's parts that matter here, stopped and started again like a node's restart. */
+    private final class Node {
+
+        private final AtomicLong serviceIds = new AtomicLong(1000);
+        private final RegisterDriver.Plant plant;
+        StoreComponent store;
+        TwinEngineComponent engine;
+        DeviceManagerComponent manager;
+        long driverId;
+
+        Node(RegisterDriver.Plant plant) {
+            this.plant = plant;
+        }
+
+        /** @param lateEngine the twin engine is bound after the devices were opened (DS gives no order) */
+        void start(boolean fresh, boolean lateEngine) {
+            store = new StoreComponent(edgeNode(), config(StoreComponent.Config.class));
+            if (fresh) {
+                put("""
+                        apiVersion: devices.kubeedge.io/v1beta1
+                        kind: DeviceModel
+                        metadata: {name: plc-model, namespace: default}
+                        spec:
+                          protocol: register
+                          properties:
+                            - {name: setpoint, type: INT, accessMode: ReadWrite, minimum: "5", maximum: "30"}
+                            - {name: temperature, type: FLOAT, accessMode: ReadOnly}
+                        """);
+                putDevice("17");
+            }
+            engine = new TwinEngineComponent(store, store, edgeNode(), config(TwinEngineComponent.Config.class));
+            manager = new DeviceManagerComponent(store, NODE, ManagerSettings.defaults().withTimeouts(1000, 1000));
+            if (!lateEngine) {
+                bindEngine();
+            }
+            driverId = serviceIds.incrementAndGet();
+            manager.addDriver(new RegisterDriver(plant), "register", driverId, 0, "test.register", "1.0.0");
+            if (lateEngine) {
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> manager.device(DEVICE)
+                        .map(d -> d.state() != DeviceRunState.STARTING && d.state() != DeviceRunState.NO_MODEL)
+                        .orElse(false));
+                bindEngine();
+            }
+        }
+
+        private void bindEngine() {
+            manager.bindTwinEngine(engine);
+            invoke(engine, "addListener", TwinListener.class, manager);
+        }
+
+        String deviceInfo() {
+            return manager == null ? "no manager" : manager.device(DEVICE).map(d -> d.state() + " (" + d.reason()
+                    + "), last error " + d.lastError()).orElse("none");
+        }
+
+        void reinstallDriver() {
+            manager.removeDriver(driverId);
+            driverId = serviceIds.incrementAndGet();
+            manager.addDriver(new RegisterDriver(plant), "register", driverId, 0, "test.register", "1.0.1");
+        }
+
+        void putDevice(String desired) {
+            put("""
+                    apiVersion: devices.kubeedge.io/v1beta1
+                    kind: Device
+                    metadata: {name: plc-01, namespace: default}
+                    spec:
+                      deviceModelRef: {name: plc-model}
+                      protocol: {protocolName: register}
+                      properties:
+                        - {name: setpoint, collectCycle: 20, reportCycle: 1000, desired: {value: "%s"}}
+                        - {name: temperature, collectCycle: 20}
+                    """.formatted(desired));
+        }
+
+        void put(String yaml) {
+            try {
+                store.put((ObjectNode) YAML.readTree(yaml), "manifest");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void stop() {
+            if (manager != null) {
+                manager.deactivate();
+                manager = null;
+            }
+            if (engine != null) {
+                invoke(engine, "deactivate", null, null);
+                engine = null;
+            }
+            if (store != null) {
+                invoke(store, "deactivate", null, null);
+                store = null;
+            }
+        }
+
+        private EdgeNode edgeNode() {
+            return new EdgeNode() {
+                @Override
+                public String nodeName() {
+                    return NODE;
+                }
+
+                @Override
+                public NodeMode mode() {
+                    return NodeMode.STANDALONE;
+                }
+
+                @Override
+                public Path dataDirectory() {
+                    return directory;
+                }
+            };
+        }
+    }
+
+    /** A DS configuration annotation with its defaults, and a relaxed sync for the store. */
+    private static <T> T config(Class<T> type) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            if (method.getName().equals("annotationType")) {
+                return type;
+            }
+            if (method.getName().equals("synchronous")) {
+                return "NORMAL";
+            }
+            return method.getDefaultValue();
+        }));
+    }
+
+    private static void invoke(Object target, String name, Class<?> parameter, Object argument) {
+        try {
+            Method method = parameter == null ? target.getClass().getDeclaredMethod(name)
+                    : target.getClass().getDeclaredMethod(name, parameter);
+            method.setAccessible(true);
+            if (parameter == null) {
+                method.invoke(target);
+            } else {
+                method.invoke(target, argument);
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(name + " of " + target.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static TwinReply reply(java.util.concurrent.CompletionStage<TwinReply> stage) {
+        try {
+            return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("no reply: " + e, e);
+        }
+    }
+}

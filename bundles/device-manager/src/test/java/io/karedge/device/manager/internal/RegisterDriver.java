@@ -1,0 +1,87 @@
+package io.karedge.device.manager.internal;
+
+import io.karedge.api.device.Device;
+import io.karedge.device.driver.DeviceCallback;
+import io.karedge.device.driver.DeviceHandler;
+import io.karedge.device.driver.DriverException;
+import io.karedge.device.driver.PropertyRequest;
+import io.karedge.device.driver.PropertyValue;
+import io.karedge.device.driver.PropertyWrite;
+import io.karedge.device.driver.ProtocolDriver;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A driver for simulated devices that outlive the node: each device is a set of registers that keep their
+ * values across node restarts and driver reinstalls, and that can drop off (every call fails) and come back
+ * reset to 0, as a PLC does after a power cycle. Every value ever written is kept, to prove what reached a
+ * device.
+ */
+final class RegisterDriver implements ProtocolDriver {
+
+    /** The devices themselves: shared by every driver instance of one test. */
+    static final class Plant {
+        final Map<String, Map<String, String>> registers = new ConcurrentHashMap<>();
+        final Map<String, Boolean> offline = new ConcurrentHashMap<>();
+        final Queue<String> written = new ConcurrentLinkedQueue<>();
+
+        String value(String device, String property) {
+            return registers.getOrDefault(device, Map.of()).get(property);
+        }
+
+        void drop(String device) {
+            offline.put(device, true);
+        }
+
+        /** The device is back, its registers reset (a power cycle). */
+        void comeBack(String device) {
+            registers.computeIfAbsent(device, d -> new ConcurrentHashMap<>()).replaceAll((property, value) -> "0");
+            offline.remove(device);
+        }
+    }
+
+    private final Plant plant;
+
+    RegisterDriver(Plant plant) {
+        this.plant = plant;
+    }
+
+    @Override
+    public DeviceHandler open(Device device, DeviceCallback callback) {
+        String name = device.metadata().getName();
+        Map<String, String> registers = plant.registers.computeIfAbsent(name, d -> new ConcurrentHashMap<>());
+        return new DeviceHandler() {
+            @Override
+            public List<PropertyValue> read(List<PropertyRequest> requests) throws DriverException {
+                reachable();
+                return requests.stream()
+                        .map(r -> PropertyValue.of(r.name(), registers.getOrDefault(r.name(), "0"), r.type()))
+                        .toList();
+            }
+
+            @Override
+            public List<PropertyValue> write(List<PropertyWrite> writes) throws DriverException {
+                reachable();
+                for (PropertyWrite write : writes) {
+                    registers.put(write.name(), write.value());
+                    plant.written.add(name + "/" + write.name() + "=" + write.value());
+                }
+                return writes.stream().map(w -> PropertyValue.of(w.name(), w.value(), w.target().type())).toList();
+            }
+
+            private void reachable() throws DriverException {
+                if (plant.offline.containsKey(name)) {
+                    throw new DriverException("device " + name + " does not answer");
+                }
+            }
+
+            @Override
+            public void close() {
+                // nothing held
+            }
+        };
+    }
+}
