@@ -62,6 +62,7 @@ public final class OpcUaDriver implements ProtocolDriver {
     private final ThreadPoolExecutor workers;
     private final Map<String, ServerConnection> connections = new ConcurrentHashMap<>();
     private final boolean ownsMilo;
+    private final boolean addedProvider;
 
     @Activate
     public OpcUaDriver(Config config) {
@@ -88,6 +89,7 @@ public final class OpcUaDriver implements ProtocolDriver {
         // connects and re-writes block for at most a timeout each; one slow server holds one thread, not all
         workers = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
         workers.allowCoreThreadTimeOut(true);
+        addedProvider = SecurityProviders.ensureRsaPss();
     }
 
     private static Path pkiDir(String configured) {
@@ -171,6 +173,9 @@ public final class OpcUaDriver implements ProtocolDriver {
         } catch (InterruptedException e) {
             workers.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+        if (addedProvider) {
+            SecurityProviders.remove();
         }
         if (!ownsMilo) {
             return;
