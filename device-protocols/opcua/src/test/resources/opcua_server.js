@@ -3,7 +3,7 @@
 // Listens on 127.0.0.1 only. Namespace "urn:karedge:test" holds, under Objects/Line1:
 //   Bool, SByte, Int16, Int32, Int64, Byte, UInt16, UInt32, Float, Double, String (scalars, read-only)
 //   Setpoint (Double, writable), Counter (Int32, writable), Label (String, writable)
-//   Ramp (Int32, +1 every 100 ms), ReadOnlyFlag (Boolean, refuses writes)
+//   Ramp (Int32, +1 every 100 ms), ReadOnlyFlag (Boolean, refuses writes), Numeric (ns=2;i=1001, Int32)
 // Endpoints: SecurityPolicy None, and Basic256Sha256 with Sign and SignAndEncrypt. Anonymous and the
 // user "operator" / "secret-pass" are accepted. Prints "READY <port>" when listening.
 "use strict";
@@ -48,6 +48,7 @@ async function main() {
   for (const [name, [dataType, value]] of Object.entries(scalars)) {
     namespace.addVariable({
       componentOf: line, browseName: name, nodeId: `s=Line1.${name}`, dataType,
+      accessLevel: "CurrentRead", userAccessLevel: "CurrentRead",
       value: { dataType, arrayType: opcua.VariantArrayType.Scalar, value },
     });
   }
@@ -65,10 +66,12 @@ async function main() {
   });
   namespace.addVariable({
     componentOf: line, browseName: "Numeric", nodeId: "i=1001", dataType: DT.Int32,
+    accessLevel: "CurrentRead", userAccessLevel: "CurrentRead",
     value: { dataType: DT.Int32, value: 1001 },
   });
   const ramp = namespace.addVariable({
     componentOf: line, browseName: "Ramp", nodeId: "s=Line1.Ramp", dataType: DT.Int32,
+    accessLevel: "CurrentRead", userAccessLevel: "CurrentRead",
     value: { dataType: DT.Int32, value: 0 },
   });
   let count = 0;

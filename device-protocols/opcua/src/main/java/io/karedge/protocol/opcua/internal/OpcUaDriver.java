@@ -7,7 +7,14 @@ import io.karedge.device.driver.DeviceHandler;
 import io.karedge.device.driver.PropertyRequest;
 import io.karedge.device.driver.ProtocolDriver;
 import io.karedge.device.driver.ProtocolName;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.karedge.api.json.KaredgeJson;
+import io.karedge.device.driver.DeviceDiscovery;
+import io.karedge.device.driver.DiscoveredDevice;
+import io.karedge.device.driver.DriverException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +26,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.stack.core.Stack;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -41,7 +49,7 @@ import org.slf4j.LoggerFactory;
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = OpcUaDriver.Config.class)
 @ProtocolName(OpcUaDriver.PROTOCOL)
-public final class OpcUaDriver implements ProtocolDriver {
+public final class OpcUaDriver implements ProtocolDriver, DeviceDiscovery {
 
     static final String PROTOCOL = "opcua";
     static final String PID = "io.karedge.protocol.opcua";
@@ -55,6 +63,10 @@ public final class OpcUaDriver implements ProtocolDriver {
                 + "(own/), trusted server certificates (trusted/certs/) and rejected ones (rejected/) are kept; "
                 + "empty means <karaf.data>/opcua/pki")
         String pki_dir() default "";
+
+        @AttributeDefinition(name = "Servers to browse", description = "opc.tcp URLs that discovery browses "
+                + "(with security None, anonymous), besides the servers devices already use (with their settings)")
+        String[] discovery_urls() default {};
     }
 
     private final NodePki pki;
@@ -64,9 +76,12 @@ public final class OpcUaDriver implements ProtocolDriver {
     private final boolean ownsMilo;
     private final boolean addedProvider;
 
+    private volatile List<String> discoveryUrls = List.of();
+
     @Activate
     public OpcUaDriver(Config config) {
         this(pkiDir(config.pki_dir()), true);
+        discoveryUrls = config.discovery_urls() == null ? List.of() : List.of(config.discovery_urls());
     }
 
     /**
@@ -142,12 +157,84 @@ public final class OpcUaDriver implements ProtocolDriver {
         }
     }
 
+    /**
+     * Browses the address space of every server devices use (with their settings) and of the configured
+     * {@code discovery.urls} (security None, anonymous), and proposes one device per server: its {@code url}
+     * and a property for each variable found.
+     */
+    @Override
+    public List<DiscoveredDevice> discover(Duration timeout) throws DriverException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, ServerSettings> targets = new LinkedHashMap<>();
+        for (ServerConnection connection : connections.values()) {
+            targets.putIfAbsent(connection.settings().url(), connection.settings());
+        }
+        for (String url : discoveryUrls) {
+            if (url != null && !url.isBlank() && !targets.containsKey(url.trim())) {
+                ObjectNode config = KaredgeJson.mapper().createObjectNode().put("url", url.trim());
+                try {
+                    targets.put(url.trim(), ServerSettings.parse("discovery.urls", config));
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("OPC UA discovery: {}", e.getMessage());
+                }
+            }
+        }
+        List<DiscoveredDevice> found = new ArrayList<>();
+        for (ServerSettings settings : targets.values()) {
+            if (System.nanoTime() >= deadline) {
+                LOG.info("OPC UA discovery: no time left for {}", settings.url());
+                continue;
+            }
+            try {
+                found.add(discover(settings, deadline));
+            } catch (Exception e) {
+                LOG.info("OPC UA discovery of {} failed: {}", settings.url(), ServerConnection.message(e));
+            }
+        }
+        return found;
+    }
+
+    private DiscoveredDevice discover(ServerSettings settings, long deadline) throws Exception {
+        OpcUaClient client = ServerConnection.connect(settings, pki);
+        try {
+            List<AddressSpaceBrowser.Candidate> candidates = AddressSpaceBrowser.browse(client, deadline);
+            String application = client.getConfig().getEndpoint().getServer().getApplicationName().getText();
+            ObjectNode config = KaredgeJson.mapper().createObjectNode().put("url", settings.url());
+            if (settings.policy() != org.eclipse.milo.opcua.stack.core.security.SecurityPolicy.None) {
+                config.put("securityPolicy", settings.policy().name()).put("securityMode", settings.mode().toString());
+            }
+            String description = "OPC UA server " + (application == null ? "" : "'" + application + "' ") + "at "
+                    + settings.url() + ": " + candidates.size() + " variable(s)"
+                    + (candidates.size() >= AddressSpaceBrowser.MAX_VARIABLES ? " (stopped at the limit)" : "");
+            return new DiscoveredDevice(deviceName(application, settings.url()), description, config,
+                    candidates.stream().map(AddressSpaceBrowser.Candidate::describe).toList());
+        } finally {
+            client.disconnectAsync();
+        }
+    }
+
+    /** @return a Kubernetes name from the server's application name, or from its host and port */
+    static String deviceName(String application, String url) {
+        String base = application == null || application.isBlank() ? url.replaceFirst("(?i)^opc\\.tcp://", "opcua-")
+                : application;
+        String name = base.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+        if (name.length() > 63) {
+            name = name.substring(0, 63).replaceAll("-+$", "");
+        }
+        return name.isEmpty() ? "opcua-server" : name;
+    }
+
     ExecutorService workers() {
         return workers;
     }
 
     NodePki pki() {
         return pki;
+    }
+
+    /** Sets the servers discovery browses besides those in use (tests; in OSGi: the configuration). */
+    void discoveryUrls(List<String> urls) {
+        discoveryUrls = List.copyOf(urls);
     }
 
     /** @return the number of open server sessions (for tests and the bench) */

@@ -226,7 +226,7 @@ final class ServerConnection {
         }
         OpcUaClient candidate = null;
         try {
-            candidate = createClient();
+            candidate = createClient(settings, pki);
             candidate.connectAsync().get(settings.timeoutMillis() * 2, TimeUnit.MILLISECONDS);
             OpcUaSubscription created = createSubscription(candidate);
             synchronized (lock) {
@@ -270,7 +270,22 @@ final class ServerConnection {
         }
     }
 
-    private OpcUaClient createClient() throws Exception {
+    /**
+     * Opens a client with a session, blocking at most about three timeouts; for a one-off use (discovery).
+     * The caller disconnects it.
+     */
+    static OpcUaClient connect(ServerSettings settings, NodePki pki) throws Exception {
+        OpcUaClient client = createClient(settings, pki);
+        try {
+            client.connectAsync().get(settings.timeoutMillis() * 2, TimeUnit.MILLISECONDS);
+            return client;
+        } catch (Exception e) {
+            client.disconnectAsync();
+            throw e;
+        }
+    }
+
+    private static OpcUaClient createClient(ServerSettings settings, NodePki pki) throws Exception {
         List<EndpointDescription> endpoints = DiscoveryClient.getEndpoints(settings.url(),
                         transport -> transport.setConnectTimeout(uint(settings.timeoutMillis())))
                 .get(settings.timeoutMillis() * 2, TimeUnit.MILLISECONDS);
@@ -298,12 +313,12 @@ final class ServerConnection {
                 .setCertificateValidator(pki.validator())
                 .setRequestTimeout(uint(settings.timeoutMillis()))
                 .setIdentityProvider(settings.userName() == null ? new AnonymousProvider()
-                        : new UsernameProvider(settings.userName(), password()));
+                        : new UsernameProvider(settings.userName(), password(settings)));
         return OpcUaClient.create(config.build(),
                 transport -> transport.setConnectTimeout(uint(settings.timeoutMillis())));
     }
 
-    private String password() throws IOException {
+    private static String password(ServerSettings settings) throws IOException {
         try {
             String text = Files.readString(settings.passwordFile(), StandardCharsets.UTF_8);
             return text.endsWith("\r\n") ? text.substring(0, text.length() - 2)

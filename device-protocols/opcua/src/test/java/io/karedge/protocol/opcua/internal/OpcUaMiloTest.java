@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.karedge.api.device.Device;
 import io.karedge.device.driver.DeviceCallback;
 import io.karedge.device.driver.DeviceState;
+import io.karedge.device.driver.DiscoveredDevice;
 import io.karedge.device.driver.PropertyRequest;
 import io.karedge.device.driver.PropertyValue;
 import io.karedge.device.driver.PushingHandler;
@@ -312,5 +313,26 @@ class OpcUaMiloTest {
         open(refused, refusedRecorder).subscribe(requests(refused));
         await().atMost(Duration.ofSeconds(10)).until(() -> refusedRecorder.lastState().startsWith("OFFLINE"));
         assertThat(refusedRecorder.lastState()).contains("Bad_UserAccessDenied");
+    }
+
+    @Test
+    void discoveryBrowsesTheServerAndProposesProperties() throws Exception {
+        driver.discoveryUrls(List.of(server.url()));
+
+        List<DiscoveredDevice> found = driver.discover(Duration.ofSeconds(20));
+
+        assertThat(found).hasSize(1);
+        DiscoveredDevice device = found.get(0);
+        assertThat(device.name()).isEqualTo("milo-test-server");
+        assertThat(device.protocolConfig().path("url").asText()).isEqualTo(server.url());
+        assertThat(device.description()).contains("Milo test server", "6 variable(s)");
+        assertThat(device.properties()).contains(
+                "temperature: nodeID ns=2;s=Temperature, browseName Temperature, DOUBLE, ReadOnly",
+                "setpoint: nodeID ns=2;s=Setpoint, browseName Setpoint, DOUBLE, ReadWrite",
+                "counter: nodeID ns=2;s=Counter, browseName Counter, INT, ReadWrite",
+                "running: nodeID ns=2;s=Running, browseName Running, BOOLEAN, ReadWrite",
+                "label: nodeID ns=2;s=Label, browseName Label, STRING, ReadWrite");
+        driver.discoveryUrls(List.of("opc.tcp://127.0.0.1:1"));
+        assertThat(driver.discover(Duration.ofSeconds(5))).isEmpty();
     }
 }

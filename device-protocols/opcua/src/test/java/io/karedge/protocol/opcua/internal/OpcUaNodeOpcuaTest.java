@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.karedge.api.device.Device;
+import io.karedge.device.driver.DiscoveredDevice;
 import io.karedge.device.driver.PropertyRequest;
 import io.karedge.device.driver.PropertyValue;
 import io.karedge.device.driver.PushingHandler;
@@ -185,5 +186,20 @@ class OpcUaNodeOpcuaTest {
             assertThat(after.get(0)).as("the restarted server counts from 0 again").isLessThan(100);
             await().atMost(Duration.ofSeconds(10)).until(() -> "33.5".equals(handler.read(requests).get(1).value()));
         }
+    }
+
+    @Test
+    void discoveryProposesAPropertyForEveryVariable() throws Exception {
+        driver.discoveryUrls(List.of(server.url()));
+
+        List<DiscoveredDevice> found = driver.discover(Duration.ofSeconds(30));
+
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).properties()).hasSize(17).contains(
+                "line1-ramp: nodeID ns=2;s=Line1.Ramp, browseName Ramp, INT, ReadOnly",
+                "line1-setpoint: nodeID ns=2;s=Line1.Setpoint, browseName Setpoint, DOUBLE, ReadWrite",
+                "line1-float: nodeID ns=2;s=Line1.Float, browseName Float, FLOAT, ReadOnly",
+                "line1-read-only-flag: nodeID ns=2;s=Line1.ReadOnlyFlag, browseName ReadOnlyFlag, BOOLEAN, ReadOnly",
+                "line1-numeric: nodeID ns=2;i=1001, browseName Numeric, INT, ReadOnly");
     }
 }
