@@ -1,17 +1,20 @@
 // OPC UA test server on node-opcua (an OPC UA stack independent of Milo) for the driver's tests.
-// Usage: node opcua_server.js <port> <pki dir>
+// Usage: node opcua_server.js <port> <pki dir> [bench variables]
 // Listens on 127.0.0.1 only. Namespace "urn:karedge:test" holds, under Objects/Line1:
 //   Bool, SByte, Int16, Int32, Int64, Byte, UInt16, UInt32, Float, Double, String (scalars, read-only)
 //   Setpoint (Double, writable), Counter (Int32, writable), Label (String, writable)
 //   Ramp (Int32, +1 every 100 ms), ReadOnlyFlag (Boolean, refuses writes), Numeric (ns=2;i=1001, Int32)
 // Endpoints: SecurityPolicy None, and Basic256Sha256 with Sign and SignAndEncrypt. Anonymous and the
 // user "operator" / "secret-pass" are accepted. Prints "READY <port>" when listening.
+// With a third argument N (bench/opcua.sh), Objects/Bench holds V0..V<N-1> (Double, ns=2;s=Bench.V<i>), each
+// set at 10 Hz to the server's clock in milliseconds (Date.now()), so a client can tell how old a value is.
 "use strict";
 const path = require("path");
 const opcua = require("node-opcua");
 
 const port = parseInt(process.argv[2] || "4840", 10);
 const pkiDir = process.argv[3] || path.join(process.cwd(), "pki");
+const benchCount = parseInt(process.argv[4] || "0", 10);
 
 async function main() {
   const serverCertificateManager = new opcua.OPCUACertificateManager({
@@ -79,11 +82,30 @@ async function main() {
     count += 1;
     ramp.setValueFromSource({ dataType: DT.Int32, value: count });
   }, 100);
+  const benchVariables = [];
+  if (benchCount > 0) {
+    const bench = namespace.addObject({ organizedBy: addressSpace.rootFolder.objects, browseName: "Bench" });
+    for (let i = 0; i < benchCount; i++) {
+      benchVariables.push(namespace.addVariable({
+        componentOf: bench, browseName: `V${i}`, nodeId: `s=Bench.V${i}`, dataType: DT.Double,
+        minimumSamplingInterval: 10, value: { dataType: DT.Double, value: 0 },
+      }));
+    }
+  }
+  const benchTimer = benchCount > 0 ? setInterval(() => {
+    const now = Date.now();
+    for (const variable of benchVariables) {
+      variable.setValueFromSource({ dataType: DT.Double, value: now });
+    }
+  }, 100) : null;
   await server.start();
   const ns = addressSpace.getNamespaceIndex("urn:karedge:test");
   process.stdout.write(`READY ${port} ns=${ns}\n`);
   const stop = async () => {
     clearInterval(timer);
+    if (benchTimer) {
+      clearInterval(benchTimer);
+    }
     await server.shutdown(0);
     process.exit(0);
   };
