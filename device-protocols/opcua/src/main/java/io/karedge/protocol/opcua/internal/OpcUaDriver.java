@@ -9,6 +9,7 @@ import io.karedge.device.driver.ProtocolDriver;
 import io.karedge.device.driver.ProtocolName;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.api.json.KaredgeJson;
+import io.karedge.api.meta.MetaStore;
 import io.karedge.device.driver.DeviceDiscovery;
 import io.karedge.device.driver.DiscoveredDevice;
 import io.karedge.device.driver.DriverException;
@@ -32,6 +33,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -77,6 +82,12 @@ public final class OpcUaDriver implements ProtocolDriver, DeviceDiscovery {
     private final boolean addedProvider;
 
     private volatile List<String> discoveryUrls = List.of();
+
+    /** The node's store, for passwords in Secrets ({@code passwordSecretRef}); absent in a bare driver. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile MetaStore store;
+    private final Passwords passwords = new Passwords(() -> store);
 
     @Activate
     public OpcUaDriver(Config config) {
@@ -148,7 +159,7 @@ public final class OpcUaDriver implements ProtocolDriver, DeviceDiscovery {
     ServerConnection join(ServerSettings settings, ServerConnection.Member member) {
         while (true) {
             ServerConnection connection = connections.computeIfAbsent(settings.sessionKey(),
-                    k -> new ServerConnection(settings, pki, workers, scheduler,
+                    k -> new ServerConnection(settings, pki, passwords, workers, scheduler,
                             gone -> connections.remove(settings.sessionKey(), gone)));
             if (connection.tryJoin(member)) {
                 return connection;
@@ -195,7 +206,7 @@ public final class OpcUaDriver implements ProtocolDriver, DeviceDiscovery {
     }
 
     private DiscoveredDevice discover(ServerSettings settings, long deadline) throws Exception {
-        OpcUaClient client = ServerConnection.connect(settings, pki);
+        OpcUaClient client = ServerConnection.connect(settings, pki, passwords);
         try {
             List<AddressSpaceBrowser.Candidate> candidates = AddressSpaceBrowser.browse(client, deadline);
             String application = client.getConfig().getEndpoint().getServer().getApplicationName().getText();

@@ -3,8 +3,6 @@ package io.karedge.protocol.opcua.internal;
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,12 +70,18 @@ final class ServerConnection {
         void itemFailed(String property, String why);
     }
 
+    /** Where passwords come from: the file of {@code password}, or the Secret of {@code passwordSecretRef}. */
+    interface Passwords {
+        String password(ServerSettings settings) throws IOException;
+    }
+
     /** A value a member wants pushed: a property and its node, sampled at the property's collect cycle. */
     record Watch(Member member, String property, NodeId nodeId, double samplingMillis) {
     }
 
     private final ServerSettings settings;
     private final NodePki pki;
+    private final Passwords passwords;
     private final ExecutorService workers;
     private final ScheduledExecutorService scheduler;
     private final Consumer<ServerConnection> onEmpty;
@@ -95,10 +99,11 @@ final class ServerConnection {
     private volatile boolean up;
     private volatile String lastError;
 
-    ServerConnection(ServerSettings settings, NodePki pki, ExecutorService workers, ScheduledExecutorService scheduler,
-                     Consumer<ServerConnection> onEmpty) {
+    ServerConnection(ServerSettings settings, NodePki pki, Passwords passwords, ExecutorService workers,
+                     ScheduledExecutorService scheduler, Consumer<ServerConnection> onEmpty) {
         this.settings = settings;
         this.pki = pki;
+        this.passwords = passwords;
         this.workers = workers;
         this.scheduler = scheduler;
         this.onEmpty = onEmpty;
@@ -226,7 +231,7 @@ final class ServerConnection {
         }
         OpcUaClient candidate = null;
         try {
-            candidate = createClient(settings, pki);
+            candidate = createClient(settings, pki, passwords);
             candidate.connectAsync().get(settings.timeoutMillis() * 2, TimeUnit.MILLISECONDS);
             OpcUaSubscription created = createSubscription(candidate);
             synchronized (lock) {
@@ -274,8 +279,8 @@ final class ServerConnection {
      * Opens a client with a session, blocking at most about three timeouts; for a one-off use (discovery).
      * The caller disconnects it.
      */
-    static OpcUaClient connect(ServerSettings settings, NodePki pki) throws Exception {
-        OpcUaClient client = createClient(settings, pki);
+    static OpcUaClient connect(ServerSettings settings, NodePki pki, Passwords passwords) throws Exception {
+        OpcUaClient client = createClient(settings, pki, passwords);
         try {
             client.connectAsync().get(settings.timeoutMillis() * 2, TimeUnit.MILLISECONDS);
             return client;
@@ -285,7 +290,8 @@ final class ServerConnection {
         }
     }
 
-    private static OpcUaClient createClient(ServerSettings settings, NodePki pki) throws Exception {
+    private static OpcUaClient createClient(ServerSettings settings, NodePki pki, Passwords passwords)
+            throws Exception {
         List<EndpointDescription> endpoints = DiscoveryClient.getEndpoints(settings.url(),
                         transport -> transport.setConnectTimeout(uint(settings.timeoutMillis())))
                 .get(settings.timeoutMillis() * 2, TimeUnit.MILLISECONDS);
@@ -313,19 +319,9 @@ final class ServerConnection {
                 .setCertificateValidator(pki.validator())
                 .setRequestTimeout(uint(settings.timeoutMillis()))
                 .setIdentityProvider(settings.userName() == null ? new AnonymousProvider()
-                        : new UsernameProvider(settings.userName(), password(settings)));
+                        : new UsernameProvider(settings.userName(), passwords.password(settings)));
         return OpcUaClient.create(config.build(),
                 transport -> transport.setConnectTimeout(uint(settings.timeoutMillis())));
-    }
-
-    private static String password(ServerSettings settings) throws IOException {
-        try {
-            String text = Files.readString(settings.passwordFile(), StandardCharsets.UTF_8);
-            return text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
-                    : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-        } catch (IOException e) {
-            throw new IOException("cannot read the password file " + settings.passwordFile() + ": " + e.getMessage(), e);
-        }
     }
 
     private OpcUaSubscription createSubscription(OpcUaClient target) throws UaException {

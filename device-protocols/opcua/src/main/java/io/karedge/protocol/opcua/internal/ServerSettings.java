@@ -18,20 +18,31 @@ import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
  * @param mode           the channel's security mode
  * @param userName       user to log in as, or null for anonymous
  * @param passwordFile   absolute path of a file holding the password (never the password itself)
+ * @param passwordSecret a key of a Secret in the device's namespace holding the password, or null
  * @param certificate    PEM file of the node's own certificate, or null for the generated one
  * @param privateKey     PEM (PKCS#8) file of that certificate's key
  * @param timeoutMillis  bounds connecting and each request
  */
 record ServerSettings(String url, SecurityPolicy policy, MessageSecurityMode mode, String userName,
-                      Path passwordFile, Path certificate, Path privateKey, long timeoutMillis) {
+                      Path passwordFile, SecretKeyRef passwordSecret, Path certificate, Path privateKey,
+                      long timeoutMillis) {
+
+    /** A key of a Secret: {@code passwordSecretRef: {name: line-1-opcua, key: password}}. */
+    record SecretKeyRef(String namespace, String name, String key) {
+        @Override
+        public String toString() {
+            return "Secret " + namespace + "/" + name + " key " + key;
+        }
+    }
 
     static final long DEFAULT_TIMEOUT_MILLIS = 5000;
     private static final Set<String> KEYS = Set.of("url", "securityPolicy", "securityMode", "userName", "password",
-            "certificate", "privateKey", "timeout");
+            "passwordSecretRef", "certificate", "privateKey", "timeout");
 
     /** @return the key of the session these settings open: devices with the same key share it */
     String sessionKey() {
-        return url + "|" + policy + "|" + mode + "|" + (userName == null ? "" : userName + "@" + passwordFile)
+        return url + "|" + policy + "|" + mode + "|" + (userName == null ? "" : userName + "@"
+                + (passwordFile != null ? passwordFile : passwordSecret))
                 + "|" + (certificate == null ? "" : certificate + "+" + privateKey) + "|" + timeoutMillis;
     }
 
@@ -52,7 +63,8 @@ record ServerSettings(String url, SecurityPolicy policy, MessageSecurityMode mod
             String name = names.next();
             if (!KEYS.contains(name)) {
                 throw new IllegalArgumentException(deviceId + ": unknown key '" + name + "' in spec.protocol.configData"
-                        + " (known: url, securityPolicy, securityMode, userName, password, certificate, privateKey, timeout)");
+                        + " (known: url, securityPolicy, securityMode, userName, password, passwordSecretRef, certificate, "
+                        + "privateKey, timeout)");
             }
         }
         String url = text(object, "url");
@@ -71,16 +83,26 @@ record ServerSettings(String url, SecurityPolicy policy, MessageSecurityMode mod
             userName = null;
         }
         String password = text(object, "password");
+        JsonNode secretNode = object.get("passwordSecretRef");
+        boolean hasSecret = secretNode != null && !secretNode.isNull();
         Path passwordFile = null;
+        SecretKeyRef passwordSecret = null;
+        if (password != null && !password.isEmpty() && hasSecret) {
+            throw new IllegalArgumentException(deviceId + ": give password (a file) or passwordSecretRef, not both");
+        }
         if (password != null && !password.isEmpty()) {
-            if (userName == null) {
-                throw new IllegalArgumentException(deviceId + ": password needs userName");
-            }
             passwordFile = absolute(deviceId, "password", password,
                     " (the path of a file holding the password, as in KubeEdge's mapper; a password is never "
-                            + "written into a manifest)");
-        } else if (userName != null) {
-            throw new IllegalArgumentException(deviceId + ": userName needs password (the path of a file holding it)");
+                            + "written into a manifest: use a file or passwordSecretRef)");
+        } else if (hasSecret) {
+            passwordSecret = secretRef(deviceId, secretNode);
+        }
+        if ((passwordFile != null || passwordSecret != null) && userName == null) {
+            throw new IllegalArgumentException(deviceId + ": a password needs userName");
+        }
+        if (userName != null && passwordFile == null && passwordSecret == null) {
+            throw new IllegalArgumentException(deviceId + ": userName needs password (the path of a file holding "
+                    + "it) or passwordSecretRef");
         }
         String certificate = text(object, "certificate");
         String privateKey = text(object, "privateKey");
@@ -105,7 +127,20 @@ record ServerSettings(String url, SecurityPolicy policy, MessageSecurityMode mod
                         + " is out of range (100..120000 milliseconds)");
             }
         }
-        return new ServerSettings(url.trim(), policy, mode, userName, passwordFile, certificatePath, keyPath, timeout);
+        return new ServerSettings(url.trim(), policy, mode, userName, passwordFile, passwordSecret, certificatePath,
+                keyPath, timeout);
+    }
+
+    private static SecretKeyRef secretRef(String deviceId, JsonNode node) {
+        String name = node.path("name").asText("").trim();
+        String key = node.path("key").asText("").trim();
+        if (!node.isObject() || name.isEmpty() || key.isEmpty()) {
+            throw new IllegalArgumentException(deviceId + ": passwordSecretRef needs name and key, e.g. "
+                    + "{name: line-1-opcua, key: password} (a Secret in the device's namespace)");
+        }
+        int slash = deviceId.indexOf('/');
+        String namespace = slash > 0 ? deviceId.substring(0, slash) : "default";
+        return new SecretKeyRef(namespace, name, key);
     }
 
     private static SecurityPolicy policy(String deviceId, String value) {

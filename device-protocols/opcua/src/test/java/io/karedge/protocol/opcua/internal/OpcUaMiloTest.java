@@ -3,21 +3,26 @@ package io.karedge.protocol.opcua.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.api.device.Device;
+import io.karedge.api.json.KaredgeJson;
 import io.karedge.device.driver.DeviceCallback;
 import io.karedge.device.driver.DeviceState;
 import io.karedge.device.driver.DiscoveredDevice;
 import io.karedge.device.driver.PropertyRequest;
 import io.karedge.device.driver.PropertyValue;
 import io.karedge.device.driver.PushingHandler;
+import io.karedge.test.support.InMemoryMetaStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
@@ -334,5 +339,30 @@ class OpcUaMiloTest {
                 "label: nodeID ns=2;s=Label, browseName Label, STRING, ReadWrite");
         driver.discoveryUrls(List.of("opc.tcp://127.0.0.1:1"));
         assertThat(driver.discover(Duration.ofSeconds(5))).isEmpty();
+    }
+
+    @Test
+    void aPasswordFromASecretInTheNodesStore() throws Exception {
+        InMemoryMetaStore store = new InMemoryMetaStore();
+        ObjectNode secret = KaredgeJson.mapper().createObjectNode();
+        secret.put("apiVersion", "v1").put("kind", "Secret");
+        secret.putObject("metadata").put("name", "line-opcua").put("namespace", "plant");
+        secret.putObject("data").put("password", Base64.getEncoder().encodeToString(
+                MiloTestServer.PASSWORD.getBytes(StandardCharsets.UTF_8)));
+        store.put(secret, "local");
+        driver.store = store;
+        Files.createDirectories(driver.pki().trustedDir());
+        Files.write(driver.pki().trustedDir().resolve("server.der"), server.certificate().getEncoded());
+        Device device = device("secure-4", "{url: '" + server.url() + "', securityPolicy: Basic256Sha256, "
+                + "userName: operator, passwordSecretRef: {name: line-opcua, key: password}}");
+        Device missing = device("secure-5", "{url: '" + server.url() + "', securityPolicy: Basic256Sha256, "
+                + "userName: operator, passwordSecretRef: {name: line-opcua, key: nope}}");
+
+        assertThat(open(device, new Recorder()).read(requests(device)).get(0).value()).isEqualTo("21.5");
+        Recorder recorder = new Recorder();
+        open(missing, recorder).subscribe(requests(missing));
+        await().atMost(Duration.ofSeconds(10)).until(() -> recorder.lastState().startsWith("OFFLINE"));
+        assertThat(recorder.lastState()).contains("Secret plant/line-opcua key nope", "no such key")
+                .doesNotContain(MiloTestServer.PASSWORD);
     }
 }

@@ -79,6 +79,8 @@ class OpcUaValidateTest {
         "{url: 'opc.tcp://h:1', userName: operator, password: secret-pass}|must be an absolute file path",
         "{url: 'opc.tcp://h:1', userName: operator}|userName needs password",
         "{url: 'opc.tcp://h:1', password: /etc/pass}|password needs userName",
+        "{url: 'opc.tcp://h:1', userName: u, password: /etc/pass, passwordSecretRef: {name: s, key: k}}|not both",
+        "{url: 'opc.tcp://h:1', userName: u, passwordSecretRef: {name: s}}|passwordSecretRef needs name and key",
         "{url: 'opc.tcp://h:1', certificate: /etc/cert.pem}|certificate and privateKey go together",
         "{url: 'opc.tcp://h:1', timeout: 10}|out of range",
         "{url: 'opc.tcp://h:1', timeout: soon}|not a number"})
