@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,6 +53,7 @@ final class OpcUaHandler extends BaseDeviceHandler implements PushingHandler, Se
     private final ScheduledExecutorService scheduler;
     private final Map<String, Monitored> monitored = new ConcurrentHashMap<>();
     private final Map<String, PropertyWrite> written = new ConcurrentHashMap<>();
+    private final Map<String, PropertyWrite> pending = new ConcurrentHashMap<>();
     private final Map<NodeId, OpcUaDataType> dataTypes = new ConcurrentHashMap<>();
     private final Object lock = new Object();
     private ServerConnection connection;
@@ -168,8 +170,8 @@ final class OpcUaHandler extends BaseDeviceHandler implements PushingHandler, Se
             return;
         }
         callback.reportState(DeviceState.ONLINE, why);
-        if (restored && !written.isEmpty()) {
-            driver.workers().execute(this::writeAgain);
+        if ((restored && !written.isEmpty()) || !pending.isEmpty()) {
+            driver.workers().execute(() -> writeAgain(restored));
         }
     }
 
@@ -180,9 +182,20 @@ final class OpcUaHandler extends BaseDeviceHandler implements PushingHandler, Se
         }
     }
 
-    /** After a reconnect: the accepted desired values go to the (possibly restarted) server again. */
-    private void writeAgain() {
-        List<PropertyWrite> again = new ArrayList<>(written.values());
+    /**
+     * When the session is (back) up: the desired values refused while it was down, and after a reconnect the
+     * values written before, go to the (possibly restarted) server.
+     */
+    private void writeAgain(boolean restored) {
+        Map<String, PropertyWrite> due = new LinkedHashMap<>();
+        if (restored) {
+            due.putAll(written);
+        }
+        due.putAll(pending);
+        List<PropertyWrite> again = new ArrayList<>(due.values());
+        if (again.isEmpty() || isClosed()) {
+            return;
+        }
         try {
             List<PropertyValue> results = write(again);
             List<PropertyValue> ok = results.stream().filter(PropertyValue::ok).toList();
@@ -191,7 +204,7 @@ final class OpcUaHandler extends BaseDeviceHandler implements PushingHandler, Se
             if (!ok.isEmpty() && !isClosed()) {
                 callback.reportValues(ok);
             }
-            LOG.info("OPC UA device {}: wrote {} desired value(s) again after the reconnect", device.id(), ok.size());
+            LOG.info("OPC UA device {}: wrote {} desired value(s) again on the new session", device.id(), ok.size());
         } catch (DriverException e) {
             LOG.info("OPC UA device {}: desired values not written again yet: {}", device.id(), e.getMessage());
         }
@@ -286,7 +299,13 @@ final class OpcUaHandler extends BaseDeviceHandler implements PushingHandler, Se
         } catch (IllegalArgumentException e) {
             throw new PropertyException(e.getMessage());
         }
-        OpcUaClient client = connection().awaitClient(settings.timeoutMillis()).orElseThrow(this::notUp);
+        Optional<OpcUaClient> up = connection().awaitClient(settings.timeoutMillis());
+        if (up.isEmpty()) {
+            pending.put(target.name(), new PropertyWrite(target, value));
+            DriverException down = notUp();
+            throw new DriverException(down.getMessage() + "; " + target.name() + " is written when the session is up");
+        }
+        OpcUaClient client = up.get();
         OpcUaDataType dataType = dataType(client, target, visitor);
         Variant variant;
         try {
@@ -313,7 +332,23 @@ final class OpcUaHandler extends BaseDeviceHandler implements PushingHandler, Se
                     + "the write: " + (status == null ? "no result" : Variants.statusName(status)));
         }
         written.put(target.name(), new PropertyWrite(target, value));
+        pending.remove(target.name());
         return Variants.toTwin(variant, target.type());
+    }
+
+    /**
+     * Writes the batch; while the session is down the whole batch is kept and written when it is up again
+     * (the call still fails: nothing was written yet).
+     */
+    @Override
+    public List<PropertyValue> write(List<PropertyWrite> writes) throws DriverException {
+        ensureOpen();
+        if (connection().awaitClient(settings.timeoutMillis()).isEmpty()) {
+            writes.forEach(w -> pending.put(w.name(), w));
+            DriverException down = notUp();
+            throw new DriverException(down.getMessage() + "; the desired value(s) are written when the session is up");
+        }
+        return super.write(writes);
     }
 
     /** The node's type: the built-in type of its current value, or its DataType attribute; cached per node. */

@@ -1,6 +1,7 @@
 package io.karedge.protocol.opcua.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +10,7 @@ import io.karedge.api.json.KaredgeJson;
 import io.karedge.device.driver.DeviceCallback;
 import io.karedge.device.driver.DeviceState;
 import io.karedge.device.driver.DiscoveredDevice;
+import io.karedge.device.driver.DriverException;
 import io.karedge.device.driver.PropertyRequest;
 import io.karedge.device.driver.PropertyValue;
 import io.karedge.device.driver.PushingHandler;
@@ -237,6 +239,15 @@ class OpcUaMiloTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> recorder.valuesOf("temperature").contains("19.75"));
         server.set("Temperature", Variant.ofDouble(18.5));
         await().atMost(Duration.ofSeconds(5)).until(() -> recorder.valuesOf("temperature").contains("18.5"));
+
+        server.stop();
+        await().atMost(Duration.ofSeconds(20)).until(() -> recorder.lastState().startsWith("OFFLINE"));
+        assertThatThrownBy(() -> handler.write(List.of(OpcUaDevices.write(requests, "label", "while down"))))
+                .isInstanceOf(DriverException.class).hasMessageContaining("written when the session is up");
+        server.restart();
+        await().atMost(Duration.ofSeconds(40)).until(() -> "while down".equals(server.get("Label")));
+        assertThat(server.get("Setpoint")).isEqualTo(30.5);
+        await().atMost(Duration.ofSeconds(5)).until(() -> recorder.valuesOf("label").contains("while down"));
     }
 
     @Test
