@@ -376,4 +376,23 @@ class OpcUaMiloTest {
         assertThat(recorder.lastState()).contains("Secret plant/line-opcua key nope", "no such key")
                 .doesNotContain(MiloTestServer.PASSWORD);
     }
+
+    @Test
+    void everySecurityPolicyAndModeTheServerOffers() throws Exception {
+        Files.createDirectories(driver.pki().trustedDir());
+        Files.write(driver.pki().trustedDir().resolve("server.der"), server.certificate().getEncoded());
+        String[][] combinations = {{"None", "None"}, {"Basic256Sha256", "Sign"}, {"Basic256Sha256", "SignAndEncrypt"},
+            {"Aes128_Sha256_RsaOaep", "SignAndEncrypt"}, {"Aes256_Sha256_RsaPss", "SignAndEncrypt"}};
+        for (String[] combination : combinations) {
+            Device device = device("policy-" + combination[0].toLowerCase().replace('_', '-'), "{url: '" + server.url()
+                    + "', securityPolicy: " + combination[0] + ", securityMode: " + combination[1] + "}");
+            PushingHandler handler = open(device, new Recorder());
+            List<PropertyValue> values = handler.read(requests(device));
+            assertThat(values.get(0).value()).as(String.join("/", combination)).isEqualTo("21.5");
+            assertThat(handler.write(List.of(OpcUaDevices.write(requests(device), "label", combination[0])))
+                    .get(0).ok()).isTrue();
+            assertThat(server.get("Label")).isEqualTo(combination[0]);
+        }
+        assertThat(driver.sessions()).isEqualTo(combinations.length);
+    }
 }
