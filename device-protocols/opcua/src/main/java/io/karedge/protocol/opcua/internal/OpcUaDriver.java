@@ -199,14 +199,14 @@ public final class OpcUaDriver implements ProtocolDriver, DeviceDiscovery {
             try {
                 found.add(discover(settings, deadline));
             } catch (Exception e) {
-                LOG.info("OPC UA discovery of {} failed: {}", settings.url(), ServerConnection.message(e));
+                LOG.info("OPC UA discovery of {} failed: {}", settings.url(), SessionClients.message(e));
             }
         }
         return found;
     }
 
     private DiscoveredDevice discover(ServerSettings settings, long deadline) throws Exception {
-        OpcUaClient client = ServerConnection.connect(settings, pki, passwords);
+        OpcUaClient client = SessionClients.connect(settings, pki, passwords);
         try {
             List<AddressSpaceBrowser.Candidate> candidates = AddressSpaceBrowser.browse(client, deadline);
             String application = client.getConfig().getEndpoint().getServer().getApplicationName().getText();

@@ -254,7 +254,7 @@ final class OpcUaHandler extends BaseDeviceHandler implements PushingHandler, Se
             Thread.currentThread().interrupt();
             throw new DriverException("read from " + settings + " interrupted");
         } catch (ExecutionException | TimeoutException e) {
-            throw new DriverException("read from " + settings + " failed: " + ServerConnection.message(e), e);
+            throw new DriverException("read from " + settings + " failed: " + SessionClients.message(e), e);
         }
     }
 
@@ -325,7 +325,7 @@ final class OpcUaHandler extends BaseDeviceHandler implements PushingHandler, Se
             Thread.currentThread().interrupt();
             throw new DriverException("write to " + settings + " interrupted");
         } catch (ExecutionException | TimeoutException e) {
-            throw new DriverException("write to " + settings + " failed: " + ServerConnection.message(e), e);
+            throw new DriverException("write to " + settings + " failed: " + SessionClients.message(e), e);
         }
         if (status == null || status.isBad()) {
             throw new PropertyException("property " + target.name() + " (node " + visitor + "): the server refused "
@@ -370,7 +370,7 @@ final class OpcUaHandler extends BaseDeviceHandler implements PushingHandler, Se
             throw new DriverException("read from " + settings + " interrupted");
         } catch (ExecutionException | TimeoutException e) {
             throw new DriverException("reading the data type of " + visitor + " from " + settings + " failed: "
-                    + ServerConnection.message(e), e);
+                    + SessionClients.message(e), e);
         }
         if (values == null || values.length < 2) {
             throw new PropertyException("property " + target.name() + " (node " + visitor + "): no data type");

@@ -3,38 +3,28 @@ package io.karedge.protocol.opcua.internal;
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
 import java.io.IOException;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
-import org.eclipse.milo.opcua.sdk.client.OpcUaClientConfigBuilder;
 import org.eclipse.milo.opcua.sdk.client.SessionActivityListener;
 import org.eclipse.milo.opcua.sdk.client.UaSession;
-import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
-import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.MonitoredItemServiceOperationResult;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
-import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
-import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
-import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -231,7 +221,7 @@ final class ServerConnection {
         }
         OpcUaClient candidate = null;
         try {
-            candidate = createClient(settings, pki, passwords);
+            candidate = SessionClients.create(settings, pki, passwords);
             candidate.connectAsync().get(settings.timeoutMillis() * 2, TimeUnit.MILLISECONDS);
             OpcUaSubscription created = createSubscription(candidate);
             synchronized (lock) {
@@ -254,7 +244,7 @@ final class ServerConnection {
             if (candidate != null) {
                 disconnect(candidate);
             }
-            String why = "cannot connect to " + settings + ": " + message(e);
+            String why = "cannot connect to " + settings + ": " + SessionClients.message(e);
             long delay;
             synchronized (lock) {
                 if (closed) {
@@ -273,55 +263,6 @@ final class ServerConnection {
             LOG.info("OPC UA {} (retrying in {} ms)", why, delay);
             members.forEach(m -> m.connectionDown(why));
         }
-    }
-
-    /**
-     * Opens a client with a session, blocking at most about three timeouts; for a one-off use (discovery).
-     * The caller disconnects it.
-     */
-    static OpcUaClient connect(ServerSettings settings, NodePki pki, Passwords passwords) throws Exception {
-        OpcUaClient client = createClient(settings, pki, passwords);
-        try {
-            client.connectAsync().get(settings.timeoutMillis() * 2, TimeUnit.MILLISECONDS);
-            return client;
-        } catch (Exception e) {
-            client.disconnectAsync();
-            throw e;
-        }
-    }
-
-    private static OpcUaClient createClient(ServerSettings settings, NodePki pki, Passwords passwords)
-            throws Exception {
-        List<EndpointDescription> endpoints = DiscoveryClient.getEndpoints(settings.url(),
-                        transport -> transport.setConnectTimeout(uint(settings.timeoutMillis())))
-                .get(settings.timeoutMillis() * 2, TimeUnit.MILLISECONDS);
-        EndpointDescription endpoint = endpoints.stream()
-                .filter(e -> settings.policy().getUri().equals(e.getSecurityPolicyUri()))
-                .filter(e -> e.getSecurityMode() == settings.mode())
-                .findFirst()
-                .orElseThrow(() -> new UaException(org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_ConfigurationError, "the server offers no endpoint with securityPolicy "
-                        + settings.policy().name() + " and securityMode " + settings.mode() + "; it offers: "
-                        + endpoints.stream().map(e -> e.getSecurityPolicyUri().replaceAll(".*#", "") + "/"
-                        + e.getSecurityMode()).distinct().toList()));
-        // servers often announce a host name the node cannot resolve: keep the host and port of the url
-        endpoint = EndpointUtil.updateUrl(endpoint, EndpointUtil.getHost(settings.url()),
-                EndpointUtil.getPort(settings.url()));
-        NodePki.Identity identity = settings.certificate() != null
-                ? NodePki.fromPem(settings.certificate(), settings.privateKey()) : pki.identity();
-        OpcUaClientConfigBuilder config = org.eclipse.milo.opcua.sdk.client.OpcUaClientConfig.builder()
-                .setEndpoint(endpoint)
-                .setApplicationName(LocalizedText.english("Karedge OPC UA driver"))
-                .setApplicationUri(identity.applicationUri())
-                .setProductUri("urn:karedge:opcua-driver")
-                .setCertificate(identity.certificate())
-                .setCertificateChain(new java.security.cert.X509Certificate[]{identity.certificate()})
-                .setKeyPair(identity.keyPair())
-                .setCertificateValidator(pki.validator())
-                .setRequestTimeout(uint(settings.timeoutMillis()))
-                .setIdentityProvider(settings.userName() == null ? new AnonymousProvider()
-                        : new UsernameProvider(settings.userName(), passwords.password(settings)));
-        return OpcUaClient.create(config.build(),
-                transport -> transport.setConnectTimeout(uint(settings.timeoutMillis())));
     }
 
     private OpcUaSubscription createSubscription(OpcUaClient target) throws UaException {
@@ -367,7 +308,7 @@ final class ServerConnection {
             }
             createItems(fresh, allWatches());
         } catch (UaException | RuntimeException e) {
-            String why = "cannot create the subscription on " + settings + " again: " + message(e);
+            String why = "cannot create the subscription on " + settings + " again: " + SessionClients.message(e);
             LOG.warn("OPC UA {}", why);
             members.forEach(m -> m.connectionDown(why));
             try {
@@ -407,9 +348,9 @@ final class ServerConnection {
                         + watch.nodeId().toParseableString() + " cannot be monitored: " + Variants.statusName(status));
             }
         } catch (RuntimeException e) {
-            LOG.warn("OPC UA monitored items on {} not created: {}", settings, message(e));
+            LOG.warn("OPC UA monitored items on {} not created: {}", settings, SessionClients.message(e));
             wanted.forEach(w -> w.member().itemFailed(w.property(), "property " + w.property()
-                    + ": not monitored: " + message(e)));
+                    + ": not monitored: " + SessionClients.message(e)));
         }
     }
 
@@ -430,7 +371,7 @@ final class ServerConnection {
             current.removeMonitoredItems(items);
             current.deleteMonitoredItems();
         } catch (RuntimeException e) {
-            LOG.debug("OPC UA monitored items on {} not deleted: {}", settings, message(e));
+            LOG.debug("OPC UA monitored items on {} not deleted: {}", settings, SessionClients.message(e));
         }
     }
 
@@ -502,7 +443,7 @@ final class ServerConnection {
             target.disconnectAsync().orTimeout(settings.timeoutMillis(), TimeUnit.MILLISECONDS)
                     .whenComplete((c, e) -> LOG.debug("OPC UA session to {} closed", settings));
         } catch (RuntimeException e) {
-            LOG.debug("OPC UA disconnect from {}: {}", settings, message(e));
+            LOG.debug("OPC UA disconnect from {}: {}", settings, SessionClients.message(e));
         }
     }
 
@@ -520,30 +461,4 @@ final class ServerConnection {
         }
     }
 
-    /** @return the most telling message of an exception chain (the untrusted-certificate text, a status name) */
-    static String message(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof ExecutionException || t instanceof java.util.concurrent.CompletionException)
-                && t.getCause() != null) {
-            t = t.getCause();
-        }
-        if (t instanceof TimeoutException) {
-            return "no answer within the timeout";
-        }
-        Throwable deepest = t;
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c.getMessage() != null && c.getMessage().contains("is not trusted")) {
-                return c.getMessage();
-            }
-            deepest = c;
-        }
-        String text = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
-        if (t instanceof UaException ua && !text.contains("0x")) {
-            text += " [" + Variants.statusName(ua.getStatusCode()) + "]";
-        }
-        if (deepest != t && deepest.getMessage() != null && !text.contains(deepest.getMessage())) {
-            text += " (" + deepest.getMessage() + ")";
-        }
-        return text;
-    }
 }
