@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -319,12 +320,18 @@ final class ServerConnection {
         }
     }
 
+    /**
+     * Creates the monitored items of the watches that the subscription does not have yet (a device that joins
+     * while the session is being opened is picked up by both the opening and its own request: once is enough).
+     */
     private void createItems(OpcUaSubscription target, List<Watch> wanted) {
-        if (wanted.isEmpty()) {
+        Set<Watch> created = createdOn(target);
+        List<Watch> fresh = wanted.stream().filter(created::add).toList();
+        if (fresh.isEmpty()) {
             return;
         }
-        List<OpcUaMonitoredItem> items = new ArrayList<>(wanted.size());
-        for (Watch watch : wanted) {
+        List<OpcUaMonitoredItem> items = new ArrayList<>(fresh.size());
+        for (Watch watch : fresh) {
             OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(watch.nodeId());
             item.setSamplingInterval(watch.samplingMillis());
             item.setQueueSize(uint(1));
@@ -344,12 +351,14 @@ final class ServerConnection {
                 }
                 StatusCode status = result.operationResult().orElse(result.serviceResult());
                 target.removeMonitoredItem(result.monitoredItem());
+                created.remove(watch);
                 watch.member().itemFailed(watch.property(), "property " + watch.property() + ": node "
                         + watch.nodeId().toParseableString() + " cannot be monitored: " + Variants.statusName(status));
             }
         } catch (RuntimeException e) {
             LOG.warn("OPC UA monitored items on {} not created: {}", settings, SessionClients.message(e));
-            wanted.forEach(w -> w.member().itemFailed(w.property(), "property " + w.property()
+            created.removeAll(fresh);
+            fresh.forEach(w -> w.member().itemFailed(w.property(), "property " + w.property()
                     + ": not monitored: " + SessionClients.message(e)));
         }
     }
@@ -362,6 +371,7 @@ final class ServerConnection {
         if (current == null) {
             return;
         }
+        createdOn(current).removeAll(gone);
         List<OpcUaMonitoredItem> items = current.getMonitoredItems().stream()
                 .filter(i -> i.getUserObject().map(gone::contains).orElse(false)).toList();
         if (items.isEmpty()) {
@@ -372,6 +382,19 @@ final class ServerConnection {
             current.deleteMonitoredItems();
         } catch (RuntimeException e) {
             LOG.debug("OPC UA monitored items on {} not deleted: {}", settings, SessionClients.message(e));
+        }
+    }
+
+    /** @return the watches that have an item on this subscription (kept as the subscription's user object) */
+    @SuppressWarnings("unchecked")
+    private Set<Watch> createdOn(OpcUaSubscription subscription) {
+        synchronized (lock) {
+            Object created = subscription.getUserObject().orElse(null);
+            if (created == null) {
+                created = ConcurrentHashMap.newKeySet();
+                subscription.setUserObject(created);
+            }
+            return (Set<Watch>) created;
         }
     }
 

@@ -395,4 +395,28 @@ class OpcUaMiloTest {
         }
         assertThat(driver.sessions()).isEqualTo(combinations.length);
     }
+
+    @Test
+    void devicesJoiningWhileTheSessionOpensGetEachChangeOnce() throws Exception {
+        List<Recorder> recorders = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Device device = device("joiner-" + i, "{url: '" + server.url() + "'}");
+            Recorder recorder = new Recorder();
+            open(device, recorder).subscribe(requests(device));
+            recorders.add(recorder);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> recorders.stream()
+                .allMatch(r -> r.valuesOf("temperature").contains("21.5")));
+        Thread.sleep(600);
+
+        server.set("Temperature", Variant.ofDouble(24.75));
+        await().atMost(Duration.ofSeconds(5)).until(() -> recorders.stream()
+                .allMatch(r -> r.valuesOf("temperature").contains("24.75")));
+        Thread.sleep(150);
+
+        assertThat(driver.sessions()).isEqualTo(1);
+        for (Recorder recorder : recorders) {
+            assertThat(recorder.valuesOf("temperature").stream().filter("24.75"::equals)).hasSize(1);
+        }
+    }
 }
