@@ -419,4 +419,28 @@ class OpcUaMiloTest {
             assertThat(recorder.valuesOf("temperature").stream().filter("24.75"::equals)).hasSize(1);
         }
     }
+
+    @Test
+    void aNetworkLossTakesTheDeviceOfflineAndTheSubscriptionGoesOnAfterIt() throws Exception {
+        try (LoopbackProxy network = new LoopbackProxy(server.port())) {
+            Device device = device("line-1", "{url: 'opc.tcp://127.0.0.1:" + network.port() + "/milo', timeout: 2000}");
+            Recorder recorder = new Recorder();
+            PushingHandler handler = open(device, recorder);
+            handler.subscribe(requests(device));
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.valuesOf("temperature").contains("21.5"));
+
+            network.cut();
+            await().atMost(Duration.ofSeconds(20)).until(() -> recorder.lastState().startsWith("OFFLINE"));
+            assertThatThrownBy(() -> handler.read(requests(device))).isInstanceOf(DriverException.class)
+                    .hasMessageContaining("not connected");
+            server.set("Temperature", Variant.ofDouble(17.25));
+            network.restore();
+
+            await().atMost(Duration.ofSeconds(40)).until(() -> recorder.lastState().startsWith("ONLINE"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.valuesOf("temperature").contains("17.25"));
+            server.set("Temperature", Variant.ofDouble(16.5));
+            await().atMost(Duration.ofSeconds(5)).until(() -> recorder.valuesOf("temperature").contains("16.5"));
+            assertThat(handler.read(requests(device)).get(0).value()).isEqualTo("16.5");
+        }
+    }
 }
