@@ -96,8 +96,8 @@ public final class OpcUaDriver implements ProtocolDriver, DeviceDiscovery {
     }
 
     /**
-     * @param ownsMilo whether Milo's shared threads are this driver's alone (in OSGi: Milo is private to the
-     *                 bundle) and are released on deactivation; tests that run a Milo server in the same JVM
+     * @param ownsMilo whether Milo's shared threads are this driver's alone (in OSGi no other bundle uses
+     *                 Milo) and are released on deactivation; tests that run a Milo server in the same JVM
      *                 pass false
      */
     OpcUaDriver(Path pkiDir, boolean ownsMilo) {
