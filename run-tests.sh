@@ -7,6 +7,7 @@
 #   python3-pymodbus            a Modbus TCP server for the Modbus driver
 #   nftables                    the mesh proxy's kernel data path
 #   containerd (private)        a real CRI runtime for the pod tests, on its own socket, local images only
+#   node-opcua (npm)            an OPC UA server for the OPC UA driver, installed into a cache folder, not globally
 # Installing needs root (or sudo). Without it the peers that are missing are named, their tests are
 # skipped, and the run says so at the end.
 #
@@ -14,6 +15,7 @@
 #   KAREDGE_ALLOW_SKIPS=1   do not fail the run when a test was skipped for want of a peer
 #                           (the default when the peers could not be installed)
 #   MAVEN_ARGS              more arguments for Maven, e.g. "-o" or "-pl bundles/store -am"
+#   KAREDGE_NODE_OPCUA      where node-opcua is installed (default ~/.cache/karedge/node-opcua-<version>)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -63,6 +65,26 @@ if [ "${#missing[@]}" -gt 0 ] && [ "${allow_skips}" != "1" ]; then
         exit 1
     fi
 fi
+
+# --- node-opcua: an OPC UA stack written apart from Milo, for the OPC UA driver's tests (OpcUaNodeOpcuaTest).
+# npm installs it into a folder of its own (kept across runs and `mvn clean`), never globally; the tests find
+# it through KAREDGE_NODE_OPCUA and are skipped, naming the folder, when it is not there.
+node_opcua_version=2.186.4
+export KAREDGE_NODE_OPCUA=${KAREDGE_NODE_OPCUA:-${XDG_CACHE_HOME:-$HOME/.cache}/karedge/node-opcua-${node_opcua_version}}
+if [ ! -d "$KAREDGE_NODE_OPCUA/node_modules/node-opcua" ]; then
+    if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+        log "installing nodejs and npm"
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm \
+            || log "could not install nodejs and npm"
+    fi
+    log "installing node-opcua ${node_opcua_version} into ${KAREDGE_NODE_OPCUA}"
+    if ! { mkdir -p "$KAREDGE_NODE_OPCUA" && npm install --prefix "$KAREDGE_NODE_OPCUA" --no-audit --no-fund \
+            --loglevel=error "node-opcua@${node_opcua_version}" >/dev/null; }; then
+        log "could not install node-opcua: the OPC UA tests against it will be skipped"
+        allow_skips=1
+    fi
+fi
+# --- end of node-opcua
 
 containerd_started=0
 if [ -z "${KAREDGE_CRI_SOCKET:-}" ]; then

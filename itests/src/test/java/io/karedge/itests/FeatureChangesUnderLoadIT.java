@@ -70,8 +70,8 @@ public class FeatureChangesUnderLoadIT extends KaredgeTestSupport {
 
     /** What a user may add to or remove from a running node (metrics and dashboard are part of the core feature). */
     private static final List<String> OPTIONAL = List.of("ssh", "karedge-protocol-modbus", "karedge-protocol-mqtt",
-            "karedge-dmi", "karedge-kube-api", "karedge-edge-stream", "karedge-pods", "karedge-mesh-proxy",
-            "karedge-cloud");
+            "karedge-protocol-opcua", "karedge-dmi", "karedge-kube-api", "karedge-edge-stream", "karedge-pods",
+            "karedge-mesh-proxy", "karedge-cloud");
 
     /** Bundles that must never stop: the node's core and what it is wired through. */
     private static final Set<String> CORE = Set.of("io.karedge.api", "io.karedge.node", "io.karedge.store",
