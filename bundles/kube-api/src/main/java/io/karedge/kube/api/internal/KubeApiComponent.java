@@ -1,9 +1,11 @@
 package io.karedge.kube.api.internal;
 
+import io.karedge.api.access.LocalAccess;
 import io.karedge.api.meta.MetaStore;
 import io.karedge.api.node.EdgeNode;
 import io.karedge.api.node.NodeMode;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
@@ -33,7 +35,8 @@ public class KubeApiComponent {
             description = "The node's objects in the Kubernetes API's shape on loopback; writes of the node's own "
                     + "objects")
     public @interface Config {
-        @AttributeDefinition(description = "Address to listen on (loopback: the API has no authentication)")
+        @AttributeDefinition(description = "Address to listen on; loopback unless the node is meant to be reached "
+                + "from elsewhere (add the name callers use to allowed.hosts of io.karedge.access)")
         String host() default KubeApiSettings.DEFAULT_HOST;
 
         @AttributeDefinition(description = "Port; 10550 is EdgeCore's MetaServer's")
@@ -58,6 +61,27 @@ public class KubeApiComponent {
         @AttributeDefinition(description = "Largest body of a write (create, replace, patch, delete), in bytes; "
                 + "larger ones are answered 413")
         long request_body_max_bytes() default KubeApiSettings.DEFAULT_REQUEST_BODY_MAX_BYTES;
+
+        @AttributeDefinition(description = "A watch with nothing to send writes a bare newline this often, in "
+                + "seconds, so that a client that went away is noticed and its slot freed")
+        long watch_keepalive_s() default KubeApiSettings.DEFAULT_KEEPALIVE_SECONDS;
+
+        @AttributeDefinition(description = "Threads for requests besides the watches; a connection still sending "
+                + "its request holds one for at most the JVM's sun.net.httpserver.maxReqTime")
+        int request_threads() default KubeApiSettings.DEFAULT_REQUEST_THREADS;
+
+        @AttributeDefinition(description = "Write the kubeconfig of the node's user to this file (mode 0600; its "
+                + "token is read from the token file, so it follows a rotation); empty = "
+                + "${karaf.data}/karedge/kubeconfig")
+        String kubeconfig_file() default "";
+
+        @AttributeDefinition(description = "Serve HTTPS with a self-signed certificate made at first start "
+                + "(kubectl sends a token only over TLS); false serves plain HTTP, where the token is still required")
+        boolean tls() default true;
+
+        @AttributeDefinition(description = "PKCS#12 file with the API's key and certificate (made when missing, "
+                + "mode 0600); empty = ${karaf.data}/karedge/kube-api.p12")
+        String certificate_file() default "";
     }
 
     private final KubeApiServer server;
@@ -73,15 +97,23 @@ public class KubeApiComponent {
     private volatile EdgeNode node;
 
     @Activate
-    public KubeApiComponent(@Reference(name = "metaStore") MetaStore store, Config config) {
+    public KubeApiComponent(@Reference(name = "metaStore") MetaStore store,
+                            @Reference(name = "access") LocalAccess access, Config config) {
         KubeApiServer started = null;
         KubeApiSettings settings = null;
         try {
             settings = new KubeApiSettings(config.host(), config.port(), config.watch_max(), config.watch_queue_max(),
                     config.watch_timeout_s(), config.bookmark_interval_s(), config.list_page_max(),
-                    config.request_body_max_bytes());
-            started = KubeApiServer.start(store, settings, Clock.systemUTC(), () -> livePods, this::mode);
-            LOG.info("Kubernetes API of the node at http://{}:{}", settings.host(), started.port());
+                    config.request_body_max_bytes(), config.watch_keepalive_s(), config.request_threads());
+            ServingCertificate certificate = config.tls()
+                    ? ServingCertificate.loadOrCreate(dataFile(config.certificate_file(), "kube-api.p12"), config.host())
+                    : null;
+            started = KubeApiServer.start(store, settings, Clock.systemUTC(), () -> livePods, this::mode, access,
+                    certificate);
+            String server = (certificate == null ? "http://" : "https://") + clientHost(settings.host()) + ":"
+                    + started.port();
+            LOG.info("Kubernetes API of the node at {}", server);
+            writeKubeconfig(dataFile(config.kubeconfig_file(), "kubeconfig"), server, access, certificate);
         } catch (IOException e) {
             LOG.error("The Kubernetes API of the node cannot listen on {}:{} ({}); set port in etc/{}.cfg",
                     settings.host(), settings.port(), e.getMessage(), PID);
@@ -89,6 +121,24 @@ public class KubeApiComponent {
             LOG.error("The Kubernetes API of the node is off: etc/{}.cfg is wrong: {}", PID, e.getMessage());
         }
         this.server = started;
+    }
+
+    private static Path dataFile(String configured, String name) {
+        return configured == null || configured.isBlank()
+                ? Path.of(System.getProperty("karaf.data", "data"), "karedge", name) : Path.of(configured.trim());
+    }
+
+    private static String clientHost(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    private static void writeKubeconfig(Path file, String server, LocalAccess access, ServingCertificate certificate) {
+        try {
+            Kubeconfig.write(file, server, access.tokenFile(), certificate == null ? null : certificate.certificatePem());
+            LOG.info("kubectl --kubeconfig {} reaches it as the node's user", file);
+        } catch (IOException e) {
+            LOG.warn("The kubeconfig {} could not be written: {}", file, e.toString());
+        }
     }
 
     private Optional<NodeMode> mode() {
