@@ -96,6 +96,26 @@ public abstract class KaredgeTestSupport {
         return Integer.getInteger("karedge.itest.http.port", HTTP_PORT);
     }
 
+    /** {@code Bearer <token>}: the node's token, as its user reads it from the file the node made. */
+    protected static String bearer() {
+        try {
+            return "Bearer " + java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("karaf.data"),
+                    "karedge", "api-token")).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("the node has not made its token file yet", e);
+        }
+    }
+
+    /** The kubeconfig the node wrote for its user (HTTPS, the node's certificate, the token file). */
+    protected static String kubeconfig() {
+        return java.nio.file.Path.of(System.getProperty("karaf.data"), "karedge", "kubeconfig").toString();
+    }
+
+    /** A request as the node's user sends it: with the node's token. */
+    protected static java.net.http.HttpRequest.Builder authorized(java.net.URI uri) {
+        return java.net.http.HttpRequest.newBuilder(uri).header("Authorization", bearer());
+    }
+
     /** Runs a shell command as a user would type it and returns what it printed. */
     protected String execute(String command) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -121,7 +121,7 @@ public class NodeIT extends KaredgeTestSupport {
         assertEquals(200, statusOf("/api/v1/namespaces/default/devices/thermometer-01"));
         assertEquals(404, statusOf("/api/v1/namespaces/default/devices/no-such-device"));
 
-        HttpRequest watch = HttpRequest.newBuilder(uri("/api/v1/namespaces/default/configmaps?watch=true&resourceVersion="
+        HttpRequest watch = authorized(uri("/api/v1/namespaces/default/configmaps?watch=true&resourceVersion="
                 + listVersion + "&timeoutSeconds=20")).build();
         CompletableFuture<HttpResponse<InputStream>> stream = http.sendAsync(watch, HttpResponse.BodyHandlers.ofInputStream());
         HttpResponse<InputStream> response = stream.get(10, TimeUnit.SECONDS);
@@ -196,7 +196,7 @@ public class NodeIT extends KaredgeTestSupport {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).build(),
+        return http.send(authorized(uri(path)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
