@@ -62,16 +62,22 @@ class LocalApiFaultIT {
         node = KaredgeNode.create("local-api");
         kubePort = freePort();
         node.configure("io.karedge.kube.api", "port", String.valueOf(kubePort));
-        bootFeature(node.etc(), "karedge-kube-api");
+        bootFeature(node.etc(), "ssh");
+        String m2 = System.getProperty("karedge.faults.m2", "");
+        if (!m2.isBlank()) {
+            // the kube-api bundle is not in the distribution's system/: take the one this build made
+            node.configure("org.ops4j.pax.url.mvn", "org.ops4j.pax.url.mvn.localRepository", m2);
+        }
         Files.writeString(node.manifests().resolve("api.yaml"), Manifests.devices(List.of(DEVICE)) + "---\n"
                 + "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: default\ndata:\n"
                 + "  password: " + SECRET_VALUE + "\n");
         node.start();
+        console("feature:install karedge-kube-api");
         NodeRest rest = new NodeRest(node);
         await("device " + DEVICE + " is a twin member").atMost(KaredgeNode.BOOT)
                 .until(() -> rest.expectedValues(DEVICE).isPresent());
         String token = "Authorization: " + node.bearer() + "\r\n";
-        await("the Kubernetes API answers").atMost(Duration.ofSeconds(60))
+        await("the Kubernetes API answers").atMost(Duration.ofSeconds(90)).ignoreExceptions()
                 .until(() -> status(kube("GET /api/v1/namespaces/default/secrets/db", token)) == 200);
         Map<String, Object> figures = new LinkedHashMap<>();
 
@@ -184,10 +190,11 @@ class LocalApiFaultIT {
         List<Socket> slow = new ArrayList<>();
         try {
             for (int i = 0; i < 80; i++) {
-                Socket socket = new Socket();
-                socket.connect(new InetSocketAddress("127.0.0.1", kubePort), 5000);
+                // through TLS, as a client that means it: the handshake done, the request's head never ended
+                SSLSocket socket = tls();
                 socket.getOutputStream().write("GET /api/v1/pods HTTP/1.1\r\nHost: x\r\n"
                         .getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
                 slow.add(socket);
             }
             long started = System.nanoTime();
@@ -359,6 +366,28 @@ class LocalApiFaultIT {
         String boot = text.replaceFirst("(featuresBoot\\s*=\\s*\\\\\\n)", "$1    " + feature + ", \\\\\n");
         assertThat(boot).as("featuresBoot found in " + features).isNotEqualTo(text);
         Files.writeString(features, boot);
+    }
+
+    /** A command in the node's console through {@code bin/client}, as its user runs it; retried until it ran. */
+    private void console(String command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(node.home().resolve("bin/client").toString(), command)
+                .redirectErrorStream(true);
+        builder.environment().put("KARAF_ETC", node.etc().toString());
+        builder.environment().put("KARAF_DATA", node.data().toString());
+        String output = "";
+        for (int attempt = 0; attempt < 30; attempt++) {
+            Process process = builder.start();
+            process.getOutputStream().close();
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.exitValue() == 0) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("bin/client \"" + command + "\" failed: " + output);
     }
 
     private static int freePort() throws IOException {

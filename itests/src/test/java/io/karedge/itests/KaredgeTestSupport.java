@@ -68,6 +68,11 @@ public abstract class KaredgeTestSupport {
                 editConfigurationFilePut("etc/io.karedge.kube.api.cfg", "port", String.valueOf(KUBE_API_PORT)),
                 systemProperty("karedge.itest.kubeapi.port").value(String.valueOf(KUBE_API_PORT)),
                 systemProperty("karedge.itest.http.port").value(String.valueOf(HTTP_PORT))));
+        String m2 = System.getProperty("karedge.itest.m2", "");
+        if (!m2.isBlank()) {
+            options.add(editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg",
+                    "org.ops4j.pax.url.mvn.localRepository", m2));
+        }
         if (Boolean.getBoolean("karedge.itest.keep")) {
             options.add(keepRuntimeFolder());
         }
