@@ -92,6 +92,9 @@ public class DashboardBrowserIT {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
+        // logged in by a one-time link, as edge:dashboard-link prints it; the cookie it sets carries the session
+        browser.get("http://127.0.0.1:" + httpPort + loginLink());
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().endsWith("/ui/"));
     }
 
     @AfterClass
@@ -114,8 +117,6 @@ public class DashboardBrowserIT {
 
     @Test
     public void dashboardShowsTheNodeLiveAndSetsADesiredValue() throws Exception {
-        // logged in by a one-time link, as edge:dashboard-link prints it; the cookie it sets carries the session
-        browser.get("http://127.0.0.1:" + httpPort + loginLink());
         browser.get("http://127.0.0.1:" + httpPort + "/");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         wait.until(d -> d.getCurrentUrl().endsWith("/ui/"));
