@@ -60,7 +60,9 @@ start_node() {
         sleep 0.1
     done
     NODE_PID=$(pgrep -f "karaf.base=$dir" | head -1)
-    curl -s -o /dev/null "http://127.0.0.1:$HTTP/api/v1/twins"
+    # the node's token, as its user reads it (made at the node's first start)
+    AUTH="Authorization: Bearer $(cat "$dir/data/karedge/api-token")"
+    curl -s -o /dev/null -H "$AUTH" "http://127.0.0.1:$HTTP/api/v1/twins"
 }
 
 stop_node() {
@@ -70,7 +72,7 @@ stop_node() {
 # response_times PATH -> "median max" in ms over REQUESTS requests
 response_times() {
     for _ in $(seq 1 "$REQUESTS"); do
-        curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$HTTP$1"
+        curl -s -o /dev/null -H "$AUTH" -w '%{time_total}\n' "http://127.0.0.1:$HTTP$1"
     done | sort -n | awk '{v[NR]=$1*1000} END {printf "%.1f %.1f\n", v[int((NR+1)/2)], v[NR]}'
 }
 
@@ -78,19 +80,19 @@ echo "machine: $(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1); idl
 start_node without 0
 sleep "$IDLE"
 printf '%-44s %6s MiB  (/metrics answers %s)\n' "idle RSS without metrics and dashboard" "$(rss_mib)" \
-    "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP/metrics")"
+    "$(curl -s -o /dev/null -H "$AUTH" -w '%{http_code}' "http://127.0.0.1:$HTTP/metrics")"
 stop_node
 
 start_node with 1
 sleep "$IDLE"
 printf '%-44s %6s MiB\n' "idle RSS with them, nobody scraping" "$(rss_mib)"
-curl -s -o /dev/null "http://127.0.0.1:$HTTP/ui/"
-for _ in $(seq 1 12); do curl -s -o /dev/null "http://127.0.0.1:$HTTP/metrics"; sleep 5; done
+curl -s -o /dev/null -H "$AUTH" "http://127.0.0.1:$HTTP/ui/"
+for _ in $(seq 1 12); do curl -s -o /dev/null -H "$AUTH" "http://127.0.0.1:$HTTP/metrics"; sleep 5; done
 printf '%-44s %6s MiB\n' "RSS after 1 min of scrapes every 5 s" "$(rss_mib)"
 echo
 printf '%-28s %12s %10s %10s\n' path "bytes" "median ms" "max ms"
 for path in /ui/ /ui/app.js /ui/style.css /metrics /api/v1/twins /api/v1/status /api/v1/drivers; do
-    bytes=$(curl -s "http://127.0.0.1:$HTTP$path" | wc -c)
+    bytes=$(curl -s -H "$AUTH" "http://127.0.0.1:$HTTP$path" | wc -c)
     read -r median max < <(response_times "$path")
     printf '%-28s %12s %10s %10s\n' "$path" "$bytes" "$median" "$max"
 done

@@ -87,12 +87,15 @@ console() { echo "$1" | "$NODE/bin/client" -a "$SSH" -u karaf -p karaf > /dev/nu
 for _ in $(seq 1 100); do console 'bundle:list' && break; sleep 0.3; done
 
 # every twin change, stamped with its arrival time (ms) and device
-"$PYTHON" - "$HTTP" > "$WORK/twins.log" <<'PY' &
+"$PYTHON" - "$HTTP" "$NODE/data/karedge/api-token" > "$WORK/twins.log" <<'PY' &
 import json, sys, time, urllib.request
 url = "http://127.0.0.1:%s/api/v1/twins?watch=true&timeoutSeconds=600" % sys.argv[1]
 for _ in range(100):
     try:
-        stream = urllib.request.urlopen(url, timeout=600)
+        # the node's token, as its user reads it
+        token = open(sys.argv[2]).read().strip()
+        stream = urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": "Bearer " + token}),
+                                        timeout=600)
         break
     except Exception:
         time.sleep(0.2)

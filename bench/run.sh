@@ -81,7 +81,7 @@ start_node() {
     fi
     ready_ms=$(echo "$line" | sed -n 's/.* \([0-9]*\) ms after JVM start.*/\1/p')
     sleep "$IDLE"
-    devices=$(curl -s "http://127.0.0.1:$http/api/v1/namespaces/bench/devices" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))' 2>/dev/null || echo "?")
+    devices=$(curl -s -H "Authorization: Bearer $(cat "$dir/data/karedge/api-token")" "http://127.0.0.1:$http/api/v1/namespaces/bench/devices" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))' 2>/dev/null || echo "?")
     rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$NODE_PID/status")
     kill "$NODE_PID"; wait "$launcher" 2>/dev/null || true; NODE_PID=""
     printf '%.2f %s %s %s\n' "$(echo "$t1 - $t0" | bc -l)" "$ready_ms" "$rss" "$devices"

@@ -128,6 +128,21 @@ final class KaredgeNode implements AutoCloseable {
         return pid;
     }
 
+    /** @return {@code Bearer <token>} from the token file the node made at its first start, as its user reads it */
+    String bearer() {
+        try {
+            return "Bearer " + Files.readString(data.resolve("karedge").resolve("api-token"),
+                    StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("the node has no token file yet", e);
+        }
+    }
+
+    /** A request to the REST API as the node's user sends it: with the node's token. */
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", bearer());
+    }
+
     /** Sets {@code key = value} in {@code etc/<pid>.cfg}, replacing the key's line or appending one. */
     void configure(String configPid, String key, String value) throws IOException {
         Path file = etc.resolve(configPid + ".cfg");
@@ -292,9 +307,9 @@ final class KaredgeNode implements AutoCloseable {
 
     int restStatus(String path) {
         try {
-            return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5)).GET().build(),
+            return http.send(request(path).timeout(Duration.ofSeconds(5)).GET().build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             return -1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -141,12 +141,12 @@ class ManifestRewriteFaultIT {
 
     /** A REST watch on the devices from the current version; the names of DELETED events land in the list. */
     private List<String> watchDeletions(NodeRest rest) throws Exception {
-        HttpResponse<byte[]> list = rest.client().send(HttpRequest.newBuilder(
-                node.uri("/api/v1/namespaces/default/devices")).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> list = rest.client().send(node.request(
+                "/api/v1/namespaces/default/devices").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         String version = TwinMqtt.JSON.readTree(list.body()).path("metadata").path("resourceVersion").asText();
         List<String> deleted = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> opened = new CompletableFuture<>();
-        watch = rest.client().sendAsync(HttpRequest.newBuilder(node.uri("/api/v1/namespaces/default/devices?watch=true"
+        watch = rest.client().sendAsync(node.request(("/api/v1/namespaces/default/devices?watch=true"
                 + "&resourceVersion=" + version + "&timeoutSeconds=1800")).GET().build(),
                 HttpResponse.BodyHandlers.ofLines())
                 .thenAccept(response -> {

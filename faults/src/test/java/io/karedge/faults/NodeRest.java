@@ -30,7 +30,7 @@ final class NodeRest {
     /** The expected value of every twin of a device, or empty when the node does not answer 200. */
     Optional<Map<String, String>> expectedValues(String device) {
         try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(node.uri(twinPath(device)))
+            HttpResponse<byte[]> response = http.send(node.request(twinPath(device))
                     .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200) {
                 return Optional.empty();
@@ -61,7 +61,7 @@ final class NodeRest {
 
     int put(String path, byte[] body, Duration timeout) {
         try {
-            return http.send(HttpRequest.newBuilder(node.uri(path)).timeout(timeout)
+            return http.send(node.request(path).timeout(timeout)
                     .header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -82,14 +82,14 @@ class OversizedInputFaultIT {
         // 3. a 19 MB REST body, then six at once: 413 (for the six, a connection closed without an answer is
         // tolerated: the body was not taken, and the node's health is checked below)
         byte[] body = restBody(HUGE_REST);
-        int single = RawPut.put(node.httpPort(), NodeRest.twinPath(DEVICE), body, 60_000);
+        int single = RawPut.put(node.httpPort(), NodeRest.twinPath(DEVICE), body, 60_000, node.bearer());
         figures.put("rest19MB", single);
         if (single != 413) {
             accepted.add("REST 19 MB: HTTP " + single);
         }
         List<CompletableFuture<Integer>> puts = new ArrayList<>();
         for (int i = 0; i < CONCURRENT_PUTS; i++) {
-            puts.add(CompletableFuture.supplyAsync(() -> RawPut.put(node.httpPort(), NodeRest.twinPath(DEVICE), body, 90_000)));
+            puts.add(CompletableFuture.supplyAsync(() -> RawPut.put(node.httpPort(), NodeRest.twinPath(DEVICE), body, 90_000, node.bearer())));
         }
         Map<Integer, Integer> concurrent = new TreeMap<>();
         for (CompletableFuture<Integer> put : puts) {

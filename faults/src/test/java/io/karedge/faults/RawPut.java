@@ -22,13 +22,13 @@ final class RawPut {
     }
 
     /** @return the HTTP status, or -1 when the connection ended without an answer */
-    static int put(int port, String path, byte[] body, int timeoutMs) {
+    static int put(int port, String path, byte[] body, int timeoutMs, String authorization) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             socket.setSoTimeout(timeoutMs);
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
-            out.write(("PUT " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\n"
+            out.write(("PUT " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: " + authorization + "\r\nContent-Type: application/json\r\n"
                     + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             try {
                 for (int offset = 0; offset < body.length && in.available() == 0; offset += CHUNK) {

@@ -63,7 +63,7 @@ class WatchStormFaultIT {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + uri.pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + uri.port
-                    + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "\r\nAuthorization: " + node.bearer() + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             sockets.add(socket);
         }

@@ -172,7 +172,7 @@ public class CloudJoinIT extends KaredgeTestSupport {
                     () -> kubectl(kubectl, "get", "configmap", "from-cloud", "-n", "default").contains("from-cloud"));
 
             BlockingQueue<String> watched = new LinkedBlockingQueue<>();
-            watch = new ProcessBuilder(kubectl, "--server", "http://127.0.0.1:" + kubeApiPort(), "get", "configmaps",
+            watch = new ProcessBuilder(kubectl, "--kubeconfig", kubeconfig(), "get", "configmaps",
                     "-A", "--watch").redirectErrorStream(true).start();
             Process watching = watch;
             Thread reader = new Thread(() -> {
@@ -246,7 +246,7 @@ public class CloudJoinIT extends KaredgeTestSupport {
 
     /** What kubectl printed (stdout and stderr) for one command against the node's local API. */
     private static String kubectl(String kubectl, String... arguments) {
-        List<String> command = new ArrayList<>(List.of(kubectl, "--server", "http://127.0.0.1:" + kubeApiPort(),
+        List<String> command = new ArrayList<>(List.of(kubectl, "--kubeconfig", kubeconfig(),
                 "--request-timeout=10s"));
         command.addAll(List.of(arguments));
         try {
@@ -266,7 +266,7 @@ public class CloudJoinIT extends KaredgeTestSupport {
     }
 
     private String post(String url, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+        HttpResponse<String> response = http.send(authorized(URI.create(url))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(url + ": " + response.body(), 200, response.statusCode());
@@ -292,7 +292,7 @@ public class CloudJoinIT extends KaredgeTestSupport {
     }
 
     private String get(String url) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+        HttpResponse<String> response = http.send(authorized(URI.create(url))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(url + ": " + response.body(), 200, response.statusCode());
         return response.body();

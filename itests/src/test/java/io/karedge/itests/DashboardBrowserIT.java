@@ -80,6 +80,7 @@ public class DashboardBrowserIT {
         await("node answers on " + httpPort, Duration.ofSeconds(120),
                 () -> get("/api/v1/twins").path("devices").has("default/thermometer-01"));
         await("dashboard served", Duration.ofSeconds(30), () -> status("/ui/") == 200);
+        assertEquals("the dashboard is closed to a browser without a session", 401, anonymousStatus("/ui/"));
 
         profile = Files.createTempDirectory("karedge-chromium-");
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
@@ -91,6 +92,9 @@ public class DashboardBrowserIT {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
+        // logged in by a one-time link, as edge:dashboard-link prints it; the cookie it sets carries the session
+        browser.get("http://127.0.0.1:" + httpPort + loginLink());
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().endsWith("/ui/"));
     }
 
     @AfterClass
@@ -233,7 +237,7 @@ public class DashboardBrowserIT {
 
     private static JsonNode get(String path) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5))
+            HttpResponse<String> response = HTTP.send(authorized(path).timeout(Duration.ofSeconds(5))
                     .build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? JSON.readTree(response.body()) : JSON.missingNode();
         } catch (IOException e) {
@@ -246,7 +250,7 @@ public class DashboardBrowserIT {
 
     private static int status(String path) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5)).build(),
+            return HTTP.send(authorized(path).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
@@ -257,10 +261,32 @@ public class DashboardBrowserIT {
     }
 
     private static void httpPut(String path, String body) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5))
+        HttpResponse<String> response = HTTP.send(authorized(path).timeout(Duration.ofSeconds(5))
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(response.body(), 200, response.statusCode());
+    }
+
+    /** The node's token, as its user reads it from the file the node made. */
+    private static String bearer() throws IOException {
+        return "Bearer " + Files.readString(node.resolve("data/karedge/api-token")).trim();
+    }
+
+    private static HttpRequest.Builder authorized(String path) throws IOException {
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", bearer());
+    }
+
+    /** A one-time login link ({@code /ui/login?code=...}) from the node, asked for with the token. */
+    private static String loginLink() throws Exception {
+        HttpResponse<String> response = HTTP.send(authorized("/ui/login").timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(response.body(), 200, response.statusCode());
+        return JSON.readTree(response.body()).path("link").asText();
+    }
+
+    private static int anonymousStatus(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static URI uri(String path) {

@@ -227,6 +227,7 @@ public class FeatureRuntimeIT extends KaredgeTestSupport {
         while (true) {
             HttpURLConnection connection = (HttpURLConnection) new URL("http://127.0.0.1:" + httpPort() + path)
                     .openConnection();
+            connection.setRequestProperty("Authorization", bearer());
             connection.setConnectTimeout(5_000);
             connection.setReadTimeout(10_000);
             try {

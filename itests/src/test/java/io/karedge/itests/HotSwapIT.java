@@ -122,7 +122,7 @@ public class HotSwapIT extends KaredgeTestSupport {
     /** The local address of a mesh service as {@code GET /api/v1/mesh/services} shows it, or null. */
     private String meshAddress(String name) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+            HttpResponse<String> response = http.send(authorized(
                     URI.create("http://127.0.0.1:" + httpPort() + "/api/v1/mesh/services"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {

@@ -74,6 +74,11 @@ public abstract class KaredgeTestSupport {
             options.add(vmOption("--enable-native-access=ALL-UNNAMED"));
             options.add(vmOption("--sun-misc-unsafe-memory-access=allow"));
         }
+        String m2 = System.getProperty("karedge.itest.m2", "");
+        if (!m2.isBlank()) {
+            options.add(editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg",
+                    "org.ops4j.pax.url.mvn.localRepository", m2));
+        }
         if (Boolean.getBoolean("karedge.itest.keep")) {
             options.add(keepRuntimeFolder());
         }
@@ -100,6 +105,26 @@ public abstract class KaredgeTestSupport {
 
     protected static int httpPort() {
         return Integer.getInteger("karedge.itest.http.port", HTTP_PORT);
+    }
+
+    /** {@code Bearer <token>}: the node's token, as its user reads it from the file the node made. */
+    protected static String bearer() {
+        try {
+            return "Bearer " + java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("karaf.data"),
+                    "karedge", "api-token")).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("the node has not made its token file yet", e);
+        }
+    }
+
+    /** The kubeconfig the node wrote for its user (HTTPS, the node's certificate, the token file). */
+    protected static String kubeconfig() {
+        return java.nio.file.Path.of(System.getProperty("karaf.data"), "karedge", "kubeconfig").toString();
+    }
+
+    /** A request as the node's user sends it: with the node's token. */
+    protected static java.net.http.HttpRequest.Builder authorized(java.net.URI uri) {
+        return java.net.http.HttpRequest.newBuilder(uri).header("Authorization", bearer());
     }
 
     /** Runs a shell command as a user would type it and returns what it printed. */

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -67,8 +68,13 @@ public class NodeIT extends KaredgeTestSupport {
         await("REST up", BOOT, () -> statusOf("/api/v1/status") == 200);
         List<ReadmeCommands.Line> lines = ReadmeCommands.tryIt(Path.of(System.getProperty("karedge.readme")));
         assertTrue("README's Try it block: " + lines, lines.size() >= 4);
+        Map<String, String> variables = new HashMap<>();
+        Path karafData = Path.of(System.getProperty("karaf.data"));
         for (ReadmeCommands.Line line : lines) {
             String program = line.program();
+            if (ReadmeCommands.assign(line, variables, karafData)) {
+                continue;
+            }
             if (program.startsWith("edge:")) {
                 await("twins loaded", BOOT, () -> hasService(io.karedge.api.twin.TwinEngine.class));
                 String output = execute(line.text());
@@ -82,7 +88,11 @@ public class NodeIT extends KaredgeTestSupport {
                 assertEquals(line.text() + ": " + output, 0, process.exitValue());
                 awaitDesiredValues(line.words());
             } else if (program.equals("curl")) {
-                HttpResponse<String> response = http.send(ReadmeCommands.request(line.words(), httpPort()),
+                List<String> words = new ArrayList<>();
+                for (String word : line.words()) {
+                    words.add(ReadmeCommands.expand(word, variables, karafData));
+                }
+                HttpResponse<String> response = http.send(ReadmeCommands.request(words, httpPort()),
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(line.text() + ": " + response.body(), 200, response.statusCode());
             } else {
@@ -222,7 +232,7 @@ public class NodeIT extends KaredgeTestSupport {
         assertEquals(200, statusOf("/api/v1/namespaces/default/devices/thermometer-01"));
         assertEquals(404, statusOf("/api/v1/namespaces/default/devices/no-such-device"));
 
-        HttpRequest watch = HttpRequest.newBuilder(uri("/api/v1/namespaces/default/configmaps?watch=true&resourceVersion="
+        HttpRequest watch = authorized(uri("/api/v1/namespaces/default/configmaps?watch=true&resourceVersion="
                 + listVersion + "&timeoutSeconds=20")).build();
         CompletableFuture<HttpResponse<InputStream>> stream = http.sendAsync(watch, HttpResponse.BodyHandlers.ofInputStream());
         HttpResponse<InputStream> response = stream.get(10, TimeUnit.SECONDS);
@@ -297,7 +307,7 @@ public class NodeIT extends KaredgeTestSupport {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).build(),
+        return http.send(authorized(uri(path)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -3,16 +3,21 @@ package io.karedge.itests;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The command lines of README.md's "Try it" block, read from the README itself when the test runs, so the
  * README cannot drift from what the node does: console lines ({@code edge:...}), {@code mosquitto_pub} and
- * {@code curl}. Continuation lines ({@code \} at the end) are joined, {@code #} comments dropped, words
+ * {@code curl}, and shell variables they use ({@code NAME="..."}, with {@code $(cat data/...)} read from the node's
+ * data directory). Continuation lines ({@code \} at the end) are joined, {@code #} comments dropped, words
  * split as a POSIX shell splits them (single and double quotes).
  */
 final class ReadmeCommands {
@@ -97,6 +102,40 @@ final class ReadmeCommands {
             words.add(word.toString());
         }
         return line.substring(0, end).trim();
+    }
+
+    private static final Pattern ASSIGNMENT = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(.*)", Pattern.DOTALL);
+    private static final Pattern CAT_DATA = Pattern.compile("\\$\\(cat data/([^)]+)\\)");
+
+    /**
+     * A line {@code NAME=value} sets a variable (its value expanded as {@link #expand} does).
+     *
+     * @return whether the line was such an assignment
+     */
+    static boolean assign(Line line, Map<String, String> variables, Path karafData) throws IOException {
+        Matcher assignment = ASSIGNMENT.matcher(line.words().get(0));
+        if (line.words().size() != 1 || !assignment.matches()) {
+            return false;
+        }
+        variables.put(assignment.group(1), expand(assignment.group(2), variables, karafData));
+        return true;
+    }
+
+    /** A word with {@code $(cat data/...)} read from the node's data directory and {@code $NAME} substituted. */
+    static String expand(String word, Map<String, String> variables, Path karafData) throws IOException {
+        Matcher cat = CAT_DATA.matcher(word);
+        StringBuilder out = new StringBuilder();
+        while (cat.find()) {
+            String content = Files.readString(karafData.resolve(cat.group(1)), StandardCharsets.UTF_8).trim();
+            cat.appendReplacement(out, Matcher.quoteReplacement(content));
+        }
+        cat.appendTail(out);
+        String expanded = out.toString();
+        for (Map.Entry<String, String> variable : variables.entrySet()) {
+            expanded = expanded.replace("${" + variable.getKey() + "}", variable.getValue())
+                    .replace("$" + variable.getKey(), variable.getValue());
+        }
+        return expanded;
     }
 
     /**

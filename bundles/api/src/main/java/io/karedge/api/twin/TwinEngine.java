@@ -1,7 +1,10 @@
 package io.karedge.api.twin;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -41,6 +44,43 @@ public interface TwinEngine {
      */
     CompletionStage<TwinReply> setDesired(String deviceId, String property, String value, long expectedVersion,
                                           TwinOrigin origin);
+
+    /**
+     * Sets the desired values of several properties of one device from the edge in one step: either all are
+     * stored, or none is (the first refusal names its property). Its cost grows with the number of values,
+     * not with the device's size. This default sets them one after the other and stops at the first refusal;
+     * the engine overrides it with one write.
+     *
+     * @param values           property to value, in the order they are to be applied
+     * @param expectedVersions for some of the properties the version they must still have (see
+     *                         {@link #setDesired(String, String, String, long, TwinOrigin)}); the others are
+     *                         written whatever their version
+     * @since 1.3
+     */
+    default CompletionStage<TwinDesiredReply> setDesired(String deviceId, Map<String, String> values,
+                                                         Map<String, Long> expectedVersions, TwinOrigin origin) {
+        CompletionStage<TwinDesiredReply> chain = CompletableFuture.completedFuture(
+                new TwinDesiredReply(200, null, null, Map.of()));
+        Map<String, Long> written = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : values.entrySet()) {
+            String property = entry.getKey();
+            long expected = expectedVersions.getOrDefault(property, TwinStore.ANY_VERSION);
+            chain = chain.thenCompose(previous -> {
+                if (!previous.ok()) {
+                    return CompletableFuture.completedFuture(previous);
+                }
+                return setDesired(deviceId, property, entry.getValue(), expected, origin).thenApply(reply -> {
+                    if (!reply.ok()) {
+                        return new TwinDesiredReply(reply.code(), reply.reason(), property,
+                                reply.code() == 409 ? Map.of(property, reply.version()) : Map.of());
+                    }
+                    written.put(property, reply.version());
+                    return new TwinDesiredReply(200, null, null, written);
+                });
+            });
+        }
+        return chain;
+    }
 
     /** @return the twin of one member device, or empty if it is not a member */
     Optional<DeviceTwin> device(String deviceId);

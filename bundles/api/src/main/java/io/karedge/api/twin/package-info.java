@@ -1,6 +1,6 @@
 /** Durable, per-property versioned device twins. */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.karedge.api.twin;
 
 import org.osgi.annotation.bundle.Export;

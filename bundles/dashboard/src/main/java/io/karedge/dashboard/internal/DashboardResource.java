@@ -1,6 +1,5 @@
 package io.karedge.dashboard.internal;
 
-import java.net.URI;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
@@ -19,13 +18,18 @@ public class DashboardResource {
 
     @GET
     public Response root() {
-        return Response.seeOther(URI.create("/ui/")).build();
+        return toDashboard();
     }
 
     @GET
     @Path("ui")
     public Response uiWithoutSlash() {
-        return Response.seeOther(URI.create("/ui/")).build();
+        return toDashboard();
+    }
+
+    /** A relative Location (RFC 7231), so that the request's Host is not echoed back. */
+    private static Response toDashboard() {
+        return Response.status(Response.Status.SEE_OTHER).header(HttpHeaders.LOCATION, "/ui/").build();
     }
 
     @GET

@@ -120,6 +120,12 @@ public final class BusDispatcher implements PublishHook {
             if (twin.replyTopic() != null && answer != null && answer.result() != null
                     && target.wanted(twin.replyTopic())) {
                 publishSafely(target, twin.replyTopic(), BusPayloads.bytes(answer.result()));
+            } else if (twin.replyTopic() != null && answer != null && answer.code() >= 400 && answer.code() < 500
+                    && target.wanted(twin.replyTopic())) {
+                // a refusal of an operation without a result document (twin/cloud_updated): said on its
+                // result topic, as MQTT 3.1.1 has no negative PUBACK
+                publishSafely(target, twin.replyTopic(), BusPayloads.error(payload, answer.code(), answer.reason(),
+                        clock.getAsLong()));
             }
             if (answer != null && answer.code() >= 500) {
                 // the engine answered, but nothing of the request was stored (store refused the write,

@@ -80,7 +80,8 @@ public final class TopicParser {
         }
         TwinOperation operation = n >= 5 ? deviceOperation(segments[n - 2], segments[n - 1]) : null;
         if (operation == null) {
-            return new BusTopic.Rejected("unknown device topic suffix", null);
+            // MQTT 3.1.1 has no negative PUBACK: the sender learns of the refusal on <topic>/result
+            return new BusTopic.Rejected("unknown device topic suffix", n >= 6 ? topic + "/result" : null);
         }
         String reply = replyTopic(topic, operation);
         if (n == 7) {
@@ -131,8 +132,12 @@ public final class TopicParser {
         return null;
     }
 
+    /**
+     * {@code twin/cloud_updated} has no result in KubeEdge: its reply topic carries only refusals (a malformed
+     * message is not acknowledged silently), never a success.
+     */
     private static String replyTopic(String topic, TwinOperation operation) {
-        return operation == TwinOperation.TWIN_CLOUD_UPDATED ? null : topic + "/result";
+        return topic + "/result";
     }
 
     private static boolean hasWildcard(String topic) {

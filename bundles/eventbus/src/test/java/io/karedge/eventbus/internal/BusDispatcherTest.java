@@ -92,6 +92,28 @@ class BusDispatcherTest {
     }
 
     @Test
+    void aRefusedCloudUpdateIsSaidOnItsResultTopic() {
+        CompletionStage<Void> ack = dispatcher.published("$hw/events/device/ns/d/twin/cloud_updated",
+                bytes("not json"));
+
+        assertThat(ack.toCompletableFuture()).isCompleted();
+        assertThat(publisher.sent).hasSize(1);
+        assertThat(publisher.sent.get(0).topic()).isEqualTo("$hw/events/device/ns/d/twin/cloud_updated/result");
+        assertThat(publisher.sent.get(0).json().get("code").asInt()).isEqualTo(400);
+    }
+
+    @Test
+    void anUnknownSuffixIsSaidOnItsResultTopic() {
+        CompletionStage<Void> ack = dispatcher.published("$hw/events/device/ns/d/twin/frobnicate",
+                bytes("{\"event_id\":\"f-1\"}"));
+
+        assertThat(ack.toCompletableFuture()).isCompleted();
+        assertThat(engine.requests).isEmpty();
+        assertThat(publisher.sent.get(0).topic()).isEqualTo("$hw/events/device/ns/d/twin/frobnicate/result");
+        assertThat(publisher.sent.get(0).json().get("event_id").asText()).isEqualTo("f-1");
+    }
+
+    @Test
     void badTopicGetsA400ErrorWithTheRequestsEventIdAndNoEngineCall() {
         CompletionStage<Void> ack = dispatcher.published("$hw/events/device/../thermo/twin/update",
                 bytes("{\"event_id\":\"bad-1\"}"));

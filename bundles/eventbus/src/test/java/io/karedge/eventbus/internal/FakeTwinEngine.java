@@ -52,7 +52,7 @@ final class FakeTwinEngine implements TwinEngine {
             stage.complete(storeFailure());
         } else {
             TwinReply reply = answer(request);
-            if (reply.ok()) {
+            if (reply.ok() && reply.result() != null) {
                 stored.add(reply.result().path("event_id").asText());
             }
             stage.complete(reply);
@@ -69,6 +69,13 @@ final class FakeTwinEngine implements TwinEngine {
     }
 
     static TwinReply answer(TwinRequest request) {
+        TwinReply reply = documentAnswer(request);
+        // as the engine: twin/cloud_updated has no result document, in success or refusal
+        return request.operation() == io.karedge.api.twin.TwinOperation.TWIN_CLOUD_UPDATED
+                ? new TwinReply(reply.code(), reply.reason(), null, 0) : reply;
+    }
+
+    private static TwinReply documentAnswer(TwinRequest request) {
         ObjectNode result = MAPPER.createObjectNode();
         JsonNode body;
         try {

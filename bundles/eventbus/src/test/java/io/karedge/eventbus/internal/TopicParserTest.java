@@ -21,7 +21,8 @@ class TopicParserTest {
         assertThat(parser.parse("$hw/events/device/ns/d/state/update")).isEqualTo(new BusTopic.Twin(
                 TwinOperation.STATE_UPDATE, "ns/d", "$hw/events/device/ns/d/state/update/result", false));
         assertThat(parser.parse("$hw/events/device/ns/d/twin/cloud_updated"))
-                .isEqualTo(new BusTopic.Twin(TwinOperation.TWIN_CLOUD_UPDATED, "ns/d", null, false));
+                .isEqualTo(new BusTopic.Twin(TwinOperation.TWIN_CLOUD_UPDATED, "ns/d",
+                        "$hw/events/device/ns/d/twin/cloud_updated/result", false));
     }
 
     @Test
@@ -92,11 +93,11 @@ class TopicParserTest {
     }
 
     @Test
-    void unknownSuffixesAreRejectedWithoutAResult() {
-        assertThat(parser.parse("$hw/events/device/ns/d/twin/frobnicate"))
-                .isEqualTo(new BusTopic.Rejected("unknown device topic suffix", null));
-        assertThat(parser.parse("$hw/events/device/ns/d/state/get"))
-                .isEqualTo(new BusTopic.Rejected("unknown device topic suffix", null));
+    void unknownSuffixesOfADeviceAreRejectedWithAResultOthersWithout() {
+        assertThat(parser.parse("$hw/events/device/ns/d/twin/frobnicate")).isEqualTo(new BusTopic.Rejected(
+                "unknown device topic suffix", "$hw/events/device/ns/d/twin/frobnicate/result"));
+        assertThat(parser.parse("$hw/events/device/ns/d/state/get")).isEqualTo(new BusTopic.Rejected(
+                "unknown device topic suffix", "$hw/events/device/ns/d/state/get/result"));
         assertThat(parser.parse("$hw/events/device")).isEqualTo(new BusTopic.Rejected("unknown device topic suffix", null));
         assertThat(parser.parse("$hw/events/node/n/membership/put"))
                 .isEqualTo(new BusTopic.Rejected("unknown node topic suffix", null));

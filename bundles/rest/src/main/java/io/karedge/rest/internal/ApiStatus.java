@@ -18,6 +18,9 @@ final class ApiStatus {
     static final String INTERNAL_ERROR = "InternalError";
     static final String SERVICE_UNAVAILABLE = "ServiceUnavailable";
     static final String TIMEOUT = "Timeout";
+    static final String REQUEST_ENTITY_TOO_LARGE = "RequestEntityTooLarge";
+    static final String FORBIDDEN = "Forbidden";
+    static final String UNAUTHORIZED = "Unauthorized";
 
     private ApiStatus() {
     }

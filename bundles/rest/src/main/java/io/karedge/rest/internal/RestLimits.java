@@ -22,6 +22,7 @@ public class RestLimits {
     static final long DEFAULT_BODY_MAX_BYTES = 1024 * 1024;
     static final long DEFAULT_WATCH_BUFFER_MAX_BYTES = 256 * 1024;
     static final int DEFAULT_MAX_WATCHES = 64;
+    static final int DEFAULT_TWIN_PROPERTIES_PER_REQUEST_MAX = 1000;
 
     @ObjectClassDefinition(name = "Karedge REST API", description = "Bounds of the REST API")
     public @interface Config {
@@ -36,23 +37,34 @@ public class RestLimits {
         @AttributeDefinition(description = "Watches (object and twin) open at the same time; more are answered 429",
                 min = "1")
         int watch_max() default DEFAULT_MAX_WATCHES;
+
+        @AttributeDefinition(description = "Desired values one twin PUT may set; more are answered 413 (a device's "
+                + "own limit is properties.max of io.karedge.twin)", min = "1")
+        int twin_properties_per_request_max() default DEFAULT_TWIN_PROPERTIES_PER_REQUEST_MAX;
     }
 
     private final long bodyMaxBytes;
     private final long watchBufferMaxBytes;
     private final int maxWatches;
     private final Semaphore watchSlots;
+    private final int twinPropertiesPerRequestMax;
 
     @Activate
     public RestLimits(Config config) {
-        this(config.request_body_max_bytes(), config.watch_buffer_max_bytes(), config.watch_max());
+        this(config.request_body_max_bytes(), config.watch_buffer_max_bytes(), config.watch_max(),
+                config.twin_properties_per_request_max());
     }
 
     RestLimits(long bodyMaxBytes, long watchBufferMaxBytes, int maxWatches) {
-        if (bodyMaxBytes < 1 || watchBufferMaxBytes < 1 || maxWatches < 1) {
-            throw new IllegalArgumentException("request.body.max.bytes, watch.buffer.max.bytes and watch.max "
-                    + "must be positive");
+        this(bodyMaxBytes, watchBufferMaxBytes, maxWatches, DEFAULT_TWIN_PROPERTIES_PER_REQUEST_MAX);
+    }
+
+    RestLimits(long bodyMaxBytes, long watchBufferMaxBytes, int maxWatches, int twinPropertiesPerRequestMax) {
+        if (bodyMaxBytes < 1 || watchBufferMaxBytes < 1 || maxWatches < 1 || twinPropertiesPerRequestMax < 1) {
+            throw new IllegalArgumentException("request.body.max.bytes, watch.buffer.max.bytes, watch.max and "
+                    + "twin.properties.per.request.max must be positive");
         }
+        this.twinPropertiesPerRequestMax = twinPropertiesPerRequestMax;
         this.bodyMaxBytes = bodyMaxBytes;
         this.watchBufferMaxBytes = watchBufferMaxBytes;
         this.maxWatches = maxWatches;
@@ -70,6 +82,10 @@ public class RestLimits {
 
     long watchBufferMaxBytes() {
         return watchBufferMaxBytes;
+    }
+
+    int twinPropertiesPerRequestMax() {
+        return twinPropertiesPerRequestMax;
     }
 
     int maxWatches() {

@@ -6,8 +6,7 @@ import io.karedge.api.json.KaredgeJson;
 import io.karedge.api.twin.DeviceTwin;
 import io.karedge.api.twin.TwinEngine;
 import io.karedge.api.twin.TwinOrigin;
-import io.karedge.api.twin.TwinReply;
-import io.karedge.api.twin.TwinStore;
+import io.karedge.api.twin.TwinDesiredReply;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Iterator;
@@ -81,9 +80,9 @@ public class TwinResource {
     /**
      * Body {@code {"desired":{"<prop>":"23"},"expectedVersions":{"<prop>":7}}}; a property missing from
      * {@code expectedVersions} is written whatever its version ({@code 0}: it must not exist yet).
-     * Properties are written one after the other, each on its own; the first refusal ends the request.
-     * The body is read here, not by a JSON provider, so that its size, encoding and shape are bounded and
-     * every fault in it is a 400 or 413 with one line of reason.
+     * All the values are written in one step, or none is; at most {@code twin.properties.per.request.max}
+     * of them. The body is read here, not by a JSON provider, so that its size, encoding and shape are
+     * bounded and every fault in it is a 400 or 413 with one line of reason.
      */
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
@@ -106,6 +105,12 @@ public class TwinResource {
             return ApiStatus.response(400, ApiStatus.BAD_REQUEST,
                     "the body needs {\"desired\":{\"<property>\":\"<value>\"}, \"expectedVersions\":{...}}");
         }
+        if (desired.size() > limits.twinPropertiesPerRequestMax()) {
+            return ApiStatus.response(413, ApiStatus.REQUEST_ENTITY_TOO_LARGE, "the request sets " + desired.size()
+                    + " properties; at most " + limits.twinPropertiesPerRequestMax()
+                    + " are allowed in one request (twin.properties.per.request.max)");
+        }
+        Map<String, String> values = new LinkedHashMap<>();
         Map<String, Long> versions = new LinkedHashMap<>();
         Iterator<Map.Entry<String, JsonNode>> fields = desired.fields();
         while (fields.hasNext()) {
@@ -119,26 +124,28 @@ public class TwinResource {
                 return ApiStatus.response(400, ApiStatus.BAD_REQUEST,
                         "expectedVersions." + property + " must be an integer");
             }
-            long expectedVersion = version == null ? TwinStore.ANY_VERSION : version.longValue();
-            TwinReply reply;
-            try {
-                reply = engine.setDesired(deviceId, property, field.getValue().textValue(), expectedVersion,
-                        TwinOrigin.REST).toCompletableFuture().get(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return ApiStatus.response(503, ApiStatus.SERVICE_UNAVAILABLE, "interrupted");
-            } catch (ExecutionException | TimeoutException e) {
-                return ApiStatus.response(503, ApiStatus.SERVICE_UNAVAILABLE, "the twin engine did not answer: " + e);
+            values.put(property, field.getValue().textValue());
+            if (version != null) {
+                versions.put(property, version.longValue());
             }
-            if (!reply.ok()) {
-                return refusal(reply, property, versions);
-            }
-            versions.put(property, reply.version());
+        }
+        TwinDesiredReply reply;
+        try {
+            reply = engine.setDesired(deviceId, values, versions, TwinOrigin.REST).toCompletableFuture()
+                    .get(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ApiStatus.response(503, ApiStatus.SERVICE_UNAVAILABLE, "interrupted");
+        } catch (ExecutionException | TimeoutException e) {
+            return ApiStatus.response(503, ApiStatus.SERVICE_UNAVAILABLE, "the twin engine did not answer: " + e);
+        }
+        if (!reply.ok()) {
+            return refusal(reply);
         }
         ObjectNode answer = KaredgeJson.mapper().createObjectNode();
         answer.put("deviceId", deviceId);
         ObjectNode written = answer.putObject("versions");
-        versions.forEach(written::put);
+        reply.versions().forEach(written::put);
         return Response.ok(answer).build();
     }
 
@@ -153,7 +160,7 @@ public class TwinResource {
         }
     }
 
-    private static Response refusal(TwinReply reply, String property, Map<String, Long> written) {
+    private static Response refusal(TwinDesiredReply reply) {
         String reason = switch (reply.code()) {
             case 400 -> ApiStatus.BAD_REQUEST;
             case 404 -> ApiStatus.NOT_FOUND;
@@ -162,12 +169,12 @@ public class TwinResource {
         };
         ObjectNode status = ApiStatus.failure(reply.code(), reason, reply.reason());
         ObjectNode details = status.putObject("details");
-        details.put("property", property);
-        if (reply.code() == 409) {
-            details.putObject("currentVersions").put(property, reply.version());
+        if (reply.property() != null) {
+            details.put("property", reply.property());
         }
-        ObjectNode done = details.putObject("writtenVersions");
-        written.forEach(done::put);
+        if (reply.code() == 409 && reply.property() != null) {
+            details.putObject("currentVersions").put(reply.property(), reply.versions().get(reply.property()));
+        }
         return ApiStatus.response(status);
     }
 }

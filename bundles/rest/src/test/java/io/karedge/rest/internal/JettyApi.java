@@ -46,6 +46,16 @@ final class JettyApi implements AutoCloseable {
     }
 
     static JettyApi start(RestLimits limits, Object... resources) throws Exception {
+        return start(limits, null, resources);
+    }
+
+    /** Serves {@code resources} as the node does: behind the access filter and with the error mapper. */
+    static JettyApi startGuarded(io.karedge.api.access.LocalAccess access, Object... resources) throws Exception {
+        return start(RestLimits.defaults(), access, resources);
+    }
+
+    private static JettyApi start(RestLimits limits, io.karedge.api.access.LocalAccess access, Object... resources)
+            throws Exception {
         Properties cfg = new Properties();
         try (InputStream in = Files.newInputStream(PAX_WEB_CFG)) {
             cfg.load(in);
@@ -69,9 +79,15 @@ final class JettyApi implements AutoCloseable {
             public Set<Object> getSingletons() {
                 Set<Object> singletons = new HashSet<>(Set.of(resources));
                 singletons.add(new JacksonJsonProvider());
+                if (access != null) {
+                    singletons.add(new ErrorMapper());
+                }
                 return singletons;
             }
         };
+        if (access != null) {
+            context.addFilter(new FilterHolder(new AccessFilter(access)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        }
         context.addFilter(new FilterHolder(new RequestGuardFilter(limits)), "/api/*",
                 EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new CXFNonSpringJaxrsServlet(application)), "/*");

@@ -125,6 +125,28 @@ class TwinResourceTest {
     }
 
     @Test
+    void aPutOfMorePropertiesThanTheLimitIsRefusedBeforeAnyIsWritten() {
+        TwinResource limited = new TwinResource(engine, hub, new RestLimits(RestLimits.DEFAULT_BODY_MAX_BYTES,
+                RestLimits.DEFAULT_WATCH_BUFFER_MAX_BYTES, RestLimits.DEFAULT_MAX_WATCHES, 2));
+        Response refused = limited.put("plant-a", "thermo-01", "application/json", null,
+                new java.io.ByteArrayInputStream("{\"desired\": {\"a\": \"1\", \"b\": \"2\", \"c\": \"3\"}}"
+                        .getBytes(StandardCharsets.UTF_8)));
+        assertThat(refused.getStatus()).isEqualTo(413);
+        assertThat(((JsonNode) refused.getEntity()).path("message").asText())
+                .isEqualTo("the request sets 3 properties; at most 2 are allowed in one request "
+                        + "(twin.properties.per.request.max)");
+        assertThat(engine.versions).containsOnlyKeys("setpoint");
+    }
+
+    @Test
+    void aRefusalNamesItsProperty() {
+        Response bad = put("plant-a", "thermo-01", body("{\"desired\": {\"setpoint\": \"24\", \"mode\": \"hot\"}}"));
+        assertThat(bad.getStatus()).isEqualTo(400);
+        JsonNode status = (JsonNode) bad.getEntity();
+        assertThat(status.path("details").path("property").asText()).isEqualTo("mode");
+    }
+
+    @Test
     void aWatchStreamsTheChangesOfItsDeviceAsJsonLines() throws Exception {
         TwinWatchStream stream = new TwinWatchStream(hub, "plant-a/thermo-01", Duration.ofMillis(600), 16,
                 Duration.ofSeconds(5));

@@ -3,6 +3,7 @@ package io.karedge.twin.internal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.api.twin.DeviceTwin;
 import io.karedge.api.twin.TwinChange;
+import io.karedge.api.twin.TwinDesiredReply;
 import io.karedge.api.twin.TwinEngine;
 import io.karedge.api.twin.TwinListener;
 import io.karedge.api.twin.TwinOperation;
@@ -114,12 +115,34 @@ final class DeviceTwinEngine implements TwinEngine, AutoCloseable {
     public CompletionStage<TwinReply> setDesired(String deviceId, String property, String value, long expectedVersion,
                                                  TwinOrigin origin) {
         try {
-            return submit(new DesiredJob(deviceId, property, value, expectedVersion, origin), "setting a desired value");
+            return submit(new DesiredJob(deviceId, Map.of(property, value),
+                    expectedVersion == TwinStore.ANY_VERSION ? Map.of() : Map.of(property, expectedVersion), origin),
+                    "setting a desired value");
         } catch (RuntimeException e) {
             LOG.warn("setDesired {} of {} failed: {}", Logs.clip(property), Logs.clip(deviceId), e.toString());
             counters.answered(origin, TwinUpdateResult.FAILED);
             return CompletableFuture.completedFuture(new TwinReply(500, "internal error: " + e, null, 0));
         }
+    }
+
+    @Override
+    public CompletionStage<TwinDesiredReply> setDesired(String deviceId, Map<String, String> values,
+                                                        Map<String, Long> expectedVersions, TwinOrigin origin) {
+        DesiredJob job;
+        try {
+            job = new DesiredJob(deviceId, values, expectedVersions, origin);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(new TwinDesiredReply(400, e.getMessage(), null, Map.of()));
+        }
+        CompletionStage<TwinReply> reply;
+        try {
+            reply = submit(job, "setting desired values");
+        } catch (RuntimeException e) {
+            LOG.warn("setDesired of {} values of {} failed: {}", values.size(), Logs.clip(deviceId), e.toString());
+            counters.answered(origin, TwinUpdateResult.FAILED);
+            return CompletableFuture.completedFuture(new TwinDesiredReply(500, "internal error: " + e, null, Map.of()));
+        }
+        return reply.thenApply(job::reply);
     }
 
     @Override

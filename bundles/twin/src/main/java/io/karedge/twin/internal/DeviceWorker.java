@@ -189,9 +189,14 @@ final class DeviceWorker implements Runnable {
             Job job = item.job();
             Outcome outcome = item.outcome();
             long version = outcome.version;
-            if (outcome.ok() && outcome.versionProperty != null) {
-                TwinRecord record = records.get(outcome.versionProperty);
-                version = record != null ? record.version() : snapshotVersion(outcome.versionProperty);
+            if (outcome.ok()) {
+                for (String property : outcome.versionProperties) {
+                    TwinRecord record = records.get(property);
+                    version = record != null ? record.version() : snapshotVersion(property);
+                    if (job instanceof DesiredJob desired) {
+                        desired.written(property, version);
+                    }
+                }
             }
             if (!outcome.ok()) {
                 engine.logRefusal(job, outcome.code, outcome.reason);

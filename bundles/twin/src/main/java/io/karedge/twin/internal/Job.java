@@ -72,6 +72,18 @@ abstract class Job {
         outcome.changed.putAll(tx.changed());
     }
 
+    /**
+     * Refuses a request that leaves the device with more live twins than {@code properties.max} when it
+     * added some; a request that only changes or deletes twins passes even on a device above the limit.
+     */
+    static void checkPropertyCount(Working.Tx tx, EngineContext context) throws Rejection {
+        int max = context.settings().propertiesMax();
+        if (tx.added() > 0 && tx.liveTwins() > max) {
+            throw Rejection.badRequest("device " + Logs.clip(tx.deviceId()) + " would have " + tx.liveTwins()
+                    + " twin properties; at most " + max + " are allowed (properties.max of io.karedge.twin)");
+        }
+    }
+
     static Rejection notFound(String deviceId, String doing) {
         return new Rejection(404, "Device " + deviceId + " not found while " + doing);
     }

@@ -13,8 +13,8 @@ final class Outcome {
     int code = 200;
     String reason;
     JsonNode result;
-    /** for setDesired: the property whose store version the reply carries */
-    String versionProperty;
+    /** for setDesired: the properties whose store versions the reply carries (the last one's in its version) */
+    List<String> versionProperties = List.of();
     long version;
     final Map<String, MsgTwin> changed = new LinkedHashMap<>();
     String state;

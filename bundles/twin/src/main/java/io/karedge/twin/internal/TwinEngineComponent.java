@@ -3,6 +3,7 @@ package io.karedge.twin.internal;
 import io.karedge.api.meta.MetaStore;
 import io.karedge.api.node.EdgeNode;
 import io.karedge.api.twin.DeviceTwin;
+import io.karedge.api.twin.TwinDesiredReply;
 import io.karedge.api.twin.TwinEngine;
 import io.karedge.api.twin.TwinListener;
 import io.karedge.api.twin.TwinOrigin;
@@ -11,6 +12,7 @@ import io.karedge.api.twin.TwinRequest;
 import io.karedge.api.twin.TwinStatistics;
 import io.karedge.api.twin.TwinStore;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -54,6 +56,12 @@ public final class TwinEngineComponent implements TwinEngine {
                 description = "Most queued requests of one device applied and written in one transaction.",
                 min = "1")
         int batch_max() default EngineSettings.DEFAULT_BATCH_MAX;
+
+        @AttributeDefinition(name = "properties.max",
+                description = "Most twin properties one device may have; an edge request (REST, MQTT twin/update)"
+                        + " that would add more is refused with 400. The cloud's own updates are not limited.",
+                min = "1")
+        int properties_max() default EngineSettings.DEFAULT_PROPERTIES_MAX;
     }
 
     private final DeviceTwinEngine engine;
@@ -63,7 +71,8 @@ public final class TwinEngineComponent implements TwinEngine {
     public TwinEngineComponent(@Reference(name = "twinStore") TwinStore twinStore,
                                @Reference(name = "metaStore") MetaStore metaStore,
                                @Reference(name = "node") EdgeNode node, Config config) {
-        EngineSettings settings = new EngineSettings(config.payload_max_bytes(), config.workers(), config.batch_max());
+        EngineSettings settings = new EngineSettings(config.payload_max_bytes(), config.workers(), config.batch_max(),
+                config.properties_max());
         this.engine = new DeviceTwinEngine(twinStore, node.nodeName(), settings, Clock.systemUTC(),
                 new StoredModels(metaStore));
         this.membership = new MembershipWatcher(metaStore, engine, node.nodeName());
@@ -95,6 +104,12 @@ public final class TwinEngineComponent implements TwinEngine {
     public CompletionStage<TwinReply> setDesired(String deviceId, String property, String value, long expectedVersion,
                                                  TwinOrigin origin) {
         return engine.setDesired(deviceId, property, value, expectedVersion, origin);
+    }
+
+    @Override
+    public CompletionStage<TwinDesiredReply> setDesired(String deviceId, Map<String, String> values,
+                                                        Map<String, Long> expectedVersions, TwinOrigin origin) {
+        return engine.setDesired(deviceId, values, expectedVersions, origin);
     }
 
     @Override

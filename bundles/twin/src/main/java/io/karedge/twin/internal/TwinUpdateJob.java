@@ -85,6 +85,9 @@ final class TwinUpdateJob extends RequestJob {
                 updateOne(tx, input, now, result);
             }
         }
+        if (!sync) {
+            checkPropertyCount(tx, context);
+        }
         Outcome outcome = Outcome.ok(sync ? null : Messages.updateResult(eventId(), now, result));
         publishTwinChanges(outcome, tx, eventId(), context, now);
         if (!rejected.isEmpty()) {

@@ -35,6 +35,8 @@ final class Working {
     private final Map<String, Long> expectedVersions = new LinkedHashMap<>();
     private final Set<String> uplinkTwins = new LinkedHashSet<>();
     private ObjectNode uplinkState;
+    /** twins that exist and are not deleted, kept up to date so that no request counts them */
+    private int live;
 
     Working(String deviceId, DeviceSnapshot base) {
         this.deviceId = deviceId;
@@ -46,6 +48,15 @@ final class Working {
         this.lastOnline = base == null ? "" : base.lastOnline();
         this.specDesired = base == null ? new LinkedHashMap<>() : new LinkedHashMap<>(base.specDesired());
         this.twins = base == null ? new LinkedHashMap<>() : base.parsedTwins();
+        for (MsgTwin twin : twins.values()) {
+            if (isLive(twin)) {
+                live++;
+            }
+        }
+    }
+
+    private static boolean isLive(MsgTwin twin) {
+        return twin != null && !twin.deleted();
     }
 
     Tx begin() {
@@ -120,6 +131,8 @@ final class Working {
         private String newState;
         private String newLastOnline;
         private ObjectNode stateReport;
+        private int added;
+        private int removed;
 
         String deviceId() {
             return deviceId;
@@ -158,8 +171,26 @@ final class Working {
             return view;
         }
 
+        /** @return twins that exist and are not deleted, as this request sees them */
+        int liveTwins() {
+            return live + added - removed;
+        }
+
+        /** @return how many twins this request brought to life (net of those it deleted) */
+        int added() {
+            return added - removed;
+        }
+
         /** Sets a twin; the first call per property remembers the previous one for the document. */
         void put(String property, MsgTwin twin, boolean reportToCloud) {
+            boolean wasLive = isLive(twin(property));
+            if (wasLive != isLive(twin)) {
+                if (wasLive) {
+                    removed++;
+                } else {
+                    added++;
+                }
+            }
             if (!changed.containsKey(property)) {
                 lasts.put(property, twins.get(property));
             }
@@ -211,6 +242,7 @@ final class Working {
         }
 
         void commit() {
+            live += added - removed;
             for (Map.Entry<String, MsgTwin> entry : changed.entrySet()) {
                 twins.put(entry.getKey(), entry.getValue());
                 dirty.add(entry.getKey());

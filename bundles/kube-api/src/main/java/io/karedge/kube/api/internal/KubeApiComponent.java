@@ -1,9 +1,11 @@
 package io.karedge.kube.api.internal;
 
+import io.karedge.api.access.LocalAccess;
 import io.karedge.api.meta.MetaStore;
 import io.karedge.api.node.EdgeNode;
 import io.karedge.api.node.NodeMode;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -35,7 +37,8 @@ public class KubeApiComponent {
             description = "The node's objects in the Kubernetes API's shape on loopback; writes of the node's own "
                     + "objects")
     public @interface Config {
-        @AttributeDefinition(description = "Address to listen on (loopback: the API has no authentication)")
+        @AttributeDefinition(description = "Address to listen on; loopback unless the node is meant to be reached "
+                + "from elsewhere (add the name callers use to allowed.hosts of io.karedge.access)")
         String host() default KubeApiSettings.DEFAULT_HOST;
 
         @AttributeDefinition(description = "Port; 10550 is EdgeCore's MetaServer's")
@@ -60,6 +63,27 @@ public class KubeApiComponent {
         @AttributeDefinition(description = "Largest body of a write (create, replace, patch, delete), in bytes; "
                 + "larger ones are answered 413")
         long request_body_max_bytes() default KubeApiSettings.DEFAULT_REQUEST_BODY_MAX_BYTES;
+
+        @AttributeDefinition(description = "A watch with nothing to send writes a bare newline this often, in "
+                + "seconds, so that a client that went away is noticed and its slot freed")
+        long watch_keepalive_s() default KubeApiSettings.DEFAULT_KEEPALIVE_SECONDS;
+
+        @AttributeDefinition(description = "Threads for requests besides the watches; a connection still sending "
+                + "its request holds one for at most the JVM's sun.net.httpserver.maxReqTime")
+        int request_threads() default KubeApiSettings.DEFAULT_REQUEST_THREADS;
+
+        @AttributeDefinition(description = "Write the kubeconfig of the node's user to this file (mode 0600; its "
+                + "token is read from the token file, so it follows a rotation); empty = "
+                + "${karaf.data}/karedge/kubeconfig")
+        String kubeconfig_file() default "";
+
+        @AttributeDefinition(description = "Serve HTTPS with a self-signed certificate made at first start "
+                + "(kubectl sends a token only over TLS); false serves plain HTTP, where the token is still required")
+        boolean tls() default true;
+
+        @AttributeDefinition(description = "PKCS#12 file with the API's key and certificate (made when missing, "
+                + "mode 0600); empty = ${karaf.data}/karedge/kube-api.p12")
+        String certificate_file() default "";
     }
 
     private static final Instant STARTED = Instant.now();
@@ -79,17 +103,24 @@ public class KubeApiComponent {
     private volatile EdgeNode node;
 
     @Activate
-    public KubeApiComponent(@Reference(name = "metaStore") MetaStore store, Config config, BundleContext context) {
+    public KubeApiComponent(@Reference(name = "metaStore") MetaStore store,
+                            @Reference(name = "access") LocalAccess access, Config config, BundleContext context) {
         this.version = "karedge-" + context.getBundle().getVersion();
         KubeApiServer started = null;
         KubeApiSettings settings = null;
         try {
             settings = new KubeApiSettings(config.host(), config.port(), config.watch_max(), config.watch_queue_max(),
                     config.watch_timeout_s(), config.bookmark_interval_s(), config.list_page_max(),
-                    config.request_body_max_bytes());
-            started = KubeApiServer.start(new WithOwnNode(store, this::ownNode), settings, Clock.systemUTC(),
-                    () -> livePods, this::mode);
-            LOG.info("Kubernetes API of the node at http://{}:{}", settings.host(), started.port());
+                    config.request_body_max_bytes(), config.watch_keepalive_s(), config.request_threads());
+            ServingCertificate certificate = config.tls()
+                    ? ServingCertificate.loadOrCreate(dataFile(config.certificate_file(), "kube-api.p12"), config.host())
+                    : null;
+            started = KubeApiServer.start(new WithOwnNode(store, this::ownNode), settings, Clock.systemUTC(), () -> livePods, this::mode, access,
+                    certificate);
+            String server = (certificate == null ? "http://" : "https://") + clientHost(settings.host()) + ":"
+                    + started.port();
+            LOG.info("Kubernetes API of the node at {}", server);
+            writeKubeconfig(dataFile(config.kubeconfig_file(), "kubeconfig"), server, access, certificate);
         } catch (IOException e) {
             LOG.error("The Kubernetes API of the node cannot listen on {}:{} ({}); set port in etc/{}.cfg",
                     settings.host(), settings.port(), e.getMessage(), PID);
@@ -112,6 +143,24 @@ public class KubeApiComponent {
             ownNode = made;
         }
         return Optional.of(made);
+    }
+
+    private static Path dataFile(String configured, String name) {
+        return configured == null || configured.isBlank()
+                ? Path.of(System.getProperty("karaf.data", "data"), "karedge", name) : Path.of(configured.trim());
+    }
+
+    private static String clientHost(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    private static void writeKubeconfig(Path file, String server, LocalAccess access, ServingCertificate certificate) {
+        try {
+            Kubeconfig.write(file, server, access.tokenFile(), certificate == null ? null : certificate.certificatePem());
+            LOG.info("kubectl --kubeconfig {} reaches it as the node's user", file);
+        } catch (IOException e) {
+            LOG.warn("The kubeconfig {} could not be written: {}", file, e.toString());
+        }
     }
 
     private Optional<NodeMode> mode() {

@@ -44,10 +44,13 @@ final class KubeApiHandler implements HttpHandler {
     private final Set<WatchSession> watches = ConcurrentHashMap.newKeySet();
     private final java.util.function.Supplier<LivePodStatus> live;
     private final ObjectWriter writer;
+    private final RequestGate gate;
+    private final RateLimitedLog failures = new RateLimitedLog(KubeApiHandler.class);
 
     KubeApiHandler(MetaStore store, KubeApiSettings settings, String serverAddress, Clock clock,
-                   java.util.function.Supplier<LivePodStatus> live, ObjectWriter writer) {
+                   java.util.function.Supplier<LivePodStatus> live, ObjectWriter writer, RequestGate gate) {
         this.live = live;
+        this.gate = gate;
         this.writer = writer;
         this.store = store;
         this.settings = settings;
@@ -69,14 +72,15 @@ final class KubeApiHandler implements HttpHandler {
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             try {
+                gate.check(exchange);
                 route(exchange);
             } catch (KubeStatusException e) {
                 sendStatus(exchange, e);
             } catch (IOException e) {
                 // the client went away
             } catch (RuntimeException e) {
-                LOG.warn("{} {} failed: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                        e.toString());
+                failures.warn("{} {} failed: {}", exchange.getRequestMethod(),
+                        Query.abbreviate(exchange.getRequestURI().getRawPath()), e.toString());
                 sendStatus(exchange, new KubeStatusException(500, "InternalError", "the request failed: "
                         + e.getMessage()));
             }
@@ -88,7 +92,7 @@ final class KubeApiHandler implements HttpHandler {
         List<String> segments = new ArrayList<>();
         for (String segment : path.split("/")) {
             if (!segment.isEmpty()) {
-                segments.add(java.net.URLDecoder.decode(segment, StandardCharsets.UTF_8));
+                segments.add(decode(segment));
             }
         }
         int size = segments.size();
@@ -108,6 +112,15 @@ final class KubeApiHandler implements HttpHandler {
             OpenApiDocuments.serve(exchange, segments);
         } else {
             throw notFound();
+        }
+    }
+
+    /** A path segment as RFC 3986 decodes it ({@code +} stays a plus); a bad escape is a 400. */
+    private static String decode(String segment) throws KubeStatusException {
+        try {
+            return java.net.URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw KubeStatusException.badRequest("the path is not URL-encoded: " + e.getMessage());
         }
     }
 
@@ -330,7 +343,8 @@ final class KubeApiHandler implements HttpHandler {
                 : served -> TablePrinter.table(resource.kind(), List.of(served), table.get(), options.includeObject(),
                         null, null, clock.instant());
         WatchSession session = new WatchSession(store, resource, selector, watchName, options, encoder, live,
-                settings.watchQueueMax(), Duration.ofSeconds(settings.bookmarkIntervalSeconds()));
+                settings.watchQueueMax(), Duration.ofSeconds(settings.bookmarkIntervalSeconds()),
+                Duration.ofSeconds(settings.keepaliveSeconds()));
         watches.add(session);
         try {
             OutputStream body = exchange.getResponseBody();

@@ -11,27 +11,39 @@ package io.karedge.kube.api.internal;
  * @param bookmarkIntervalSeconds a quiet watch that allows bookmarks gets one this often
  * @param listPageMax             items per page at most when a client asks for a larger {@code limit}
  * @param requestBodyMaxBytes     largest body of a write; larger ones get a 413
+ * @param keepaliveSeconds        a watch with nothing to send writes a bare newline this often, so that a client
+ *                                that went away is noticed and its slot freed
+ * @param requestThreads          threads for requests besides the watches, also those still reading a request
  */
 record KubeApiSettings(String host, int port, int watchMax, int watchQueueMax, long watchTimeoutSeconds,
-                       long bookmarkIntervalSeconds, long listPageMax, long requestBodyMaxBytes) {
+                       long bookmarkIntervalSeconds, long listPageMax, long requestBodyMaxBytes,
+                       long keepaliveSeconds, int requestThreads) {
 
     static final String DEFAULT_HOST = "127.0.0.1";
     static final int DEFAULT_PORT = 10550;
     /** The REST API's limit too. */
     static final long DEFAULT_REQUEST_BODY_MAX_BYTES = 1024 * 1024;
+    static final long DEFAULT_KEEPALIVE_SECONDS = 1;
+    static final int DEFAULT_REQUEST_THREADS = 128;
 
     KubeApiSettings {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, not " + port);
         }
         if (watchMax < 1 || watchQueueMax < 1 || watchTimeoutSeconds < 1 || bookmarkIntervalSeconds < 1
-                || listPageMax < 1 || requestBodyMaxBytes < 1) {
+                || listPageMax < 1 || requestBodyMaxBytes < 1 || keepaliveSeconds < 1 || requestThreads < 1) {
             throw new IllegalArgumentException("watch.max, watch.queue.max, watch.timeout.s, bookmark.interval.s, "
-                    + "list.page.max and request.body.max.bytes must be positive");
+                    + "list.page.max, request.body.max.bytes, watch.keepalive.s and request.threads must be positive");
         }
         if (requestBodyMaxBytes > Integer.MAX_VALUE / 2) {
             throw new IllegalArgumentException("request.body.max.bytes must be at most " + Integer.MAX_VALUE / 2);
         }
+    }
+
+    KubeApiSettings(String host, int port, int watchMax, int watchQueueMax, long watchTimeoutSeconds,
+                    long bookmarkIntervalSeconds, long listPageMax, long requestBodyMaxBytes) {
+        this(host, port, watchMax, watchQueueMax, watchTimeoutSeconds, bookmarkIntervalSeconds, listPageMax,
+                requestBodyMaxBytes, DEFAULT_KEEPALIVE_SECONDS, DEFAULT_REQUEST_THREADS);
     }
 
     KubeApiSettings(String host, int port, int watchMax, int watchQueueMax, long watchTimeoutSeconds,
@@ -46,6 +58,6 @@ record KubeApiSettings(String host, int port, int watchMax, int watchQueueMax, l
 
     KubeApiSettings withPort(int newPort) {
         return new KubeApiSettings(host, newPort, watchMax, watchQueueMax, watchTimeoutSeconds,
-                bookmarkIntervalSeconds, listPageMax, requestBodyMaxBytes);
+                bookmarkIntervalSeconds, listPageMax, requestBodyMaxBytes, keepaliveSeconds, requestThreads);
     }
 }

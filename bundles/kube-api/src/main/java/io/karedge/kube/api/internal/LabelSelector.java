@@ -24,6 +24,20 @@ final class LabelSelector {
     private static final Pattern VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,18}");
 
+    /** @return whether {@code key} is a label (or annotation) key: a qualified name with an optional prefix */
+    static boolean validKey(String key) {
+        int slash = key.indexOf('/');
+        String name = slash < 0 ? key : key.substring(slash + 1);
+        String prefix = slash < 0 ? null : key.substring(0, slash);
+        return NAME.matcher(name).matches()
+                && (prefix == null || (prefix.length() <= 253 && PREFIX.matcher(prefix).matches()));
+    }
+
+    /** @return whether {@code value} is a label value (empty, or at most 63 alphanumerics, '-', '_', '.') */
+    static boolean validValue(String value) {
+        return VALUE.matcher(value).matches();
+    }
+
     enum Operator { EXISTS, NOT_EXISTS, EQUALS, NOT_EQUALS, IN, NOT_IN, GREATER, LESS }
 
     record Requirement(String key, Operator operator, Set<String> values) {

@@ -243,6 +243,10 @@ final class ObjectWriter {
         String name = metadata.path("name").asText("");
         checkStringMap(resource, name, metadata, "metadata.labels");
         checkStringMap(resource, name, metadata, "metadata.annotations");
+        checkLabels(resource, name, metadata);
+        if (resource.kind().equals(Kinds.DEVICE) || resource.kind().equals(Kinds.DEVICE_MODEL)) {
+            checkDeviceProperties(resource, name, object);
+        }
         if (resource.kind().equals(Kinds.CONFIG_MAP) || resource.kind().equals(Kinds.SECRET)) {
             checkStringMap(resource, name, object, "data");
             checkStringMap(resource, name, object, "stringData");
@@ -272,6 +276,66 @@ final class ObjectWriter {
             ObjectNode data = secret.get("data") instanceof ObjectNode existing ? existing : secret.putObject("data");
             plain.fields().forEachRemaining(entry -> data.put(entry.getKey(), java.util.Base64.getEncoder()
                     .encodeToString(entry.getValue().asText().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        }
+    }
+
+    /** Label keys and values, and annotation keys, as the API server checks them. */
+    private static void checkLabels(ApiResource resource, String name, ObjectNode metadata)
+            throws KubeStatusException {
+        if (metadata.get("labels") instanceof ObjectNode labels) {
+            for (var it = labels.fields(); it.hasNext(); ) {
+                var entry = it.next();
+                if (!LabelSelector.validKey(entry.getKey())) {
+                    throw invalid(resource, name, "metadata.labels: Invalid value: \"" + Query.abbreviate(entry.getKey())
+                            + "\": a label key must be a name of at most 63 alphanumerics, '-', '_' or '.', starting and "
+                            + "ending with an alphanumeric, with an optional DNS subdomain prefix and '/'");
+                }
+                if (!LabelSelector.validValue(entry.getValue().asText())) {
+                    throw invalid(resource, name, "metadata.labels: Invalid value: \""
+                            + Query.abbreviate(entry.getValue().asText()) + "\": a label value must be empty or at most "
+                            + "63 alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric");
+                }
+            }
+        }
+        if (metadata.get("annotations") instanceof ObjectNode annotations) {
+            for (var it = annotations.fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                if (!LabelSelector.validKey(key)) {
+                    throw invalid(resource, name, "metadata.annotations: Invalid value: \"" + Query.abbreviate(key)
+                            + "\": an annotation key must be a qualified name, as a label key");
+                }
+            }
+        }
+    }
+
+    /**
+     * The shape the device manager and the twin engine read: {@code spec} an object and
+     * {@code spec.properties} a list of objects, each with a string {@code name}. What is not read as such
+     * is refused here (422) rather than stored and then skipped as unreadable.
+     */
+    private static void checkDeviceProperties(ApiResource resource, String name, ObjectNode object)
+            throws KubeStatusException {
+        JsonNode spec = object.get("spec");
+        if (spec == null || spec.isNull()) {
+            return;
+        }
+        if (!spec.isObject()) {
+            throw invalid(resource, name, "spec: must be an object");
+        }
+        JsonNode properties = spec.get("properties");
+        if (properties == null || properties.isNull()) {
+            return;
+        }
+        if (!properties.isArray()) {
+            throw invalid(resource, name, "spec.properties: must be a list of objects, not "
+                    + properties.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        for (int i = 0; i < properties.size(); i++) {
+            JsonNode property = properties.get(i);
+            if (!property.isObject() || !property.path("name").isTextual() || property.path("name").asText().isEmpty()) {
+                throw invalid(resource, name, "spec.properties[" + i + "]: must be an object with a non-empty string "
+                        + "name");
+            }
         }
     }
 

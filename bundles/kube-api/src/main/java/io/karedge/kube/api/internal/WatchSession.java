@@ -71,6 +71,7 @@ final class WatchSession {
     private final Encoder encoder;
     private final int queueCapacity;
     private final Duration bookmarkInterval;
+    private final Duration keepalive;
     private final java.util.function.Supplier<LivePodStatus> live;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
@@ -80,8 +81,9 @@ final class WatchSession {
 
     WatchSession(MetaStore store, ApiResource resource, Selector selector, String name, ListOptions options,
                  Encoder encoder, java.util.function.Supplier<LivePodStatus> live, int queueCapacity,
-                 Duration bookmarkInterval) {
+                 Duration bookmarkInterval, Duration keepalive) {
         this.live = live;
+        this.keepalive = keepalive;
         this.store = store;
         this.resource = resource;
         this.selector = selector;
@@ -186,6 +188,15 @@ final class WatchSession {
                 }
                 wait = Math.min(wait, untilBookmark);
             }
+            long untilKeepalive = lastWrite + keepalive.toNanos() - now;
+            if (untilKeepalive <= 0) {
+                // a bare newline, which JSON stream decoders skip: a client that went away makes it fail
+                output.write('\n');
+                output.flush();
+                lastWrite = now;
+                continue;
+            }
+            wait = Math.min(wait, untilKeepalive);
             Object item;
             try {
                 item = queue.poll(wait, TimeUnit.NANOSECONDS);

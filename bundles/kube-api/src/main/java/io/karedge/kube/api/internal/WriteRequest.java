@@ -128,7 +128,10 @@ final class WriteRequest {
 
     private void requireJson() throws KubeStatusException {
         String type = RequestBody.mediaType(exchange);
-        if (!type.isEmpty() && !type.equals(JSON)) {
+        if (type.isEmpty()) {
+            throw unsupported("the body must be JSON: send it with Content-Type: application/json");
+        }
+        if (!type.equals(JSON)) {
             throw unsupported("the body must be JSON (Content-Type: application/json), not " + Query.abbreviate(type));
         }
     }

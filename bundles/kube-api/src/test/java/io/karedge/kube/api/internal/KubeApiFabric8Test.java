@@ -53,9 +53,10 @@ class KubeApiFabric8Test {
                 + "\"thermometer-01\",\"namespace\":\"default\",\"labels\":{\"room\":\"lab\"}},\"spec\":{\"nodeName\":"
                 + "\"edge-1\",\"deviceModelRef\":{\"name\":\"thermometer\"},\"protocol\":{\"protocolName\":\"virtual\"}}}"),
                 "manifest:demo.yaml");
-        server = KubeApiServer.start(store, KubeApiSettings.defaults().withPort(0), Clock.systemUTC());
+        server = KubeApiServer.start(store, KubeApiSettings.defaults().withPort(0), Clock.systemUTC(),
+                Authorized.ACCESS);
         Config config = new ConfigBuilder(Config.empty()).withMasterUrl("http://127.0.0.1:" + server.port())
-                .withRequestTimeout(10_000).withConnectionTimeout(5_000).withRequestRetryBackoffLimit(0).build();
+                .withOauthToken(io.karedge.test.support.FixedTokenAccess.TOKEN).withRequestTimeout(10_000).withConnectionTimeout(5_000).withRequestRetryBackoffLimit(0).build();
         client = new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory())
                 .build();
     }

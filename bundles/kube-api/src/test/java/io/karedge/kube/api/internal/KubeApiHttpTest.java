@@ -97,7 +97,7 @@ class KubeApiHttpTest {
         store.put(json("{\"kind\":\"Device\",\"apiVersion\":\"devices.kubeedge.io/v1beta1\",\"metadata\":{\"name\":"
                 + "\"d1\",\"namespace\":\"default\"}}"), "manifest:x.yaml");
         server = KubeApiServer.start(store, new KubeApiSettings("127.0.0.1", 0, 2, 1024, 1800, 1, 100),
-                Clock.systemUTC());
+                Clock.systemUTC(), Authorized.ACCESS);
     }
 
     @AfterEach
@@ -106,7 +106,7 @@ class KubeApiHttpTest {
     }
 
     private HttpResponse<String> get(String path, String accept) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        HttpRequest.Builder request = Authorized.request(URI.create("http://127.0.0.1:" + server.port() + path))
                 .timeout(Duration.ofSeconds(10));
         if (accept != null) {
             request.header("Accept", accept);
@@ -193,7 +193,7 @@ class KubeApiHttpTest {
         assertThat(page.path("items")).hasSize(100);
         assertThat(page.path("metadata").path("continue").asText()).isNotEmpty();
 
-        HttpResponse<String> write = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+        HttpResponse<String> write = http.send(Authorized.request(URI.create("http://127.0.0.1:" + server.port()
                 + "/api/v1/namespaces/shop/pods/web-1")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
         // a pod the cloud sent: EdgeCore would send the delete to CloudCore, which this node cannot do yet
         assertThat(write.statusCode()).isEqualTo(503);
@@ -210,7 +210,7 @@ class KubeApiHttpTest {
         assertThat(event.path("object").path("reason").asText()).isEqualTo("Expired");
 
         long from = store.resourceVersion();
-        HttpResponse<java.io.InputStream> stream = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        HttpResponse<java.io.InputStream> stream = http.send(Authorized.request(URI.create("http://127.0.0.1:"
                 + server.port() + "/api/v1/namespaces/shop/pods?watch=1&allowWatchBookmarks=true&resourceVersion="
                 + from + "&timeoutSeconds=5")).build(), HttpResponse.BodyHandlers.ofInputStream());
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
@@ -226,7 +226,7 @@ class KubeApiHttpTest {
 
     @Test
     void labelSelectedWatchSeesObjectsLeaveAndEnterTheSelection() throws Exception {
-        HttpResponse<java.io.InputStream> stream = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        HttpResponse<java.io.InputStream> stream = http.send(Authorized.request(URI.create("http://127.0.0.1:"
                 + server.port() + "/api/v1/pods?watch=true&labelSelector=app%3Dweb&timeoutSeconds=5")).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
@@ -250,14 +250,14 @@ class KubeApiHttpTest {
         try (KubeApiServer withPods = KubeApiServer.start(store, KubeApiSettings.defaults().withPort(0),
                 Clock.systemUTC(), () -> (namespace, name) -> name.equals("web-1")
                         ? Optional.of(live.deepCopy()) : Optional.empty(),
-                () -> Optional.of(io.karedge.api.node.NodeMode.STANDALONE))) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                () -> Optional.of(io.karedge.api.node.NodeMode.STANDALONE), Authorized.ACCESS, null)) {
+            HttpResponse<String> response = http.send(Authorized.request(URI.create("http://127.0.0.1:"
                     + withPods.port() + "/api/v1/namespaces/shop/pods")).header("Accept",
                     "application/json;as=Table;v=v1;g=meta.k8s.io").build(), HttpResponse.BodyHandlers.ofString());
             JsonNode rows = body(response).path("rows");
             assertThat(rows.get(0).path("cells").toString()).contains("\"web-1\",\"0/1\",\"CrashLoopBackOff\",\"2\"");
             assertThat(rows.get(1).path("cells").toString()).contains("\"web-2\",\"1/1\",\"Running\"");
-            JsonNode pod = body(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + withPods.port()
+            JsonNode pod = body(http.send(Authorized.request(URI.create("http://127.0.0.1:" + withPods.port()
                     + "/api/v1/namespaces/shop/pods/web-1")).build(), HttpResponse.BodyHandlers.ofString()));
             assertThat(pod.path("status").path("podIP").asText()).isEqualTo("10.88.0.7");
         }
@@ -265,9 +265,9 @@ class KubeApiHttpTest {
 
     @Test
     void watchesBeyondTheLimitAreRefusedWith429() throws Exception {
-        var first = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+        var first = http.send(Authorized.request(URI.create("http://127.0.0.1:" + server.port()
                 + "/api/v1/pods?watch=true&timeoutSeconds=5")).build(), HttpResponse.BodyHandlers.ofInputStream());
-        var second = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+        var second = http.send(Authorized.request(URI.create("http://127.0.0.1:" + server.port()
                 + "/api/v1/pods?watch=true&timeoutSeconds=5")).build(), HttpResponse.BodyHandlers.ofInputStream());
         try {
             assertThat(first.statusCode()).isEqualTo(200);

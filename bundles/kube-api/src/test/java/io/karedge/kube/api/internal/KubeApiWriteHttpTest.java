@@ -38,7 +38,8 @@ class KubeApiWriteHttpTest {
         store.put(json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"own\","
                 + "\"namespace\":\"app\"},\"data\":{\"a\":\"1\"}}"), "local");
         store.put(json("{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"edge-1\"}}"), "cloud");
-        server = KubeApiServer.start(store, KubeApiSettings.defaults().withPort(0), Clock.systemUTC());
+        server = KubeApiServer.start(store, KubeApiSettings.defaults().withPort(0), Clock.systemUTC(),
+                Authorized.ACCESS);
         writesBefore = store.writeCalls.get();
     }
 
@@ -49,7 +50,7 @@ class KubeApiWriteHttpTest {
 
     private HttpResponse<String> send(String method, String path, String contentType, HttpRequest.BodyPublisher body)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        HttpRequest.Builder request = Authorized.request(URI.create("http://127.0.0.1:" + server.port() + path))
                 .timeout(Duration.ofSeconds(20)).method(method, body);
         if (contentType != null) {
             request.header("Content-Type", contentType);

@@ -53,9 +53,9 @@ class KubeApiWriteTest {
         store.put(json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"from-file\","
                 + "\"namespace\":\"app\"},\"data\":{\"a\":\"1\"}}"), "manifest:demo.yaml");
         server = KubeApiServer.start(store, KubeApiSettings.defaults().withPort(0), Clock.systemUTC(), () -> null,
-                mode::get);
+                mode::get, Authorized.ACCESS, null);
         Config config = new ConfigBuilder(Config.empty()).withMasterUrl("http://127.0.0.1:" + server.port())
-                .withRequestTimeout(10_000).withConnectionTimeout(5_000).withRequestRetryBackoffLimit(0).build();
+                .withOauthToken(io.karedge.test.support.FixedTokenAccess.TOKEN).withRequestTimeout(10_000).withConnectionTimeout(5_000).withRequestRetryBackoffLimit(0).build();
         client = new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory())
                 .build();
     }

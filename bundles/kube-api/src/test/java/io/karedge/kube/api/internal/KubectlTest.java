@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real kubectl against the API ({@code kubectl --server http://127.0.0.1:PORT ...}). Skipped when no kubectl
+ * A real kubectl against the API over HTTPS, with a kubeconfig as the node writes it (token file, certificate). Skipped when no kubectl
  * is on the PATH; run-tests.sh installs Debian's kubernetes-client.
  */
 @Timeout(90)
@@ -52,8 +52,15 @@ class KubectlTest {
                 + "\"thermometer-01\",\"namespace\":\"default\"}}"), "manifest:demo.yaml");
         OwnNode own = new OwnNode("edge-1", "karedge-test", Instant.parse("2026-01-02T03:04:05Z"), 4, 8_000_000,
                 "6.1.0-test", "Debian GNU/Linux 12 (bookworm)", "amd64");
+        // as the node serves it: HTTPS with its own certificate, and the kubeconfig it writes for its user
+        ServingCertificate certificate = ServingCertificate.loadOrCreate(home.resolve("kube-api.p12"), "127.0.0.1");
         server = KubeApiServer.start(new WithOwnNode(store, () -> Optional.of(own)),
-                KubeApiSettings.defaults().withPort(0), Clock.systemUTC());
+                KubeApiSettings.defaults().withPort(0), Clock.systemUTC(), () -> null,
+                () -> java.util.Optional.of(io.karedge.api.node.NodeMode.STANDALONE), Authorized.ACCESS, certificate);
+        Path token = home.resolve("api-token");
+        java.nio.file.Files.writeString(token, io.karedge.test.support.FixedTokenAccess.TOKEN);
+        Kubeconfig.write(home.resolve("config"), "https://127.0.0.1:" + server.port(), token,
+                certificate.certificatePem());
     }
 
     @AfterEach
@@ -75,11 +82,10 @@ class KubectlTest {
     }
 
     private Process kubectl(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(kubectl, "--server", "http://127.0.0.1:" + server.port(),
-                "--request-timeout", "20s"));
+        List<String> command = new ArrayList<>(List.of(kubectl, "--request-timeout", "20s"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        // no kubeconfig and no cache of the developer's clusters
+        // the node's kubeconfig, and no cache of the developer's clusters
         builder.environment().put("HOME", home.toString());
         builder.environment().put("KUBECONFIG", home.resolve("config").toString());
         return builder.start();

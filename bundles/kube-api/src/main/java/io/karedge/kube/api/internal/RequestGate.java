@@ -1,0 +1,50 @@
+package io.karedge.kube.api.internal;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.karedge.api.access.LocalAccess;
+import io.karedge.api.access.RequestTargets;
+import java.util.Set;
+
+/**
+ * What every request passes before it is routed: a target that decodes (400), an allowed {@code Host}
+ * (403), the node's bearer token (401) unless it reads a path opened for anonymous reads, and for a write
+ * from a browser page an allowed {@code Origin} (403). As the REST API's access filter.
+ */
+final class RequestGate {
+
+    private static final Set<String> READS = Set.of("GET", "HEAD");
+
+    private final LocalAccess access;
+
+    RequestGate(LocalAccess access) {
+        this.access = access;
+    }
+
+    void check(HttpExchange exchange) throws KubeStatusException {
+        String path = exchange.getRequestURI().getRawPath();
+        String problem = RequestTargets.pathProblem(path);
+        if (problem == null) {
+            problem = RequestTargets.queryProblem(exchange.getRequestURI().getRawQuery());
+        }
+        if (problem != null) {
+            throw KubeStatusException.badRequest(problem);
+        }
+        if (!access.hostAllowed(exchange.getRequestHeaders().getFirst("Host"))) {
+            throw new KubeStatusException(403, "Forbidden", "this Host is not served: add it to allowed.hosts of "
+                    + "io.karedge.access");
+        }
+        boolean read = READS.contains(exchange.getRequestMethod());
+        if (!read && !access.originAllowed(exchange.getRequestHeaders().getFirst("Origin"))) {
+            throw new KubeStatusException(403, "Forbidden", "requests from this Origin may not change anything here");
+        }
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        boolean token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                && access.acceptsToken(authorization.substring(7).trim());
+        if (token || (read && access.anonymousRead(path))) {
+            return;
+        }
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"karedge\"");
+        throw new KubeStatusException(401, "Unauthorized", "Unauthorized: send the node's token (Authorization: "
+                + "Bearer), e.g. kubectl --kubeconfig with the kubeconfig the node wrote for its user");
+    }
+}
