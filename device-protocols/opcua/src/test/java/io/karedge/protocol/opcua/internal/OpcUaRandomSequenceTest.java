@@ -91,10 +91,10 @@ class OpcUaRandomSequenceTest {
             }
             assertThat(String.valueOf(server.get("Label"))).as(at).isEqualTo(expected.get("label"));
             assertThat(String.valueOf(server.get("Counter"))).as(at).isEqualTo(expected.get("counter"));
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(driver.sessions()).as(at).isEqualTo(1));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(driver.sessions()).as(at).isEqualTo(1));
         }
         open.values().forEach(PushingHandler::close);
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(driver.sessions())
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(driver.sessions())
                 .as("seed " + seed + ": no session once every device is closed").isZero());
     }
 
