@@ -2,6 +2,7 @@ package io.karedge.rest.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.api.access.LocalAccess;
+import io.karedge.api.access.RateLimitedLog;
 import io.karedge.api.access.RequestTargets;
 import io.karedge.api.json.KaredgeJson;
 import java.io.IOException;

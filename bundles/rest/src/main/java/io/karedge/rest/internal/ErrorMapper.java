@@ -1,5 +1,6 @@
 package io.karedge.rest.internal;
 
+import io.karedge.api.access.RateLimitedLog;
 import javax.ws.rs.WebApplicationException;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.ext.ExceptionMapper;

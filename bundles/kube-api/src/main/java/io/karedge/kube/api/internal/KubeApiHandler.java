@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.karedge.api.access.RateLimitedLog;
 import io.karedge.api.json.KaredgeJson;
 import io.karedge.api.meta.ListResult;
 import io.karedge.api.meta.MetaStore;

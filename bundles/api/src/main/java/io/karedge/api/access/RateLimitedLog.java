@@ -1,4 +1,4 @@
-package io.karedge.rest.internal;
+package io.karedge.api.access;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -6,28 +6,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Log lines about single requests, at most one per interval: a flood of bad requests costs one line every
- * ten seconds, which says how many were left out before it. Never with a stack trace.
+ * ten seconds, which says how many were left out before it. Never with a stack trace. Used by the local
+ * APIs (REST, the local Kubernetes API) for what a client's request caused.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
 
-    static final long INTERVAL_NANOS = 10_000_000_000L;
+    public static final long INTERVAL_NANOS = 10_000_000_000L;
 
     private final Logger log;
     private final AtomicLong next = new AtomicLong(System.nanoTime());
     private final AtomicLong suppressed = new AtomicLong();
 
-    RateLimitedLog(Class<?> owner) {
+    public RateLimitedLog(Class<?> owner) {
         this.log = LoggerFactory.getLogger(owner);
     }
 
-    void info(String format, Object... arguments) {
+    public void info(String format, Object... arguments) {
         if (take()) {
             long left = suppressed.getAndSet(0);
             log.info(format + (left > 0 ? " (" + left + " similar lines left out)" : ""), strip(arguments));
         }
     }
 
-    void warn(String format, Object... arguments) {
+    public void warn(String format, Object... arguments) {
         if (take()) {
             long left = suppressed.getAndSet(0);
             log.warn(format + (left > 0 ? " (" + left + " similar lines left out)" : ""), strip(arguments));
