@@ -41,6 +41,8 @@ final class DesiredValues {
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     /** the value of each property whose write is queued and has not run yet */
     private final Map<String, String> queued = new ConcurrentHashMap<>();
+    /** the value of each property whose write is running now */
+    private final Map<String, String> writing = new ConcurrentHashMap<>();
     /** pause before the next rewrite on return, after rewrites that failed: doubles from 1 s up to 60 s */
     private volatile long rewriteBackoffMillis;
     private volatile long rewriteNotBefore;
@@ -62,8 +64,9 @@ final class DesiredValues {
         }
         String previous = accepted.put(property, value);
         slot.desired(value);
-        if (value.equals(previous) && (!pending.contains(property) || value.equals(queued.get(property)))) {
-            return;
+        if (value.equals(previous) && (!pending.contains(property) || value.equals(queued.get(property))
+                || value.equals(writing.get(property)))) {
+            return; // the same value again while it is written or queued: one write is enough
         }
         if (!slot.request.writable()) {
             slot.writeResult("not written: the model says the property is not ReadWrite");
@@ -76,15 +79,20 @@ final class DesiredValues {
         }
         queued.put(property, value);
         b.queue.execute(() -> {
+            writing.put(property, value); // before it leaves the queue: a repeat notice sees it in one of the two
             queued.remove(property, value);
-            // listeners hear of changes after they are stored, possibly late: a value the twin has replaced
-            // since is not written (the newer one's own notice follows, in commit order)
-            String current = twinExpected().get(property);
-            if (current != null && !current.equals(value)) {
-                LOG.debug("Desired {} of {} is no longer the twin's ({}); not written", value, device.id(), current);
-                return;
+            try {
+                // listeners hear of changes after they are stored, possibly late: a value the twin has replaced
+                // since is not written (the newer one's own notice follows, in commit order)
+                String current = twinExpected().get(property);
+                if (current != null && !current.equals(value)) {
+                    LOG.debug("Desired {} of {} is no longer the twin's ({}); not written", value, device.id(), current);
+                    return;
+                }
+                write(b, List.of(new PropertyWrite(slot.request, value)));
+            } finally {
+                writing.remove(property, value);
             }
-            write(b, List.of(new PropertyWrite(slot.request, value)));
         });
     }
 
