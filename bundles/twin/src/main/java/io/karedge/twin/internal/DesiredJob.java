@@ -65,7 +65,7 @@ final class DesiredJob extends Job {
         Map<String, MsgTwin> result = new LinkedHashMap<>();
         for (Map.Entry<String, String> entry : values.entrySet()) {
             refused = entry.getKey();
-            result.put(entry.getKey(), setOne(tx, entry.getKey(), entry.getValue(), cloud, now));
+            result.put(entry.getKey(), setOne(tx, context, entry.getKey(), entry.getValue(), cloud, now));
         }
         refused = null;
         if (!cloud) {
@@ -77,7 +77,8 @@ final class DesiredJob extends Job {
         return outcome;
     }
 
-    private MsgTwin setOne(Working.Tx tx, String property, String value, boolean cloud, long now) throws Rejection {
+    private MsgTwin setOne(Working.Tx tx, EngineContext context, String property, String value, boolean cloud,
+                           long now) throws Rejection {
         if (!TwinRules.validName(property)) {
             throw Rejection.badRequest("the twin name " + Logs.clip(property) + " is not valid");
         }
