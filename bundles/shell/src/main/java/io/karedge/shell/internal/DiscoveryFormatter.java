@@ -113,7 +113,8 @@ final class DiscoveryFormatter {
             out.append("---\napiVersion: devices.kubeedge.io/v1beta1\nkind: Device\n");
             out.append("metadata: {name: ").append(scalar(device.name())).append(", namespace: default}\n");
             out.append("spec:\n  deviceModelRef: {name: ").append(scalar(model)).append("}\n");
-            out.append("  nodeName: \"\"          # this node's name, or empty for this node\n");
+            out.append("  nodeName: \"\"          # the node that runs it (empty: this node, for a device applied here)")
+                    .append('\n');
             out.append("  protocol:\n    protocolName: ").append(scalar(result.protocol())).append('\n');
             out.append("    configData: ").append(JSON.writeValueAsString(device.protocolConfig())).append('\n');
             out.append(properties.isEmpty() ? "  properties: []\n" : "  properties:\n");
