@@ -9,6 +9,7 @@ import io.karedge.device.manager.DiscoveryResult;
 import io.karedge.device.manager.DriverDiscovery;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,7 +89,8 @@ final class Discoveries implements AutoCloseable {
         try {
             List<DiscoveredDevice> found = scan.get(timeout.plus(grace).toMillis(), TimeUnit.MILLISECONDS);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            List<DiscoveredDevice> devices = found == null ? List.of() : found;
+            List<DiscoveredDevice> devices = found == null ? List.of()
+                    : found.stream().filter(Objects::nonNull).toList();
             LOG.info("Scan of {} found {} device(s) in {} ms", name, devices.size(), elapsed.toMillis());
             return new DiscoveryResult(name, entry.label(), devices, elapsed);
         } catch (TimeoutException e) {
