@@ -16,6 +16,10 @@ import io.karedge.device.manager.PropertyInfo;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +43,8 @@ import org.osgi.framework.Bundle;
 /**
  * One boot: the OPC UA driver installed, updated, stopped and uninstalled at run time while a device on a
  * node-opcua server (the test server of device-protocols/opcua, started here) is bound to it. The device goes
- * PAUSED and comes back ONLINE with its twin kept, and its desired value is on the server.
+ * PAUSED and comes back ONLINE with its twin kept, and its desired value is on the server. While it runs,
+ * {@code edge:discover opcua} and the REST scan list the server's variables.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -82,6 +87,7 @@ public class OpcUaDriverIT extends KaredgeTestSupport {
             await("twin has the actual ramp", BACK, () -> actual("ramp").isPresent());
             // the subscription's first value may be the one from before the write; the change follows it
             await("setpoint reads back as written", BACK, () -> "24.5".equals(value("setpoint").orElse(null)));
+            discoveryListsTheServersVariables(port);
 
             Bundle driver = bundle(BUNDLE);
             long before = Long.parseLong(value("ramp").orElseThrow());
@@ -104,6 +110,29 @@ public class OpcUaDriverIT extends KaredgeTestSupport {
             server.destroy();
             server.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** The driver browses the server its device uses: through the shell and through REST. */
+    private void discoveryListsTheServersVariables(int port) throws Exception {
+        String table = execute("edge:discover opcua --timeout 30");
+        System.out.println("edge:discover opcua --timeout 30\n" + table);
+        assertTrue(table, table.contains("opc.tcp://127.0.0.1:" + port + "/karedge") && table.contains("line1-"));
+        String yaml = execute("edge:discover opcua -t 30 -o yaml");
+        assertTrue(yaml, yaml.contains("kind: DeviceModel") && yaml.contains("kind: Device")
+                && yaml.contains("{name: line1-ramp, type: INT, accessMode: ReadOnly}")
+                && yaml.contains("{\"nodeID\":\"ns=2;s=Line1.Ramp\",\"browseName\":\"Ramp\"}")
+                && yaml.contains("\"url\":\"opc.tcp://127.0.0.1:" + port + "/karedge\""));
+        HttpResponse<String> answer = post("/api/v1/drivers/opcua/discover?timeoutSeconds=30");
+        assertEquals(answer.body(), 200, answer.statusCode());
+        assertTrue(answer.body(), answer.body().contains("line1-setpoint: nodeID ns=2;s=Line1.Setpoint"));
+        assertEquals(404, post("/api/v1/drivers/no-such-protocol/discover").statusCode());
+        HttpResponse<String> virtual = post("/api/v1/drivers/virtual/discover");
+        assertEquals(virtual.body(), 422, virtual.statusCode());
+    }
+
+    private static HttpResponse<String> post(String path) throws Exception {
+        return HttpClient.newHttpClient().send(authorized(URI.create("http://127.0.0.1:" + httpPort() + path))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Process startServer(Path modules, int port) throws Exception {

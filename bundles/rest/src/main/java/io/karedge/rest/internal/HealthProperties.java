@@ -11,6 +11,7 @@ final class HealthProperties {
     static final String OPTIONAL_POD_MANAGER = "karedge.optional.part=pod manager";
     static final String OPTIONAL_MESH_PROXY = "karedge.optional.part=mesh proxy";
     static final String OPTIONAL_DMI = "karedge.optional.part=dmi";
+    static final String OPTIONAL_DEVICE_MANAGER = "karedge.optional.part=device manager";
 
     private HealthProperties() {
     }

@@ -20,9 +20,13 @@ import io.karedge.device.driver.ProtocolDriver;
 import io.karedge.device.driver.ProtocolName;
 import io.karedge.device.manager.DeviceInfo;
 import io.karedge.device.manager.DeviceManagerStatus;
+import io.karedge.device.manager.DiscoveryException;
+import io.karedge.device.manager.DiscoveryResult;
+import io.karedge.device.manager.DriverDiscovery;
 import io.karedge.device.manager.DriverCallStatistics;
 import io.karedge.device.manager.DriverInfo;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,12 +51,15 @@ import org.slf4j.LoggerFactory;
  * devices of this node to the protocol drivers on the whiteboard, reports to the twin engine, and listens
  * to twin changes for desired values to write. A configuration change restarts it (devices are reopened).
  */
-@Component(service = {DeviceManagerStatus.class, TwinListener.class}, configurationPid = DeviceManagerComponent.PID,
+@Component(service = {DeviceManagerStatus.class, DriverDiscovery.class, TwinListener.class},
+        configurationPid = DeviceManagerComponent.PID,
         immediate = true)
 @Designate(ocd = DeviceManagerComponent.Config.class)
-public final class DeviceManagerComponent implements DeviceManagerStatus, TwinListener {
+public final class DeviceManagerComponent implements DeviceManagerStatus, DriverDiscovery, TwinListener {
 
     static final String PID = "io.karedge.device.manager";
+    /** how long a caller waits for a scan beyond its timeout before the scan is interrupted */
+    static final Duration SCAN_GRACE = Duration.ofSeconds(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceManagerComponent.class);
 
@@ -102,6 +109,7 @@ public final class DeviceManagerComponent implements DeviceManagerStatus, TwinLi
     private final DeviceManager manager;
     private final MetaStoreInformer models;
     private final MetaStoreInformer devices;
+    private final Discoveries discoveries;
 
     @Activate
     public DeviceManagerComponent(@Reference MetaStore store, @Reference EdgeNode node, Config config) {
@@ -110,6 +118,7 @@ public final class DeviceManagerComponent implements DeviceManagerStatus, TwinLi
 
     DeviceManagerComponent(MetaStore store, String nodeName, ManagerSettings settings) {
         this.manager = new DeviceManager(settings, nodeName, () -> twinEngine, Clock.systemUTC());
+        this.discoveries = new Discoveries(manager::best, SCAN_GRACE);
         manager.trackSwapsWith(() -> progress);
         this.models = new MetaStoreInformer(store, Kinds.DEVICE_MODEL, this::modelChanged,
                 key -> manager.modelDeleted(DeviceIds.of(key.namespace(), key.name())), manager.pool(),
@@ -215,6 +224,7 @@ public final class DeviceManagerComponent implements DeviceManagerStatus, TwinLi
     void deactivate() {
         devices.close();
         models.close();
+        discoveries.close();
         manager.close();
     }
 
@@ -240,6 +250,11 @@ public final class DeviceManagerComponent implements DeviceManagerStatus, TwinLi
     @Override
     public List<DriverCallStatistics> driverCalls() {
         return manager.driverCalls();
+    }
+
+    @Override
+    public DiscoveryResult discover(String protocol, Duration timeout) throws DiscoveryException {
+        return discoveries.discover(protocol, timeout);
     }
 
 }

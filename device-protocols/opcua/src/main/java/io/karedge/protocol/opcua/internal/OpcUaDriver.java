@@ -92,7 +92,20 @@ public final class OpcUaDriver implements ProtocolDriver, DeviceDiscovery {
     @Activate
     public OpcUaDriver(Config config) {
         this(pkiDir(config.pki_dir()), true);
-        discoveryUrls = config.discovery_urls() == null ? List.of() : List.of(config.discovery_urls());
+        discoveryUrls = parseDiscoveryUrls(config.discovery_urls());
+    }
+
+    /**
+     * @return the URLs of {@code discovery.urls}, each value also split at commas and spaces: a {@code .cfg}
+     *         file gives the array as one string ({@code discovery.urls = opc.tcp://a:4840, opc.tcp://b:4840})
+     */
+    static List<String> parseDiscoveryUrls(String[] values) {
+        if (values == null) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(values).filter(v -> v != null)
+                .flatMap(v -> java.util.Arrays.stream(v.split("[,\\s]+"))).filter(v -> !v.isBlank()).distinct()
+                .toList();
     }
 
     /**

@@ -29,6 +29,14 @@ class OpcUaValidateTest {
     }
 
     @Test
+    void discoveryUrlsAreAnArrayOrOneStringOfUrlsSeparatedByCommasOrSpaces() {
+        assertThat(OpcUaDriver.parseDiscoveryUrls(null)).isEmpty();
+        assertThat(OpcUaDriver.parseDiscoveryUrls(new String[] {"opc.tcp://10.0.0.5:4840/line, opc.tcp://10.0.0.6:4840",
+                " opc.tcp://10.0.0.7:4840  opc.tcp://10.0.0.5:4840/line", ""}))
+                .containsExactly("opc.tcp://10.0.0.5:4840/line", "opc.tcp://10.0.0.6:4840", "opc.tcp://10.0.0.7:4840");
+    }
+
+    @Test
     void acceptsKubeEdgesNames() {
         ServerSettings settings = settings("{url: 'opc.tcp://10.0.0.5:4840/plc', securityPolicy: Basic256Sha256, "
                 + "securityMode: Sign, userName: operator, password: /etc/karedge/opcua-pass, "
