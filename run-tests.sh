@@ -169,6 +169,11 @@ for top, dirs, files in os.walk("."):
         if not os.path.isdir(os.path.join(module, "target")):
             continue
         fqcn = path.split("/src/test/java/")[1][:-5].replace("/", ".")
+        simple = fqcn.rsplit(".", 1)[-1]
+        # only what the runners pick up by name (Surefire and Failsafe defaults): LogLatencyBench and the
+        # like are benchmarks, run by bench/ scripts
+        if not re.match(r"^(Test.*|.*Test|.*Tests|.*TestCase|IT.*|.*IT|.*ITCase)$", simple):
+            continue
         count = sum(n for name, n in ran.items() if name == fqcn or name.startswith(fqcn + "$"))
         if count == 0:
             print("%s (%s)" % (fqcn, module))
