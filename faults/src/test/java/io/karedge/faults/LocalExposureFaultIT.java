@@ -47,6 +47,8 @@ class LocalExposureFaultIT {
         Result withoutConsole = run("bin/client", "edge:status");
         Result consoleOn = run("bin/console", "on");
         String client = runClient("edge:status");
+        Result unknownTwin = run("bin/client", "edge:twin default/no-such-device");
+        Result noPods = run("bin/client", "edge:get pods -n nowhere");
         List<String> traces = stackTraceLines(node.data().resolve("log").resolve("karaf.log"));
 
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -76,6 +78,12 @@ class LocalExposureFaultIT {
         assertThat(consoleOn.output).contains("The remote console is on");
         assertThat(client).as("bin/client \"edge:status\" prints the status")
                 .contains("Node faults-local-exposure is healthy");
+        assertThat(unknownTwin.exitCode).as("a refused edge:* command fails bin/client: " + unknownTwin.output)
+                .isEqualTo(1);
+        assertThat(unknownTwin.output).contains("Device default/no-such-device is not a member of this node");
+        assertThat(noPods.exitCode).as("an empty list is no failure").isZero();
+        assertThat(noPods.output).as("bin/client shows the note on an empty list")
+                .contains("No resources found in nowhere namespace.");
         assertThat(traces).as("stack traces in the log of a clean boot and a first login").isEmpty();
         assertThat(Files.readString(node.data().resolve("log").resolve("karaf.log")))
                 .as("adding the console restarted nothing").doesNotContain("MQTT broker stopped")

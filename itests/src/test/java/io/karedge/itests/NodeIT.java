@@ -138,7 +138,7 @@ public class NodeIT extends KaredgeTestSupport {
         assertTrue(execute("edge:twin thermometer-01 -n default").contains("default/thermometer-01"));
         assertTrue(execute("edge:device thermometer-01 -n default").contains("thermometer-01"));
         // --expect-version 0 (must not exist yet) read after the arguments: the demo's setpoint exists
-        String set = execute("edge:twin-set thermometer-01 setpoint 26 -n default --expect-version 0");
+        String set = failure("edge:twin-set thermometer-01 setpoint 26 -n default --expect-version 0");
         assertTrue(set, set.contains("default/thermometer-01 setpoint: conflict"));
         // empty lists say so
         assertEquals("No resources found in default namespace.", execute("edge:get pods").trim());

@@ -72,8 +72,9 @@ public class GetCommand implements Action {
         System.out.print(result.out());
         System.out.flush();
         if (!result.err().isEmpty()) {
-            System.err.print(result.err());
-            System.err.flush();
+            // a note, not an error; on standard output because bin/client's one-shot mode drops standard error
+            System.out.print(result.err());
+            System.out.flush();
         }
         return null;
     }

@@ -23,7 +23,7 @@ final class PodViews {
         withManager(context, manager -> {
             List<PodInfo> pods = PodFormatter.select(manager.pods(), namespace, allNamespaces);
             if (pods.isEmpty()) {
-                System.err.println(PodFormatter.noPods(namespace, allNamespaces));
+                System.out.println(PodFormatter.noPods(namespace, allNamespaces));
                 return;
             }
             System.out.print(PodFormatter.pods(pods, allNamespaces, Instant.now()));

@@ -11,6 +11,7 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 
 /** {@code edge:twin DEVICE}: the twins of one member device with versions, and its state. */
 @Service
@@ -38,8 +39,8 @@ public class TwinCommand implements Action {
         String deviceId = TwinFormatter.deviceId(device, namespace);
         Optional<DeviceTwin> twin = engine.device(deviceId);
         if (twin.isEmpty()) {
-            System.err.println("Device " + deviceId + " is not a member of this node");
-            return null;
+            String message = "Device " + deviceId + " is not a member of this node";
+            throw new CommandException(message, message);
         }
         System.out.print(TwinFormatter.format(twin.get()));
         System.out.flush();

@@ -13,6 +13,7 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 
 /** {@code edge:twin-set DEVICE PROPERTY VALUE [--expect-version N]}: sets a desired value from the edge. */
 @Service
@@ -51,11 +52,10 @@ public class TwinSetCommand implements Action {
         TwinReply reply = engine.setDesired(deviceId, property, value, expected, TwinOrigin.SHELL)
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         String line = TwinFormatter.setResult(deviceId, property, reply);
-        if (reply.ok()) {
-            System.out.println(line);
-        } else {
-            System.err.println(line);
+        if (!reply.ok()) {
+            throw new CommandException(line, line);
         }
+        System.out.println(line);
         return null;
     }
 }

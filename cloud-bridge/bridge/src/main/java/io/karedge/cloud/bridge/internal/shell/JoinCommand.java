@@ -25,6 +25,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
@@ -85,8 +86,8 @@ public class JoinCommand implements Action {
                         + " subdomain (lower-case letters, digits, '-' and '.', at most 253 characters)");
             }
         } catch (IllegalArgumentException e) {
-            System.err.println("edge:join: " + e.getMessage());
-            return null;
+            String message = "edge:join: " + e.getMessage();
+            throw new CommandException(message, message);
         }
         Instant since = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Configuration configuration = configurationAdmin.getConfiguration(BridgeConfig.PID, "?");

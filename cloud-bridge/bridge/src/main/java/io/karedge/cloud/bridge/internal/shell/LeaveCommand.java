@@ -10,6 +10,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import io.karedge.api.node.EdgeNode;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -53,8 +54,8 @@ public class LeaveCommand implements Action {
         }
         if (forget) {
             if (node == null) {
-                System.err.println("edge:leave: no node service, credentials not deleted");
-                return null;
+                String message = "edge:leave: no node service, credentials not deleted";
+                throw new CommandException(message, message);
             }
             Path directory = node.dataDirectory().resolve("cloud");
             if (Files.exists(directory)) {

@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.support.CommandException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,38 +128,38 @@ class ShellCommandsTest {
 
     @Test
     void aMissingServerIsRefusedAndNothingIsWritten() throws Exception {
-        join(null, TOKEN, null, null).execute();
+        refused(join(null, TOKEN, null, null));
         assertThat(err()).contains("edge:join: the address is empty");
-        join("  ", TOKEN, null, null).execute();
+        refused(join("  ", TOKEN, null, null));
         assertThat(config.calls).isEmpty();
         assertThat(out()).doesNotContain("Joining");
     }
 
     @Test
     void badTokensAreRefusedWithTheReason() throws Exception {
-        join("10.0.0.5:10000", "", null, null).execute();
+        refused(join("10.0.0.5:10000", "", null, null));
         assertThat(err()).contains("edge:join: the token is empty");
         err.reset();
-        join("10.0.0.5:10000", "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.c2ln", null, null).execute();
+        refused(join("10.0.0.5:10000", "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.c2ln", null, null));
         assertThat(err()).contains("edge:join: the token must have 4 dot-separated parts").contains("it has 3");
         err.reset();
-        join("10.0.0.5:10000", "nothex." + TOKEN.substring(65), null, null).execute();
+        refused(join("10.0.0.5:10000", "nothex." + TOKEN.substring(65), null, null));
         assertThat(err()).contains("64-hex-digit SHA-256 of the CA");
         err.reset();
-        join("10.0.0.5:10000", HASH + ".a b.c.d", null, null).execute();
+        refused(join("10.0.0.5:10000", HASH + ".a b.c.d", null, null));
         assertThat(err()).contains("JWT part 1 is not base64url");
         assertThat(config.calls).isEmpty();
     }
 
     @Test
     void badAddressesAreRefused() throws Exception {
-        join("wss://10.0.0.5:10000", TOKEN, null, null).execute();
+        refused(join("wss://10.0.0.5:10000", TOKEN, null, null));
         assertThat(err()).contains("without a scheme");
         err.reset();
-        join("10.0.0.5:10000", TOKEN, "10.0.0.5:99999", null).execute();
+        refused(join("10.0.0.5:10000", TOKEN, "10.0.0.5:99999", null));
         assertThat(err()).contains("out of range");
         err.reset();
-        join("fd00::1:10000", TOKEN, null, null).execute();
+        refused(join("fd00::1:10000", TOKEN, null, null));
         assertThat(err()).contains("IPv6 address in brackets");
         assertThat(config.calls).isEmpty();
     }
@@ -218,7 +220,7 @@ class ShellCommandsTest {
         assertThat(out()).contains("Deleted the cloud credentials");
 
         leave.node = null;
-        leave.execute();
+        refused(leave);
         assertThat(err()).contains("no node service, credentials not deleted");
     }
 
@@ -238,4 +240,18 @@ class ShellCommandsTest {
                 .contains("Last keepalive:  never").contains("Uplink depth:    12").contains("Reconnects:      5")
                 .contains("Dead letters:    6");
     }
+
+    /** Runs a command that must refuse: Karaf shows the exception's message and exits 1 (bin/client too). */
+    private static void refused(Action command) {
+        try {
+            command.execute();
+        } catch (CommandException e) {
+            System.err.print(e.getMessage());
+            return;
+        } catch (Exception e) {
+            throw new AssertionError("expected a CommandException", e);
+        }
+        throw new AssertionError("the command did not refuse");
+    }
+
 }
