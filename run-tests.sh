@@ -111,6 +111,25 @@ log "running: mvn -B install ${MAVEN_ARGS:-}"
 # shellcheck disable=SC2086
 mvn -B install ${MAVEN_ARGS:-}
 
+# The API guard must catch what it is there for: a signature change in the driver SPI (a 0.x package)
+# without the version bump it needs fails `mvn verify`, in a scratch copy of the sources.
+api_guard_copy=$(mktemp -d)
+git ls-files -z | tar --null -T - -cf - | tar -xf - -C "${api_guard_copy}"
+sed -i 's/DeviceHandler open(Device device, DeviceCallback callback);/DeviceHandler open(Device device, DeviceCallback callback, int changed);/' \
+    "${api_guard_copy}/bundles/device-driver-api/src/main/java/io/karedge/device/driver/ProtocolDriver.java"
+# shellcheck disable=SC2086
+if (cd "${api_guard_copy}" && mvn -B -q verify -Dmaven.test.skip=true -pl bundles/device-driver-api ${MAVEN_ARGS:-} \
+        >"${api_guard_copy}.log" 2>&1); then
+    log "the API baseline let an incompatible driver SPI change through (api-baseline/README.md)"
+    exit 1
+elif ! grep -q 'api-baseline: io.karedge.device.driver: an incompatible change' "${api_guard_copy}.log"; then
+    log "the API guard check failed for another reason:"
+    tail -20 "${api_guard_copy}.log"
+    exit 1
+fi
+log "API baseline: an incompatible driver SPI change without a version bump fails the build, as it must"
+rm -rf "${api_guard_copy}" "${api_guard_copy}.log"
+
 # The integration tests again, on Temurin 25 (the node runs on Java 17 and on 25). The Java 17 reports are
 # kept beside the new ones, so the count below holds both runs.
 java25_home=${KAREDGE_JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
