@@ -36,6 +36,17 @@ public record PropertyRequest(DeviceProperty property, ModelProperty model) {
     }
 
     /**
+     * Binds this property's {@code visitors.configData} to a driver's record (see {@link ConfigBinding} for
+     * the rules). Unknown keys are ignored here; {@link ConfigBinding#check} reports them.
+     *
+     * @throws IllegalArgumentException naming the property, the key, the value and what was expected
+     * @since 0.3
+     */
+    public <T> T configAs(Class<T> type) {
+        return ConfigBinding.bind(configData(), type, "property " + name() + " visitors.configData", warning -> { });
+    }
+
+    /**
      * @return the model's type in the lower-case form KubeEdge mappers use ({@code int}, {@code float},
      *         {@code double}, {@code boolean}, {@code string}, {@code bytes}); {@code string} when the
      *         model does not say

@@ -17,9 +17,13 @@
  * {@link io.karedge.device.driver.BaseDeviceHandler}, {@link io.karedge.device.driver.PropertyException},
  * the helpers of {@link io.karedge.device.driver.PropertyRequest}, and corrected
  * {@link io.karedge.device.driver.ProtocolName#PROPERTY} to the name the annotation really sets.
+ *
+ * <p>0.3.0 added typed configuration: {@link io.karedge.device.driver.ConfigBinding},
+ * {@link io.karedge.device.driver.ConfigKey} and
+ * {@link io.karedge.device.driver.PropertyRequest#configAs(Class)}.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package io.karedge.device.driver;
 
 import org.osgi.annotation.bundle.Export;
