@@ -1,57 +1,50 @@
 package io.karedge.protocol.modbus.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Set;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.karedge.api.device.Device;
+import io.karedge.device.driver.ConfigBinding;
+import io.karedge.device.driver.ConfigKey;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * Where a Modbus TCP device is: the device's {@code spec.protocol.configData}. Keys as in KubeEdge's modbus
  * mapper: {@code ip} (alias {@code host}), {@code port} (default 502), {@code slaveID} (alias
- * {@code unitID}, default 1), plus {@code timeout} in milliseconds (default 3000) bounding connect and each
- * request.
+ * {@code unitID}, default 1), plus {@code timeout} (default 3000 milliseconds; a plain number is
+ * milliseconds, {@code 5s} works too) bounding connect and each request.
  */
-record ModbusEndpoint(String host, int port, int unitId, int timeoutMillis) {
+record ModbusEndpoint(@ConfigKey(value = "ip", aliases = "host", required = true,
+                              hint = "the device's host name or address") String host,
+                      @ConfigKey(min = 1, max = 65535) int port,
+                      @ConfigKey(value = "slaveID", aliases = "unitID", min = 0, max = 255) int unitId,
+                      @ConfigKey(min = 1, max = MAX_TIMEOUT_MILLIS) Duration timeout) {
 
-    static final int DEFAULT_PORT = 502;
-    static final int DEFAULT_UNIT_ID = 1;
-    static final int DEFAULT_TIMEOUT_MILLIS = 3000;
     static final int MAX_TIMEOUT_MILLIS = 60_000;
+    static final ModbusEndpoint DEFAULTS = new ModbusEndpoint("localhost", 502, 1, Duration.ofSeconds(3));
 
-    private static final Set<String> KNOWN = Set.of("ip", "host", "port", "slaveID", "unitID", "timeout");
-    private static final Set<String> SERIAL = Set.of("serialPort", "baudRate", "dataBits", "stopBits", "parity");
+    /** Keys of Modbus RTU, which this driver refuses rather than ignores: the device would never answer. */
+    private static final List<String> SERIAL = List.of("baudRate", "dataBits", "parity", "serialPort", "stopBits");
 
-    static ModbusEndpoint parse(String deviceId, ObjectNode configData) {
-        ConfigValues config = new ConfigValues("device " + deviceId + " protocol configData", configData);
-        String serial = config.firstPresent(SERIAL.stream().sorted().toArray(String[]::new));
-        if (serial != null) {
-            throw config.fail(serial + " is a Modbus RTU setting; this driver speaks Modbus TCP only (set ip and port)");
-        }
-        config.rejectUnknown(KNOWN);
-        if (config.has("ip") && config.has("host")) {
-            throw config.fail("set ip or host, not both");
-        }
-        String host = config.has("ip") ? config.text("ip") : config.text("host");
-        if (host == null || host.isBlank()) {
-            throw config.fail("ip (the device's host name or address) is missing");
-        }
+    ModbusEndpoint {
         if (host.contains("/") || host.contains(" ")) {
-            throw config.fail("ip must be a host name or address, not '" + host + "'");
+            throw new IllegalArgumentException("ip must be a host name or address, not '" + host + "'");
         }
-        long port = config.integer("port", DEFAULT_PORT);
-        if (port < 1 || port > 65535) {
-            throw config.fail("port must be between 1 and 65535, not " + port);
+    }
+
+    /** @throws IllegalArgumentException naming the device and the key when the settings are wrong */
+    static ModbusEndpoint of(Device device) {
+        JsonNode config = ConfigBinding.protocolConfigData(device);
+        for (String key : SERIAL) {
+            if (config != null && config.hasNonNull(key)) {
+                throw new IllegalArgumentException("device " + device.id() + " protocol configData: " + key
+                        + " is a Modbus RTU setting; this driver speaks Modbus TCP only (set ip and port)");
+            }
         }
-        if (config.has("slaveID") && config.has("unitID")) {
-            throw config.fail("set slaveID or unitID, not both");
-        }
-        long unit = config.integer(config.has("unitID") ? "unitID" : "slaveID", DEFAULT_UNIT_ID);
-        if (unit < 0 || unit > 255) {
-            throw config.fail("slaveID must be between 0 and 255, not " + unit);
-        }
-        long timeout = config.integer("timeout", DEFAULT_TIMEOUT_MILLIS);
-        if (timeout < 1 || timeout > MAX_TIMEOUT_MILLIS) {
-            throw config.fail("timeout (milliseconds) must be between 1 and " + MAX_TIMEOUT_MILLIS + ", not " + timeout);
-        }
-        return new ModbusEndpoint(host, (int) port, (int) unit, (int) timeout);
+        return ConfigBinding.protocolConfigAs(device, ModbusEndpoint.class);
+    }
+
+    int timeoutMillis() {
+        return (int) timeout.toMillis();
     }
 
     @Override

@@ -211,7 +211,7 @@ final class ModbusHandler extends BaseDeviceHandler {
     private ModbusVisitor visitor(PropertyRequest request) throws PropertyException {
         Object cached = visitors.computeIfAbsent(request.name(), name -> {
             try {
-                return ModbusVisitor.parse(name, request.configData());
+                return request.configAs(ModbusVisitor.class);
             } catch (IllegalArgumentException e) {
                 return e.getMessage();
             }

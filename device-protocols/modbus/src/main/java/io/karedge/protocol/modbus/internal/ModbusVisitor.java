@@ -1,10 +1,9 @@
 package io.karedge.protocol.modbus.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.karedge.device.driver.ConfigKey;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * How one property maps onto the device: its {@code visitors.configData}, with KubeEdge's modbus keys
@@ -19,67 +18,45 @@ import java.util.Set;
  * @param swapRegisters {@code isRegisterSwap}: reverse the order of the words (low word first)
  * @param dataType      the visitor's {@code dataType} in lower case, or null
  */
-record ModbusVisitor(RegisterType register, int offset, int limit, BigDecimal scale, boolean swapBytes,
-                     boolean swapRegisters, String dataType) {
+record ModbusVisitor(@ConfigKey(required = true, hint = "one of CoilRegister, DiscreteInputRegister, InputRegister, "
+                             + "HoldingRegister") RegisterType register,
+                     @ConfigKey(required = true, min = 0, max = 65535, hint = "the zero-based address") int offset,
+                     @ConfigKey(min = 1) int limit,
+                     BigDecimal scale,
+                     @ConfigKey("isSwap") boolean swapBytes,
+                     @ConfigKey("isRegisterSwap") boolean swapRegisters,
+                     String dataType) {
 
-    static final Set<String> KNOWN = Set.of("register", "offset", "limit", "scale", "isSwap", "isRegisterSwap",
-            "dataType");
     static final List<String> TYPES = List.of("int", "float", "double", "boolean", "string", "bytes");
+    static final ModbusVisitor DEFAULTS = new ModbusVisitor(RegisterType.HOLDING, 0, 1, BigDecimal.ONE, false, false,
+            null);
 
-    static ModbusVisitor parse(String property, ObjectNode configData) {
-        ConfigValues config = new ConfigValues("property " + property + " visitors.configData", configData);
-        config.rejectUnknown(KNOWN);
-        String registerName = config.text("register");
-        if (registerName == null) {
-            throw config.fail("register is missing; use one of " + RegisterType.names());
-        }
-        RegisterType register = RegisterType.of(registerName);
-        if (register == null) {
-            throw config.fail("unknown register type '" + registerName + "'; use one of " + RegisterType.names());
-        }
-        if (!config.has("offset")) {
-            throw config.fail("offset (the zero-based address) is missing");
-        }
-        long offset = config.integer("offset", 0);
-        if (offset < 0 || offset > 65535) {
-            throw config.fail("offset must be between 0 and 65535, not " + offset);
-        }
-        long limit = config.integer("limit", 1);
-        if (limit < 1) {
-            throw config.fail("limit must be at least 1, not " + limit);
-        }
-        if (limit > register.maxPerRead()) {
-            throw config.fail("limit " + limit + " is more than one request can read from " + register.wireName()
-                    + " (" + register.maxPerRead() + ")");
-        }
-        if (offset + limit > 65536) {
-            throw config.fail("offset " + offset + " + limit " + limit + " runs past address 65535");
-        }
-        BigDecimal scale = config.decimal("scale");
+    ModbusVisitor {
         if (scale == null || scale.signum() == 0) {
             scale = BigDecimal.ONE;
         }
-        boolean swapBytes = config.bool("isSwap", false);
-        boolean swapRegisters = config.bool("isRegisterSwap", false);
-        if (register.bits() && (swapBytes || swapRegisters)) {
-            throw config.fail("isSwap and isRegisterSwap apply to registers, not to " + register.wireName());
+        if (limit > register.maxPerRead()) {
+            throw new IllegalArgumentException("limit " + limit + " is more than one request can read from "
+                    + register.wireName() + " (" + register.maxPerRead() + ")");
         }
-        String dataType = config.text("dataType");
+        if (offset + limit > 65536) {
+            throw new IllegalArgumentException("offset " + offset + " + limit " + limit + " runs past address 65535");
+        }
+        if (register.bits() && (swapBytes || swapRegisters)) {
+            throw new IllegalArgumentException("isSwap and isRegisterSwap apply to registers, not to "
+                    + register.wireName());
+        }
         if (dataType != null) {
             dataType = dataType.toLowerCase(Locale.ROOT);
             if (!TYPES.contains(dataType)) {
-                throw config.fail("unknown dataType '" + dataType + "'; use one of " + String.join(", ", TYPES));
+                throw new IllegalArgumentException("dataType must be one of " + String.join(", ", TYPES) + ", not '"
+                        + dataType + "'");
             }
-        }
-        ModbusVisitor visitor = new ModbusVisitor(register, (int) offset, (int) limit, scale, swapBytes,
-                swapRegisters, dataType);
-        if (dataType != null) {
-            String problem = RegisterCodec.checkShape(visitor, dataType);
+            String problem = RegisterCodec.checkShape(register, limit, dataType);
             if (problem != null) {
-                throw config.fail(problem);
+                throw new IllegalArgumentException(problem);
             }
         }
-        return visitor;
     }
 
     /** @return the type the value is decoded as: the visitor's {@code dataType}, else the model's type */

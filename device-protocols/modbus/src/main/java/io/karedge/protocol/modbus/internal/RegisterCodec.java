@@ -42,10 +42,14 @@ final class RegisterCodec {
 
     /** @return why {@code type} cannot be stored in the visitor's entries, or null if it can */
     static String checkShape(ModbusVisitor visitor, String type) {
-        int limit = visitor.limit();
-        if (visitor.register().bits()) {
+        return checkShape(visitor.register(), visitor.limit(), type);
+    }
+
+    /** @return why {@code type} cannot be stored in {@code limit} entries of {@code register}, or null if it can */
+    static String checkShape(RegisterType register, int limit, String type) {
+        if (register.bits()) {
             return switch (type) {
-                case "boolean" -> limit == 1 ? null : "a boolean needs limit 1 on " + visitor.register().wireName()
+                case "boolean" -> limit == 1 ? null : "a boolean needs limit 1 on " + register.wireName()
                         + ", not " + limit;
                 case "int", "float", "double" -> limit <= 63 ? null : "at most 63 bits can be read as a number, not "
                         + limit;

@@ -1,8 +1,5 @@
 package io.karedge.protocol.modbus.internal;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /** The four Modbus data tables, named as in KubeEdge's {@code register} visitor setting. */
 enum RegisterType {
     /** Read/write bits, function codes 1, 5 and 15. */
@@ -44,17 +41,9 @@ enum RegisterType {
         return maxPerRead;
     }
 
-    /** @return the type, or null when the name is none of the four (exact, case-sensitive as in KubeEdge) */
-    static RegisterType of(String name) {
-        for (RegisterType type : values()) {
-            if (type.wireName.equals(name)) {
-                return type;
-            }
-        }
-        return null;
-    }
-
-    static String names() {
-        return Arrays.stream(values()).map(RegisterType::wireName).collect(Collectors.joining(", "));
+    /** @return the name as in KubeEdge's {@code register} setting, which the configuration binding matches */
+    @Override
+    public String toString() {
+        return wireName;
     }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.karedge.api.device.Device;
+import io.karedge.device.driver.ConfigBinding;
 import io.karedge.device.driver.PropertyRequest;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -29,48 +31,48 @@ class ModbusValidateTest {
                 "b|BOOLEAN|ReadWrite|{register: CoilRegister, offset: '7', limit: '1'}",
                 "c|INT|ReadOnly|{register: InputRegister, offset: 0}",
                 "d|BOOLEAN|ReadOnly|{register: DiscreteInputRegister, offset: 65535}"));
-        assertThat(ModbusEndpoint.parse("x", withEndpoint("{host: plc.local}").spec().protocol().configData()))
-                .isEqualTo(new ModbusEndpoint("plc.local", 502, 1, 3000));
-        assertThat(ModbusEndpoint.parse("x", withEndpoint(ENDPOINT).spec().protocol().configData()))
-                .isEqualTo(new ModbusEndpoint("127.0.0.1", 1502, 3, 500));
+        assertThat(ModbusEndpoint.of(withEndpoint("{host: plc.local}")))
+                .isEqualTo(new ModbusEndpoint("plc.local", 502, 1, Duration.ofMillis(3000)));
+        assertThat(ModbusEndpoint.of(withEndpoint(ENDPOINT)))
+                .isEqualTo(new ModbusEndpoint("127.0.0.1", 1502, 3, Duration.ofMillis(500)));
+        assertThat(ModbusEndpoint.of(withEndpoint("{ip: plc.local, unitID: '4', timeout: 2s, port: '5020'}")))
+                .isEqualTo(new ModbusEndpoint("plc.local", 5020, 4, Duration.ofSeconds(2)));
     }
 
     @Test
     void unknownRegisterType() {
         assertThatThrownBy(() -> driver.validate(withVisitor("{register: HoldingRegisters, offset: 0}")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("property temperature visitors.configData: unknown register type 'HoldingRegisters'; use "
-                        + "one of CoilRegister, DiscreteInputRegister, InputRegister, HoldingRegister");
+                .hasMessage("device plant/plc-1 property temperature visitors.configData: register must be one of "
+                        + "CoilRegister, DiscreteInputRegister, InputRegister, HoldingRegister, not 'HoldingRegisters'");
     }
 
     @Test
     void negativeOffset() {
         assertThatThrownBy(() -> driver.validate(withVisitor("{register: HoldingRegister, offset: -1}")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("property temperature").hasMessageContaining("offset must be between 0 and 65535");
+                .hasMessageContaining("property temperature").hasMessageContaining("offset must be a whole number between 0 and 65535 (the zero-based address), not '-1'");
     }
 
     @Test
     void limitZero() {
         assertThatThrownBy(() -> driver.validate(withVisitor("{register: HoldingRegister, offset: 0, limit: 0}")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit must be at least 1, not 0");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit must be a whole number of at least 1, not '0'");
     }
 
     @Test
     void missingHost() {
         assertThatThrownBy(() -> driver.validate(withEndpoint("{port: 502, slaveID: 1}")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("device plant/plc-1 protocol configData: ip (the device's host name or address) is missing");
+                .hasMessage("device plant/plc-1 protocol configData: ip is missing (the device's host name or address)");
     }
 
     @Test
     void otherMistakesAreNamed() {
         assertThatThrownBy(() -> driver.validate(withVisitor("{register: HoldingRegister}")))
-                .hasMessageContaining("offset (the zero-based address) is missing");
+                .hasMessageContaining("offset is missing (the zero-based address)");
         assertThatThrownBy(() -> driver.validate(withVisitor("{offset: 1}")))
                 .hasMessageContaining("register is missing");
-        assertThatThrownBy(() -> driver.validate(withVisitor("{register: HoldingRegister, offset: 1, isswap: true}")))
-                .hasMessageContaining("unknown setting 'isswap'");
         assertThatThrownBy(() -> driver.validate(withVisitor("{register: HoldingRegister, offset: 1, limit: 126}")))
                 .hasMessageContaining("(125)");
         assertThatThrownBy(() -> driver.validate(withVisitor("{register: HoldingRegister, offset: 65535, limit: 2}")))
@@ -80,15 +82,34 @@ class ModbusValidateTest {
         assertThatThrownBy(() -> driver.validate(withVisitor("{register: CoilRegister, offset: 1, isSwap: true}")))
                 .hasMessageContaining("apply to registers");
         assertThatThrownBy(() -> driver.validate(withVisitor("{register: HoldingRegister, offset: ten}")))
-                .hasMessageContaining("offset must be a number, not 'ten'");
+                .hasMessageContaining("offset must be a whole number between 0 and 65535 (the zero-based address), not 'ten'");
         assertThatThrownBy(() -> driver.validate(withEndpoint("{ip: 10.0.0.1, port: 70000}")))
-                .hasMessageContaining("port must be between 1 and 65535");
+                .hasMessage("device plant/plc-1 protocol configData: port must be a whole number between 1 and 65535, not '70000'");
         assertThatThrownBy(() -> driver.validate(withEndpoint("{ip: 10.0.0.1, slaveID: 300}")))
-                .hasMessageContaining("slaveID must be between 0 and 255");
+                .hasMessageContaining("slaveID must be a whole number between 0 and 255, not '300'");
         assertThatThrownBy(() -> driver.validate(withEndpoint("{ip: 10.0.0.1, timeout: 0}")))
-                .hasMessageContaining("timeout (milliseconds)");
+                .hasMessageContaining("timeout must be a duration (a number of milliseconds");
+        assertThatThrownBy(() -> driver.validate(withEndpoint("{ip: 10.0.0.1, unitID: 2, slaveID: 2}")))
+                .hasMessageContaining("set slaveID or unitID, not both");
+        assertThatThrownBy(() -> driver.validate(withEndpoint("{ip: 'plc 1'}")))
+                .hasMessageContaining("ip must be a host name or address, not 'plc 1'");
         assertThatThrownBy(() -> driver.validate(withEndpoint("{serialPort: /dev/ttyUSB0, baudRate: 9600}")))
                 .hasMessageContaining("Modbus RTU").hasMessageContaining("TCP only");
+    }
+
+    @Test
+    void registerNamesMatchInAnyCase() {
+        assertThat(PropertyRequest.of(withVisitor("{register: holdingregister, offset: '3'}"), null).get(0)
+                .configAs(ModbusVisitor.class).register()).isEqualTo(RegisterType.HOLDING);
+    }
+
+    @Test
+    void aMisspelledKeyIsOneWarningNamingTheKeyAndTheDevice() {
+        Device device = withVisitor("{register: HoldingRegister, offset: 1, isswap: true}");
+        driver.validate(device);
+        assertThat(ConfigBinding.check(device, ModbusEndpoint.class, ModbusVisitor.class)).singleElement()
+                .asString().startsWith("device plant/plc-1 property temperature visitors.configData: unknown key "
+                        + "'isswap' is ignored (known: register, offset, limit, scale, isSwap, isRegisterSwap, dataType)");
     }
 
     @Test
@@ -103,7 +124,7 @@ class ModbusValidateTest {
         List<PropertyRequest> requests = PropertyRequest.of(device, null);
         List<ModbusHandler.Item> items = new java.util.ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
-            ModbusVisitor visitor = ModbusVisitor.parse(requests.get(i).name(), requests.get(i).configData());
+            ModbusVisitor visitor = requests.get(i).configAs(ModbusVisitor.class);
             items.add(new ModbusHandler.Item(i, requests.get(i), visitor, "int"));
         }
         List<ModbusHandler.Span> spans = ModbusHandler.spans(RegisterType.HOLDING, items);

@@ -3,14 +3,14 @@ package io.karedge.protocol.modbus.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.api.json.KaredgeJson;
+import io.karedge.device.driver.ConfigBinding;
 import org.junit.jupiter.api.Test;
 
 class RegisterCodecTest {
 
     private static ModbusVisitor visitor(String json) throws Exception {
-        return ModbusVisitor.parse("p", (ObjectNode) KaredgeJson.mapper().readTree(json));
+        return ConfigBinding.bind(KaredgeJson.mapper().readTree(json), ModbusVisitor.class, "p", warning -> { });
     }
 
     private static ModbusVisitor holding(int limit) throws Exception {
