@@ -1,6 +1,6 @@
 package io.karedge.protocol.virtual.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.karedge.device.driver.ConfigKey;
 import java.util.Locale;
 
 /**
@@ -12,16 +12,13 @@ import java.util.Locale;
 enum DeviceFailure {
     NONE, THROW, HANG, OFFLINE;
 
-    static DeviceFailure parse(ObjectNode protocolConfig) {
-        String text = protocolConfig == null ? "" : protocolConfig.path("fail").asText("").trim();
-        if (text.isEmpty()) {
-            return NONE;
-        }
-        try {
-            return valueOf(text.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("spec.protocol.configData.fail must be one of none, throw, hang, offline, "
-                    + "not '" + text + "'");
-        }
+    /** The device's {@code spec.protocol.configData}. */
+    record Protocol(@ConfigKey("fail") DeviceFailure failure) {
+        static final Protocol DEFAULTS = new Protocol(NONE);
+    }
+
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
     }
 }

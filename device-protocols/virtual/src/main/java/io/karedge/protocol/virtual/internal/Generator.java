@@ -9,13 +9,15 @@ import java.util.Random;
  */
 final class Generator {
 
+    private final String property;
     private final PropertySettings settings;
     private final String type;
     private final Random random;
     private double counter;
     private String held;
 
-    Generator(PropertySettings settings, String type, Random random) {
+    Generator(String property, PropertySettings settings, String type, Random random) {
+        this.property = property;
         this.settings = settings;
         this.type = type;
         this.random = random;
@@ -76,19 +78,19 @@ final class Generator {
                     try {
                         number = Double.parseDouble(value.trim());
                     } catch (NumberFormatException e) {
-                        throw new PropertyException("setpoint " + settings.property() + " needs a number, not '"
+                        throw new PropertyException("setpoint " + property + " needs a number, not '"
                                 + value + "'");
                     }
                     if (settings.min() != null && number < settings.min()
                             || settings.max() != null && number > settings.max()) {
-                        throw new PropertyException("setpoint " + settings.property() + " accepts "
+                        throw new PropertyException("setpoint " + property + " accepts "
                                 + PropertySettings.plain(settings.low()) + ".." + PropertySettings.plain(settings.high())
                                 + ", not " + value);
                     }
                 }
                 held = value;
             }
-            default -> throw new PropertyException("property " + settings.property() + " uses generator "
+            default -> throw new PropertyException("property " + property + " uses generator "
                     + settings.generator() + ", which cannot be written; use constant or setpoint");
         }
         return held;

@@ -1,15 +1,16 @@
 package io.karedge.protocol.virtual.internal;
 
 import io.karedge.api.device.Device;
-import io.karedge.api.device.DeviceProperty;
+import io.karedge.device.driver.ConfigBinding;
 import io.karedge.device.driver.DeviceCallback;
 import io.karedge.device.driver.DeviceHandler;
-import io.karedge.device.driver.PropertyRequest;
 import io.karedge.device.driver.ProtocolDriver;
 import io.karedge.device.driver.ProtocolName;
 import java.util.Random;
 import java.util.function.LongSupplier;
 import org.osgi.service.component.annotations.Component;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code virtual} protocol: devices whose property values come from generators (constant, counter,
@@ -19,6 +20,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = ProtocolDriver.class)
 @ProtocolName(VirtualDriver.PROTOCOL)
 public final class VirtualDriver implements ProtocolDriver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VirtualDriver.class);
 
     static final String PROTOCOL = "virtual";
 
@@ -34,22 +37,12 @@ public final class VirtualDriver implements ProtocolDriver {
 
     @Override
     public void validate(Device device) {
-        DeviceFailure.parse(device.spec() == null || device.spec().protocol() == null
-                ? null : device.spec().protocol().configData());
-        if (device.spec() == null) {
-            return;
-        }
-        for (DeviceProperty property : device.spec().properties()) {
-            PropertyRequest request = new PropertyRequest(property, null);
-            PropertySettings.rejectUnknownKeys(property.name(), request.configData());
-            PropertySettings.parse(property.name(), request.configData());
-        }
+        ConfigBinding.check(device, DeviceFailure.Protocol.class, PropertySettings.class).forEach(LOG::warn);
     }
 
     @Override
     public DeviceHandler open(Device device, DeviceCallback callback) {
-        DeviceFailure failure = DeviceFailure.parse(device.spec() == null || device.spec().protocol() == null
-                ? null : device.spec().protocol().configData());
+        DeviceFailure failure = ConfigBinding.protocolConfigAs(device, DeviceFailure.Protocol.class).failure();
         return new VirtualHandler(device, callback, failure, clock, new Random());
     }
 }

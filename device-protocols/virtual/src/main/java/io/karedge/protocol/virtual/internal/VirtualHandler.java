@@ -91,11 +91,11 @@ final class VirtualHandler extends BaseDeviceHandler {
     }
 
     private PropertySettings settings(PropertyRequest request) {
-        return settings.computeIfAbsent(request.name(), name -> PropertySettings.parse(name, request.configData()));
+        return settings.computeIfAbsent(request.name(), name -> request.configAs(PropertySettings.class));
     }
 
     private Generator generator(PropertyRequest request) {
-        return generators.computeIfAbsent(request.name(), name -> new Generator(settings(request), request.type(), random));
+        return generators.computeIfAbsent(request.name(), name -> new Generator(name, settings(request), request.type(), random));
     }
 
     @Override

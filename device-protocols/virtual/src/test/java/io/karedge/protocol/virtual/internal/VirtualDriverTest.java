@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.karedge.api.device.Device;
 import io.karedge.api.device.DeviceModel;
+import io.karedge.device.driver.ConfigBinding;
 import io.karedge.device.driver.DeviceHandler;
 import io.karedge.device.driver.DriverException;
 import io.karedge.device.driver.PropertyRequest;
@@ -186,16 +187,27 @@ class VirtualDriverTest extends ProtocolDriverContract {
     @Test
     void validateNamesWhatIsWrong() {
         assertThatThrownBy(() -> driver.validate(device("- {name: p, visitors: {configData: {generator: square}}}")))
-                .hasMessageContaining("unknown generator 'square'").hasMessageContaining("constant, counter");
+                .hasMessageContaining("generator must be one of constant, counter, random, sine, setpoint, not 'square'");
         assertThatThrownBy(() -> driver.validate(device("- {name: p, visitors: {configData: {generator: random, min: 5, max: 1}}}")))
                 .hasMessageContaining("min 5 is greater than max 1");
         assertThatThrownBy(() -> driver.validate(device("- {name: p, visitors: {configData: {failure.rate: 1.5}}}")))
-                .hasMessageContaining("failure.rate must be between 0 and 1");
+                .hasMessageContaining("failure.rate must be a number between 0 and 1, not '1.5'");
         assertThatThrownBy(() -> driver.validate(device("- {name: p, visitors: {configData: {min: abc}}}")))
-                .hasMessageContaining("min must be a number");
-        assertThatThrownBy(() -> driver.validate(device("- {name: p, visitors: {configData: {genrator: sine}}}")))
-                .hasMessageContaining("unknown setting 'genrator'");
+                .hasMessageContaining("min must be a number, not 'abc'");
+        assertThatThrownBy(() -> driver.validate(device("- {name: p, visitors: {configData: {period: 2, periodSeconds: 3}}}")))
+                .hasMessageContaining("set period or periodSeconds, not both");
+        assertThatThrownBy(() -> driver.validate(device("- {name: p, visitors: {configData: {generator: sine, period: 0}}}")))
+                .hasMessageContaining("period must be greater than 0 seconds");
         assertThatThrownBy(() -> driver.validate(device(", configData: {fail: sometimes}", "- {name: p}")))
-                .hasMessageContaining("fail must be one of");
+                .hasMessageContaining("fail must be one of none, throw, hang, offline, not 'sometimes'");
+    }
+
+    @Test
+    void aMisspelledKeyIsAWarningNamingTheKeyAndTheDevice() {
+        Device device = device("- {name: p, visitors: {configData: {genrator: sine}}}");
+        driver.validate(device);
+        assertThat(ConfigBinding.check(device, DeviceFailure.Protocol.class, PropertySettings.class)).singleElement()
+                .asString().startsWith("device " + device.id() + " property p visitors.configData: unknown key "
+                        + "'genrator' is ignored (known: generator, value, min, max, step, period, periodSeconds,");
     }
 }
