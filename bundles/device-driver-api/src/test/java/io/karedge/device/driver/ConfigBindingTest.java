@@ -214,6 +214,15 @@ class ConfigBindingTest {
     }
 
     @Test
+    void aKeyThatDiffersOnlyInCaseIsPointedOut() {
+        List<String> warnings = new ArrayList<>();
+        ConfigBinding.bind(yaml("{ip: h, Port: 1}"), Settings.class, WHERE, warnings::add);
+        assertThat(warnings).singleElement().asString()
+                .startsWith(WHERE + ": unknown key 'Port' is ignored (did you mean port? known: ip, host, port,");
+        fails("{IP: h}", WHERE + ": ip is missing (the device's address); 'IP' is given, but keys are case-sensitive");
+    }
+
+    @Test
     void checkBindsEveryPartOfADeviceAndNamesTheDeviceInWarnings() {
         Device device = TestDevices.device("""
                 metadata: {name: pump, namespace: plant}

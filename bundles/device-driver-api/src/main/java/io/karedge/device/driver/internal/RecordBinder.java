@@ -58,7 +58,7 @@ public final class RecordBinder {
             if (given == null) {
                 if (key != null && key.required()) {
                     throw new IllegalArgumentException(where + ": " + keyPrefix + names.get(0) + " is missing"
-                            + (key.hint().isEmpty() ? "" : " (" + key.hint() + ")"));
+                            + (key.hint().isEmpty() ? "" : " (" + key.hint() + ")") + misspelled(config, names));
                 }
                 values[i] = defaults != null ? read(component, defaults) : ValueConverter.empty(component.getType());
             } else if (component.getType().isRecord()) {
@@ -81,6 +81,20 @@ public final class RecordBinder {
         return names;
     }
 
+    /** @return a note on a given key that differs from one of {@code names} only in case, or "" */
+    private static String misspelled(JsonNode config, List<String> names) {
+        if (config == null) {
+            return "";
+        }
+        for (Iterator<String> fields = config.fieldNames(); fields.hasNext(); ) {
+            String field = fields.next();
+            if (names.stream().anyMatch(field::equalsIgnoreCase)) {
+                return "; '" + field + "' is given, but keys are case-sensitive";
+            }
+        }
+        return "";
+    }
+
     private static void warnUnknown(JsonNode config, Set<String> known, String where, String keyPrefix,
                                     Consumer<String> warnings) {
         if (config == null) {
@@ -89,7 +103,9 @@ public final class RecordBinder {
         for (Iterator<String> fields = config.fieldNames(); fields.hasNext(); ) {
             String field = fields.next();
             if (!known.contains(field)) {
-                warnings.accept(where + ": unknown key '" + keyPrefix + field + "' is ignored (known: "
+                String meant = known.stream().filter(field::equalsIgnoreCase).findFirst()
+                        .map(name -> "did you mean " + keyPrefix + name + "? ").orElse("");
+                warnings.accept(where + ": unknown key '" + keyPrefix + field + "' is ignored (" + meant + "known: "
                         + String.join(", ", known) + ")");
             }
         }
