@@ -2,19 +2,22 @@ package io.karedge.protocol.mqtt.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.karedge.api.device.Device;
-import io.karedge.api.device.DeviceProperty;
 import io.karedge.api.json.KaredgeJson;
+import io.karedge.device.driver.ConfigBinding;
 import io.karedge.device.driver.DeviceCallback;
 import io.karedge.device.driver.DeviceHandler;
 import io.karedge.device.driver.PropertyRequest;
 import io.karedge.device.driver.ProtocolDriver;
 import io.karedge.device.driver.ProtocolName;
+import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code mqtt} protocol: devices that publish their state as JSON on their own topics and take writes
@@ -26,6 +29,7 @@ import org.osgi.service.component.annotations.Deactivate;
 public final class MqttDriver implements ProtocolDriver {
 
     static final String PROTOCOL = "mqtt";
+    private static final Logger LOG = LoggerFactory.getLogger(MqttDriver.class);
 
     private final ScheduledThreadPoolExecutor scheduler;
     private final ObjectMapper json = KaredgeJson.mapper();
@@ -44,23 +48,17 @@ public final class MqttDriver implements ProtocolDriver {
 
     @Override
     public void validate(Device device) {
-        MqttSettings settings = MqttSettings.parse(device.id(), device.spec() == null
-                || device.spec().protocol() == null ? null : device.spec().protocol().configData());
-        if (device.spec() == null) {
-            return;
+        List<String> warnings = ConfigBinding.check(device, MqttSettings.class, MqttVisitor.Settings.class);
+        String deviceTopic = ConfigBinding.protocolConfigAs(device, MqttSettings.class).topic();
+        for (PropertyRequest request : PropertyRequest.of(device, null)) {
+            MqttVisitor.of(request, deviceTopic);
         }
-        for (DeviceProperty property : device.spec().properties()) {
-            if (property.name() == null || property.name().isBlank()) {
-                continue;
-            }
-            MqttVisitor.parse(property.name(), new PropertyRequest(property, null).configData(), settings.topic());
-        }
+        warnings.forEach(LOG::warn);
     }
 
     @Override
     public DeviceHandler open(Device device, DeviceCallback callback) {
-        MqttSettings settings = MqttSettings.parse(device.id(), device.spec() == null
-                || device.spec().protocol() == null ? null : device.spec().protocol().configData());
+        MqttSettings settings = ConfigBinding.protocolConfigAs(device, MqttSettings.class);
         return new MqttHandler(device, callback, settings, scheduler, json);
     }
 

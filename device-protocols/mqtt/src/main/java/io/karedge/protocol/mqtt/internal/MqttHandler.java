@@ -89,7 +89,7 @@ final class MqttHandler extends BaseDeviceHandler implements PushingHandler {
         List<PropertyRequest> accepted = new ArrayList<>();
         for (PropertyRequest request : requests) {
             try {
-                MqttVisitor visitor = MqttVisitor.parse(request.name(), request.configData(), settings.topic());
+                MqttVisitor visitor = MqttVisitor.of(request, settings.topic());
                 bindings.put(request.name(), new Binding(request, visitor, visitor.typeFor(request.type())));
                 accepted.add(request);
             } catch (IllegalArgumentException e) {

@@ -1,9 +1,8 @@
 package io.karedge.protocol.mqtt.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.karedge.device.driver.PropertyRequest;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Where one property's value is in the device's messages: {@code visitors.configData} with {@code jsonPath}
@@ -12,44 +11,44 @@ import java.util.Set;
  */
 record MqttVisitor(JsonPath path, String topic, String dataType) {
 
-    static final Set<String> KNOWN = Set.of("jsonPath", "key", "topic", "dataType");
     static final List<String> TYPES = List.of("int", "float", "double", "boolean", "string", "bytes");
+
+    /** The keys of {@code visitors.configData}, as the configuration binding reads them. */
+    record Settings(String jsonPath, String key, String topic, String dataType) {
+        Settings {
+            if (jsonPath != null && key != null) {
+                throw new IllegalArgumentException("set jsonPath or key, not both");
+            }
+            if (jsonPath != null) {
+                JsonPath.parse(jsonPath);
+            }
+            if (topic != null) {
+                MqttSettings.checkTopic("topic", topic, true);
+            }
+            if (dataType != null) {
+                dataType = dataType.toLowerCase(Locale.ROOT);
+                if (!TYPES.contains(dataType)) {
+                    throw new IllegalArgumentException("dataType must be one of " + String.join(", ", TYPES)
+                            + ", not '" + dataType + "'");
+                }
+            }
+        }
+    }
 
     /**
      * @param deviceTopic the device's {@code topic}, or null
+     * @throws IllegalArgumentException naming the property and the key when the settings are wrong
      */
-    static MqttVisitor parse(String property, ObjectNode config, String deviceTopic) {
-        String where = "property " + property + " visitors.configData";
-        MqttSettings.rejectUnknown(where, config, KNOWN);
-        String jsonPath = MqttSettings.text(where, config, "jsonPath");
-        String key = MqttSettings.text(where, config, "key");
-        if (jsonPath != null && key != null) {
-            throw new IllegalArgumentException(where + ": set jsonPath or key, not both");
+    static MqttVisitor of(PropertyRequest request, String deviceTopic) {
+        Settings settings = request.configAs(Settings.class);
+        String topic = settings.topic() != null ? settings.topic() : deviceTopic;
+        if (topic == null) {
+            throw new IllegalArgumentException("property " + request.name() + " visitors.configData: no topic: set "
+                    + "topic in the device's protocol configData or in this property's visitors");
         }
-        JsonPath path;
-        try {
-            path = jsonPath != null ? JsonPath.parse(jsonPath) : JsonPath.key(key != null ? key : property);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ": " + e.getMessage());
-        }
-        String topic = MqttSettings.text(where, config, "topic");
-        if (topic != null) {
-            MqttSettings.checkTopic(where, "topic", topic, true);
-        } else if (deviceTopic == null) {
-            throw new IllegalArgumentException(where + ": no topic: set topic in the device's protocol configData "
-                    + "or in this property's visitors");
-        } else {
-            topic = deviceTopic;
-        }
-        String dataType = MqttSettings.text(where, config, "dataType");
-        if (dataType != null) {
-            dataType = dataType.toLowerCase(Locale.ROOT);
-            if (!TYPES.contains(dataType)) {
-                throw new IllegalArgumentException(where + ": unknown dataType '" + dataType + "'; use one of "
-                        + String.join(", ", TYPES));
-            }
-        }
-        return new MqttVisitor(path, topic, dataType);
+        JsonPath path = settings.jsonPath() != null ? JsonPath.parse(settings.jsonPath())
+                : JsonPath.key(settings.key() != null ? settings.key() : request.name());
+        return new MqttVisitor(path, topic, settings.dataType());
     }
 
     String typeFor(String modelType) {
