@@ -1,7 +1,7 @@
 package io.karedge.protocol.opcua.internal;
 
 import io.karedge.api.device.Device;
-import io.karedge.api.device.DeviceProperty;
+import io.karedge.device.driver.ConfigBinding;
 import io.karedge.device.driver.DeviceCallback;
 import io.karedge.device.driver.DeviceHandler;
 import io.karedge.device.driver.PropertyRequest;
@@ -142,29 +142,27 @@ public final class OpcUaDriver implements ProtocolDriver, DeviceDiscovery {
 
     @Override
     public void validate(Device device) {
-        ServerSettings.parse(device.id(), configData(device));
-        if (device.spec() == null) {
-            return;
-        }
+        ServerSettings.of(device);
+        List<String> warnings = ConfigBinding.check(device, ServerSettings.Config.class, null);
         List<String> problems = new ArrayList<>();
-        for (DeviceProperty property : device.spec().properties()) {
-            if (property.name() == null || property.name().isBlank()) {
-                continue;
-            }
+        for (PropertyRequest request : PropertyRequest.of(device, null)) {
             try {
-                OpcUaVisitor.parse(property.name(), new PropertyRequest(property, null).configData());
+                ConfigBinding.bind(request.configData(), OpcUaVisitor.Config.class, "property " + request.name()
+                        + " visitors.configData", warnings::add);
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
             }
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(device.id() + ": " + String.join("; ", problems));
+            throw new IllegalArgumentException("device " + device.id() + ": " + String.join("; ", problems));
         }
+        warnings.forEach(warning -> LOG.warn(warning.startsWith("device ") ? warning
+                : "device " + device.id() + " " + warning));
     }
 
     @Override
     public DeviceHandler open(Device device, DeviceCallback callback) {
-        ServerSettings settings = ServerSettings.parse(device.id(), configData(device));
+        ServerSettings settings = ServerSettings.of(device);
         return new OpcUaHandler(device, callback, settings, this, scheduler);
     }
 
@@ -197,7 +195,7 @@ public final class OpcUaDriver implements ProtocolDriver, DeviceDiscovery {
             if (url != null && !url.isBlank() && !targets.containsKey(url.trim())) {
                 ObjectNode config = KaredgeJson.mapper().createObjectNode().put("url", url.trim());
                 try {
-                    targets.put(url.trim(), ServerSettings.parse("discovery.urls", config));
+                    targets.put(url.trim(), ServerSettings.of("discovery.urls", config));
                 } catch (IllegalArgumentException e) {
                     LOG.warn("OPC UA discovery: {}", e.getMessage());
                 }
@@ -264,10 +262,6 @@ public final class OpcUaDriver implements ProtocolDriver, DeviceDiscovery {
     /** @return the number of open server sessions (for tests and the bench) */
     int sessions() {
         return connections.size();
-    }
-
-    private static com.fasterxml.jackson.databind.JsonNode configData(Device device) {
-        return device.spec() == null || device.spec().protocol() == null ? null : device.spec().protocol().configData();
     }
 
     /** Closes every session, stops the driver's threads and releases Milo's shared threads. */

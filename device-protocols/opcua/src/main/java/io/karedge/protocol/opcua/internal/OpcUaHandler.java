@@ -99,7 +99,7 @@ final class OpcUaHandler extends BaseDeviceHandler implements PushingHandler, Se
         for (PropertyRequest request : requests) {
             OpcUaVisitor visitor;
             try {
-                visitor = OpcUaVisitor.parse(request.name(), request.configData());
+                visitor = OpcUaVisitor.of(request);
             } catch (IllegalArgumentException e) {
                 continue;
             }
@@ -222,7 +222,7 @@ final class OpcUaHandler extends BaseDeviceHandler implements PushingHandler, Se
         for (int i = 0; i < requests.size(); i++) {
             PropertyRequest request = requests.get(i);
             try {
-                OpcUaVisitor visitor = OpcUaVisitor.parse(request.name(), request.configData());
+                OpcUaVisitor visitor = OpcUaVisitor.of(request);
                 ids.add(new ReadValueId(visitor.nodeId(), AttributeId.Value.uid(), null, null));
                 positions.add(i);
                 visitors.add(visitor);
@@ -295,7 +295,7 @@ final class OpcUaHandler extends BaseDeviceHandler implements PushingHandler, Se
     protected String writeValue(PropertyRequest target, String value) throws PropertyException, DriverException {
         OpcUaVisitor visitor;
         try {
-            visitor = OpcUaVisitor.parse(target.name(), target.configData());
+            visitor = OpcUaVisitor.of(target);
         } catch (IllegalArgumentException e) {
             throw new PropertyException(e.getMessage());
         }

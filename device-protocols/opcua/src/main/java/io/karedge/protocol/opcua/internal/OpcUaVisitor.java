@@ -1,9 +1,7 @@
 package io.karedge.protocol.opcua.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
-import java.util.Set;
+import io.karedge.device.driver.ConfigKey;
+import io.karedge.device.driver.PropertyRequest;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 
 /**
@@ -15,29 +13,24 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
  */
 record OpcUaVisitor(NodeId nodeId, String browseName) {
 
-    private static final Set<String> KEYS = Set.of("nodeID", "browseName");
+    /** The keys of {@code visitors.configData}, as the configuration binding reads them. */
+    record Config(@ConfigKey(required = true, hint = "e.g. ns=2;s=Line1.Temperature or ns=2;i=1001") String nodeID,
+                  String browseName) {
+        Config {
+            node(nodeID);
+        }
+    }
 
-    /** @throws IllegalArgumentException with the property and key in the message */
-    static OpcUaVisitor parse(String property, JsonNode config) {
-        if (config != null && config.isObject()) {
-            for (Iterator<String> names = ((ObjectNode) config).fieldNames(); names.hasNext(); ) {
-                String name = names.next();
-                if (!KEYS.contains(name)) {
-                    throw new IllegalArgumentException("property " + property + ": unknown key '" + name
-                            + "' in visitors.configData (known: nodeID, browseName)");
-                }
-            }
-        }
-        String text = config == null || config.get("nodeID") == null ? null : config.get("nodeID").asText().trim();
-        if (text == null || text.isEmpty()) {
-            throw new IllegalArgumentException("property " + property + ": visitors.configData.nodeID is required, "
-                    + "e.g. ns=2;s=Line1.Temperature or ns=2;i=1001");
-        }
-        NodeId nodeId = NodeId.parseSafe(text).orElseThrow(() -> new IllegalArgumentException("property " + property
-                + ": nodeID '" + text + "' is not an OPC UA node id (ns=<index>;s=<string>, ns=<index>;i=<number>, "
-                + "g=<guid> or b=<base64>, parts separated by ';')"));
-        String browseName = config.get("browseName") == null ? null : config.get("browseName").asText();
-        return new OpcUaVisitor(nodeId, browseName);
+    /** @throws IllegalArgumentException naming the property and the key */
+    static OpcUaVisitor of(PropertyRequest request) {
+        Config config = request.configAs(Config.class);
+        return new OpcUaVisitor(node(config.nodeID()), config.browseName());
+    }
+
+    private static NodeId node(String text) {
+        return NodeId.parseSafe(text).orElseThrow(() -> new IllegalArgumentException("nodeID must be an OPC UA node "
+                + "id (ns=<index>;s=<string>, ns=<index>;i=<number>, g=<guid> or b=<base64>, parts separated by ';'),"
+                + " not '" + text + "'"));
     }
 
     @Override

@@ -1,11 +1,12 @@
 package io.karedge.protocol.opcua.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.karedge.api.device.Device;
+import io.karedge.device.driver.ConfigBinding;
+import io.karedge.device.driver.ConfigKey;
 import java.nio.file.Path;
-import java.util.Iterator;
+import java.time.Duration;
 import java.util.Locale;
-import java.util.Set;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 
@@ -36,8 +37,71 @@ record ServerSettings(String url, SecurityPolicy policy, MessageSecurityMode mod
     }
 
     static final long DEFAULT_TIMEOUT_MILLIS = 5000;
-    private static final Set<String> KEYS = Set.of("url", "securityPolicy", "securityMode", "userName", "password",
-            "passwordSecretRef", "certificate", "privateKey", "timeout");
+
+    /** {@code passwordSecretRef} as written in the manifest. */
+    record SecretRef(@ConfigKey(required = true, hint = "the Secret in the device's namespace") String name,
+                     @ConfigKey(required = true, hint = "the Secret's key holding the password") String key) {
+    }
+
+    /**
+     * The keys of {@code spec.protocol.configData}, as the configuration binding reads them; the constructor
+     * checks what the binding cannot (spellings of the policy, combinations, file paths).
+     */
+    record Config(@ConfigKey(required = true, hint = "e.g. opc.tcp://192.168.1.10:4840") String url,
+                  String securityPolicy,
+                  String securityMode,
+                  String userName,
+                  String password,
+                  SecretRef passwordSecretRef,
+                  String certificate,
+                  String privateKey,
+                  @ConfigKey(min = 100, max = 120_000) Duration timeout) {
+
+        static final Config DEFAULTS = new Config("opc.tcp://localhost:4840", null, null, null, null, null, null, null,
+                Duration.ofMillis(DEFAULT_TIMEOUT_MILLIS));
+
+        Config {
+            if (!url.toLowerCase(Locale.ROOT).startsWith("opc.tcp://") || url.length() <= "opc.tcp://".length()) {
+                throw new IllegalArgumentException("url must start with opc.tcp:// (only the binary TCP transport is "
+                        + "supported), not '" + url + "'");
+            }
+            mode(securityMode, policy(securityPolicy));
+            if (password != null && passwordSecretRef != null) {
+                throw new IllegalArgumentException("give password (a file) or passwordSecretRef, not both");
+            }
+            if (password != null) {
+                absolute("password", password, " (the path of a file holding the password, as in KubeEdge's mapper;"
+                        + " a password is never written into a manifest: use a file or passwordSecretRef)");
+            }
+            if ((password != null || passwordSecretRef != null) && userName == null) {
+                throw new IllegalArgumentException("a password needs userName");
+            }
+            if (userName != null && password == null && passwordSecretRef == null) {
+                throw new IllegalArgumentException("userName needs password (the path of a file holding it) or "
+                        + "passwordSecretRef");
+            }
+            if ((certificate == null) != (privateKey == null)) {
+                throw new IllegalArgumentException("certificate and privateKey go together (PEM files)");
+            }
+            if (certificate != null) {
+                absolute("certificate", certificate, "");
+                absolute("privateKey", privateKey, "");
+            }
+        }
+
+        /** @param deviceId names the namespace of {@code passwordSecretRef} ({@code namespace/name}) */
+        ServerSettings settings(String deviceId) {
+            SecurityPolicy policy = policy(securityPolicy);
+            int slash = deviceId.indexOf('/');
+            String namespace = slash > 0 ? deviceId.substring(0, slash) : "default";
+            return new ServerSettings(url, policy, mode(securityMode, policy), userName,
+                    password == null ? null : Path.of(password),
+                    passwordSecretRef == null ? null
+                            : new SecretKeyRef(namespace, passwordSecretRef.name(), passwordSecretRef.key()),
+                    certificate == null ? null : Path.of(certificate), privateKey == null ? null : Path.of(privateKey),
+                    timeout.toMillis());
+        }
+    }
 
     /** @return the key of the session these settings open: devices with the same key share it */
     String sessionKey() {
@@ -51,99 +115,20 @@ record ServerSettings(String url, SecurityPolicy policy, MessageSecurityMode mod
         return url + " (" + policy.name() + ", " + mode + (userName == null ? "" : ", user " + userName) + ")";
     }
 
+    /** @throws IllegalArgumentException naming the device and the key when the settings are wrong */
+    static ServerSettings of(Device device) {
+        return ConfigBinding.protocolConfigAs(device, Config.class).settings(device.id());
+    }
+
     /**
-     * @throws IllegalArgumentException with the device and key in the message when the settings are wrong
+     * @param where names the settings in errors, e.g. {@code discovery.urls}
+     * @throws IllegalArgumentException naming the key when the settings are wrong
      */
-    static ServerSettings parse(String deviceId, JsonNode config) {
-        if (config == null || !config.isObject()) {
-            throw new IllegalArgumentException(deviceId + ": spec.protocol.configData needs at least url");
-        }
-        ObjectNode object = (ObjectNode) config;
-        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!KEYS.contains(name)) {
-                throw new IllegalArgumentException(deviceId + ": unknown key '" + name + "' in spec.protocol.configData"
-                        + " (known: url, securityPolicy, securityMode, userName, password, passwordSecretRef, certificate, "
-                        + "privateKey, timeout)");
-            }
-        }
-        String url = text(object, "url");
-        if (url == null || url.isBlank()) {
-            throw new IllegalArgumentException(deviceId + ": spec.protocol.configData.url is required, e.g. "
-                    + "opc.tcp://192.168.1.10:4840");
-        }
-        if (!url.toLowerCase(Locale.ROOT).startsWith("opc.tcp://") || url.length() <= "opc.tcp://".length()) {
-            throw new IllegalArgumentException(deviceId + ": url '" + url + "' must start with opc.tcp:// "
-                    + "(only the binary TCP transport is supported)");
-        }
-        SecurityPolicy policy = policy(deviceId, text(object, "securityPolicy"));
-        MessageSecurityMode mode = mode(deviceId, text(object, "securityMode"), policy);
-        String userName = text(object, "userName");
-        if (userName != null && userName.isEmpty()) {
-            userName = null;
-        }
-        String password = text(object, "password");
-        JsonNode secretNode = object.get("passwordSecretRef");
-        boolean hasSecret = secretNode != null && !secretNode.isNull();
-        Path passwordFile = null;
-        SecretKeyRef passwordSecret = null;
-        if (password != null && !password.isEmpty() && hasSecret) {
-            throw new IllegalArgumentException(deviceId + ": give password (a file) or passwordSecretRef, not both");
-        }
-        if (password != null && !password.isEmpty()) {
-            passwordFile = absolute(deviceId, "password", password,
-                    " (the path of a file holding the password, as in KubeEdge's mapper; a password is never "
-                            + "written into a manifest: use a file or passwordSecretRef)");
-        } else if (hasSecret) {
-            passwordSecret = secretRef(deviceId, secretNode);
-        }
-        if ((passwordFile != null || passwordSecret != null) && userName == null) {
-            throw new IllegalArgumentException(deviceId + ": a password needs userName");
-        }
-        if (userName != null && passwordFile == null && passwordSecret == null) {
-            throw new IllegalArgumentException(deviceId + ": userName needs password (the path of a file holding "
-                    + "it) or passwordSecretRef");
-        }
-        String certificate = text(object, "certificate");
-        String privateKey = text(object, "privateKey");
-        boolean hasCertificate = certificate != null && !certificate.isEmpty();
-        boolean hasKey = privateKey != null && !privateKey.isEmpty();
-        if (hasCertificate != hasKey) {
-            throw new IllegalArgumentException(deviceId + ": certificate and privateKey go together (PEM files)");
-        }
-        Path certificatePath = hasCertificate ? absolute(deviceId, "certificate", certificate, "") : null;
-        Path keyPath = hasKey ? absolute(deviceId, "privateKey", privateKey, "") : null;
-        long timeout = DEFAULT_TIMEOUT_MILLIS;
-        JsonNode timeoutNode = object.get("timeout");
-        if (timeoutNode != null && !timeoutNode.isNull()) {
-            try {
-                timeout = timeoutNode.isNumber() ? timeoutNode.asLong() : Long.parseLong(timeoutNode.asText().trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(deviceId + ": timeout '" + timeoutNode.asText()
-                        + "' is not a number of milliseconds");
-            }
-            if (timeout < 100 || timeout > 120_000) {
-                throw new IllegalArgumentException(deviceId + ": timeout " + timeout
-                        + " is out of range (100..120000 milliseconds)");
-            }
-        }
-        return new ServerSettings(url.trim(), policy, mode, userName, passwordFile, passwordSecret, certificatePath,
-                keyPath, timeout);
+    static ServerSettings of(String where, JsonNode configData) {
+        return ConfigBinding.bind(configData, Config.class, where, warning -> { }).settings(where);
     }
 
-    private static SecretKeyRef secretRef(String deviceId, JsonNode node) {
-        String name = node.path("name").asText("").trim();
-        String key = node.path("key").asText("").trim();
-        if (!node.isObject() || name.isEmpty() || key.isEmpty()) {
-            throw new IllegalArgumentException(deviceId + ": passwordSecretRef needs name and key, e.g. "
-                    + "{name: line-1-opcua, key: password} (a Secret in the device's namespace)");
-        }
-        int slash = deviceId.indexOf('/');
-        String namespace = slash > 0 ? deviceId.substring(0, slash) : "default";
-        return new SecretKeyRef(namespace, name, key);
-    }
-
-    private static SecurityPolicy policy(String deviceId, String value) {
+    private static SecurityPolicy policy(String value) {
         if (value == null || value.isBlank()) {
             return SecurityPolicy.None;
         }
@@ -156,15 +141,15 @@ record ServerSettings(String url, SecurityPolicy policy, MessageSecurityMode mod
             case "basic256sha256" -> SecurityPolicy.Basic256Sha256;
             case "aes128sha256rsaoaep" -> SecurityPolicy.Aes128_Sha256_RsaOaep;
             case "aes256sha256rsapss" -> SecurityPolicy.Aes256_Sha256_RsaPss;
-            case "basic128rsa15", "basic256" -> throw new IllegalArgumentException(deviceId + ": securityPolicy "
+            case "basic128rsa15", "basic256" -> throw new IllegalArgumentException("securityPolicy "
                     + value + " is deprecated by the OPC Foundation and not supported; use Basic256Sha256, "
                     + "Aes128_Sha256_RsaOaep or Aes256_Sha256_RsaPss");
-            default -> throw new IllegalArgumentException(deviceId + ": unknown securityPolicy '" + value
-                    + "' (None, Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss)");
+            default -> throw new IllegalArgumentException("securityPolicy must be one of None, Basic256Sha256, "
+                    + "Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss, not '" + value + "'");
         };
     }
 
-    private static MessageSecurityMode mode(String deviceId, String value, SecurityPolicy policy) {
+    private static MessageSecurityMode mode(String value, SecurityPolicy policy) {
         MessageSecurityMode mode;
         if (value == null || value.isBlank()) {
             mode = policy == SecurityPolicy.None ? MessageSecurityMode.None : MessageSecurityMode.SignAndEncrypt;
@@ -173,27 +158,20 @@ record ServerSettings(String url, SecurityPolicy policy, MessageSecurityMode mod
                 case "none" -> MessageSecurityMode.None;
                 case "sign" -> MessageSecurityMode.Sign;
                 case "signandencrypt" -> MessageSecurityMode.SignAndEncrypt;
-                default -> throw new IllegalArgumentException(deviceId + ": unknown securityMode '" + value
-                        + "' (None, Sign, SignAndEncrypt)");
+                default -> throw new IllegalArgumentException("securityMode must be one of None, Sign, "
+                        + "SignAndEncrypt, not '" + value + "'");
             };
         }
         if ((policy == SecurityPolicy.None) != (mode == MessageSecurityMode.None)) {
-            throw new IllegalArgumentException(deviceId + ": securityPolicy " + policy.name() + " does not go with "
+            throw new IllegalArgumentException("securityPolicy " + policy.name() + " does not go with "
                     + "securityMode " + mode + " (None goes with None; the other policies need Sign or SignAndEncrypt)");
         }
         return mode;
     }
 
-    private static Path absolute(String deviceId, String key, String value, String hint) {
-        Path path = Path.of(value.trim());
-        if (!path.isAbsolute()) {
-            throw new IllegalArgumentException(deviceId + ": " + key + " must be an absolute file path" + hint);
+    private static void absolute(String key, String value, String hint) {
+        if (!Path.of(value).isAbsolute()) {
+            throw new IllegalArgumentException(key + " must be an absolute file path" + hint);
         }
-        return path;
-    }
-
-    private static String text(ObjectNode object, String key) {
-        JsonNode node = object.get(key);
-        return node == null || node.isNull() ? null : node.asText();
     }
 }

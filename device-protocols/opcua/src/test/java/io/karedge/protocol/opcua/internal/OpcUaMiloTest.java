@@ -412,12 +412,10 @@ class OpcUaMiloTest {
         server.set("Temperature", Variant.ofDouble(24.75));
         await().atMost(Duration.ofSeconds(20)).until(() -> recorders.stream()
                 .allMatch(r -> r.valuesOf("temperature").contains("24.75")));
-        Thread.sleep(150);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10)).until(() -> recorders.stream()
+                .allMatch(r -> r.valuesOf("temperature").stream().filter("24.75"::equals).count() == 1));
 
         assertThat(driver.sessions()).isEqualTo(1);
-        for (Recorder recorder : recorders) {
-            assertThat(recorder.valuesOf("temperature").stream().filter("24.75"::equals)).hasSize(1);
-        }
     }
 
     @Test

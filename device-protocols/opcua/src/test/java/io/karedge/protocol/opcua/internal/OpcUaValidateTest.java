@@ -3,6 +3,8 @@ package io.karedge.protocol.opcua.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.karedge.device.driver.ConfigBinding;
+import io.karedge.device.driver.PropertyRequest;
 import java.nio.file.Path;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
@@ -24,8 +26,7 @@ class OpcUaValidateTest {
     }
 
     private ServerSettings settings(String protocolConfig) {
-        return ServerSettings.parse("plant/line-1", OpcUaDevices.device("line-1", protocolConfig, TEMPERATURE)
-                .spec().protocol().configData());
+        return ServerSettings.of(OpcUaDevices.device("line-1", protocolConfig, TEMPERATURE));
     }
 
     @Test
@@ -76,22 +77,21 @@ class OpcUaValidateTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "{}|url is required",
-        "{url: 'http://h:1'}|must start with opc.tcp://",
-        "{url: 'opc.tcp://h:1', port: 4840}|unknown key 'port'",
+        "{}|url is missing (e.g. opc.tcp://192.168.1.10:4840)",
+        "{url: 'http://h:1'}|url must start with opc.tcp:// (only the binary TCP transport is supported), not 'http://h:1'",
         "{url: 'opc.tcp://h:1', securityPolicy: Basic256}|deprecated",
-        "{url: 'opc.tcp://h:1', securityPolicy: Magic}|unknown securityPolicy 'Magic'",
+        "{url: 'opc.tcp://h:1', securityPolicy: Magic}|securityPolicy must be one of None, Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss, not 'Magic'",
         "{url: 'opc.tcp://h:1', securityMode: Sign}|does not go with securityMode Sign",
         "{url: 'opc.tcp://h:1', securityPolicy: Basic256Sha256, securityMode: None}|does not go with",
-        "{url: 'opc.tcp://h:1', securityMode: Encrypt}|unknown securityMode",
+        "{url: 'opc.tcp://h:1', securityMode: Encrypt}|securityMode must be one of None, Sign, SignAndEncrypt, not 'Encrypt'",
         "{url: 'opc.tcp://h:1', userName: operator, password: secret-pass}|must be an absolute file path",
         "{url: 'opc.tcp://h:1', userName: operator}|userName needs password",
         "{url: 'opc.tcp://h:1', password: /etc/pass}|password needs userName",
         "{url: 'opc.tcp://h:1', userName: u, password: /etc/pass, passwordSecretRef: {name: s, key: k}}|not both",
-        "{url: 'opc.tcp://h:1', userName: u, passwordSecretRef: {name: s}}|passwordSecretRef needs name and key",
+        "{url: 'opc.tcp://h:1', userName: u, passwordSecretRef: {name: s}}|passwordSecretRef.key is missing (the Secret's key holding the password)",
         "{url: 'opc.tcp://h:1', certificate: /etc/cert.pem}|certificate and privateKey go together",
-        "{url: 'opc.tcp://h:1', timeout: 10}|out of range",
-        "{url: 'opc.tcp://h:1', timeout: soon}|not a number"})
+        "{url: 'opc.tcp://h:1', timeout: 10}|timeout must be a duration (a number of milliseconds or a number with a unit: 500ms, 5s, 2m, 1h) between 100 and 120000 milliseconds, not '10'",
+        "{url: 'opc.tcp://h:1', timeout: soon}|timeout must be a duration"})
     void rejectsWrongDeviceSettingsWithTheKey(String config, String message) {
         assertThatThrownBy(() -> validate(config, TEMPERATURE))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -107,9 +107,8 @@ class OpcUaValidateTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "{}|nodeID is required",
-        "{nodeID: 'Line1.Temperature'}|is not an OPC UA node id",
-        "{nodeID: 'ns=2;s=X', offset: 3}|unknown key 'offset'"})
+        "{}|nodeID is missing (e.g. ns=2;s=Line1.Temperature or ns=2;i=1001)",
+        "{nodeID: 'Line1.Temperature'}|nodeID must be an OPC UA node id"})
     void rejectsWrongVisitorsWithTheProperty(String visitor, String message) {
         assertThatThrownBy(() -> validate("{url: 'opc.tcp://h:1'}", "temperature|DOUBLE|ReadOnly|" + visitor))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -119,13 +118,32 @@ class OpcUaValidateTest {
 
     @Test
     void readsStringNumericGuidAndOpaqueNodeIds() {
-        assertThat(OpcUaVisitor.parse("p", OpcUaDevices.device("d", "{url: 'opc.tcp://h:1'}",
-                "p|INT|ReadOnly|{nodeID: 'ns=2;i=1001', browseName: Counter}").spec().properties().get(0)
-                .visitors().configData()).toString()).isEqualTo("ns=2;i=1001");
+        assertThat(OpcUaVisitor.of(PropertyRequest.of(OpcUaDevices.device("d", "{url: 'opc.tcp://h:1'}",
+                "p|INT|ReadOnly|{nodeID: 'ns=2;i=1001', browseName: Counter}"), null).get(0)).toString())
+                .isEqualTo("ns=2;i=1001");
         for (String id : new String[]{"ns=2;s=Line1.Temperature", "ns=3;g=09087e75-8e5e-499b-954f-f2a9603db28a",
             "ns=1;b=M/RbKBsRVkePCePcx24oRA==", "i=2258"}) {
             validate("{url: 'opc.tcp://h:1'}", "p|STRING|ReadOnly|{nodeID: '" + id + "'}");
         }
+    }
+
+    @Test
+    void aMisspelledKeyIsAWarningNamingTheKeyAndTheDevice() {
+        var device = OpcUaDevices.device("line-1", "{url: 'opc.tcp://h:1', port: 4840}",
+                "temperature|DOUBLE|ReadOnly|{nodeID: 'ns=2;s=X', offset: 3}");
+        new OpcUaDriver(pki, false).validate(device);
+        assertThat(ConfigBinding.check(device, ServerSettings.Config.class, OpcUaVisitor.Config.class)).containsExactly(
+                "device " + device.id() + " protocol configData: unknown key 'port' is ignored (known: url, "
+                        + "securityPolicy, securityMode, userName, password, passwordSecretRef, certificate, privateKey, "
+                        + "timeout)",
+                "device " + device.id() + " property temperature visitors.configData: unknown key 'offset' is ignored "
+                        + "(known: nodeID, browseName)");
+    }
+
+    @Test
+    void aSecretReferenceTakesTheDevicesNamespace() {
+        ServerSettings settings = settings("{url: 'opc.tcp://h:1', userName: u, passwordSecretRef: {name: s, key: k}}");
+        assertThat(settings.passwordSecret()).isEqualTo(new ServerSettings.SecretKeyRef("plant", "s", "k"));
     }
 
     @Test
