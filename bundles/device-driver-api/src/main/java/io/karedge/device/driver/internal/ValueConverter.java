@@ -3,6 +3,7 @@ package io.karedge.device.driver.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.karedge.device.driver.ConfigKey;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -172,7 +173,7 @@ final class ValueConverter {
             throw place.wrong(expected, node);
         }
         BigDecimal nanos = amount.multiply(BigDecimal.valueOf(given.getDuration().toNanos()));
-        BigDecimal inUnit = nanos.divide(BigDecimal.valueOf(unit.getDuration().toNanos()), java.math.MathContext.DECIMAL64);
+        BigDecimal inUnit = nanos.divide(BigDecimal.valueOf(unit.getDuration().toNanos()), MathContext.DECIMAL64);
         if (outside(key, inUnit) || nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
             throw place.wrong(expected, node);
         }
@@ -210,12 +211,12 @@ final class ValueConverter {
     }
 
     private static boolean outside(ConfigKey key, BigDecimal value) {
-        return key != null && (value.compareTo(bound(key.min())) < 0 && key.min() != Double.NEGATIVE_INFINITY
-                || key.max() != Double.POSITIVE_INFINITY && value.compareTo(bound(key.max())) > 0);
-    }
-
-    private static BigDecimal bound(double value) {
-        return Double.isInfinite(value) ? BigDecimal.ZERO : BigDecimal.valueOf(value);
+        if (key == null) {
+            return false;
+        }
+        boolean belowMin = key.min() != Double.NEGATIVE_INFINITY && value.compareTo(BigDecimal.valueOf(key.min())) < 0;
+        boolean aboveMax = key.max() != Double.POSITIVE_INFINITY && value.compareTo(BigDecimal.valueOf(key.max())) > 0;
+        return belowMin || aboveMax;
     }
 
     private static String range(ConfigKey key) {
