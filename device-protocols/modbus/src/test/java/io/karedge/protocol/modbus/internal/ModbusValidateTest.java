@@ -109,7 +109,8 @@ class ModbusValidateTest {
         driver.validate(device);
         assertThat(ConfigBinding.check(device, ModbusEndpoint.class, ModbusVisitor.class)).singleElement()
                 .asString().startsWith("device plant/plc-1 property temperature visitors.configData: unknown key "
-                        + "'isswap' is ignored (known: register, offset, limit, scale, isSwap, isRegisterSwap, dataType)");
+                        + "'isswap' is ignored (did you mean isSwap? known: register, offset, limit, scale, isSwap, "
+                        + "isRegisterSwap, dataType)");
     }
 
     @Test
