@@ -49,7 +49,7 @@ public final class MqttBroker implements AutoCloseable {
     private final BrokerSettings settings;
     private final PublishHook hook;
     private final BusMetrics metrics;
-    private final SubscriptionTree<MqttSession> subscriptions = new SubscriptionTree<>();
+    private final SubscriptionTree<MqttConnection> subscriptions = new SubscriptionTree<>();
     private final Map<String, Retained> retained = new ConcurrentHashMap<>();
     /** payload bytes of {@link #retained}; changed under the broker's retained lock */
     private long retainedBytes;
@@ -59,8 +59,8 @@ public final class MqttBroker implements AutoCloseable {
     /** payload bytes received from all clients and not taken over by the hook yet */
     private final AtomicLong pendingBytes = new AtomicLong();
     /** sessions that stopped reading because a pending budget was reached */
-    private final java.util.Set<MqttSession> paused = ConcurrentHashMap.newKeySet();
-    private final Map<String, MqttSession> sessions = new ConcurrentHashMap<>();
+    private final java.util.Set<MqttConnection> paused = ConcurrentHashMap.newKeySet();
+    private final Map<String, MqttConnection> sessions = new ConcurrentHashMap<>();
     private final AtomicLong anonymousIds = new AtomicLong();
     private final WarnLimiter warnings = new WarnLimiter(20);
     private final ChannelGroup channels = new DefaultChannelGroup("karedge-mqtt", GlobalEventExecutor.INSTANCE);
@@ -94,11 +94,11 @@ public final class MqttBroker implements AutoCloseable {
                         protected void initChannel(SocketChannel channel) {
                             channels.add(channel);
                             channel.pipeline()
-                                    .addLast(MqttSession.CONNECT_TIMEOUT, new IdleStateHandler(
+                                    .addLast(MqttConnection.CONNECT_TIMEOUT, new IdleStateHandler(
                                             settings.connectTimeoutSecs(), 0, 0, TimeUnit.SECONDS))
                                     .addLast("decoder", new MqttDecoder(settings.maxMessageSize()))
                                     .addLast("encoder", MqttEncoder.INSTANCE)
-                                    .addLast("session", new MqttSession(MqttBroker.this));
+                                    .addLast("session", new MqttConnection(MqttBroker.this));
                         }
                     });
             server = bootstrap.bind(settings.host(), settings.port()).sync().channel();
@@ -172,7 +172,7 @@ public final class MqttBroker implements AutoCloseable {
         return metrics;
     }
 
-    SubscriptionTree<MqttSession> subscriptions() {
+    SubscriptionTree<MqttConnection> subscriptions() {
         return subscriptions;
     }
 
@@ -181,11 +181,11 @@ public final class MqttBroker implements AutoCloseable {
     }
 
     /** @return the session this one replaces, or {@code null} */
-    MqttSession register(String clientId, MqttSession session) {
+    MqttConnection register(String clientId, MqttConnection session) {
         return sessions.put(clientId, session);
     }
 
-    void unregister(String clientId, MqttSession session) {
+    void unregister(String clientId, MqttConnection session) {
         sessions.remove(clientId, session);
     }
 
@@ -208,7 +208,7 @@ public final class MqttBroker implements AutoCloseable {
     }
 
     void route(String topic, byte[] payload, int qos) {
-        for (Map.Entry<MqttSession, Integer> target : subscriptions.match(topic).entrySet()) {
+        for (Map.Entry<MqttConnection, Integer> target : subscriptions.match(topic).entrySet()) {
             target.getKey().enqueue(topic, payload, Math.min(qos, target.getValue()), false);
         }
     }
@@ -271,7 +271,7 @@ public final class MqttBroker implements AutoCloseable {
     void releasePending(long bytes) {
         long now = pendingBytes.addAndGet(-bytes);
         if (now <= settings.maxPendingTotalBytes() && !paused.isEmpty()) {
-            for (MqttSession session : paused) {
+            for (MqttConnection session : paused) {
                 session.resumeWhenUnderBudget();
             }
         }
@@ -286,7 +286,7 @@ public final class MqttBroker implements AutoCloseable {
         return pendingBytes.get();
     }
 
-    void paused(MqttSession session, boolean isPaused) {
+    void paused(MqttConnection session, boolean isPaused) {
         if (isPaused) {
             paused.add(session);
         } else {
