@@ -29,9 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A small MQTT 3.1.1 broker on Netty: clean sessions, QoS 0 and 1 (QoS 2 publishes are accepted, and
- * subscriptions are granted at most QoS 1), retained messages, last will, keep-alive, wildcards with
- * the {@code $}-topic rule.
+ * A small MQTT 3.1.1 broker on Netty: clean and persistent sessions (the latter kept on disk by a
+ * {@link SessionJournal}), QoS 0, 1 and 2 in both directions, retained messages, last will, keep-alive,
+ * wildcards with the {@code $}-topic rule, user names and passwords and topic ACLs ({@link AccessControl}).
  *
  * <p>Its one particular feature: every message a client publishes is routed to the subscribers at
  * once and handed to a {@link PublishHook}; the PUBACK (PUBREC for QoS 2) is sent only when the hook's
@@ -49,7 +49,9 @@ public final class MqttBroker implements AutoCloseable {
     private final BrokerSettings settings;
     private final PublishHook hook;
     private final BusMetrics metrics;
-    private final SubscriptionTree<MqttConnection> subscriptions = new SubscriptionTree<>();
+    private final BrokerAccess access;
+    private final SessionSettings sessionSettings;
+    private final SubscriptionTree<ClientSession> subscriptions = new SubscriptionTree<>();
     private final Map<String, Retained> retained = new ConcurrentHashMap<>();
     /** payload bytes of {@link #retained}; changed under the broker's retained lock */
     private long retainedBytes;
@@ -60,7 +62,12 @@ public final class MqttBroker implements AutoCloseable {
     private final AtomicLong pendingBytes = new AtomicLong();
     /** sessions that stopped reading because a pending budget was reached */
     private final java.util.Set<MqttConnection> paused = ConcurrentHashMap.newKeySet();
-    private final Map<String, MqttConnection> sessions = new ConcurrentHashMap<>();
+    private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final Object sessionsLock = new Object();
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicLong seq = new AtomicLong();
+    private AccessControl accessControl;
+    private SessionJournal journal;
     private final AtomicLong anonymousIds = new AtomicLong();
     private final WarnLimiter warnings = new WarnLimiter(20);
     private final ChannelGroup channels = new DefaultChannelGroup("karedge-mqtt", GlobalEventExecutor.INSTANCE);
@@ -68,16 +75,33 @@ public final class MqttBroker implements AutoCloseable {
     private EventLoopGroup workers;
     private Channel server;
 
-    public MqttBroker(BrokerSettings settings, PublishHook hook, BusMetrics metrics) {
+    public MqttBroker(BrokerSettings settings, BrokerAccess access, SessionSettings sessionSettings, PublishHook hook,
+                      BusMetrics metrics) {
         this.settings = settings;
+        this.access = access;
+        this.sessionSettings = sessionSettings;
         this.hook = hook;
         this.metrics = metrics;
     }
 
     /** Binds the listening socket; returns when it listens. */
-    public synchronized void start() throws InterruptedException {
+    public synchronized void start() throws InterruptedException, java.io.IOException {
         if (server != null) {
             throw new IllegalStateException("already started");
+        }
+        accessControl = new AccessControl(access);
+        if (sessionSettings.journal() != null) {
+            journal = new SessionJournal(sessionSettings.journal(), sessionSettings.fsync());
+            Map<String, SessionJournal.Image> images = journal.open();
+            seq.set(journal.maxSeq());
+            for (SessionJournal.Image image : images.values()) {
+                ClientSession session = new ClientSession(this, image.clientId, true, journal);
+                session.restore(image);
+                sessions.put(image.clientId, session);
+            }
+            if (!images.isEmpty()) {
+                LOG.info("MQTT broker restored {} persistent sessions from {}", images.size(), sessionSettings.journal());
+            }
         }
         acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("karedge-mqtt-accept", true),
                 NioIoHandler.newFactory());
@@ -102,8 +126,10 @@ public final class MqttBroker implements AutoCloseable {
                         }
                     });
             server = bootstrap.bind(settings.host(), settings.port()).sync().channel();
+            workers.next().scheduleAtFixedRate(this::expireSessions, 60, 60, TimeUnit.SECONDS);
         } catch (InterruptedException | RuntimeException e) {
             shutdownGroups();
+            closeJournal();
             throw e;
         }
         LOG.info("MQTT broker listening on {}", address());
@@ -132,13 +158,23 @@ public final class MqttBroker implements AutoCloseable {
         route(topic, payload, qos);
     }
 
+    /** @return the persistent sessions, connected or not */
+    public int persistentSessions() {
+        return (int) sessions.values().stream().filter(session -> session.persistent).count();
+    }
+
+    /** @return the session of {@code clientId}, or null */
+    ClientSession session(String clientId) {
+        return sessions.get(clientId);
+    }
+
     /** @return whether a subscription matches {@code topic} (a message of the bus on it would be routed) */
     public boolean hasSubscribers(String topic) {
         return subscriptions.matchesAny(topic);
     }
 
     public int connectedClients() {
-        return sessions.size();
+        return connections.get();
     }
 
     @Override
@@ -149,8 +185,35 @@ public final class MqttBroker implements AutoCloseable {
         server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         shutdownGroups();
+        closeJournal();
         server = null;
         LOG.info("MQTT broker stopped");
+    }
+
+    private void closeJournal() {
+        if (journal != null) {
+            journal.close();
+            journal = null;
+        }
+        if (accessControl != null) {
+            accessControl.close();
+        }
+    }
+
+    /** Ends the persistent sessions whose client stayed away longer than {@code session.expiry.secs}. */
+    void expireSessions() {
+        long limit = System.currentTimeMillis() - sessionSettings.expirySecs() * 1000;
+        for (ClientSession session : sessions.values()) {
+            if (session.persistent && !session.connected() && session.lastSeenMillis() < limit) {
+                synchronized (sessionsLock) {
+                    if (!session.connected() && sessions.remove(session.clientId, session)) {
+                        session.end();
+                        LOG.info("Persistent MQTT session of {} expired (away longer than {} s)", session.clientId,
+                                sessionSettings.expirySecs());
+                    }
+                }
+            }
+        }
     }
 
     private void shutdownGroups() {
@@ -172,21 +235,71 @@ public final class MqttBroker implements AutoCloseable {
         return metrics;
     }
 
-    SubscriptionTree<MqttConnection> subscriptions() {
+    SubscriptionTree<ClientSession> subscriptions() {
         return subscriptions;
+    }
+
+    AccessControl access() {
+        return accessControl;
+    }
+
+    long nextSeq() {
+        return seq.incrementAndGet();
+    }
+
+    /** The session a connection opens. */
+    record Opened(ClientSession session, boolean present) {
+    }
+
+    /**
+     * Opens the session of a client that connected: a clean one replaces whatever the client id had; a
+     * persistent one continues the client id's persistent session, if there is one. A connection the client
+     * id still has is closed.
+     */
+    Opened open(String clientId, boolean clean, MqttConnection connection) {
+        MqttConnection previous;
+        Opened opened;
+        synchronized (sessionsLock) {
+            ClientSession existing = sessions.get(clientId);
+            previous = existing == null ? null : existing.connection();
+            if (existing != null && !clean && existing.persistent) {
+                opened = new Opened(existing, true);
+            } else {
+                if (existing != null) {
+                    existing.end();
+                }
+                ClientSession session = new ClientSession(this, clientId, !clean, journal);
+                if (!clean && journal != null) {
+                    journal.created(clientId);
+                }
+                sessions.put(clientId, session);
+                opened = new Opened(session, false);
+            }
+        }
+        connections.incrementAndGet();
+        if (previous != null && previous != connection) {
+            LOG.debug("Client {} connected again; closing its previous connection", clientId);
+            previous.channel().close();
+        }
+        return opened;
+    }
+
+    /** The connection ended; a clean session ends with it. */
+    void closed(ClientSession session, MqttConnection connection) {
+        connections.decrementAndGet();
+        synchronized (sessionsLock) {
+            if (session.detach(connection) && !session.persistent) {
+                sessions.remove(session.clientId, session);
+            }
+        }
+    }
+
+    SessionSettings sessionSettings() {
+        return sessionSettings;
     }
 
     String newClientId() {
         return "karedge-anonymous-" + anonymousIds.incrementAndGet();
-    }
-
-    /** @return the session this one replaces, or {@code null} */
-    MqttConnection register(String clientId, MqttConnection session) {
-        return sessions.put(clientId, session);
-    }
-
-    void unregister(String clientId, MqttConnection session) {
-        sessions.remove(clientId, session);
     }
 
     /**
@@ -199,18 +312,32 @@ public final class MqttBroker implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("retained message on '"
                     + BusPayloads.forLog(topic) + "' refused: the retained-message budget is used up"));
         }
-        route(topic, payload, qos);
+        CompletableFuture<Void> queued = route(topic, payload, qos);
+        CompletionStage<Void> taken;
         try {
-            return hook.published(topic, payload);
+            taken = hook.published(topic, payload);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        return queued.isDone() && !queued.isCompletedExceptionally() ? taken
+                : CompletableFuture.allOf(taken.toCompletableFuture(), queued);
     }
 
-    void route(String topic, byte[] payload, int qos) {
-        for (Map.Entry<MqttConnection, Integer> target : subscriptions.match(topic).entrySet()) {
-            target.getKey().enqueue(topic, payload, Math.min(qos, target.getValue()), false);
+    /** @return completes when the copies for persistent sessions are on disk */
+    CompletableFuture<Void> route(String topic, byte[] payload, int qos) {
+        List<CompletableFuture<Void>> written = null;
+        for (Map.Entry<ClientSession, Integer> target : subscriptions.match(topic).entrySet()) {
+            CompletableFuture<Void> copy = target.getKey().enqueue(topic, payload, Math.min(qos, target.getValue()),
+                    false);
+            if (!copy.isDone() || copy.isCompletedExceptionally()) {
+                if (written == null) {
+                    written = new ArrayList<>();
+                }
+                written.add(copy);
+            }
         }
+        return written == null ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.allOf(written.toArray(CompletableFuture[]::new));
     }
 
     /** @return whether the message is kept (or was an empty payload clearing the topic) */
@@ -292,6 +419,11 @@ public final class MqttBroker implements AutoCloseable {
         } else {
             paused.remove(session);
         }
+    }
+
+    /** Takes {@code bytes} of the total budget even past it (messages restored from the journal). */
+    void forceReserveQueued(long bytes) {
+        queuedBytes.addAndGet(bytes);
     }
 
     void releaseQueued(long bytes) {

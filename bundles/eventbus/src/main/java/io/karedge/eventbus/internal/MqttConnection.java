@@ -24,11 +24,11 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,10 +36,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection of the {@link MqttBroker}: reads the packets and answers them. Every field is
- * touched on the channel's event loop only; other threads reach it through {@link #enqueue} and completion
- * callbacks, which hop onto that loop. Nothing here blocks. What was received and waits for its
- * acknowledgement is in {@link InboundFlow}, what waits to be sent in {@link Outbox}.
+ * One client connection of the {@link MqttBroker}: checks the CONNECT's credentials, reads the packets
+ * and answers them, within the client's rights. Every field is touched on the channel's event loop only;
+ * other threads reach it through completion callbacks, which hop onto that loop. Nothing here blocks (the
+ * password check runs on the {@link AccessControl}'s thread while reading is paused). What was received and
+ * waits for its acknowledgement is in {@link InboundFlow}; the subscriptions and the messages for the
+ * client are in its {@link ClientSession}, which may outlive the connection.
  */
 final class MqttConnection extends ChannelInboundHandlerAdapter {
 
@@ -47,19 +49,23 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
 
     private final MqttBroker broker;
-    private final Set<String> filters = new HashSet<>();
-    private final Set<Integer> qos2Received = new HashSet<>();
+    private record Will(String topic, byte[] payload, int qos, boolean retain) {
+    }
+
     private final InboundFlow inbound;
-    private final Outbox outbox;
     private Channel channel;
     private String clientId = "?";
+    private String user;
     private boolean connected;
-    private Outbox.Outgoing will;
+    private boolean authenticating;
+    /** packets that arrived while the password was being checked, handled once it is */
+    private final ArrayDeque<MqttMessage> early = new ArrayDeque<>();
+    private ClientSession session;
+    private Will will;
 
     MqttConnection(MqttBroker broker) {
         this.broker = broker;
         this.inbound = new InboundFlow(this, broker);
-        this.outbox = new Outbox(this, broker);
     }
 
     Channel channel() {
@@ -77,6 +83,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (authenticating && msg instanceof MqttMessage message) {
+            early.addLast(message); // released when handled
+            return;
+        }
         try {
             if (msg instanceof MqttMessage message) {
                 handle(ctx, message);
@@ -103,13 +113,17 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
         }
         switch (type) {
             case PUBLISH -> publish(ctx, (MqttPublishMessage) message);
-            case PUBACK -> outbox.acknowledged(MqttPackets.packetId(message));
+            case PUBACK -> session.acknowledged(this, MqttPackets.packetId(message));
+            case PUBREC -> session.received(this, MqttPackets.packetId(message));
+            case PUBCOMP -> session.completed(this, MqttPackets.packetId(message));
             case PUBREL -> {
-                qos2Received.remove(MqttPackets.packetId(message));
-                ctx.writeAndFlush(MqttPackets.ack(MqttMessageType.PUBCOMP, MqttPackets.packetId(message)));
-            }
-            case PUBREC, PUBCOMP -> {
-                // the broker never sends QoS 2
+                int packetId = MqttPackets.packetId(message);
+                if (inbound.waitingFor(packetId)) {
+                    violation(ctx, "PUBREL for packet " + packetId + " before its PUBREC");
+                    return;
+                }
+                session.releasedQos2(packetId);
+                ctx.writeAndFlush(MqttPackets.ack(MqttMessageType.PUBCOMP, packetId));
             }
             case SUBSCRIBE -> subscribe(ctx, (MqttSubscribeMessage) message);
             case UNSUBSCRIBE -> unsubscribe(ctx, (MqttUnsubscribeMessage) message);
@@ -142,24 +156,60 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
                 violation(ctx, "invalid will topic");
                 return;
             }
-            will = new Outbox.Outgoing(payload.willTopic(), payload.willMessageInBytes(),
-                    Math.min(header.willQos(), 2), header.isWillRetain());
+            will = new Will(payload.willTopic(), payload.willMessageInBytes(), Math.min(header.willQos(), 2),
+                    header.isWillRetain());
         }
         clientId = id;
+        user = header.hasUserName() ? payload.userName() : null;
+        byte[] password = header.hasPassword() ? payload.passwordInBytes() : null;
+        CompletableFuture<MqttConnectReturnCode> checked =
+                broker.access().authenticate(user, password).toCompletableFuture();
+        if (checked.isDone()) {
+            authenticated(ctx, header, checked.join());
+            return;
+        }
+        authenticating = true;
+        channel.config().setAutoRead(false);
+        checked.whenComplete((code, failure) -> onLoop(() -> {
+            authenticating = false;
+            if (!channel.isActive()) {
+                early.forEach(ReferenceCountUtil::release);
+                early.clear();
+                return;
+            }
+            channel.config().setAutoRead(true);
+            authenticated(ctx, header, failure != null ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE
+                    : code);
+            while (!early.isEmpty() && channel.isActive()) {
+                channelRead(ctx, early.pollFirst());
+            }
+            early.forEach(ReferenceCountUtil::release);
+            early.clear();
+        }));
+    }
+
+    private void authenticated(ChannelHandlerContext ctx, MqttConnectVariableHeader header, MqttConnectReturnCode code) {
+        if (code != MqttConnectReturnCode.CONNECTION_ACCEPTED) {
+            broker.metrics().refusedConnection();
+            broker.warn("MQTT connection of client {} (user {}) from {} refused: {}", BusPayloads.forLog(clientId),
+                    user == null ? "none" : BusPayloads.forLog(user), channel.remoteAddress(), code == MqttConnectReturnCode
+                            .CONNECTION_REFUSED_NOT_AUTHORIZED ? "anonymous access is off (allow.anonymous)" : code);
+            will = null;
+            refuse(ctx, code);
+            return;
+        }
         connected = true;
         broker.metrics().clientConnected();
-        MqttConnection previous = broker.register(id, this);
-        if (previous != null && previous != this) {
-            LOG.debug("Client {} connected again; closing its previous connection", id);
-            previous.channel.close();
-        }
+        MqttBroker.Opened opened = broker.open(clientId, header.isCleanSession(), this);
+        session = opened.session();
         ctx.pipeline().remove(CONNECT_TIMEOUT);
         int keepAlive = header.keepAliveTimeSeconds();
         if (keepAlive > 0) {
             ctx.pipeline().addFirst("keep-alive",
                     new IdleStateHandler(keepAlive + (keepAlive + 1) / 2, 0, 0, TimeUnit.SECONDS));
         }
-        ctx.writeAndFlush(MqttPackets.connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED, false));
+        ctx.writeAndFlush(MqttPackets.connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED, opened.present()));
+        session.attach(this);
     }
 
     private void publish(ChannelHandlerContext ctx, MqttPublishMessage message) {
@@ -174,10 +224,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         broker.metrics().received();
-        if (qos == 2 && qos2Received.contains(packetId)) {
+        if (qos == 2 && session.receivedQos2(packetId)) {
             if (!inbound.waitingFor(packetId)) {
                 ctx.writeAndFlush(MqttPackets.ack(MqttMessageType.PUBREC, packetId));
             }
+            return;
+        }
+        if (!broker.access().canPublish(user, clientId, topic)) {
+            refusedPublish(topic, qos, packetId);
             return;
         }
         byte[] payload = ByteBufUtil.getBytes(message.content());
@@ -187,9 +241,26 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (qos == 2) {
-            qos2Received.add(packetId);
+            taken = CompletableFuture.allOf(taken.toCompletableFuture(), session.receivingQos2(packetId));
         }
         inbound.acknowledgeWhenTaken(taken, packetId, qos);
+    }
+
+    /**
+     * A PUBLISH the client may not send: dropped, counted, one rate-limited WARN line. QoS 1 and 2 are still
+     * acknowledged (in order with the others): MQTT 3.1.1 has no negative acknowledgement, and a client whose
+     * message is never acknowledged sends it again on every reconnect, for ever (mosquitto answers the same way).
+     */
+    private void refusedPublish(String topic, int qos, int packetId) {
+        broker.metrics().refusedPublish();
+        broker.warn("Client {} (user {}) may not publish on '{}'{}; message dropped", clientId,
+                user == null ? "none" : BusPayloads.forLog(user), BusPayloads.forLog(topic),
+                Topics.isNodeOutput(topic) ? " (only the node publishes there)" : " (acl.file)");
+        if (qos == 2) {
+            inbound.acknowledgeWhenTaken(session.receivingQos2(packetId), packetId, qos);
+        } else if (qos == 1) {
+            inbound.acknowledgeWhenTaken(CompletableFuture.completedFuture(null), packetId, qos);
+        }
     }
 
     /** From any thread: reading resumes on the event loop if the budgets allow it. */
@@ -207,9 +278,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
                 granted.add(MqttQoS.FAILURE.value());
                 continue;
             }
-            int qos = Math.min(requested, 1);
-            broker.subscriptions().add(filter, this, qos);
-            filters.add(filter);
+            if (!broker.access().canSubscribe(user, clientId, filter)) {
+                broker.metrics().refusedSubscription();
+                broker.warn("Client {} (user {}) may not subscribe to '{}' (acl.file); answered 0x80", clientId,
+                        user == null ? "none" : BusPayloads.forLog(user), BusPayloads.forLog(filter));
+                granted.add(MqttQoS.FAILURE.value());
+                continue;
+            }
+            int qos = requested;
+            session.subscribe(filter, qos);
             accepted.add(filter);
             granted.add(qos);
         }
@@ -220,8 +297,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
             }
             int qos = granted.get(g++);
             for (Map.Entry<String, MqttBroker.Retained> entry : broker.retainedFor(accepted.get(i))) {
-                deliver(new Outbox.Outgoing(entry.getKey(), entry.getValue().payload(),
-                        Math.min(qos, entry.getValue().qos()), true));
+                session.enqueue(entry.getKey(), entry.getValue().payload(), Math.min(qos, entry.getValue().qos()), true);
             }
         }
         ctx.flush();
@@ -229,27 +305,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
 
     private void unsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage message) {
         for (String filter : message.payload().topics()) {
-            broker.subscriptions().remove(filter, this);
-            filters.remove(filter);
+            session.unsubscribe(filter);
         }
         ctx.writeAndFlush(MqttPackets.unsubAck(message.variableHeader().messageId()));
-    }
-
-    /** Queues a message for this client; any thread. */
-    void enqueue(String topic, byte[] payload, int qos, boolean retain) {
-        onLoop(() -> deliver(new Outbox.Outgoing(topic, payload, qos, retain)));
-    }
-
-    private void deliver(Outbox.Outgoing message) {
-        if (connected && channel.isActive()) {
-            outbox.deliver(message);
-        }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (connected) {
-            outbox.drain();
+            session.drain(this);
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -279,19 +343,26 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
         if (connected) {
             connected = false;
             broker.metrics().clientDisconnected();
-            broker.unregister(clientId, this);
-            for (String filter : filters) {
-                broker.subscriptions().remove(filter, this);
-            }
+            broker.closed(session, this);
             if (will != null) {
-                broker.fromClient(will.topic(), will.payload(), will.qos(), will.retain());
+                if (broker.access().canPublish(user, clientId, will.topic())) {
+                    broker.fromClient(will.topic(), will.payload(), will.qos(), will.retain());
+                } else {
+                    refusedWill();
+                }
                 will = null;
             }
         }
+        early.forEach(ReferenceCountUtil::release);
+        early.clear();
         broker.paused(this, false);
-        filters.clear();
-        outbox.clear();
         ctx.fireChannelInactive();
+    }
+
+    private void refusedWill() {
+        broker.metrics().refusedPublish();
+        broker.warn("Will of client {} (user {}) on '{}' dropped: it may not publish there", clientId,
+                user == null ? "none" : BusPayloads.forLog(user), BusPayloads.forLog(will.topic()));
     }
 
     private void malformed(ChannelHandlerContext ctx, Throwable cause) {
