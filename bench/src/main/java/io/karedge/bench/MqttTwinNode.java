@@ -49,7 +49,9 @@ public final class MqttTwinNode {
             Thread.sleep(20);
         }
         EventBusComponent bus = new EventBusComponent(engine, node,
-                BenchComponents.config(EventBusComponent.Config.class, Map.of("port", port)));
+                BenchComponents.config(EventBusComponent.Config.class, Map.of("port", port, "allow.anonymous", true,
+                        "session.file", data.resolve("mqtt-sessions.journal").toString(),
+                        "password.file", data.resolve("mqtt-users").toString())));
         Method addListener = TwinEngineComponent.class.getDeclaredMethod("addListener", TwinListener.class);
         addListener.setAccessible(true);
         addListener.invoke(engine, bus);
