@@ -51,6 +51,15 @@ final class RawMqttClient implements AutoCloseable {
         return (MqttConnAckMessage) expect(MqttMessageType.CONNACK);
     }
 
+    /** Sends CONNECT with a last will (QoS 1); @return the CONNACK */
+    MqttConnAckMessage connectWithWill(String clientId, int keepAlive, String willTopic, String willMessage)
+            throws IOException {
+        send(MqttMessageBuilders.connect().clientId(clientId).cleanSession(true).keepAlive(keepAlive)
+                .protocolVersion(MqttVersion.MQTT_3_1_1).willFlag(true).willTopic(willTopic)
+                .willMessage(willMessage.getBytes(StandardCharsets.UTF_8)).willQoS(MqttQoS.AT_LEAST_ONCE).build());
+        return (MqttConnAckMessage) expect(MqttMessageType.CONNACK);
+    }
+
     void send(MqttMessage message) throws IOException {
         encoder.writeOutbound(message);
         ByteBuf out;
