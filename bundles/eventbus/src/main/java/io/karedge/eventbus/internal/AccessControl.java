@@ -29,7 +29,12 @@ final class AccessControl implements AutoCloseable {
         this.passwords = access.passwordFile() == null ? null : new PasswordFile(access.passwordFile());
         this.acl = access.aclFile() == null ? null : AclFile.read(access.aclFile());
         if (passwords != null) {
-            passwords.refresh();
+            try {
+                passwords.refresh();
+            } catch (IOException e) {
+                LOG.warn("The MQTT password file {} cannot be read ({}); users are refused until it is fixed",
+                        passwords.path(), e.getMessage());
+            }
         }
     }
 
