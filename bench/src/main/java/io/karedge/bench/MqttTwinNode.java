@@ -53,15 +53,15 @@ public final class MqttTwinNode {
         while (engine.members().size() < devices && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        Map<String, Object> busConfig = new java.util.HashMap<>(Map.of("port", port, "allow.anonymous", !AUTH,
-                "session.file", data.resolve("mqtt-sessions.journal").toString(),
-                "password.file", data.resolve("mqtt-users").toString()));
+        Map<String, Object> busConfig = new java.util.HashMap<>(Map.of("port", port, "allow_anonymous", !AUTH,
+                "session_file", data.resolve("mqtt-sessions.journal").toString(),
+                "password_file", data.resolve("mqtt-users").toString()));
         if (AUTH) {
             // what an operator would set: users, and an ACL that lets the bench user use the bench devices' topics
             Path acl = Files.writeString(data.resolve("mqtt.acl"), "user " + BENCH_USER + "\n"
                     + "topic write $hw/events/device/bench/+/twin/update\n"
                     + "topic read $hw/events/device/bench/+/twin/update/result\n");
-            busConfig.put("acl.file", acl.toString());
+            busConfig.put("acl_file", acl.toString());
         }
         EventBusComponent bus = new EventBusComponent(engine, node,
                 BenchComponents.config(EventBusComponent.Config.class, busConfig));
