@@ -76,7 +76,8 @@ final class ClientSession {
 
     /** A persistent session as the journal kept it. */
     synchronized void restore(SessionJournal.Image image) {
-        lastSeenMillis = image.lastSeenMillis;
+        // a client that was connected when the node stopped has no last-seen time: its expiry starts now
+        lastSeenMillis = image.lastSeenMillis > 0 ? image.lastSeenMillis : System.currentTimeMillis();
         inboundQos2.addAll(image.inboundQos2);
         for (Map.Entry<String, Integer> sub : image.subscriptions.entrySet()) {
             subscriptions.put(sub.getKey(), sub.getValue());

@@ -241,7 +241,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (qos == 2) {
-            taken = CompletableFuture.allOf(taken.toCompletableFuture(), session.receivingQos2(packetId));
+            // a message that was not taken over is forgotten, so that the client's resend is handled anew
+            taken = CompletableFuture.allOf(taken.toCompletableFuture(), session.receivingQos2(packetId))
+                    .whenComplete((ok, failure) -> {
+                        if (failure != null) {
+                            session.releasedQos2(packetId);
+                        }
+                    });
         }
         inbound.acknowledgeWhenTaken(taken, packetId, qos);
     }

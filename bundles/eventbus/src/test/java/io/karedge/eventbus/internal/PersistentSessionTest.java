@@ -284,6 +284,27 @@ class PersistentSessionTest {
         }
     }
 
+    @Test
+    void aQos2MessageTheEngineFailedIsHandledAgainWhenTheClientSendsItAgain() throws Exception {
+        start();
+        String update = "$hw/events/device/plant/thermo/twin/update";
+        engine.hold = true;
+        try (RawMqttClient raw = new RawMqttClient(port)) {
+            raw.connect("sender", false, 60, null, null);
+            raw.publish(update, "{\"event_id\":\"retry\",\"twin\":{}}", 2, 9);
+            engine.nextHeld().stage().completeExceptionally(new IllegalStateException("engine stopping"));
+            assertThat(raw.closedWithin(5000)).isTrue(); // no PUBREC: the message is still the client's
+        }
+        engine.hold = false;
+        try (RawMqttClient raw = new RawMqttClient(port)) {
+            raw.connect("sender", false, 60, null, null);
+            raw.send(MqttPackets.publish(update, bytes("{\"event_id\":\"retry\",\"twin\":{}}"), 2, false, true, 9));
+            assertThat(MqttPackets.packetId(raw.expect(MqttMessageType.PUBREC))).isEqualTo(9);
+        }
+        assertThat(engine.requests).hasSize(2);
+        assertThat(engine.stored).hasSize(1);
+    }
+
     // ---- helpers ----
 
     /** A Paho client with cleanSession=0, its CONNACK's session-present flag recorded. */
