@@ -142,7 +142,7 @@ public final class MqttTwinClient implements MqttCallback {
             persistent.connect(options).waitForCompletion(10_000);
             persistent.subscribe("$hw/events/device/bench/+/twin/update/result", 1, (topic, message) -> { })
                     .waitForCompletion(10_000);
-            persistentSubscriber = persistent; // publishes nothing; ends with the JVM
+            persistentSubscriber = persistent; // publishes nothing
         }
         // warm-up, not measured
         send(clients, devices, warmup, maxNanos, true);
@@ -155,6 +155,10 @@ public final class MqttTwinClient implements MqttCallback {
         for (MqttAsyncClient client : clients) {
             client.disconnect(2000).waitForCompletion(3000);
             client.close();
+        }
+        if (persistentSubscriber != null) {
+            persistentSubscriber.disconnect(2000).waitForCompletion(3000);
+            persistentSubscriber.close();
         }
         long[] measured = Arrays.copyOf(latencies, done);
         Arrays.sort(measured);
