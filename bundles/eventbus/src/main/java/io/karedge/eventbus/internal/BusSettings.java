@@ -59,8 +59,11 @@ public record BusSettings(Mode mode, BrokerSettings broker, int publishQos, bool
                         config.tls_ca_file().trim(), config.tls_cert_file().trim(), config.tls_key_file().trim(),
                         config.clean_session(), TopicParser.subscriptionFilters(config.legacy_topics()))
                 : null;
+        BrokerAccess.TlsListener tls = config.tls_port() == 0 ? null : new BrokerAccess.TlsListener(config.tls_port(),
+                config.tls_server_cert_file().trim(), config.tls_server_key_file().trim(),
+                config.tls_client_ca_file().trim());
         BrokerAccess access = new BrokerAccess(config.allow_anonymous(), dataFile(config.password_file(), "mqtt-users"),
-                AccessControl.orNull(config.acl_file()));
+                AccessControl.orNull(config.acl_file()), tls);
         SessionSettings sessions = new SessionSettings(dataFile(config.session_file(), "mqtt-sessions.journal"),
                 config.session_expiry_secs(), config.session_fsync());
         return new BusSettings(mode, broker, config.publish_qos(), config.legacy_topics(), external, access, sessions);

@@ -75,6 +75,22 @@ public final class EventBusComponent implements MqttBusStatus, TwinListener, Mqt
                 + " accepted client may publish and subscribe anywhere except on the node's own output topics.")
         String acl_file() default "";
 
+        @AttributeDefinition(name = "tls.port", description = "Embedded mode: a second listener, TLS with client"
+                + " certificates (their CN is the user name), on this port; 0: none.", min = "0", max = "65535")
+        int tls_port() default 0;
+
+        @AttributeDefinition(name = "tls.server.cert.file", description = "Embedded mode, TLS listener: the"
+                + " broker's PEM certificate chain.")
+        String tls_server_cert_file() default "";
+
+        @AttributeDefinition(name = "tls.server.key.file", description = "Embedded mode, TLS listener: its PEM"
+                + " PKCS#8 private key.")
+        String tls_server_key_file() default "";
+
+        @AttributeDefinition(name = "tls.client.ca.file", description = "Embedded mode, TLS listener: PEM CA"
+                + " certificate(s) every client certificate must chain to.")
+        String tls_client_ca_file() default "";
+
         @AttributeDefinition(name = "session.file", description = "Embedded mode: journal of the persistent"
                 + " sessions (cleanSession=0); empty = ${karaf.data}/karedge/mqtt-sessions.journal.")
         String session_file() default "";

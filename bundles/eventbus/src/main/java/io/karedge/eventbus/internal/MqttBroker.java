@@ -74,6 +74,7 @@ public final class MqttBroker implements AutoCloseable {
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
     private Channel server;
+    private Channel tlsServer;
 
     public MqttBroker(BrokerSettings settings, BrokerAccess access, SessionSettings sessionSettings, PublishHook hook,
                       BusMetrics metrics) {
@@ -108,31 +109,62 @@ public final class MqttBroker implements AutoCloseable {
         workers = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
                 new DefaultThreadFactory("karedge-mqtt-io", true), NioIoHandler.newFactory());
         try {
-            ServerBootstrap bootstrap = new ServerBootstrap()
-                    .group(acceptor, workers)
-                    .channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel channel) {
-                            channels.add(channel);
-                            channel.pipeline()
-                                    .addLast(MqttConnection.CONNECT_TIMEOUT, new IdleStateHandler(
-                                            settings.connectTimeoutSecs(), 0, 0, TimeUnit.SECONDS))
-                                    .addLast("decoder", new MqttDecoder(settings.maxMessageSize()))
-                                    .addLast("encoder", MqttEncoder.INSTANCE)
-                                    .addLast("session", new MqttConnection(MqttBroker.this));
-                        }
-                    });
-            server = bootstrap.bind(settings.host(), settings.port()).sync().channel();
+            server = bootstrap(null).bind(settings.host(), settings.port()).sync().channel();
+            BrokerAccess.TlsListener tls = access.tls();
+            if (tls != null) {
+                javax.net.ssl.SSLContext context;
+                try {
+                    context = PemTls.context(tls.clientCaFile(), tls.certFile(), tls.keyFile());
+                } catch (java.security.GeneralSecurityException e) {
+                    throw new java.io.IOException("TLS listener: " + e.getMessage(), e);
+                }
+                tlsServer = bootstrap(context).bind(settings.host(), tls.port()).sync().channel();
+                LOG.info("MQTT broker listening for TLS with client certificates on {}", tlsServer.localAddress());
+            }
             workers.next().scheduleAtFixedRate(this::expireSessions, 60, 60, TimeUnit.SECONDS);
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (InterruptedException | RuntimeException | java.io.IOException e) {
+            if (server != null) {
+                server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                server = null;
+            }
             shutdownGroups();
             closeJournal();
             throw e;
         }
         LOG.info("MQTT broker listening on {}", address());
+    }
+
+    /** @param tls null for the plain listener; else every connection starts with a TLS handshake */
+    private ServerBootstrap bootstrap(javax.net.ssl.SSLContext tls) {
+        return new ServerBootstrap()
+                .group(acceptor, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channels.add(channel);
+                        if (tls != null) {
+                            javax.net.ssl.SSLEngine engine = tls.createSSLEngine();
+                            engine.setUseClientMode(false);
+                            engine.setNeedClientAuth(true);
+                            channel.pipeline().addLast("tls", new io.netty.handler.ssl.SslHandler(engine));
+                        }
+                        channel.pipeline()
+                                .addLast(MqttConnection.CONNECT_TIMEOUT, new IdleStateHandler(
+                                        settings.connectTimeoutSecs(), 0, 0, TimeUnit.SECONDS))
+                                .addLast("decoder", new MqttDecoder(settings.maxMessageSize()))
+                                .addLast("encoder", MqttEncoder.INSTANCE)
+                                .addLast("session", new MqttConnection(MqttBroker.this));
+                    }
+                });
+    }
+
+    /** @return the TLS listener's address, or null without one */
+    public InetSocketAddress tlsAddress() {
+        Channel channel = tlsServer;
+        return channel == null ? null : (InetSocketAddress) channel.localAddress();
     }
 
     /** @return the bound address (the real port when 0 was configured) */
@@ -183,6 +215,10 @@ public final class MqttBroker implements AutoCloseable {
             return;
         }
         server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (tlsServer != null) {
+            tlsServer.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            tlsServer = null;
+        }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         shutdownGroups();
         closeJournal();

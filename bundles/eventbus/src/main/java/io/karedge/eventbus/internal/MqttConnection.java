@@ -162,6 +162,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
         clientId = id;
         user = header.hasUserName() ? payload.userName() : null;
         byte[] password = header.hasPassword() ? payload.passwordInBytes() : null;
+        String certified = certifiedUser(ctx);
+        if (certified != null) {
+            user = certified; // the TLS listener verified the client's certificate: its CN is the user
+            authenticated(ctx, header, MqttConnectReturnCode.CONNECTION_ACCEPTED);
+            return;
+        }
         CompletableFuture<MqttConnectReturnCode> checked =
                 broker.access().authenticate(user, password).toCompletableFuture();
         if (checked.isDone()) {
@@ -186,6 +192,26 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
             early.forEach(ReferenceCountUtil::release);
             early.clear();
         }));
+    }
+
+    /** @return the CN of the client certificate the TLS listener verified, or null (plain listener) */
+    private static String certifiedUser(ChannelHandlerContext ctx) {
+        io.netty.handler.ssl.SslHandler tls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        if (tls == null) {
+            return null;
+        }
+        try {
+            java.security.cert.Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+            String subject = ((java.security.cert.X509Certificate) chain[0]).getSubjectX500Principal().getName();
+            for (javax.naming.ldap.Rdn rdn : new javax.naming.ldap.LdapName(subject).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    return rdn.getValue().toString();
+                }
+            }
+            return subject;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException | javax.naming.InvalidNameException e) {
+            return null;
+        }
     }
 
     private void authenticated(ChannelHandlerContext ctx, MqttConnectVariableHeader header, MqttConnectReturnCode code) {
