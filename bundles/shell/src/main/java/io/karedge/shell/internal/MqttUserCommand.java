@@ -31,6 +31,10 @@ public class MqttUserCommand implements Action {
     @Option(name = "-p", aliases = "--password", description = "Password (add); asked for when missing")
     String password;
 
+    @Argument(index = 2, name = "OPTIONS", multiValued = true,
+            description = "Options may also follow the arguments, as with kubectl")
+    List<String> trailing;
+
     @Reference(optional = true)
     MqttUsers users;
 
@@ -39,6 +43,7 @@ public class MqttUserCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
+        TrailingOptions.apply(this);
         if (users == null) {
             throw new CommandException("the event bus is not running (bundle io.karedge.eventbus)");
         }

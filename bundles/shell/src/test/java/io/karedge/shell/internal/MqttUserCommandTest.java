@@ -44,6 +44,17 @@ class MqttUserCommandTest {
         assertThat(users.passwords).isEmpty();
     }
 
+    @Test
+    void thePasswordOptionMayFollowTheArguments() throws Exception {
+        MqttUserCommand command = new MqttUserCommand();
+        command.action = "add";
+        command.user = "app";
+        command.trailing = new ArrayList<>(List.of("-p", "app-secret"));
+        command.users = users;
+        command.execute();
+        assertThat(users.passwords).containsEntry("app", "app-secret");
+    }
+
     private static final class Users implements MqttUsers {
         final Map<String, String> passwords = new TreeMap<>();
 
