@@ -13,7 +13,10 @@
 # Environment: MQTT_BENCH_UPDATES (default 50000 per run), MQTT_BENCH_OUTSTANDING (default 32: the
 # in-flight window, QoS 1 updates published and not yet answered with a result, over all connections),
 # MQTT_BENCH_WARMUP (default 10000 updates sent first and not measured), MQTT_BENCH_SECONDS (default 30,
-# per run), BENCH_SKIP_BUILD=1 to use bench/target as built. The node also prints, per run, its CPU time
+# per run), BENCH_SKIP_BUILD=1 to use bench/target as built, MQTT_BENCH_AUTH=1 (anonymous refused: the
+# client connects with a user name and password, and an ACL file grants the bench topics),
+# MQTT_BENCH_PERSISTENT=1 (one more client, with a persistent session, subscribes every result: each
+# result is written to the session journal and forced to disk before it counts as delivered). The node also prints, per run, its CPU time
 # per message and the store's writes per commit (group commit) and commits per second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +36,13 @@ fi
 CP="$(cat "$ROOT/bench/target/classpath.txt"):$ROOT/bench/target/classes"
 JAVA_NODE_OPTS=${JAVA_NODE_OPTS:--Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn}
 JAVA_CLIENT_OPTS=${JAVA_CLIENT_OPTS:--Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn}
+if [ "${MQTT_BENCH_AUTH:-0}" = "1" ]; then
+    JAVA_NODE_OPTS="$JAVA_NODE_OPTS -Dkaredge.bench.auth=true"
+    JAVA_CLIENT_OPTS="$JAVA_CLIENT_OPTS -Dkaredge.bench.auth=true"
+fi
+if [ "${MQTT_BENCH_PERSISTENT:-0}" = "1" ]; then
+    JAVA_CLIENT_OPTS="$JAVA_CLIENT_OPTS -Dkaredge.bench.persistent=true"
+fi
 
 NODE_PID=""
 cleanup() {
@@ -44,6 +54,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "machine: $(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1)"
+echo "authentication and ACL: ${MQTT_BENCH_AUTH:-0}, persistent-session subscriber of every result: ${MQTT_BENCH_PERSISTENT:-0}"
 echo "each run: ${WARMUP} warm-up + ${UPDATES} measured QoS 1 updates, ${OUTSTANDING} in flight, 4 client connections, at most ${SECONDS_MAX} s"
 echo
 printf '%7s %9s %12s %10s %10s %10s %7s\n' devices results "updates/s" "p50 (ms)" "p99 (ms)" "max (ms)" errors

@@ -32,6 +32,11 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 public final class MqttTwinClient implements MqttCallback {
 
     private static final int CONNECTIONS = 4;
+    /** -Dkaredge.bench.auth=true: connect as the node's bench user (the node then refuses anonymous clients) */
+    private static final boolean AUTH = Boolean.getBoolean("karedge.bench.auth");
+    /** -Dkaredge.bench.persistent=true: one more subscriber of every result, with a persistent session */
+    private static final boolean PERSISTENT = Boolean.getBoolean("karedge.bench.persistent");
+    private static MqttAsyncClient persistentSubscriber;
     /**
      * TCP_NODELAY on the client sockets (default on; {@code -Dkaredge.bench.nodelay=false} turns it off).
      * Paho's plain sockets leave Nagle's algorithm on: a small PUBLISH written while an earlier one is not
@@ -108,6 +113,10 @@ public final class MqttTwinClient implements MqttCallback {
             if (NO_DELAY) {
                 options.setSocketFactory(new NoDelaySocketFactory());
             }
+            if (AUTH) {
+                options.setUserName(MqttTwinNode.BENCH_USER);
+                options.setPassword(MqttTwinNode.BENCH_PASSWORD.toCharArray());
+            }
             client.setCallback(this);
             client.connect(options).waitForCompletion(10_000);
             for (int device = c; device < devices; device += CONNECTIONS) {
@@ -115,6 +124,25 @@ public final class MqttTwinClient implements MqttCallback {
                         .waitForCompletion(10_000);
             }
             clients.add(client);
+        }
+        if (PERSISTENT) {
+            // one more subscriber of every result, with a persistent session: each result is journaled for it
+            MqttAsyncClient persistent = new MqttAsyncClient("tcp://127.0.0.1:" + port, "bench-persistent",
+                    new MemoryPersistence());
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setCleanSession(false);
+            options.setMaxInflight(65_000);
+            if (AUTH) {
+                options.setUserName(MqttTwinNode.BENCH_USER);
+                options.setPassword(MqttTwinNode.BENCH_PASSWORD.toCharArray());
+            }
+            if (NO_DELAY) {
+                options.setSocketFactory(new NoDelaySocketFactory());
+            }
+            persistent.connect(options).waitForCompletion(10_000);
+            persistent.subscribe("$hw/events/device/bench/+/twin/update/result", 1, (topic, message) -> { })
+                    .waitForCompletion(10_000);
+            persistentSubscriber = persistent; // publishes nothing
         }
         // warm-up, not measured
         send(clients, devices, warmup, maxNanos, true);
@@ -127,6 +155,10 @@ public final class MqttTwinClient implements MqttCallback {
         for (MqttAsyncClient client : clients) {
             client.disconnect(2000).waitForCompletion(3000);
             client.close();
+        }
+        if (persistentSubscriber != null) {
+            persistentSubscriber.disconnect(2000).waitForCompletion(3000);
+            persistentSubscriber.close();
         }
         long[] measured = Arrays.copyOf(latencies, done);
         Arrays.sort(measured);

@@ -25,6 +25,11 @@ import java.util.Map;
  */
 public final class MqttTwinNode {
 
+    static final String BENCH_USER = "bench";
+    static final String BENCH_PASSWORD = "bench-password";
+    /** -Dkaredge.bench.auth=true: anonymous clients refused, the client connects as {@link #BENCH_USER}, with an ACL */
+    static final boolean AUTH = Boolean.getBoolean("karedge.bench.auth");
+
     private MqttTwinNode() {
     }
 
@@ -48,8 +53,21 @@ public final class MqttTwinNode {
         while (engine.members().size() < devices && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
+        Map<String, Object> busConfig = new java.util.HashMap<>(Map.of("port", port, "allow_anonymous", !AUTH,
+                "session_file", data.resolve("mqtt-sessions.journal").toString(),
+                "password_file", data.resolve("mqtt-users").toString()));
+        if (AUTH) {
+            // what an operator would set: users, and an ACL that lets the bench user use the bench devices' topics
+            Path acl = Files.writeString(data.resolve("mqtt.acl"), "user " + BENCH_USER + "\n"
+                    + "topic write $hw/events/device/bench/+/twin/update\n"
+                    + "topic read $hw/events/device/bench/+/twin/update/result\n");
+            busConfig.put("acl_file", acl.toString());
+        }
         EventBusComponent bus = new EventBusComponent(engine, node,
-                BenchComponents.config(EventBusComponent.Config.class, Map.of("port", port)));
+                BenchComponents.config(EventBusComponent.Config.class, busConfig));
+        if (AUTH) {
+            bus.put(BENCH_USER, BENCH_PASSWORD.toCharArray()); // read by the broker at the client's CONNECT
+        }
         Method addListener = TwinEngineComponent.class.getDeclaredMethod("addListener", TwinListener.class);
         addListener.setAccessible(true);
         addListener.invoke(engine, bus);

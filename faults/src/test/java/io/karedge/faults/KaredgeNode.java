@@ -79,6 +79,7 @@ final class KaredgeNode implements AutoCloseable {
         }
         node.configure("org.ops4j.pax.web", "org.osgi.service.http.port", String.valueOf(node.httpPort));
         node.configure("io.karedge.eventbus", "port", String.valueOf(node.mqttPort));
+        node.configure("io.karedge.eventbus", "allow.anonymous", "true"); // the fault tests' clients send no user
         node.configure("org.apache.karaf.shell", "sshPort", String.valueOf(freePort()));
         node.configure("io.karedge.node", "node.name", "faults-" + name);
         return node;

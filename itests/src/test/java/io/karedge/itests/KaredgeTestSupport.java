@@ -64,6 +64,8 @@ public abstract class KaredgeTestSupport {
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(SSH_PORT)),
                 editConfigurationFilePut("etc/io.karedge.node.cfg", "node.name", "itest-node"),
                 editConfigurationFilePut("etc/io.karedge.eventbus.cfg", "port", String.valueOf(MQTT_PORT)),
+                // the tests' MQTT clients connect without a user, as KubeEdge apps do; MqttAccessIT turns it off
+                editConfigurationFilePut("etc/io.karedge.eventbus.cfg", "allow.anonymous", "true"),
                 systemProperty("karedge.itest.mqtt.port").value(String.valueOf(MQTT_PORT)),
                 editConfigurationFilePut("etc/io.karedge.kube.api.cfg", "port", String.valueOf(KUBE_API_PORT)),
                 systemProperty("karedge.itest.kubeapi.port").value(String.valueOf(KUBE_API_PORT)),

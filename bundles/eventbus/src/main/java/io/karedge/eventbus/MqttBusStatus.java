@@ -44,4 +44,37 @@ public interface MqttBusStatus {
 
     /** @return failures: engine failures, publications that could not be sent or were dropped */
     long errors();
+
+    /**
+     * @return connections refused by the embedded broker: anonymous while {@code allow.anonymous} is off, or
+     *         a wrong user name or password
+     * @since 1.1
+     */
+    default long refusedConnections() {
+        return 0;
+    }
+
+    /**
+     * @return PUBLISH packets the embedded broker dropped because the client may not publish there (its ACL,
+     *         or one of the node's own output topics)
+     * @since 1.1
+     */
+    default long refusedPublishes() {
+        return 0;
+    }
+
+    /** @return subscriptions answered with 0x80 because the client may not read there @since 1.1 */
+    default long refusedSubscriptions() {
+        return 0;
+    }
+
+    /** @return clients with a persistent session ({@code cleanSession=0}), connected or not @since 1.1 */
+    default int persistentSessions() {
+        return 0;
+    }
+
+    /** @return messages dropped from a full persistent session (oldest first) @since 1.1 */
+    default long sessionDropped() {
+        return 0;
+    }
 }

@@ -11,6 +11,10 @@ public final class BusMetrics {
     private final LongAdder out = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private final LongAdder refusedConnections = new LongAdder();
+    private final LongAdder refusedPublishes = new LongAdder();
+    private final LongAdder refusedSubscriptions = new LongAdder();
+    private final LongAdder sessionDropped = new LongAdder();
     private final AtomicInteger clients = new AtomicInteger();
     private final RateWindow inRate;
     private final RateWindow outRate;
@@ -40,6 +44,38 @@ public final class BusMetrics {
 
     void error() {
         errors.increment();
+    }
+
+    void refusedConnection() {
+        refusedConnections.increment();
+    }
+
+    void refusedPublish() {
+        refusedPublishes.increment();
+    }
+
+    void refusedSubscription() {
+        refusedSubscriptions.increment();
+    }
+
+    void sessionDropped() {
+        sessionDropped.increment();
+    }
+
+    public long refusedConnections() {
+        return refusedConnections.sum();
+    }
+
+    public long refusedPublishes() {
+        return refusedPublishes.sum();
+    }
+
+    public long refusedSubscriptions() {
+        return refusedSubscriptions.sum();
+    }
+
+    public long sessionDroppedCount() {
+        return sessionDropped.sum();
     }
 
     void clientConnected() {

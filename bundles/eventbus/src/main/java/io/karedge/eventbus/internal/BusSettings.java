@@ -11,9 +11,11 @@ import java.util.Locale;
  * @param publishQos   QoS of the bus's publications in embedded mode
  * @param legacyTopics accept and publish the v1.15/1.16 single-segment device topics
  * @param external     the external broker (used in external mode)
+ * @param access       who may use the embedded broker, and where
+ * @param sessions     the embedded broker's persistent sessions
  */
 public record BusSettings(Mode mode, BrokerSettings broker, int publishQos, boolean legacyTopics,
-                          ExternalSettings external) {
+                          ExternalSettings external, BrokerAccess access, SessionSettings sessions) {
 
     /** Where the broker runs. */
     public enum Mode {
@@ -37,8 +39,8 @@ public record BusSettings(Mode mode, BrokerSettings broker, int publishQos, bool
         if (mode == null) {
             throw new IllegalArgumentException("mode must be set");
         }
-        if (publishQos < 0 || publishQos > 1) {
-            throw new IllegalArgumentException("publish.qos must be 0 or 1, not " + publishQos);
+        if (publishQos < 0 || publishQos > 2) {
+            throw new IllegalArgumentException("publish.qos must be 0, 1 or 2, not " + publishQos);
         }
         if (mode == Mode.EMBEDDED && broker == null || mode == Mode.EXTERNAL && external == null) {
             throw new IllegalArgumentException("settings for mode " + mode.label() + " are missing");
@@ -57,6 +59,20 @@ public record BusSettings(Mode mode, BrokerSettings broker, int publishQos, bool
                         config.tls_ca_file().trim(), config.tls_cert_file().trim(), config.tls_key_file().trim(),
                         config.clean_session(), TopicParser.subscriptionFilters(config.legacy_topics()))
                 : null;
-        return new BusSettings(mode, broker, config.publish_qos(), config.legacy_topics(), external);
+        BrokerAccess.TlsListener tls = config.tls_port() == 0 ? null : new BrokerAccess.TlsListener(config.tls_port(),
+                config.tls_server_cert_file().trim(), config.tls_server_key_file().trim(),
+                config.tls_client_ca_file().trim());
+        BrokerAccess access = new BrokerAccess(config.allow_anonymous(), dataFile(config.password_file(), "mqtt-users"),
+                AccessControl.orNull(config.acl_file()), tls);
+        SessionSettings sessions = new SessionSettings(dataFile(config.session_file(), "mqtt-sessions.journal"),
+                config.session_expiry_secs(), config.session_fsync());
+        return new BusSettings(mode, broker, config.publish_qos(), config.legacy_topics(), external, access, sessions);
+    }
+
+    /** @return {@code configured}, or {@code ${karaf.data}/karedge/<name>} when it is empty */
+    static java.nio.file.Path dataFile(String configured, String name) {
+        return configured == null || configured.isBlank()
+                ? java.nio.file.Path.of(System.getProperty("karaf.data", "data"), "karedge", name)
+                : java.nio.file.Path.of(configured.trim());
     }
 }

@@ -6,13 +6,14 @@ public final class EmbeddedBus implements Bus {
     private final MqttBroker broker;
     private final int publishQos;
 
-    public EmbeddedBus(BrokerSettings settings, int publishQos, PublishHook hook, BusMetrics metrics) {
-        this.broker = new MqttBroker(settings, hook, metrics);
+    public EmbeddedBus(BrokerSettings settings, BrokerAccess access, SessionSettings sessions, int publishQos,
+                       PublishHook hook, BusMetrics metrics) {
+        this.broker = new MqttBroker(settings, access, sessions, hook, metrics);
         this.publishQos = publishQos;
     }
 
     @Override
-    public void start() throws InterruptedException {
+    public void start() throws Exception {
         broker.start();
     }
 

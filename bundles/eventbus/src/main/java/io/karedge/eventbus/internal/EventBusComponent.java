@@ -6,6 +6,9 @@ import io.karedge.api.twin.TwinEngine;
 import io.karedge.api.twin.TwinListener;
 import io.karedge.api.uplink.Uplink;
 import io.karedge.eventbus.MqttBusStatus;
+import io.karedge.eventbus.MqttUsers;
+import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -31,10 +34,10 @@ import org.slf4j.LoggerFactory;
  * reactivates it: connections are closed and unacknowledged messages are delivered again by their
  * senders.
  */
-@Component(service = {MqttBusStatus.class, TwinListener.class}, configurationPid = EventBusComponent.PID,
-        immediate = true)
+@Component(service = {MqttBusStatus.class, TwinListener.class, MqttUsers.class},
+        configurationPid = EventBusComponent.PID, immediate = true)
 @Designate(ocd = EventBusComponent.Config.class)
-public final class EventBusComponent implements MqttBusStatus, TwinListener {
+public final class EventBusComponent implements MqttBusStatus, TwinListener, MqttUsers {
 
     static final String PID = "io.karedge.eventbus";
     private static final Logger LOG = LoggerFactory.getLogger(EventBusComponent.class);
@@ -56,8 +59,49 @@ public final class EventBusComponent implements MqttBusStatus, TwinListener {
         int port() default 1883;
 
         @AttributeDefinition(name = "publish.qos", description = "Embedded mode: QoS of the bus's own publications"
-                + " (results, documents, deltas).", min = "0", max = "1")
+                + " (results, documents, deltas).", min = "0", max = "2")
         int publish_qos() default 1;
+
+        @AttributeDefinition(name = "allow.anonymous", description = "Embedded mode: accept clients that send no"
+                + " user name (KubeEdge applications usually do not). Off: they are refused with CONNACK 0x05.")
+        boolean allow_anonymous() default false;
+
+        @AttributeDefinition(name = "password.file", description = "Embedded mode: users and their salted"
+                + " password hashes (edit with edge:mqtt-user); empty = ${karaf.data}/karedge/mqtt-users.")
+        String password_file() default "";
+
+        @AttributeDefinition(name = "acl.file", description = "Embedded mode: topic rights in the shape of"
+                + " mosquitto's acl_file (user, topic [read|write|readwrite], pattern with %u and %c); empty: every"
+                + " accepted client may publish and subscribe anywhere except on the node's own output topics.")
+        String acl_file() default "";
+
+        @AttributeDefinition(name = "tls.port", description = "Embedded mode: a second listener, TLS with client"
+                + " certificates (their CN is the user name), on this port; 0: none.", min = "0", max = "65535")
+        int tls_port() default 0;
+
+        @AttributeDefinition(name = "tls.server.cert.file", description = "Embedded mode, TLS listener: the"
+                + " broker's PEM certificate chain.")
+        String tls_server_cert_file() default "";
+
+        @AttributeDefinition(name = "tls.server.key.file", description = "Embedded mode, TLS listener: its PEM"
+                + " PKCS#8 private key.")
+        String tls_server_key_file() default "";
+
+        @AttributeDefinition(name = "tls.client.ca.file", description = "Embedded mode, TLS listener: PEM CA"
+                + " certificate(s) every client certificate must chain to.")
+        String tls_client_ca_file() default "";
+
+        @AttributeDefinition(name = "session.file", description = "Embedded mode: journal of the persistent"
+                + " sessions (cleanSession=0); empty = ${karaf.data}/karedge/mqtt-sessions.journal.")
+        String session_file() default "";
+
+        @AttributeDefinition(name = "session.expiry.secs", description = "Embedded mode: a persistent session whose"
+                + " client stayed away this long is discarded.", min = "1")
+        long session_expiry_secs() default SessionSettings.DEFAULT_EXPIRY_SECS;
+
+        @AttributeDefinition(name = "session.fsync", description = "Embedded mode: force the session journal to"
+                + " disk before a message queued for a persistent session is acknowledged to its publisher.")
+        boolean session_fsync() default true;
 
         @AttributeDefinition(name = "legacy.topics", description = "Accept the v1.15/1.16 device topics"
                 + " $hw/events/device/<name>/... (namespace default), and publish notifications of namespace"
@@ -139,6 +183,7 @@ public final class EventBusComponent implements MqttBusStatus, TwinListener {
     private final ExecutorService uplinkExecutor;
     private final BusDispatcher dispatcher;
     private final Bus bus;
+    private final PasswordFile passwords;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -155,8 +200,10 @@ public final class EventBusComponent implements MqttBusStatus, TwinListener {
         });
         this.dispatcher = new BusDispatcher(engine, settings.legacyTopics(), () -> uplink, uplinkExecutor, metrics);
         this.bus = settings.mode() == BusSettings.Mode.EMBEDDED
-                ? new EmbeddedBus(settings.broker(), settings.publishQos(), dispatcher, metrics)
+                ? new EmbeddedBus(settings.broker(), settings.access(), settings.sessions(), settings.publishQos(),
+                        dispatcher, metrics)
                 : new ExternalConnection(settings.external(), dispatcher, metrics);
+        this.passwords = new PasswordFile(settings.access().passwordFile());
         dispatcher.publishTo(bus);
         try {
             bus.start();
@@ -234,5 +281,51 @@ public final class EventBusComponent implements MqttBusStatus, TwinListener {
     @Override
     public long errors() {
         return metrics.errorCount();
+    }
+
+    @Override
+    public long refusedConnections() {
+        return metrics.refusedConnections();
+    }
+
+    @Override
+    public long refusedPublishes() {
+        return metrics.refusedPublishes();
+    }
+
+    @Override
+    public long refusedSubscriptions() {
+        return metrics.refusedSubscriptions();
+    }
+
+    @Override
+    public long sessionDropped() {
+        return metrics.sessionDroppedCount();
+    }
+
+    @Override
+    public int persistentSessions() {
+        return bus instanceof EmbeddedBus embedded ? embedded.broker().persistentSessions() : 0;
+    }
+
+    @Override
+    public String file() {
+        return passwords.path().toString();
+    }
+
+    @Override
+    public List<String> users() throws IOException {
+        passwords.refresh();
+        return passwords.users();
+    }
+
+    @Override
+    public boolean put(String user, char[] password) throws IOException {
+        return passwords.put(user, password);
+    }
+
+    @Override
+    public boolean remove(String user) throws IOException {
+        return passwords.remove(user);
     }
 }

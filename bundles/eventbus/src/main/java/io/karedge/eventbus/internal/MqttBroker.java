@@ -29,9 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A small MQTT 3.1.1 broker on Netty: clean sessions, QoS 0 and 1 (QoS 2 publishes are accepted, and
- * subscriptions are granted at most QoS 1), retained messages, last will, keep-alive, wildcards with
- * the {@code $}-topic rule.
+ * A small MQTT 3.1.1 broker on Netty: clean and persistent sessions (the latter kept on disk by a
+ * {@link SessionJournal}), QoS 0, 1 and 2 in both directions, retained messages, last will, keep-alive,
+ * wildcards with the {@code $}-topic rule, user names and passwords and topic ACLs ({@link AccessControl}).
  *
  * <p>Its one particular feature: every message a client publishes is routed to the subscribers at
  * once and handed to a {@link PublishHook}; the PUBACK (PUBREC for QoS 2) is sent only when the hook's
@@ -49,7 +49,9 @@ public final class MqttBroker implements AutoCloseable {
     private final BrokerSettings settings;
     private final PublishHook hook;
     private final BusMetrics metrics;
-    private final SubscriptionTree<MqttSession> subscriptions = new SubscriptionTree<>();
+    private final BrokerAccess access;
+    private final SessionSettings sessionSettings;
+    private final SubscriptionTree<ClientSession> subscriptions = new SubscriptionTree<>();
     private final Map<String, Retained> retained = new ConcurrentHashMap<>();
     /** payload bytes of {@link #retained}; changed under the broker's retained lock */
     private long retainedBytes;
@@ -59,54 +61,110 @@ public final class MqttBroker implements AutoCloseable {
     /** payload bytes received from all clients and not taken over by the hook yet */
     private final AtomicLong pendingBytes = new AtomicLong();
     /** sessions that stopped reading because a pending budget was reached */
-    private final java.util.Set<MqttSession> paused = ConcurrentHashMap.newKeySet();
-    private final Map<String, MqttSession> sessions = new ConcurrentHashMap<>();
+    private final java.util.Set<MqttConnection> paused = ConcurrentHashMap.newKeySet();
+    private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final Object sessionsLock = new Object();
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicLong seq = new AtomicLong();
+    private AccessControl accessControl;
+    private SessionJournal journal;
     private final AtomicLong anonymousIds = new AtomicLong();
     private final WarnLimiter warnings = new WarnLimiter(20);
     private final ChannelGroup channels = new DefaultChannelGroup("karedge-mqtt", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
     private Channel server;
+    private Channel tlsServer;
 
-    public MqttBroker(BrokerSettings settings, PublishHook hook, BusMetrics metrics) {
+    public MqttBroker(BrokerSettings settings, BrokerAccess access, SessionSettings sessionSettings, PublishHook hook,
+                      BusMetrics metrics) {
         this.settings = settings;
+        this.access = access;
+        this.sessionSettings = sessionSettings;
         this.hook = hook;
         this.metrics = metrics;
     }
 
     /** Binds the listening socket; returns when it listens. */
-    public synchronized void start() throws InterruptedException {
+    public synchronized void start() throws InterruptedException, java.io.IOException {
         if (server != null) {
             throw new IllegalStateException("already started");
+        }
+        accessControl = new AccessControl(access);
+        if (sessionSettings.journal() != null) {
+            journal = new SessionJournal(sessionSettings.journal(), sessionSettings.fsync());
+            Map<String, SessionJournal.Image> images = journal.open();
+            seq.set(journal.maxSeq());
+            for (SessionJournal.Image image : images.values()) {
+                ClientSession session = new ClientSession(this, image.clientId, true, journal);
+                session.restore(image);
+                sessions.put(image.clientId, session);
+            }
+            if (!images.isEmpty()) {
+                LOG.info("MQTT broker restored {} persistent sessions from {}", images.size(), sessionSettings.journal());
+            }
         }
         acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("karedge-mqtt-accept", true),
                 NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
                 new DefaultThreadFactory("karedge-mqtt-io", true), NioIoHandler.newFactory());
         try {
-            ServerBootstrap bootstrap = new ServerBootstrap()
-                    .group(acceptor, workers)
-                    .channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel channel) {
-                            channels.add(channel);
-                            channel.pipeline()
-                                    .addLast(MqttSession.CONNECT_TIMEOUT, new IdleStateHandler(
-                                            settings.connectTimeoutSecs(), 0, 0, TimeUnit.SECONDS))
-                                    .addLast("decoder", new MqttDecoder(settings.maxMessageSize()))
-                                    .addLast("encoder", MqttEncoder.INSTANCE)
-                                    .addLast("session", new MqttSession(MqttBroker.this));
-                        }
-                    });
-            server = bootstrap.bind(settings.host(), settings.port()).sync().channel();
-        } catch (InterruptedException | RuntimeException e) {
+            server = bootstrap(null).bind(settings.host(), settings.port()).sync().channel();
+            BrokerAccess.TlsListener tls = access.tls();
+            if (tls != null) {
+                javax.net.ssl.SSLContext context;
+                try {
+                    context = PemTls.context(tls.clientCaFile(), tls.certFile(), tls.keyFile());
+                } catch (java.security.GeneralSecurityException e) {
+                    throw new java.io.IOException("TLS listener: " + e.getMessage(), e);
+                }
+                tlsServer = bootstrap(context).bind(settings.host(), tls.port()).sync().channel();
+                LOG.info("MQTT broker listening for TLS with client certificates on {}", tlsServer.localAddress());
+            }
+            workers.next().scheduleAtFixedRate(this::expireSessions, 60, 60, TimeUnit.SECONDS);
+        } catch (InterruptedException | RuntimeException | java.io.IOException e) {
+            if (server != null) {
+                server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                server = null;
+            }
             shutdownGroups();
+            closeJournal();
             throw e;
         }
         LOG.info("MQTT broker listening on {}", address());
+    }
+
+    /** @param tls null for the plain listener; else every connection starts with a TLS handshake */
+    private ServerBootstrap bootstrap(javax.net.ssl.SSLContext tls) {
+        return new ServerBootstrap()
+                .group(acceptor, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channels.add(channel);
+                        if (tls != null) {
+                            javax.net.ssl.SSLEngine engine = tls.createSSLEngine();
+                            engine.setUseClientMode(false);
+                            engine.setNeedClientAuth(true);
+                            channel.pipeline().addLast("tls", new io.netty.handler.ssl.SslHandler(engine));
+                        }
+                        channel.pipeline()
+                                .addLast(MqttConnection.CONNECT_TIMEOUT, new IdleStateHandler(
+                                        settings.connectTimeoutSecs(), 0, 0, TimeUnit.SECONDS))
+                                .addLast("decoder", new MqttDecoder(settings.maxMessageSize()))
+                                .addLast("encoder", MqttEncoder.INSTANCE)
+                                .addLast("session", new MqttConnection(MqttBroker.this));
+                    }
+                });
+    }
+
+    /** @return the TLS listener's address, or null without one */
+    public InetSocketAddress tlsAddress() {
+        Channel channel = tlsServer;
+        return channel == null ? null : (InetSocketAddress) channel.localAddress();
     }
 
     /** @return the bound address (the real port when 0 was configured) */
@@ -132,13 +190,23 @@ public final class MqttBroker implements AutoCloseable {
         route(topic, payload, qos);
     }
 
+    /** @return the persistent sessions, connected or not */
+    public int persistentSessions() {
+        return (int) sessions.values().stream().filter(session -> session.persistent).count();
+    }
+
+    /** @return the session of {@code clientId}, or null */
+    ClientSession session(String clientId) {
+        return sessions.get(clientId);
+    }
+
     /** @return whether a subscription matches {@code topic} (a message of the bus on it would be routed) */
     public boolean hasSubscribers(String topic) {
         return subscriptions.matchesAny(topic);
     }
 
     public int connectedClients() {
-        return sessions.size();
+        return connections.get();
     }
 
     @Override
@@ -147,10 +215,41 @@ public final class MqttBroker implements AutoCloseable {
             return;
         }
         server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (tlsServer != null) {
+            tlsServer.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            tlsServer = null;
+        }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         shutdownGroups();
+        closeJournal();
         server = null;
         LOG.info("MQTT broker stopped");
+    }
+
+    private void closeJournal() {
+        if (journal != null) {
+            journal.close();
+            journal = null;
+        }
+        if (accessControl != null) {
+            accessControl.close();
+        }
+    }
+
+    /** Ends the persistent sessions whose client stayed away longer than {@code session.expiry.secs}. */
+    void expireSessions() {
+        long limit = System.currentTimeMillis() - sessionSettings.expirySecs() * 1000;
+        for (ClientSession session : sessions.values()) {
+            if (session.persistent && !session.connected() && session.lastSeenMillis() < limit) {
+                synchronized (sessionsLock) {
+                    if (!session.connected() && sessions.remove(session.clientId, session)) {
+                        session.end();
+                        LOG.info("Persistent MQTT session of {} expired (away longer than {} s)", session.clientId,
+                                sessionSettings.expirySecs());
+                    }
+                }
+            }
+        }
     }
 
     private void shutdownGroups() {
@@ -172,21 +271,71 @@ public final class MqttBroker implements AutoCloseable {
         return metrics;
     }
 
-    SubscriptionTree<MqttSession> subscriptions() {
+    SubscriptionTree<ClientSession> subscriptions() {
         return subscriptions;
+    }
+
+    AccessControl access() {
+        return accessControl;
+    }
+
+    long nextSeq() {
+        return seq.incrementAndGet();
+    }
+
+    /** The session a connection opens. */
+    record Opened(ClientSession session, boolean present) {
+    }
+
+    /**
+     * Opens the session of a client that connected: a clean one replaces whatever the client id had; a
+     * persistent one continues the client id's persistent session, if there is one. A connection the client
+     * id still has is closed.
+     */
+    Opened open(String clientId, boolean clean, MqttConnection connection) {
+        MqttConnection previous;
+        Opened opened;
+        synchronized (sessionsLock) {
+            ClientSession existing = sessions.get(clientId);
+            previous = existing == null ? null : existing.connection();
+            if (existing != null && !clean && existing.persistent) {
+                opened = new Opened(existing, true);
+            } else {
+                if (existing != null) {
+                    existing.end();
+                }
+                ClientSession session = new ClientSession(this, clientId, !clean, journal);
+                if (!clean && journal != null) {
+                    journal.created(clientId);
+                }
+                sessions.put(clientId, session);
+                opened = new Opened(session, false);
+            }
+        }
+        connections.incrementAndGet();
+        if (previous != null && previous != connection) {
+            LOG.debug("Client {} connected again; closing its previous connection", clientId);
+            previous.channel().close();
+        }
+        return opened;
+    }
+
+    /** The connection ended; a clean session ends with it. */
+    void closed(ClientSession session, MqttConnection connection) {
+        connections.decrementAndGet();
+        synchronized (sessionsLock) {
+            if (session.detach(connection) && !session.persistent) {
+                sessions.remove(session.clientId, session);
+            }
+        }
+    }
+
+    SessionSettings sessionSettings() {
+        return sessionSettings;
     }
 
     String newClientId() {
         return "karedge-anonymous-" + anonymousIds.incrementAndGet();
-    }
-
-    /** @return the session this one replaces, or {@code null} */
-    MqttSession register(String clientId, MqttSession session) {
-        return sessions.put(clientId, session);
-    }
-
-    void unregister(String clientId, MqttSession session) {
-        sessions.remove(clientId, session);
     }
 
     /**
@@ -199,18 +348,32 @@ public final class MqttBroker implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("retained message on '"
                     + BusPayloads.forLog(topic) + "' refused: the retained-message budget is used up"));
         }
-        route(topic, payload, qos);
+        CompletableFuture<Void> queued = route(topic, payload, qos);
+        CompletionStage<Void> taken;
         try {
-            return hook.published(topic, payload);
+            taken = hook.published(topic, payload);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        return queued.isDone() && !queued.isCompletedExceptionally() ? taken
+                : CompletableFuture.allOf(taken.toCompletableFuture(), queued);
     }
 
-    void route(String topic, byte[] payload, int qos) {
-        for (Map.Entry<MqttSession, Integer> target : subscriptions.match(topic).entrySet()) {
-            target.getKey().enqueue(topic, payload, Math.min(qos, target.getValue()), false);
+    /** @return completes when the copies for persistent sessions are on disk */
+    CompletableFuture<Void> route(String topic, byte[] payload, int qos) {
+        List<CompletableFuture<Void>> written = null;
+        for (Map.Entry<ClientSession, Integer> target : subscriptions.match(topic).entrySet()) {
+            CompletableFuture<Void> copy = target.getKey().enqueue(topic, payload, Math.min(qos, target.getValue()),
+                    false);
+            if (!copy.isDone() || copy.isCompletedExceptionally()) {
+                if (written == null) {
+                    written = new ArrayList<>();
+                }
+                written.add(copy);
+            }
         }
+        return written == null ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.allOf(written.toArray(CompletableFuture[]::new));
     }
 
     /** @return whether the message is kept (or was an empty payload clearing the topic) */
@@ -271,7 +434,7 @@ public final class MqttBroker implements AutoCloseable {
     void releasePending(long bytes) {
         long now = pendingBytes.addAndGet(-bytes);
         if (now <= settings.maxPendingTotalBytes() && !paused.isEmpty()) {
-            for (MqttSession session : paused) {
+            for (MqttConnection session : paused) {
                 session.resumeWhenUnderBudget();
             }
         }
@@ -286,12 +449,17 @@ public final class MqttBroker implements AutoCloseable {
         return pendingBytes.get();
     }
 
-    void paused(MqttSession session, boolean isPaused) {
+    void paused(MqttConnection session, boolean isPaused) {
         if (isPaused) {
             paused.add(session);
         } else {
             paused.remove(session);
         }
+    }
+
+    /** Takes {@code bytes} of the total budget even past it (messages restored from the journal). */
+    void forceReserveQueued(long bytes) {
+        queuedBytes.addAndGet(bytes);
     }
 
     void releaseQueued(long bytes) {

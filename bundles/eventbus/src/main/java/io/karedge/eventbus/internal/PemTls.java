@@ -34,6 +34,17 @@ final class PemTls {
      */
     static SSLSocketFactory socketFactory(String caFile, String certFile, String keyFile)
             throws IOException, GeneralSecurityException {
+        return context(caFile, certFile, keyFile).getSocketFactory();
+    }
+
+    /**
+     * @param caFile   CA certificates to trust (for a server: the CAs of the client certificates); empty for the
+     *                 JVM default trust store
+     * @param certFile own certificate chain; empty for none
+     * @param keyFile  its key, PEM {@code PRIVATE KEY} (PKCS#8, RSA or EC)
+     */
+    static SSLContext context(String caFile, String certFile, String keyFile)
+            throws IOException, GeneralSecurityException {
         TrustManagerFactory trust = null;
         if (!caFile.isBlank()) {
             KeyStore store = KeyStore.getInstance("PKCS12");
@@ -60,7 +71,7 @@ final class PemTls {
         }
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
-        return context.getSocketFactory();
+        return context;
     }
 
     static Collection<? extends Certificate> certificates(Path file) throws IOException, GeneralSecurityException {

@@ -54,4 +54,17 @@ final class Topics {
         }
         return f.length == t.length;
     }
+
+    /**
+     * @return true for a topic only the node publishes on: under {@code $hw/events/device/} or
+     *         {@code $hw/events/node/}, ending in {@code result}, {@code document}, {@code delta} or
+     *         {@code updated} (twin and membership answers and notifications)
+     */
+    static boolean isNodeOutput(String topic) {
+        if (!topic.startsWith("$hw/events/device/") && !topic.startsWith("$hw/events/node/")) {
+            return false;
+        }
+        String last = topic.substring(topic.lastIndexOf('/') + 1);
+        return last.equals("result") || last.equals("document") || last.equals("delta") || last.equals("updated");
+    }
 }

@@ -34,7 +34,7 @@ class EmbeddedBrokerTest {
     @BeforeEach
     void start() throws Exception {
         dispatcher = new BusDispatcher(engine, true, () -> null, uplinkExecutor, metrics);
-        bus = new EmbeddedBus(BrokerSettings.loopback(0), 1, dispatcher, metrics);
+        bus = new EmbeddedBus(BrokerSettings.loopback(0), BrokerAccess.anonymous(), SessionSettings.inMemory(), 1, dispatcher, metrics);
         dispatcher.publishTo(bus);
         bus.start();
         url = bus.address();
@@ -167,13 +167,16 @@ class EmbeddedBrokerTest {
     }
 
     @Test
-    void qos1DeliveryIsDowngradedToTheGrantedQos() throws Exception {
-        try (PahoClient app = new PahoClient(url, "app"); PahoClient sub = new PahoClient(url, "sub")) {
-            sub.client.subscribe("q/#", 2).waitForCompletion(5000);
+    void qos2IsDeliveredAtQos2AndDowngradedToTheGrantedQos() throws Exception {
+        try (PahoClient app = new PahoClient(url, "app"); PahoClient two = new PahoClient(url, "two");
+             PahoClient one = new PahoClient(url, "one")) {
+            two.client.subscribe("q/#", 2).waitForCompletion(5000);
+            one.client.subscribe("q/#", 1).waitForCompletion(5000);
             app.publish("q/x", bytes("1"), 2).waitForCompletion(5000);
 
-            PahoClient.Received received = sub.next();
-            assertThat(received.message().getQos()).isEqualTo(1);
+            assertThat(two.next().message().getQos()).isEqualTo(2);
+            assertThat(one.next().message().getQos()).isEqualTo(1);
+            assertThat(two.poll(300)).isNull();
         }
     }
 
@@ -262,7 +265,7 @@ class EmbeddedBrokerTest {
     @Test
     void aPacketAboveMaxMessageSizeClosesTheConnection() throws Exception {
         bus.close();
-        bus = new EmbeddedBus(new BrokerSettings("127.0.0.1", 0, 64 * 1024, 100, 1000, 100, 10, 1), 1, dispatcher,
+        bus = new EmbeddedBus(new BrokerSettings("127.0.0.1", 0, 64 * 1024, 100, 1000, 100, 10, 1), BrokerAccess.anonymous(), SessionSettings.inMemory(), 1, dispatcher,
                 metrics);
         dispatcher.publishTo(bus);
         bus.start();
@@ -361,7 +364,7 @@ class EmbeddedBrokerTest {
 
     private void restartWith(BrokerSettings settings) throws Exception {
         bus.close();
-        bus = new EmbeddedBus(settings, 1, dispatcher, metrics);
+        bus = new EmbeddedBus(settings, BrokerAccess.anonymous(), SessionSettings.inMemory(), 1, dispatcher, metrics);
         dispatcher.publishTo(bus);
         bus.start();
         url = bus.address();

@@ -59,7 +59,7 @@ class MosquittoInteropTest {
     void mosquittoClientsAgainstTheEmbeddedBroker() throws Exception {
         assumeTrue(installed("mosquitto_pub") && installed("mosquitto_sub"), "mosquitto-clients not installed");
         BusDispatcher dispatcher = new BusDispatcher(engine, true, () -> null, executor, metrics);
-        EmbeddedBus embedded = new EmbeddedBus(BrokerSettings.loopback(0), 1, dispatcher, metrics);
+        EmbeddedBus embedded = new EmbeddedBus(BrokerSettings.loopback(0), BrokerAccess.anonymous(), SessionSettings.inMemory(), 1, dispatcher, metrics);
         bus = embedded;
         dispatcher.publishTo(embedded);
         embedded.start();

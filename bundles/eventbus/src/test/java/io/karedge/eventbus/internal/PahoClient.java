@@ -25,6 +25,7 @@ final class PahoClient implements AutoCloseable, MqttCallback {
     final MqttAsyncClient client;
     final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     final List<Throwable> lost = new CopyOnWriteArrayList<>();
+    final org.eclipse.paho.client.mqttv3.IMqttToken connectToken;
 
     PahoClient(String url, String clientId) throws MqttException {
         this(url, clientId, options());
@@ -33,7 +34,8 @@ final class PahoClient implements AutoCloseable, MqttCallback {
     PahoClient(String url, String clientId, MqttConnectOptions options) throws MqttException {
         client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
         client.setCallback(this);
-        client.connect(options).waitForCompletion(10_000);
+        connectToken = client.connect(options);
+        connectToken.waitForCompletion(10_000);
     }
 
     static MqttConnectOptions options() {

@@ -30,5 +30,14 @@ public class EventBusMetrics implements NodeCollector {
                 .add(bus.rejected()).done();
         families.counter("karedge_mqtt_errors", "Engine failures and publications not sent or dropped")
                 .add(bus.errors()).done();
+        families.counter("karedge_mqtt_refused", "What the embedded broker refused: connections (no or wrong"
+                        + " credentials), publishes and subscriptions (ACL, the node's own topics)")
+                .add(bus.refusedConnections(), "what", "connection")
+                .add(bus.refusedPublishes(), "what", "publish")
+                .add(bus.refusedSubscriptions(), "what", "subscription").done();
+        families.gauge("karedge_mqtt_persistent_sessions", "Persistent MQTT sessions, connected or not")
+                .add(bus.persistentSessions()).done();
+        families.counter("karedge_mqtt_session_dropped", "Messages dropped from full persistent sessions, oldest first")
+                .add(bus.sessionDropped()).done();
     }
 }

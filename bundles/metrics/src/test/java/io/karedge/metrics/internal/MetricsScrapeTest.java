@@ -77,6 +77,9 @@ class MetricsScrapeTest {
         assertThat(value(samples, "karedge_mqtt_messages_received_total", Map.of())).isEqualTo(42);
         assertThat(value(samples, "karedge_mqtt_messages_sent_total", Map.of())).isEqualTo(17);
         assertThat(value(samples, "karedge_mqtt_rejected_total", Map.of())).isEqualTo(2);
+        assertThat(value(samples, "karedge_mqtt_refused_total", Map.of("what", "publish"))).isZero();
+        assertThat(value(samples, "karedge_mqtt_refused_total", Map.of("what", "connection"))).isZero();
+        assertThat(value(samples, "karedge_mqtt_persistent_sessions", Map.of())).isZero();
         assertThat(value(samples, "karedge_mqtt_up", Map.of("mode", "embedded"))).isEqualTo(1);
         assertThat(family(samples, "karedge_mqtt_messages_received").type()).isEqualTo("counter");
     }

@@ -37,6 +37,12 @@ public class MqttCommand implements Action {
         line(out, "Messages out:", String.format(Locale.ROOT, "%.0f/s  (total %d)", bus.messagesOutPerSecond(), bus.messagesOut()));
         line(out, "Rejected:", Long.toString(bus.rejected()));
         line(out, "Errors:", Long.toString(bus.errors()));
+        if (!"external".equals(bus.mode())) {
+            line(out, "Refused:", String.format(Locale.ROOT, "%d connections, %d publishes, %d subscriptions",
+                    bus.refusedConnections(), bus.refusedPublishes(), bus.refusedSubscriptions()));
+            line(out, "Sessions:", String.format(Locale.ROOT, "%d persistent  (%d messages dropped when full)",
+                    bus.persistentSessions(), bus.sessionDropped()));
+        }
         return out.toString();
     }
 
