@@ -43,6 +43,8 @@ command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || missing+=(nftables)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
+# the MQTT TLS listener tests make their certificates with it
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 
 allow_skips=${KAREDGE_ALLOW_SKIPS:-0}
 if [ "${#missing[@]}" -gt 0 ]; then
