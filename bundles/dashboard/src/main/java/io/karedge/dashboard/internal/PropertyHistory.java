@@ -5,8 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The recent values of one device property, in two bounded rings: every change (a later change in the same
- * second replaces the one before) in the <em>fine</em> ring, and one point per minute (the minute's last
+ * The recent values of one device property, in two bounded rings: every change (a later change of the reported
+ * value in the same second replaces the one before; a change of the desired value is always kept) in the
+ * <em>fine</em> ring, and one point per minute (the minute's last
  * values, with the lowest and highest reported number) in the <em>coarse</em> ring, which covers what the
  * fine ring no longer holds. The rings grow as points arrive, up to their capacities, so a property that
  * rarely changes costs little. Numbers are kept as {@code double}; a value that is not a number is kept
@@ -47,7 +48,8 @@ final class PropertyHistory {
         lastTouched = at;
         double actualNumber = number(actual);
         double desiredNumber = number(desired);
-        if (fine.size > 0 && fine.time(fine.size - 1) / SECOND == at / SECOND) {
+        if (fine.size > 0 && fine.time(fine.size - 1) / SECOND == at / SECOND
+                && fine.sameDesired(fine.size - 1, desired, desiredNumber)) {
             fine.set(fine.size - 1, at, actual, actualNumber, desired, desiredNumber, actualNumber, actualNumber);
         } else {
             fine.append(at, actual, actualNumber, desired, desiredNumber, actualNumber, actualNumber);
@@ -157,6 +159,15 @@ final class PropertyHistory {
 
         double max(int i) {
             return ranges ? max[slot(i)] : actual[slot(i)];
+        }
+
+        boolean sameDesired(int i, String value, double number) {
+            int s = slot(i);
+            if (!Double.isNaN(number) || !Double.isNaN(desired[s])) {
+                return Double.compare(number, desired[s]) == 0;
+            }
+            String held = desiredText == null ? null : desiredText[s];
+            return value == null ? held == null : value.equals(held);
         }
 
         boolean hasText() {

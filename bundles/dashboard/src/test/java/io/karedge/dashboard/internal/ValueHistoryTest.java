@@ -33,6 +33,20 @@ class ValueHistoryTest {
     }
 
     @Test
+    void aNewDesiredValueIsKeptEvenInTheSameSecond() {
+        ValueHistory history = new ValueHistory(new ValueHistory.Limits(10, 5, 10));
+        history.add("default/t", "setpoint", T0, "21", "21");
+        history.add("default/t", "setpoint", T0 + 100, "21", "24.5");
+        history.add("default/t", "setpoint", T0 + 200, "24.5", "24.5");
+        history.add("default/t", "setpoint", T0 + 300, "24.5", "auto");
+        history.add("default/t", "setpoint", T0 + 400, "22", "auto");
+        assertThat(history.of("default/t", "setpoint", 0).get("setpoint").points()).extracting(
+                PropertyHistory.Point::desired).containsExactly(21.0, 24.5, "auto");
+        assertThat(history.of("default/t", "setpoint", 0).get("setpoint").points()).extracting(
+                PropertyHistory.Point::actual).containsExactly(21.0, 24.5, 22.0);
+    }
+
+    @Test
     void wordsMakeATextTimeline() {
         ValueHistory history = new ValueHistory(ValueHistory.Limits.DEFAULTS);
         history.add("default/c", "note", T0, "hello", null);
