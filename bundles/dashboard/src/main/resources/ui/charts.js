@@ -182,7 +182,8 @@ export class PropertyChart {
     const last = times.length - 1;
     const a = toNumber(actual); const d = toNumber(desired);
     if (last >= 0 && t < times[last]) return; // older than what is shown: the history already has it
-    if (last >= 0 && Math.floor(t) === Math.floor(times[last])) { times[last] = t; this.data[1][last] = a; this.data[2][last] = d; } else {
+    // a later reported value in the same second replaces the point, as the node's history does; a new desired value is kept
+    if (last >= 0 && Math.floor(t) === Math.floor(times[last]) && this.data[2][last] === d) { times[last] = t; this.data[1][last] = a; this.data[2][last] = d; } else {
       times.push(t); this.data[1].push(a); this.data[2].push(d);
     }
     // an hour at most (the node keeps no more)
