@@ -136,7 +136,8 @@ final class PropertyHistory {
         final boolean ranges;
         long[] times = new long[0];
         double[] actual = new double[0];
-        double[] desired = new double[0];
+        /** made when the first desired number comes: most properties (ReadOnly sensors) never have one */
+        double[] desired;
         double[] min = new double[0];
         double[] max = new double[0];
         String[] actualText;
@@ -163,8 +164,8 @@ final class PropertyHistory {
 
         boolean sameDesired(int i, String value, double number) {
             int s = slot(i);
-            if (!Double.isNaN(number) || !Double.isNaN(desired[s])) {
-                return Double.compare(number, desired[s]) == 0;
+            if (!Double.isNaN(number) || !Double.isNaN(desiredAt(s))) {
+                return Double.compare(number, desiredAt(s)) == 0;
             }
             String held = desiredText == null ? null : desiredText[s];
             return value == null ? held == null : value.equals(held);
@@ -204,7 +205,13 @@ final class PropertyHistory {
             int s = slot(i);
             times[s] = at;
             actual[s] = actualNumber;
-            desired[s] = desiredNumber;
+            if (desired == null && !Double.isNaN(desiredNumber)) {
+                desired = new double[times.length];
+                Arrays.fill(desired, Double.NaN);
+            }
+            if (desired != null) {
+                desired[s] = desiredNumber;
+            }
             if (ranges) {
                 min[s] = low;
                 max[s] = high;
@@ -224,11 +231,15 @@ final class PropertyHistory {
         Point point(int i) {
             int s = slot(i);
             return new Point(times[s], value(actual[s], actualText == null ? null : actualText[s]),
-                    value(desired[s], desiredText == null ? null : desiredText[s]), min(i), max(i));
+                    value(desiredAt(s), desiredText == null ? null : desiredText[s]), min(i), max(i));
         }
 
         private static Object value(double number, String text) {
             return text != null ? text : Double.isNaN(number) ? null : (Object) number;
+        }
+
+        private double desiredAt(int s) {
+            return desired == null ? Double.NaN : desired[s];
         }
 
         private int slot(int i) {
@@ -240,7 +251,11 @@ final class PropertyHistory {
             int length = Math.min(capacity, Math.max(FIRST_SIZE, times.length * 2));
             times = Arrays.copyOf(times, length);
             actual = Arrays.copyOf(actual, length);
-            desired = Arrays.copyOf(desired, length);
+            if (desired != null) {
+                int from = desired.length;
+                desired = Arrays.copyOf(desired, length);
+                Arrays.fill(desired, from, length, Double.NaN);
+            }
             if (ranges) {
                 min = Arrays.copyOf(min, length);
                 max = Arrays.copyOf(max, length);

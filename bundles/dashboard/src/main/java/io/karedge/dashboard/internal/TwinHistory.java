@@ -37,7 +37,7 @@ public class TwinHistory implements TwinListener {
 
         @AttributeDefinition(description = "Properties kept at most (over all devices); past it the one that "
                 + "changed least recently is forgotten", min = "1")
-        int max_properties() default 2000;
+        int max_properties() default 1000;
     }
 
     private final ValueHistory history;

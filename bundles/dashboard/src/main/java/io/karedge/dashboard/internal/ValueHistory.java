@@ -24,7 +24,7 @@ final class ValueHistory {
 
     record Limits(int finePoints, int coarseMinutes, int maxProperties) {
 
-        static final Limits DEFAULTS = new Limits(120, 60, 2000);
+        static final Limits DEFAULTS = new Limits(120, 60, 1000);
 
         Limits {
             if (finePoints < 1 || coarseMinutes < 0 || maxProperties < 1) {
