@@ -234,6 +234,13 @@ public class DashboardBrowserIT {
         Thread.sleep(300); // the charts follow their boxes' new width on the next frame
         Files.write(Path.of("target", "dashboard.png"), ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
         assertNoConsoleErrors();
+        // the page's weight: its own files as the browser loaded them (no compression on the node's port)
+        Number pageBytes = (Number) ((JavascriptExecutor) browser).executeScript(String.join("\n",
+                "const files = [performance.getEntriesByType('navigation')[0],",
+                "  ...performance.getEntriesByType('resource')].filter((e) => new URL(e.name).pathname.startsWith('/ui/'));",
+                "return files.reduce((sum, e) => sum + e.encodedBodySize, 0);"));
+        System.out.println("dashboard: page weight " + pageBytes + " bytes (/ui/ files)");
+        assertTrue("page weight " + pageBytes, pageBytes.longValue() > 50_000 && pageBytes.longValue() < 200_000);
 
         // opened again, the page shows the property's past at once, from the node's history
         browser.navigate().refresh();
