@@ -231,6 +231,7 @@ public class DashboardBrowserIT {
         browser.manage().window().setSize(new Dimension(1920, 1400));
         new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> ((Number) ((JavascriptExecutor) d).executeScript(
                 "return document.getElementById('rates-section').getBoundingClientRect().width")).doubleValue() > 1500);
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
         Thread.sleep(300); // the charts follow their boxes' new width on the next frame
         Files.write(Path.of("target", "dashboard.png"), ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
         assertNoConsoleErrors();
