@@ -6,7 +6,8 @@
 #   with     the distribution as built
 # and prints for each the idle RSS after BENCH_IDLE_SECONDS with nobody scraping, then, on the node
 # with them, the RSS after a minute of scrapes every 5 s and the response times (curl, median and max
-# of BENCH_REQUESTS) of the page's files, /metrics and the twin list.
+# of BENCH_REQUESTS) of the page's files (with their sum, the page's weight), a device's value history,
+# /metrics and the twin list.
 #
 # Environment: BENCH_IDLE_SECONDS (default 45), BENCH_REQUESTS (default 20), BENCH_SKIP_BUILD=1.
 # Only loopback ports are used; every node started here is stopped before the script ends.
@@ -91,9 +92,12 @@ for _ in $(seq 1 12); do curl -s -o /dev/null -H "$AUTH" "http://127.0.0.1:$HTTP
 printf '%-44s %6s MiB\n' "RSS after 1 min of scrapes every 5 s" "$(rss_mib)"
 echo
 printf '%-28s %12s %10s %10s\n' path "bytes" "median ms" "max ms"
-for path in /ui/ /ui/app.js /ui/style.css /metrics /api/v1/twins /api/v1/status /api/v1/drivers; do
+for path in /ui/ /ui/app.js /ui/charts.js /ui/history.js /ui/rates.js /ui/style.css /ui/uPlot.iife.min.js /ui/uPlot.min.css /ui/icon.svg \
+        /api/v1/namespaces/default/devices/thermometer-01/history /metrics /api/v1/twins /api/v1/status /api/v1/drivers; do
     bytes=$(curl -s -H "$AUTH" "http://127.0.0.1:$HTTP$path" | wc -c)
     read -r median max < <(response_times "$path")
     printf '%-28s %12s %10s %10s\n' "$path" "$bytes" "$median" "$max"
+    case "$path" in /ui/*) PAGE_BYTES=$(( ${PAGE_BYTES:-0} + bytes ));; esac
 done
+printf '%-28s %12s\n' "page weight (/ui/ files)" "$PAGE_BYTES"
 stop_node

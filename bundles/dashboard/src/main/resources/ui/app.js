@@ -1,5 +1,7 @@
 // The Karedge dashboard: reads the node's REST API and /metrics; twins stream live from /api/v1/twins?watch=true.
-import { RateChart, sumsByName } from './charts.js';
+import { addLive, loadHistory, setUnit, unitOf } from './history.js';
+import { refreshPodUsage, refreshRates, setUpRates } from './rates.js';
+import { format } from './charts.js';
 
 const $ = (sel) => document.querySelector(sel);
 const devices = new Map();     // id -> twin document as served by /api/v1/twins
@@ -69,6 +71,7 @@ function renderDevice(id, changed = []) {
       el('h3', {}, el('span', {}, name, el('small', { class: 'muted' }, ns === 'default' ? '' : ` (${ns})`)),
         el('span', { class: 'state' })));
     $('#devices').append(card);
+    card.dataset.historyLoading = 'true';
   }
   const state = card.querySelector('.state');
   state.textContent = twin.state || 'unknown';
@@ -79,12 +82,18 @@ function renderDevice(id, changed = []) {
     const expected = valueOf(rec.expected);
     row.dataset.version = rec.version;
     row.querySelector('[data-role="actual"]').textContent = valueOf(rec.actual) ?? '–';
+    row.querySelector('[data-role="unit"]').textContent = unitOf(id, prop);
     row.querySelector('[data-role="expected"]').textContent = expected ?? '–';
     row.querySelector('[data-role="version"]').textContent = rec.version;
     const locked = readOnly.get(id)?.has(prop) ?? false;
     row.querySelector('form').hidden = locked;
     row.querySelector('[data-role="read-only"]').hidden = !locked;
     if (changed.includes(prop)) { row.classList.remove('flash'); void row.offsetWidth; row.classList.add('flash'); }
+  }
+  // the history is asked for once the property rows exist (and again after the stream reconnects)
+  if (card.dataset.historyLoading === 'true') {
+    card.dataset.historyLoading = 'false';
+    loadHistory(id).catch(() => {});
   }
 }
 
@@ -103,9 +112,9 @@ function propertyRow(id, prop) {
   const locked = el('span', { class: 'muted', 'data-role': 'read-only', title: 'the DeviceModel makes this property ReadOnly' },
     'read-only');
   locked.hidden = true;
-  row.append(el('span', { class: 'name' }, prop), el('span', { class: 'actual', 'data-role': 'actual' }),
+  row.append(el('span', { class: 'name' }, prop), el('span', { class: 'actual' }, el('span', { 'data-role': 'actual' }), ' ', el('span', { class: 'unit', 'data-role': 'unit' })),
     el('span', { class: 'meta' }, 'desired ', el('span', { 'data-role': 'expected' }), ' · v', el('span', { 'data-role': 'version' })),
-    form, locked);
+    el('div', { class: 'prop-chart', 'data-role': 'chart' }), form, locked);
   return row;
 }
 
@@ -116,7 +125,12 @@ async function loadTwins() {
     if (!ids.includes(id)) { devices.delete(id); document.getElementById(cardId(id))?.remove(); }
   }
   $('#devices .empty')?.remove();
-  for (const id of ids) { devices.set(id, body.devices[id]); renderDevice(id); }
+  for (const id of ids) {
+    devices.set(id, body.devices[id]);
+    const card = document.getElementById(cardId(id));
+    if (card) card.dataset.historyLoading = 'true';
+    renderDevice(id);
+  }
   if (!devices.size) $('#devices').append(el('p', { class: 'muted empty' }, 'no devices on this node'));
 }
 
@@ -127,6 +141,11 @@ function applyChange(change) {
   twin.twins = { ...(twin.twins || {}), ...(change.twins || {}) };
   devices.set(change.deviceId, twin);
   renderDevice(change.deviceId, Object.keys(change.twins || {}));
+  for (const [prop, rec] of Object.entries(change.twins || {})) {
+    if (rec.metadata?.type === 'deleted') continue;
+    const at = Date.parse(rec.updatedAt);
+    addLive(change.deviceId, prop, valueOf(rec.actual) ?? null, valueOf(rec.expected) ?? null, Number.isNaN(at) ? Date.now() : at);
+  }
 }
 
 async function watchTwins() {
@@ -185,13 +204,32 @@ async function refreshDrivers() {
   try {
     const body = await getJson('/api/v1/drivers');
     for (const d of body.devices) readOnly.set(d.id, new Set(d.readOnly || []));
+    await loadUnits(body.devices);
     for (const id of devices.keys()) renderDevice(id);
     $('#drivers tbody').replaceChildren(...body.drivers.map((d) => el('tr', {},
-      el('td', {}, d.protocol + (d.active ? '' : ' (standby)')), el('td', { class: 'id' }, `${d.bundle} ${d.version}`),
-      el('td', {}, d.devices), el('td', { title: d.lastError || '' }, d.errors))));
+      el('td', {}, d.protocol + (d.active ? '' : ' (standby)')), el('td', { class: 'id' }, d.bundle),
+      el('td', { class: 'id' }, d.version), el('td', { class: 'num' }, d.devices),
+      el('td', { class: 'num', title: d.lastError || '' }, d.errors))));
   } catch (e) {
     $('#drivers tbody').replaceChildren(el('tr', {}, el('td', { colspan: 4, class: 'muted' }, 'device manager not running')));
   }
+}
+
+// The unit of each property, from its device's DeviceModel (spec.properties[].unit).
+async function loadUnits(deviceInfos) {
+  try {
+    const models = new Map();
+    for (const m of (await getJson('/api/v1/devicemodels')).items || []) {
+      const units = new Map((m.spec?.properties || []).map((p) => [p.name, p.unit]));
+      models.set(`${m.metadata.namespace}/${m.metadata.name}`, units);
+      models.set(m.metadata.name, units);
+    }
+    for (const d of deviceInfos) {
+      const ns = d.id.split('/')[0];
+      const units = models.get(d.model?.includes('/') ? d.model : `${ns}/${d.model}`) || models.get(d.model);
+      for (const [prop, unit] of units || []) setUnit(d.id, prop, unit);
+    }
+  } catch (e) { /* no units shown */ }
 }
 
 async function refreshCloud() {
@@ -215,12 +253,18 @@ async function showLog(ns, name) {
 async function refreshPods() {
   try {
     const body = await getJson('/api/v1/pods/status');
-    const rows = body.items.map((p) => el('tr', {},
-      el('td', { class: 'id' }, el('button', { class: 'link', onclick: () => showLog(p.metadata.namespace, p.metadata.name) }, `${p.metadata.namespace}/${p.metadata.name}`)),
-      el('td', {}, p.summary.ready), el('td', {}, p.summary.status), el('td', {}, p.summary.restarts)));
-    $('#pods tbody').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 4, class: 'muted' }, 'no pods'))]));
+    const usage = body.items.length ? await refreshPodUsage() : null;
+    const rows = body.items.map((p) => {
+      const u = usage?.get(`${p.metadata.namespace}/${p.metadata.name}`) || {};
+      return el('tr', {},
+        el('td', { class: 'id' }, el('button', { class: 'link', onclick: () => showLog(p.metadata.namespace, p.metadata.name) }, `${p.metadata.namespace}/${p.metadata.name}`)),
+        el('td', {}, p.summary.ready), el('td', {}, p.summary.status), el('td', { class: 'num' }, p.summary.restarts),
+        el('td', { class: 'num' }, u.cores === undefined ? '–' : `${format(u.cores)} cores`),
+        el('td', { class: 'num' }, u.memoryMiB === undefined ? '–' : `${format(u.memoryMiB)} MiB`));
+    });
+    $('#pods tbody').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'no pods'))]));
   } catch (e) {
-    $('#pods tbody').replaceChildren(el('tr', {}, el('td', { colspan: 4, class: 'muted' }, 'pods are off (feature karedge-pods)')));
+    $('#pods tbody').replaceChildren(el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'pods are off (feature karedge-pods)')));
   }
 }
 
@@ -237,30 +281,9 @@ async function refreshMesh() {
 
 // --- rates and the Uplink drain
 
-const charts = {};
-function setUpCharts() {
-  const parent = $('#charts');
-  charts.twin = new RateChart(parent, 'twin updates applied/s');
-  charts.mqttIn = new RateChart(parent, 'MQTT in/s');
-  charts.mqttOut = new RateChart(parent, 'MQTT out/s');
-  charts.cloudOut = new RateChart(parent, 'to cloud/s');
-  charts.uplink = new RateChart(parent, 'Uplink depth', { rate: false });
-  charts.rss = new RateChart(parent, 'memory (RSS)', { rate: false, unit: 'B' });
-}
-
 async function refreshMetrics() {
-  try {
-    const response = await fetch('/metrics');
-    const sums = sumsByName(await response.text());
-    const now = Date.now();
-    charts.twin.add(sums.has('karedge_twin_updates_total') ? sums.get('karedge_twin_updates_total[result=applied]') || 0 : undefined, now);
-    charts.mqttIn.add(sums.get('karedge_mqtt_messages_received_total'), now);
-    charts.mqttOut.add(sums.get('karedge_mqtt_messages_sent_total'), now);
-    charts.cloudOut.add(sums.get('karedge_cloud_messages_sent_total'), now);
-    charts.uplink.add(sums.get('karedge_uplink_depth'), now);
-    charts.rss.add(sums.get('process_resident_memory_bytes'), now);
-    showDrain(sums.get('karedge_uplink_depth'), sums.get('karedge_cloud_link_state{state="connected"}') === 1);
-  } catch (e) { /* metrics bundle not installed: no charts */ }
+  const sums = await refreshRates();
+  if (sums) showDrain(sums.get('karedge_uplink_depth'), sums.get('karedge_cloud_link_state{state="connected"}') === 1);
 }
 
 // Long work: the tasks of the node's progress tracker (/api/v1/progress: feature deployments, joins, driver
@@ -339,11 +362,12 @@ function renderWork() {
 
 // --- start
 
-setUpCharts();
-refreshStatus(); refreshDrivers(); refreshCloud(); refreshPods(); refreshMesh(); refreshMetrics();
-watchTwins();
+setUpRates($('#charts'));
+refreshStatus(); refreshCloud(); refreshPods(); refreshMesh(); refreshMetrics();
+// units first, so the twins are shown with them
+refreshDrivers().finally(watchTwins);
 setInterval(refreshStatus, 5000);
-setInterval(refreshMetrics, 5000);
+setInterval(refreshMetrics, 2000);
 refreshProgress();
 setInterval(refreshProgress, 5000);
 setInterval(() => { refreshDrivers(); refreshCloud(); refreshPods(); refreshMesh(); }, 10000);

@@ -16,7 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.logging.Level;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -36,12 +39,17 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real browser: a node started as a process from the built distribution (its own
  * ports), Debian's headless Chromium driven by Selenium through Debian's chromedriver (nothing is
- * downloaded). Skipped when Chromium or chromedriver is not installed. Leaves target/dashboard.png.
+ * downloaded). Skipped when Chromium or chromedriver is not installed. Leaves target/dashboard.png (1920 px
+ * wide) and target/dashboard-phone.png (390 px). The charts are checked by what they drew: the points in the
+ * page's uPlot instances and the pixels of their lines on the canvas.
  */
 public class DashboardBrowserIT {
 
@@ -90,6 +98,9 @@ public class DashboardBrowserIT {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1280,1400");
+        LoggingPreferences logging = new LoggingPreferences();
+        logging.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability(ChromeOptions.LOGGING_PREFS, logging);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
@@ -149,6 +160,18 @@ public class DashboardBrowserIT {
         long shownAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt);
         assertTrue("shown after " + shownAfterMs + " ms", shownAfterMs <= 2000);
         System.out.println("dashboard: MQTT twin update shown on the page after " + shownAfterMs + " ms");
+        // a text property's changes are a timeline: the new value is its latest change
+        new WebDriverWait(browser, Duration.ofSeconds(2), Duration.ofMillis(50)).until(d -> text(d,
+                "#dev-default-counter-01 .prop[data-prop='note'] .timeline .changes li").endsWith(reported));
+
+        // the temperature (a number the virtual device reports every second) is a line chart with drawn points
+        WebElement temperature = browser.findElement(
+                By.cssSelector("#dev-default-thermometer-01 .prop[data-prop='temperature'] .history"));
+        new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(200)).until(d -> drawn(temperature)[0] >= 3);
+        long[] temperatureDrawn = drawn(temperature);
+        assertTrue("pixels of the temperature line: " + temperatureDrawn[1], temperatureDrawn[1] > 20);
+        System.out.println("dashboard: temperature chart drew " + temperatureDrawn[0] + " points, "
+                + temperatureDrawn[1] + " pixels of its line");
 
         // a property the model makes ReadOnly has no "set" form
         wait.until(d -> !d.findElement(By.cssSelector("#dev-default-thermometer-01 form[data-prop='temperature']"))
@@ -158,7 +181,16 @@ public class DashboardBrowserIT {
         WebElement input = form.findElement(By.name("value"));
         input.clear();
         input.sendKeys("24.5");
+        WebElement setpointChart = browser.findElement(
+                By.cssSelector("#dev-default-thermometer-01 .prop[data-prop='setpoint'] [data-role='chart']"));
+        long clickedAt = System.nanoTime();
         form.findElement(By.tagName("button")).click();
+        // the desired value is on the property's chart (its step line) within a second of the click
+        new WebDriverWait(browser, Duration.ofSeconds(5), Duration.ofMillis(25)).until(d -> Boolean.TRUE.equals(
+                ((JavascriptExecutor) d).executeScript(LAST_DESIRED_IS, setpointChart, 24.5)));
+        long chartedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - clickedAt);
+        System.out.println("dashboard: desired value set on the page drawn on its chart after " + chartedAfterMs + " ms");
+        assertTrue("desired value on its chart after " + chartedAfterMs + " ms", chartedAfterMs <= 1000);
         wait.until(d -> d.findElement(By.id("twin-message")).getText().contains("setpoint set to 24.5"));
         await("desired value stored", Duration.ofSeconds(10), () -> "24.5".equals(
                 twinValue("thermometer-01", "setpoint", "expected")));
@@ -166,6 +198,12 @@ public class DashboardBrowserIT {
                 twinValue("thermometer-01", "setpoint", "actual")));
         wait.until(d -> "24.5".equals(
                 text(d, "#dev-default-thermometer-01 .prop[data-prop='setpoint'] [data-role='actual']")));
+        // the node kept the values: its history has the desired value set from the page and the device's
+        // reported value that followed it, for a caller with the token only
+        JsonNode history = get("/api/v1/namespaces/default/devices/thermometer-01/history?property=setpoint&since=600s");
+        String points = history.path("properties").path("setpoint").path("points").toString();
+        assertTrue(history.toString(), points.contains(",24.5]") && points.contains(",24.5,24.5]"));
+        assertEquals(401, anonymousStatus("/api/v1/namespaces/default/devices/thermometer-01/history"));
 
         // someone else changes the value while the operator is typing: the page's write is refused (409)
         WebElement stale = browser.findElement(By.cssSelector("#dev-default-thermometer-01 form[data-prop='setpoint']"));
@@ -178,11 +216,42 @@ public class DashboardBrowserIT {
         wait.until(d -> d.findElement(By.id("twin-message")).getText().startsWith("conflict"));
         assertEquals("22", twinValue("thermometer-01", "setpoint", "expected"));
 
-        // the rates panel has drawn from /metrics
-        wait.until(d -> !d.findElements(By.cssSelector(".chart polyline[points]")).isEmpty());
 
-        byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
-        Files.write(Path.of("target", "dashboard.png"), png);
+        // the rates panel has drawn from /metrics: twin updates per second (the virtual devices report every
+        // second) and the twin write latency, with points on their lines
+        WebElement updatesChart = browser.findElement(By.xpath(
+                "//figure[contains(@class,'chart')][.//span[@class='label' and text()='Twin updates applied']]"));
+        WebElement latencyChart = browser.findElement(By.xpath(
+                "//figure[contains(@class,'chart')][.//span[@class='label' and text()='Twin write latency']]"));
+        new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(250)).until(d ->
+                drawn(updatesChart)[0] >= 2 && drawn(latencyChart)[0] >= 2);
+        assertTrue(updatesChart.getText(), updatesChart.getText().contains("updates/s"));
+        assertTrue(latencyChart.getText(), latencyChart.getText().contains("ms"));
+
+        // a wide screen: the sections use its width
+        browser.manage().window().setSize(new Dimension(1920, 1400));
+        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> ((Number) ((JavascriptExecutor) d).executeScript(
+                "return document.getElementById('rates-section').getBoundingClientRect().width")).doubleValue() > 1500);
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
+        Thread.sleep(300); // the charts follow their boxes' new width on the next frame
+        Files.write(Path.of("target", "dashboard.png"), ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
+        assertNoConsoleErrors();
+        // the page's weight: its own files as the browser loaded them (no compression on the node's port)
+        Number pageBytes = (Number) ((JavascriptExecutor) browser).executeScript(String.join("\n",
+                "const files = [performance.getEntriesByType('navigation')[0],",
+                "  ...performance.getEntriesByType('resource')].filter((e) => new URL(e.name).pathname.startsWith('/ui/'));",
+                "return files.reduce((sum, e) => sum + e.encodedBodySize, 0);"));
+        System.out.println("dashboard: page weight " + pageBytes + " bytes (/ui/ files)");
+        assertTrue("page weight " + pageBytes, pageBytes.longValue() > 50_000 && pageBytes.longValue() < 200_000);
+
+        // opened again, the page shows the property's past at once, from the node's history
+        browser.navigate().refresh();
+        WebElement reopened = new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(
+                By.cssSelector("#dev-default-thermometer-01 .prop[data-prop='temperature'] .history")));
+        new WebDriverWait(browser, Duration.ofSeconds(10), Duration.ofMillis(100)).until(d -> drawn(reopened)[0] >= 3);
+        Number pastSeconds = (Number) ((JavascriptExecutor) browser).executeScript(
+                "return performance.timeOrigin / 1000 - arguments[0].chart.data[0][0]", reopened);
+        assertTrue("the chart starts " + pastSeconds + " s before the page opened", pastSeconds.doubleValue() > 5);
 
         // a phone-sized screen: one column, nothing wider than the screen, the forms still usable
         browser.manage().window().setSize(new Dimension(390, 844));
@@ -206,8 +275,73 @@ public class DashboardBrowserIT {
         wait.until(d -> d.findElement(By.id("twin-message")).getText().contains("setpoint set to 19.5"));
         await("desired value stored from the phone-sized page", Duration.ofSeconds(10), () -> "19.5".equals(
                 twinValue("thermometer-02", "setpoint", "expected")));
+        // the charts fit the phone's width and still draw
+        WebElement phoneChart = browser.findElement(
+                By.cssSelector("#dev-default-thermometer-02 .prop[data-prop='temperature'] .history"));
+        new WebDriverWait(browser, Duration.ofSeconds(10), Duration.ofMillis(100)).until(d -> drawn(phoneChart)[0] >= 3);
+        long chartWidth = (Long) ((JavascriptExecutor) browser).executeScript(
+                "return Math.ceil(arguments[0].chart.over.getBoundingClientRect().right)", phoneChart);
+        assertTrue("a chart ends at " + chartWidth + " px on a " + viewport + " px screen", chartWidth <= viewport);
+        new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(250)).until(d -> drawn(d.findElement(By.xpath(
+                "//figure[contains(@class,'chart')][.//span[@class='label' and text()='Twin updates applied']]")))[0] >= 2);
         ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
         Files.write(Path.of("target", "dashboard-phone.png"), ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
+        assertNoConsoleErrors();
+    }
+
+    /**
+     * What a chart drew: its points with a value in the first series (from its uPlot instance), and how many
+     * pixels of its canvas have that series' colour.
+     */
+    private static long[] drawn(WebElement chartBox) {
+        Object result = ((JavascriptExecutor) browser).executeScript(DRAWN, chartBox);
+        if (!(result instanceof List<?> figures)) {
+            return new long[] {0, 0};
+        }
+        return new long[] {((Number) figures.get(0)).longValue(), ((Number) figures.get(1)).longValue()};
+    }
+
+    private static final String DRAWN = String.join("\n",
+            "const plot = arguments[0].chart;",
+            "if (!plot) return null;",
+            "const points = plot.data[1].filter((v) => v !== null && v !== undefined).length;",
+            "const color = plot.series[1]._stroke || plot.series[1].stroke;",
+            "const hex = typeof color === 'string' && color.startsWith('#') ? color : '#1d4ed8';",
+            "const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));",
+            "const canvas = plot.ctx.canvas;",
+            "const pixels = plot.ctx.getImageData(0, 0, canvas.width, canvas.height).data;",
+            "let hits = 0;",
+            "for (let i = 0; i < pixels.length; i += 4) {",
+            "  if (pixels[i + 3] > 128 && Math.abs(pixels[i] - want[0]) < 48 && Math.abs(pixels[i + 1] - want[1]) < 48",
+            "      && Math.abs(pixels[i + 2] - want[2]) < 48) hits++;",
+            "}",
+            "return [points, hits];");
+
+    /** Whether the desired (step line) series of the chart in the box ends at the value. */
+    private static final String LAST_DESIRED_IS = String.join("\n",
+            "const box = arguments[0].querySelector('.history');",
+            "const plot = box && box.chart;",
+            "if (!plot) return false;",
+            "const desired = plot.data[2];",
+            "return desired.length > 0 && desired[desired.length - 1] === arguments[1];");
+
+    /**
+     * The browser's console has no errors: no script error, no failed request but those the page expects and
+     * handles (the cloud link's 404 on a standalone node, optional parts that are not installed, the 409 of a
+     * stale write).
+     */
+    private static void assertNoConsoleErrors() {
+        List<String> errors = new ArrayList<>();
+        for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
+            String message = entry.getMessage();
+            boolean expected = message.contains("Failed to load resource") && (message.contains("status of 409")
+                    || message.contains("/api/v1/cloud ") || message.contains("/api/v1/mesh/services ")
+                    || message.contains("/api/v1/pods/"));
+            if (entry.getLevel().intValue() >= Level.SEVERE.intValue() && !expected) {
+                errors.add(message);
+            }
+        }
+        assertEquals("console errors", List.of(), errors);
     }
 
     /** The words of table cells (but the .id ones) that the layout split across two lines, space-separated. */

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The page's files, read once from the bundle's {@code ui/} folder and kept (they are a few kilobytes). A
+ * The page's files, read once from the bundle's {@code ui/} folder and kept (about 90 kB with the charting library). A
  * name outside the known set, or with a path in it, is not found: nothing else of the bundle is served.
  */
 final class StaticAssets {
@@ -19,6 +19,10 @@ final class StaticAssets {
             "index.html", "text/html; charset=utf-8",
             "app.js", "text/javascript; charset=utf-8",
             "charts.js", "text/javascript; charset=utf-8",
+            "history.js", "text/javascript; charset=utf-8",
+            "rates.js", "text/javascript; charset=utf-8",
+            "uPlot.iife.min.js", "text/javascript; charset=utf-8",
+            "uPlot.min.css", "text/css; charset=utf-8",
             "style.css", "text/css; charset=utf-8",
             "icon.svg", "image/svg+xml");
 
