@@ -68,9 +68,20 @@ public class KubeApiComponent {
                 + "seconds, so that a client that went away is noticed and its slot freed")
         long watch_keepalive_s() default KubeApiSettings.DEFAULT_KEEPALIVE_SECONDS;
 
-        @AttributeDefinition(description = "Threads for requests besides the watches; a connection still sending "
-                + "its request holds one for at most the JVM's sun.net.httpserver.maxReqTime")
+        @AttributeDefinition(description = "Threads for admitted requests besides the watches (a connection still "
+                + "sending its request holds none)")
         int request_threads() default KubeApiSettings.DEFAULT_REQUEST_THREADS;
+
+        @AttributeDefinition(description = "Open connections at most; a new one beyond takes the place of the one "
+                + "that has waited longest without a complete request, or is closed when all are busy")
+        int connections_max() default ConnectionLimits.DEFAULT_CONNECTIONS_MAX;
+
+        @AttributeDefinition(description = "Open connections at most from one remote address other than loopback")
+        int connections_per_address_max() default ConnectionLimits.DEFAULT_CONNECTIONS_PER_ADDRESS_MAX;
+
+        @AttributeDefinition(description = "A connection must deliver a whole request (TLS handshake, head, body) "
+                + "within this many seconds of opening or of the previous answer's end; else it is closed")
+        long request_read_timeout_s() default ConnectionLimits.DEFAULT_REQUEST_READ_TIMEOUT_SECONDS;
 
         @AttributeDefinition(description = "Write the kubeconfig of the node's user to this file (mode 0600; its "
                 + "token is read from the token file, so it follows a rotation); empty = "
@@ -115,8 +126,10 @@ public class KubeApiComponent {
             ServingCertificate certificate = config.tls()
                     ? ServingCertificate.loadOrCreate(dataFile(config.certificate_file(), "kube-api.p12"), config.host())
                     : null;
-            started = KubeApiServer.start(new WithOwnNode(store, this::ownNode), settings, Clock.systemUTC(), () -> livePods, this::mode, access,
-                    certificate);
+            ConnectionLimits limits = new ConnectionLimits(config.connections_max(),
+                    config.connections_per_address_max(), java.time.Duration.ofSeconds(config.request_read_timeout_s()));
+            started = KubeApiServer.start(new WithOwnNode(store, this::ownNode), settings, limits, Clock.systemUTC(),
+                    () -> livePods, this::mode, access, certificate);
             String server = (certificate == null ? "http://" : "https://") + clientHost(settings.host()) + ":"
                     + started.port();
             LOG.info("Kubernetes API of the node at {}", server);

@@ -183,4 +183,83 @@ class KubeApiGuardTest {
             }
         }
     }
+
+    /** Opens a connection and sends half a request head: what a slowloris client leaves behind. */
+    private static Socket halfSent(int port) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.getOutputStream().write("GET /api/v1/pods HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        return socket;
+    }
+
+    private static boolean closedByServer(Socket socket) throws IOException {
+        socket.setSoTimeout(15_000);
+        try {
+            return socket.getInputStream().read() == -1;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void fiveHundredHalfSentConnectionsDoNotDelayAnotherClient() throws Exception {
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 500; i++) {
+                slow.add(halfSent(server.port()));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.openConnections() >= 500);
+            long started = System.nanoTime();
+            assertThat(status(get("/api/v1/namespaces/app/secrets/db", TOKEN))).contains(" 200 ");
+            // the reading is done by one event-loop thread: nothing waits for a thread the half-sent requests hold
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+            assertThat(closedByServer(slow.get(499))).as("closed after request.read.timeout.s").isTrue();
+        } finally {
+            for (Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void beyondTheCapTheLongestWaitingConnectionMakesRoomAndWatchesStay() throws Exception {
+        try (KubeApiServer capped = KubeApiServer.start(store, new KubeApiSettings("127.0.0.1", 0, 4, 1024, 1800, 60,
+                500, KubeApiSettings.DEFAULT_REQUEST_BODY_MAX_BYTES, 1, KubeApiSettings.DEFAULT_REQUEST_THREADS),
+                new ConnectionLimits(8, 8, Duration.ofSeconds(30)), Clock.systemUTC(), () -> null,
+                () -> java.util.Optional.of(io.karedge.api.node.NodeMode.STANDALONE), new FixedTokenAccess("/healthz"),
+                null)) {
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    Socket watch = new Socket("127.0.0.1", capped.port());
+                    watch.getOutputStream().write(("GET /api/v1/pods?watch=true HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            + TOKEN + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    sockets.add(watch);
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> capped.openWatches() == 2);
+                List<Socket> slow = new ArrayList<>();
+                for (int i = 0; i < 40; i++) {
+                    slow.add(halfSent(capped.port()));
+                }
+                sockets.addAll(slow);
+                await().atMost(Duration.ofSeconds(10)).until(() -> capped.openConnections() <= 8);
+                String answer;
+                try (Socket socket = new Socket("127.0.0.1", capped.port())) {
+                    socket.setSoTimeout(10_000);
+                    socket.getOutputStream().write(("GET /api/v1/namespaces/app/secrets/db HTTP/1.1\r\nHost: 127.0.0.1"
+                            + "\r\n" + TOKEN + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                }
+                assertThat(status(answer)).contains(" 200 ");
+                assertThat(closedByServer(slow.get(0))).as("the oldest half-sent connection made room").isTrue();
+                assertThat(capped.openWatches()).as("busy connections are never closed for room").isEqualTo(2);
+                assertThat(capped.openConnections()).isLessThanOrEqualTo(8);
+            } finally {
+                for (Socket socket : sockets) {
+                    socket.close();
+                }
+            }
+        }
+    }
 }
