@@ -113,6 +113,12 @@ public class KubeApiComponent {
             policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
     private volatile EdgeNode node;
 
+    /** Issues the service-account tokens of the node's pods; without it a pod's token is a 401. */
+    @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    private volatile io.karedge.api.access.PodTokens podTokens;
+
     @Activate
     public KubeApiComponent(@Reference(name = "metaStore") MetaStore store,
                             @Reference(name = "access") LocalAccess access, Config config, BundleContext context) {
@@ -129,7 +135,7 @@ public class KubeApiComponent {
             ConnectionLimits limits = new ConnectionLimits(config.connections_max(),
                     config.connections_per_address_max(), java.time.Duration.ofSeconds(config.request_read_timeout_s()));
             started = KubeApiServer.start(new WithOwnNode(store, this::ownNode), settings, limits, Clock.systemUTC(),
-                    () -> livePods, this::mode, access, certificate);
+                    () -> livePods, this::mode, access, certificate, () -> podTokens);
             String server = (certificate == null ? "http://" : "https://") + clientHost(settings.host()) + ":"
                     + started.port();
             LOG.info("Kubernetes API of the node at {}", server);

@@ -1,6 +1,7 @@
 package io.karedge.kube.api.internal;
 
 import io.karedge.api.access.LocalAccess;
+import io.karedge.api.access.PodTokens;
 import io.karedge.api.meta.MetaStore;
 import io.karedge.api.node.NodeMode;
 import io.netty.bootstrap.ServerBootstrap;
@@ -66,17 +67,18 @@ final class KubeApiServer implements AutoCloseable {
     static KubeApiServer start(MetaStore store, KubeApiSettings settings, Clock clock,
                                Supplier<LivePodStatus> live, Supplier<Optional<NodeMode>> mode, LocalAccess access,
                                ServingCertificate certificate) throws IOException {
-        return start(store, settings, ConnectionLimits.defaults(), clock, live, mode, access, certificate);
+        return start(store, settings, ConnectionLimits.defaults(), clock, live, mode, access, certificate, () -> null);
     }
 
     /**
      * @param live the live pod status source of the moment, or a supplier of {@code null}
      * @param mode the node's mode of the moment, empty while it is not known
      * @param certificate the key and certificate to serve HTTPS with, or {@code null} for plain HTTP
+     * @param podTokens the node's pod token issuer of the moment, or a supplier of {@code null}
      */
     static KubeApiServer start(MetaStore store, KubeApiSettings settings, ConnectionLimits limits, Clock clock,
                                Supplier<LivePodStatus> live, Supplier<Optional<NodeMode>> mode, LocalAccess access,
-                               ServingCertificate certificate) throws IOException {
+                               ServingCertificate certificate, Supplier<PodTokens> podTokens) throws IOException {
         SSLContext tls = certificate == null ? null : certificate.sslContext();
         int threads = settings.watchMax() + settings.requestThreads();
         AtomicInteger count = new AtomicInteger();
@@ -125,7 +127,7 @@ final class KubeApiServer implements AutoCloseable {
         }
         int port = ((InetSocketAddress) listener.localAddress()).getPort();
         handler[0] = new KubeApiHandler(store, settings, settings.host() + ":" + port, clock, live,
-                new ObjectWriter(store, mode), new RequestGate(access));
+                new ObjectWriter(store, mode), new RequestGate(access, new PodAccess(podTokens, store)));
         return new KubeApiServer(group, listener, executor, handler[0], limiter);
     }
 
