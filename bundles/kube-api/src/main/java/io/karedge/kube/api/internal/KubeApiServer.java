@@ -67,19 +67,23 @@ final class KubeApiServer implements AutoCloseable {
     static KubeApiServer start(MetaStore store, KubeApiSettings settings, Clock clock,
                                Supplier<LivePodStatus> live, Supplier<Optional<NodeMode>> mode, LocalAccess access,
                                ServingCertificate certificate) throws IOException {
-        return start(store, settings, ConnectionLimits.defaults(), clock, live, mode, access, certificate, () -> null);
+        return start(store, settings, ConnectionLimits.defaults(), clock, live, mode, access, certificate, null,
+                () -> null);
     }
 
     /**
      * @param live the live pod status source of the moment, or a supplier of {@code null}
      * @param mode the node's mode of the moment, empty while it is not known
      * @param certificate the key and certificate to serve HTTPS with, or {@code null} for plain HTTP
+     * @param clients the authority whose client certificates are accepted (TLS only), or {@code null}
      * @param podTokens the node's pod token issuer of the moment, or a supplier of {@code null}
      */
     static KubeApiServer start(MetaStore store, KubeApiSettings settings, ConnectionLimits limits, Clock clock,
                                Supplier<LivePodStatus> live, Supplier<Optional<NodeMode>> mode, LocalAccess access,
-                               ServingCertificate certificate, Supplier<PodTokens> podTokens) throws IOException {
-        SSLContext tls = certificate == null ? null : certificate.sslContext();
+                               ServingCertificate certificate, LocalCertificateAuthority clients,
+                               Supplier<PodTokens> podTokens) throws IOException {
+        SSLContext tls = certificate == null ? null : certificate.sslContext(clients);
+        boolean askForClientCertificates = clients != null;
         int threads = settings.watchMax() + settings.requestThreads();
         AtomicInteger count = new AtomicInteger();
         ThreadFactory factory = runnable -> {
@@ -106,6 +110,8 @@ final class KubeApiServer implements AutoCloseable {
                         if (tls != null) {
                             SSLEngine engine = tls.createSSLEngine();
                             engine.setUseClientMode(false);
+                            // asked for, not required: token holders and pods send none
+                            engine.setWantClientAuth(askForClientCertificates);
                             SslHandler ssl = new SslHandler(engine);
                             ssl.setHandshakeTimeout(limits.requestReadTimeout().toMillis(), TimeUnit.MILLISECONDS);
                             channel.pipeline().addLast("tls", ssl);

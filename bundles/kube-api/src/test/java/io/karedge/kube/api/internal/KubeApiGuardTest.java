@@ -228,7 +228,7 @@ class KubeApiGuardTest {
                 500, KubeApiSettings.DEFAULT_REQUEST_BODY_MAX_BYTES, 1, KubeApiSettings.DEFAULT_REQUEST_THREADS),
                 new ConnectionLimits(8, 8, Duration.ofSeconds(30)), Clock.systemUTC(), () -> null,
                 () -> java.util.Optional.of(io.karedge.api.node.NodeMode.STANDALONE), new FixedTokenAccess("/healthz"),
-                null, () -> null)) {
+                null, null, () -> null)) {
             List<Socket> sockets = new ArrayList<>();
             try {
                 for (int i = 0; i < 2; i++) {
@@ -297,7 +297,7 @@ class KubeApiGuardTest {
         try (KubeApiServer withPods = KubeApiServer.start(store, KubeApiSettings.defaults().withPort(0),
                 ConnectionLimits.defaults(), Clock.systemUTC(), () -> null,
                 () -> java.util.Optional.of(io.karedge.api.node.NodeMode.STANDALONE), new FixedTokenAccess("/healthz"),
-                null, () -> issuer)) {
+                null, null, () -> issuer)) {
             String bearer = "Authorization: Bearer " + token + "\r\n";
             java.util.function.BiFunction<String, String, String> call = (head, auth) -> {
                 try (Socket socket = new Socket("127.0.0.1", withPods.port())) {
