@@ -14,6 +14,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -118,6 +119,8 @@ final class KubeApiServer implements AutoCloseable {
                         }
                         channel.pipeline().addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS,
                                 16 * 1024));
+                        // curl and others wait for "100 Continue" before sending a larger body
+                        channel.pipeline().addLast("continue", new HttpServerExpectContinueHandler());
                         channel.pipeline().addLast("requests", new ConnectionHandler(handler[0], executor, limiter,
                                 limits));
                     }

@@ -336,4 +336,28 @@ class KubeApiGuardTest {
                     .as("the pod is gone, so is its token").contains(" 401 ");
         }
     }
+
+    @Test
+    void aClientThatWaitsForContinueGetsItAndThenItsAnswer() throws Exception {
+        String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"later\","
+                + "\"namespace\":\"app\"},\"data\":{\"a\":\"1\"}}";
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /api/v1/namespaces/app/configmaps HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + TOKEN + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n"
+                    + "Expect: 100-continue\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            byte[] interim = new byte[25];
+            int read = 0;
+            while (read < interim.length) {
+                int n = in.read(interim, read, interim.length - read);
+                assertThat(n).as("the server answered before the body was sent").isPositive();
+                read += n;
+            }
+            assertThat(new String(interim, StandardCharsets.ISO_8859_1)).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+            socket.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+            String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(status(answer)).contains(" 201 ");
+        }
+    }
 }
