@@ -23,8 +23,6 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private final ConnectionLimits limits;
     /** Open connections, oldest first; {@code true} while one is busy with a complete request. */
     private final Map<Channel, Boolean> open = new LinkedHashMap<>();
-    private long evicted;
-    private long refused;
 
     ConnectionLimiter(ConnectionLimits limits) {
         this.limits = limits;
@@ -56,11 +54,6 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         return open.size();
     }
 
-    /** @return connections closed to make room for newer ones, and new ones refused, since the start */
-    synchronized long[] closedForRoom() {
-        return new long[] {evicted, refused};
-    }
-
     private boolean admit(Channel channel) {
         InetAddress address = channel.remoteAddress() instanceof InetSocketAddress socket ? socket.getAddress() : null;
         Channel victim = null;
@@ -70,21 +63,17 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
                     && count(address) >= limits.connectionsPerAddressMax()) {
                 victim = oldestWaiting(address);
                 if (victim == null) {
-                    refused++;
                     return false;
                 }
                 open.remove(victim);
-                evicted++;
             }
             if (open.size() >= limits.connectionsMax()) {
                 second = oldestWaiting(null);
                 if (second == null) {
-                    refused++;
                     closeQuietly(victim);
                     return false;
                 }
                 open.remove(second);
-                evicted++;
             }
             open.put(channel, false);
         }

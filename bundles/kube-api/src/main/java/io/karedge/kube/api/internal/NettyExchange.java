@@ -25,7 +25,6 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -52,7 +51,7 @@ final class NettyExchange extends HttpsExchange {
     private final ResponseStream response = new ResponseStream();
     private final Map<String, Object> attributes = new HashMap<>();
     private final Runnable finished;
-    private final BooleanSupplier keepAlive;
+    private final boolean keepAlive;
     private final Object writable = new Object();
     private volatile int code = -1;
     private boolean noBody;
@@ -69,8 +68,7 @@ final class NettyExchange extends HttpsExchange {
         this.ssl = ssl;
         this.body = body;
         this.finished = finished;
-        boolean alive = HttpUtil.isKeepAlive(request);
-        this.keepAlive = () -> alive;
+        this.keepAlive = HttpUtil.isKeepAlive(request);
         request.headers().forEach(header -> requestHeaders.add(header.getKey(), header.getValue()));
     }
 
@@ -80,7 +78,7 @@ final class NettyExchange extends HttpsExchange {
 
     /** @return whether the connection must close after this answer */
     boolean closesConnection() {
-        return closeAfter || !keepAlive.getAsBoolean();
+        return closeAfter || !keepAlive;
     }
 
     /** Wakes a writer waiting for the connection to drain (it became writable or closed). */
@@ -134,7 +132,7 @@ final class NettyExchange extends HttpsExchange {
         code = rCode;
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(rCode));
         responseHeaders.forEach((name, values) -> values.forEach(value -> head.headers().add(name, value)));
-        if ("close".equalsIgnoreCase(responseHeaders.getFirst("Connection")) || !keepAlive.getAsBoolean()) {
+        if ("close".equalsIgnoreCase(responseHeaders.getFirst("Connection")) || !keepAlive) {
             closeAfter = true;
             head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
