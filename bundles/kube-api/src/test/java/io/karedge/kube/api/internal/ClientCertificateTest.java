@@ -119,6 +119,24 @@ class ClientCertificateTest {
         assertThat(output).containsPattern("shop +settings +1 ");
     }
 
+    @Test
+    void kubectlWithTheTokenStillWorksWhileTheServerAsksForCertificates() throws Exception {
+        String kubectl = findKubectl();
+        org.junit.jupiter.api.Assumptions.assumeTrue(kubectl != null, "no kubectl on the PATH");
+        Path token = home.resolve("api-token");
+        Files.writeString(token, io.karedge.test.support.FixedTokenAccess.TOKEN);
+        Path config = home.resolve("kubeconfig");
+        Kubeconfig.write(config, url(), token, serving.certificatePem());
+        ProcessBuilder builder = new ProcessBuilder(kubectl, "--request-timeout", "20s", "--kubeconfig",
+                config.toString(), "get", "configmaps", "-A").redirectErrorStream(true);
+        builder.environment().put("HOME", home.toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).containsPattern("shop +settings +1 ");
+    }
+
     private static String findKubectl() {
         String path = System.getenv("PATH");
         for (String dir : (path == null ? "" : path).split(File.pathSeparator)) {
