@@ -1,6 +1,6 @@
 /** Who may use the node's local HTTP APIs: the node's token, dashboard sessions, allowed hosts and public paths. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.karedge.api.access;
 
 import org.osgi.annotation.bundle.Export;

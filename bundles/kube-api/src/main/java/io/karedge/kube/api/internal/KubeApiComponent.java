@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * applications: it answers from the node's own store, so it keeps working while the cloud is away. Writes
  * of the node's own objects go to that store (see {@link ObjectWriter}).
  */
-@Component(configurationPid = KubeApiComponent.PID, service = KubeApiComponent.class, immediate = true)
+@Component(configurationPid = KubeApiComponent.PID,
+        service = {KubeApiComponent.class, io.karedge.api.access.ClientKubeconfigs.class}, immediate = true)
 @Designate(ocd = KubeApiComponent.Config.class)
-public class KubeApiComponent {
+public class KubeApiComponent implements io.karedge.api.access.ClientKubeconfigs {
 
     static final String PID = "io.karedge.kube.api";
 
@@ -68,9 +69,20 @@ public class KubeApiComponent {
                 + "seconds, so that a client that went away is noticed and its slot freed")
         long watch_keepalive_s() default KubeApiSettings.DEFAULT_KEEPALIVE_SECONDS;
 
-        @AttributeDefinition(description = "Threads for requests besides the watches; a connection still sending "
-                + "its request holds one for at most the JVM's sun.net.httpserver.maxReqTime")
+        @AttributeDefinition(description = "Threads for admitted requests besides the watches (a connection still "
+                + "sending its request holds none)")
         int request_threads() default KubeApiSettings.DEFAULT_REQUEST_THREADS;
+
+        @AttributeDefinition(description = "Open connections at most; a new one beyond takes the place of the one "
+                + "that has waited longest without a complete request, or is closed when all are busy")
+        int connections_max() default ConnectionLimits.DEFAULT_CONNECTIONS_MAX;
+
+        @AttributeDefinition(description = "Open connections at most from one remote address other than loopback")
+        int connections_per_address_max() default ConnectionLimits.DEFAULT_CONNECTIONS_PER_ADDRESS_MAX;
+
+        @AttributeDefinition(description = "A connection must deliver a whole request (TLS handshake, head, body) "
+                + "within this many seconds of opening or of the previous answer's end; else it is closed")
+        long request_read_timeout_s() default ConnectionLimits.DEFAULT_REQUEST_READ_TIMEOUT_SECONDS;
 
         @AttributeDefinition(description = "Write the kubeconfig of the node's user to this file (mode 0600; its "
                 + "token is read from the token file, so it follows a rotation); empty = "
@@ -84,12 +96,20 @@ public class KubeApiComponent {
         @AttributeDefinition(description = "PKCS#12 file with the API's key and certificate (made when missing, "
                 + "mode 0600); empty = ${karaf.data}/karedge/kube-api.p12")
         String certificate_file() default "";
+
+        @AttributeDefinition(description = "PKCS#12 file with the node's client authority, whose client "
+                + "certificates (edge:kubeconfig --user) the API accepts (made when missing, mode 0600); empty = "
+                + "${karaf.data}/karedge/kube-api-client-ca.p12")
+        String client_ca_file() default "";
     }
 
     private static final Instant STARTED = Instant.now();
 
     private final KubeApiServer server;
     private final String version;
+    private final String serverUrl;
+    private final ServingCertificate certificate;
+    private final LocalCertificateAuthority clients;
     private volatile OwnNode ownNode;
 
     @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
@@ -102,12 +122,21 @@ public class KubeApiComponent {
             policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
     private volatile EdgeNode node;
 
+    /** Issues the service-account tokens of the node's pods; without it a pod's token is a 401. */
+    @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    private volatile io.karedge.api.access.PodTokens podTokens;
+
     @Activate
     public KubeApiComponent(@Reference(name = "metaStore") MetaStore store,
                             @Reference(name = "access") LocalAccess access, Config config, BundleContext context) {
         this.version = "karedge-" + context.getBundle().getVersion();
         KubeApiServer started = null;
         KubeApiSettings settings = null;
+        String url = null;
+        ServingCertificate serving = null;
+        LocalCertificateAuthority authority = null;
         try {
             settings = new KubeApiSettings(config.host(), config.port(), config.watch_max(), config.watch_queue_max(),
                     config.watch_timeout_s(), config.bookmark_interval_s(), config.list_page_max(),
@@ -115,11 +144,18 @@ public class KubeApiComponent {
             ServingCertificate certificate = config.tls()
                     ? ServingCertificate.loadOrCreate(dataFile(config.certificate_file(), "kube-api.p12"), config.host())
                     : null;
-            started = KubeApiServer.start(new WithOwnNode(store, this::ownNode), settings, Clock.systemUTC(), () -> livePods, this::mode, access,
-                    certificate);
+            serving = certificate;
+            authority = config.tls()
+                    ? LocalCertificateAuthority.loadOrCreate(dataFile(config.client_ca_file(), "kube-api-client-ca.p12"))
+                    : null;
+            ConnectionLimits limits = new ConnectionLimits(config.connections_max(),
+                    config.connections_per_address_max(), java.time.Duration.ofSeconds(config.request_read_timeout_s()));
+            started = KubeApiServer.start(new WithOwnNode(store, this::ownNode), settings, limits, Clock.systemUTC(),
+                    () -> livePods, this::mode, access, certificate, authority, () -> podTokens);
             String server = (certificate == null ? "http://" : "https://") + clientHost(settings.host()) + ":"
                     + started.port();
             LOG.info("Kubernetes API of the node at {}", server);
+            url = server;
             writeKubeconfig(dataFile(config.kubeconfig_file(), "kubeconfig"), server, access, certificate);
         } catch (IOException e) {
             LOG.error("The Kubernetes API of the node cannot listen on {}:{} ({}); set port in etc/{}.cfg",
@@ -128,6 +164,22 @@ public class KubeApiComponent {
             LOG.error("The Kubernetes API of the node is off: etc/{}.cfg is wrong: {}", PID, e.getMessage());
         }
         this.server = started;
+        this.serverUrl = url;
+        this.certificate = serving;
+        this.clients = authority;
+    }
+
+    @Override
+    public void write(String user, Path file) throws IOException {
+        if (server == null || serverUrl == null) {
+            throw new IllegalStateException("the node's Kubernetes API is not running (see the log)");
+        }
+        if (clients == null || certificate == null) {
+            throw new IllegalStateException("client certificates need HTTPS: tls is false in etc/" + PID + ".cfg");
+        }
+        LocalCertificateAuthority.Issued issued = clients.issue(user, 365);
+        Kubeconfig.writeForClient(file, serverUrl, certificate.certificatePem(), user, issued);
+        LOG.info("Client certificate for {} issued; kubeconfig {}", user, file);
     }
 
     /** @return the node's own Node, made once for the node's name of the moment */

@@ -3,7 +3,6 @@ package io.karedge.kube.api.internal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.karedge.api.access.RateLimitedLog;
 import io.karedge.api.json.KaredgeJson;
 import io.karedge.api.meta.ListResult;
@@ -31,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * MetaStore's objects at the paths the Kubernetes API uses, as JSON objects or as Tables, and writes
  * (create, replace, patch, delete), which {@link ObjectWriter} carries out or refuses.
  */
-final class KubeApiHandler implements HttpHandler {
+final class KubeApiHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(KubeApiHandler.class);
     private static final String JSON = "application/json";
@@ -69,11 +68,28 @@ final class KubeApiHandler implements HttpHandler {
         return watches.size();
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
+    /**
+     * Checks a request as soon as its head is read (see {@link RequestGate}); a refused one is answered here.
+     * Runs on the connection's event-loop thread: nothing in it blocks.
+     *
+     * @return whether the request may be {@linkplain #serve served}
+     */
+    boolean admit(HttpExchange exchange) {
+        try {
+            gate.check(exchange);
+            return true;
+        } catch (KubeStatusException e) {
+            exchange.getResponseHeaders().set("Connection", "close");
+            sendStatus(exchange, e);
+            exchange.close();
+            return false;
+        }
+    }
+
+    /** Answers an admitted request, on one of the API's threads; the exchange is closed when it returns. */
+    void serve(HttpExchange exchange) {
         try (exchange) {
             try {
-                gate.check(exchange);
                 route(exchange);
             } catch (KubeStatusException e) {
                 sendStatus(exchange, e);

@@ -1,11 +1,22 @@
 package io.karedge.kube.api.internal;
 
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import io.karedge.api.access.LocalAccess;
+import io.karedge.api.access.PodTokens;
 import io.karedge.api.meta.MetaStore;
 import io.karedge.api.node.NodeMode;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -16,34 +27,36 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 /**
- * The HTTP server of the edge-local Kubernetes API, on the JDK's HTTP server. Its threads exist only
- * while requests run: one per open watch (at most {@code watch.max}) plus up to {@code request.threads} for
- * other requests. The JDK server reads a request's head on such a thread, so a connection that sends its
- * request slowly holds one, for at most {@value #MAX_REQUEST_SECONDS_PROPERTY} seconds (set here to
- * {@value #DEFAULT_MAX_REQUEST_SECONDS} unless the JVM was started with it): then the JDK server closes it.
+ * The HTTP server of the edge-local Kubernetes API, on Netty. One event-loop thread accepts connections,
+ * runs TLS, reads request heads and bodies and writes answers, so a connection that sends slowly or not at
+ * all costs a little memory and no thread; {@link ConnectionLimiter} and {@link ConnectionHandler} bound how
+ * many there are and how long each may take. Requests that pass the checks of {@link RequestGate} run on a
+ * pool of threads that exist only while requests run: one per open watch (at most {@code watch.max}) plus up
+ * to {@code request.threads} for other requests.
  */
 final class KubeApiServer implements AutoCloseable {
 
-    static final String MAX_REQUEST_SECONDS_PROPERTY = "sun.net.httpserver.maxReqTime";
-    static final String DEFAULT_MAX_REQUEST_SECONDS = "10";
+    /** Longest request line and header block a client may send (a bearer token or a JWT fits easily). */
+    private static final int MAX_INITIAL_LINE = 16 * 1024;
+    private static final int MAX_HEADERS = 64 * 1024;
 
-    static {
-        // read once by the JDK server when its first instance is made; a JVM-wide setting
-        if (System.getProperty(MAX_REQUEST_SECONDS_PROPERTY) == null) {
-            System.setProperty(MAX_REQUEST_SECONDS_PROPERTY, DEFAULT_MAX_REQUEST_SECONDS);
-        }
-    }
-
-    private final HttpServer server;
+    private final EventLoopGroup group;
+    private final Channel listener;
     private final ThreadPoolExecutor executor;
     private final KubeApiHandler handler;
+    private final ConnectionLimiter limiter;
 
-    private KubeApiServer(HttpServer server, ThreadPoolExecutor executor, KubeApiHandler handler) {
-        this.server = server;
+    private KubeApiServer(EventLoopGroup group, Channel listener, ThreadPoolExecutor executor, KubeApiHandler handler,
+                          ConnectionLimiter limiter) {
+        this.group = group;
+        this.listener = listener;
         this.executor = executor;
         this.handler = handler;
+        this.limiter = limiter;
     }
 
     /** @throws IOException if the address cannot be bound */
@@ -52,23 +65,26 @@ final class KubeApiServer implements AutoCloseable {
         return start(store, settings, clock, () -> null, () -> Optional.of(NodeMode.STANDALONE), access, null);
     }
 
+    static KubeApiServer start(MetaStore store, KubeApiSettings settings, Clock clock,
+                               Supplier<LivePodStatus> live, Supplier<Optional<NodeMode>> mode, LocalAccess access,
+                               ServingCertificate certificate) throws IOException {
+        return start(store, settings, ConnectionLimits.defaults(), clock, live, mode, access, certificate, null,
+                () -> null);
+    }
+
     /**
      * @param live the live pod status source of the moment, or a supplier of {@code null}
      * @param mode the node's mode of the moment, empty while it is not known
      * @param certificate the key and certificate to serve HTTPS with, or {@code null} for plain HTTP
+     * @param clients the authority whose client certificates are accepted (TLS only), or {@code null}
+     * @param podTokens the node's pod token issuer of the moment, or a supplier of {@code null}
      */
-    static KubeApiServer start(MetaStore store, KubeApiSettings settings, Clock clock,
+    static KubeApiServer start(MetaStore store, KubeApiSettings settings, ConnectionLimits limits, Clock clock,
                                Supplier<LivePodStatus> live, Supplier<Optional<NodeMode>> mode, LocalAccess access,
-                               ServingCertificate certificate) throws IOException {
-        InetSocketAddress bind = new InetSocketAddress(settings.host(), settings.port());
-        HttpServer server;
-        if (certificate == null) {
-            server = HttpServer.create(bind, 64);
-        } else {
-            HttpsServer https = HttpsServer.create(bind, 64);
-            https.setHttpsConfigurator(new HttpsConfigurator(certificate.sslContext()));
-            server = https;
-        }
+                               ServingCertificate certificate, LocalCertificateAuthority clients,
+                               Supplier<PodTokens> podTokens) throws IOException {
+        SSLContext tls = certificate == null ? null : certificate.sslContext(clients);
+        boolean askForClientCertificates = clients != null;
         int threads = settings.watchMax() + settings.requestThreads();
         AtomicInteger count = new AtomicInteger();
         ThreadFactory factory = runnable -> {
@@ -79,27 +95,68 @@ final class KubeApiServer implements AutoCloseable {
         ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), factory);
         executor.allowCoreThreadTimeOut(true);
-        String address = settings.host() + ":" + server.getAddress().getPort();
-        KubeApiHandler handler = new KubeApiHandler(store, settings, address, clock, live,
-                new ObjectWriter(store, mode), new RequestGate(access));
-        server.createContext("/", handler);
-        server.setExecutor(executor);
-        server.start();
-        return new KubeApiServer(server, executor, handler);
+        ConnectionLimiter limiter = new ConnectionLimiter(limits);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("karedge-kube-api-io", true), NioIoHandler.newFactory());
+        // the handler needs the bound address for discovery; it is made once the port is known
+        KubeApiHandler[] handler = new KubeApiHandler[1];
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline().addLast("limits", limiter);
+                        if (tls != null) {
+                            SSLEngine engine = tls.createSSLEngine();
+                            engine.setUseClientMode(false);
+                            // asked for, not required: token holders and pods send none
+                            engine.setWantClientAuth(askForClientCertificates);
+                            SslHandler ssl = new SslHandler(engine);
+                            ssl.setHandshakeTimeout(limits.requestReadTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                            channel.pipeline().addLast("tls", ssl);
+                        }
+                        channel.pipeline().addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS,
+                                16 * 1024));
+                        // curl and others wait for "100 Continue" before sending a larger body
+                        channel.pipeline().addLast("continue", new HttpServerExpectContinueHandler());
+                        channel.pipeline().addLast("requests", new ConnectionHandler(handler[0], executor, limiter,
+                                limits));
+                    }
+                });
+        Channel listener;
+        try {
+            listener = bootstrap.bind(new InetSocketAddress(settings.host(), settings.port())).syncUninterruptibly()
+                    .channel();
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            executor.shutdownNow();
+            throw new IOException(e.getMessage(), e);
+        }
+        int port = ((InetSocketAddress) listener.localAddress()).getPort();
+        handler[0] = new KubeApiHandler(store, settings, settings.host() + ":" + port, clock, live,
+                new ObjectWriter(store, mode), new RequestGate(access, new PodAccess(podTokens, store)));
+        return new KubeApiServer(group, listener, executor, handler[0], limiter);
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
     int openWatches() {
         return handler.openWatches();
     }
 
+    int openConnections() {
+        return limiter.openConnections();
+    }
+
     @Override
     public void close() {
         handler.stopWatches();
-        server.stop(0);
+        listener.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         executor.shutdownNow();
     }
 }

@@ -13,7 +13,7 @@ package io.karedge.kube.api.internal;
  * @param requestBodyMaxBytes     largest body of a write; larger ones get a 413
  * @param keepaliveSeconds        a watch with nothing to send writes a bare newline this often, so that a client
  *                                that went away is noticed and its slot freed
- * @param requestThreads          threads for requests besides the watches, also those still reading a request
+ * @param requestThreads          threads for admitted requests besides the watches
  */
 record KubeApiSettings(String host, int port, int watchMax, int watchQueueMax, long watchTimeoutSeconds,
                        long bookmarkIntervalSeconds, long listPageMax, long requestBodyMaxBytes,

@@ -81,11 +81,16 @@ final class ServingCertificate {
     }
 
     SSLContext sslContext() throws IOException {
+        return sslContext(null);
+    }
+
+    /** @param clients the authority whose client certificates are accepted, or {@code null} for none */
+    SSLContext sslContext(LocalCertificateAuthority clients) throws IOException {
         try {
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(keyStore, PASSWORD);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
+            context.init(keys.getKeyManagers(), clients == null ? null : clients.trust().getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IOException("the API's TLS context cannot be made: " + e.getMessage(), e);

@@ -73,12 +73,18 @@ final class PodManager implements AutoCloseable {
 
     PodManager(Settings settings, String nodeName, Path dataDirectory, MetaStore store, Supplier<Uplink> uplink,
                Clock clock) {
+        this(settings, nodeName, dataDirectory, store, uplink, clock, () -> null);
+    }
+
+    /** @param tokens the node's pod token issuer of the moment (service-account token volumes), or {@code null} */
+    PodManager(Settings settings, String nodeName, Path dataDirectory, MetaStore store, Supplier<Uplink> uplink,
+               Clock clock, Supplier<io.karedge.api.access.PodTokens> tokens) {
         this.settings = settings;
         this.nodeName = nodeName;
         this.podsDirectory = dataDirectory.resolve("pods");
         this.clock = clock;
         this.hostIp = HostAddress.detect(settings.hostIp());
-        this.reader = new PodSpecReader(new ConfigSource(store), nodeName, hostIp);
+        this.reader = new PodSpecReader(new ConfigSource(store), nodeName, hostIp, tokens);
         this.reporter = new StatusReporter(uplink);
         AtomicInteger timerThreads = new AtomicInteger();
         ScheduledThreadPoolExecutor scheduled = new ScheduledThreadPoolExecutor(1, r -> {

@@ -75,6 +75,11 @@ public final class PodManagerComponent implements PodManagerStatus {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile Uplink uplink;
 
+    /** Issues the tokens of service-account token volumes; without it those volumes hold no token. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile io.karedge.api.access.PodTokens podTokens;
+
     private final PodManager manager;
     private final MetaStoreInformer watcher;
 
@@ -84,7 +89,8 @@ public final class PodManagerComponent implements PodManagerStatus {
     }
 
     PodManagerComponent(MetaStore store, String nodeName, Path dataDirectory, Settings settings, Clock clock) {
-        this.manager = new PodManager(settings, nodeName, dataDirectory, store, () -> uplink, clock);
+        this.manager = new PodManager(settings, nodeName, dataDirectory, store, () -> uplink, clock,
+                () -> podTokens);
         this.watcher = new MetaStoreInformer(store, Kinds.POD, manager::podChanged, manager::podDeleted, manager.timer(),
                 settings.watchRetryMillis());
         watcher.start();

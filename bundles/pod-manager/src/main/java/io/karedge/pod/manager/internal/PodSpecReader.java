@@ -43,8 +43,13 @@ final class PodSpecReader {
     private final String hostIp;
 
     PodSpecReader(ConfigSource config, String nodeName, String hostIp) {
+        this(config, nodeName, hostIp, () -> null);
+    }
+
+    PodSpecReader(ConfigSource config, String nodeName, String hostIp,
+                  java.util.function.Supplier<io.karedge.api.access.PodTokens> tokens) {
         this.config = config;
-        this.volumes = new VolumeMaterializer(config);
+        this.volumes = new VolumeMaterializer(config, tokens);
         this.nodeName = nodeName;
         this.hostIp = hostIp;
     }

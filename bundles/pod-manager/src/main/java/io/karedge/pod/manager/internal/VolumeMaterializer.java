@@ -1,5 +1,8 @@
 package io.karedge.pod.manager.internal;
 
+import io.karedge.api.access.PodTokens;
+import java.util.function.Supplier;
+
 import io.fabric8.kubernetes.api.model.ConfigMapProjection;
 import io.fabric8.kubernetes.api.model.ConfigMapVolumeSource;
 import io.fabric8.kubernetes.api.model.DownwardAPIVolumeFile;
@@ -41,9 +44,16 @@ final class VolumeMaterializer {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeMaterializer.class);
 
     private final ConfigSource config;
+    private final Supplier<PodTokens> tokens;
 
     VolumeMaterializer(ConfigSource config) {
+        this(config, () -> null);
+    }
+
+    /** @param tokens the node's pod token issuer of the moment, or a supplier of {@code null} */
+    VolumeMaterializer(ConfigSource config, Supplier<PodTokens> tokens) {
         this.config = config;
+        this.tokens = tokens;
     }
 
     /** @return volume name → directory (or file, for a file hostPath) on the node */
@@ -147,10 +157,24 @@ final class VolumeMaterializer {
                     }
                 }
             } else if (source.getServiceAccountToken() != null) {
-                LOG.debug("Projected volume {}: service account tokens are not issued on this node", volume.getName());
+                PodTokens issuer = tokens.get();
+                if (issuer == null) {
+                    LOG.debug("Projected volume {}: no pod token issuer on this node, token left out",
+                            volume.getName());
+                    continue;
+                }
+                files.put(source.getServiceAccountToken().getPath(), issuer.tokenFor(identity(pod))
+                        .getBytes(StandardCharsets.UTF_8));
             }
         }
         return files;
+    }
+
+    /** @return the pod as its service-account token names it */
+    static PodTokens.PodIdentity identity(Pod pod) {
+        String account = pod.getSpec().getServiceAccountName();
+        return new PodTokens.PodIdentity(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+                pod.getMetadata().getUid(), account == null || account.isBlank() ? "default" : account);
     }
 
     private static Path hostPath(String name, HostPathVolumeSource source) throws PodConfigException, IOException {
