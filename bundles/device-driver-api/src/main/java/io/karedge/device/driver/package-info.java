@@ -17,9 +17,12 @@
  * {@link io.karedge.device.driver.BaseDeviceHandler}, {@link io.karedge.device.driver.PropertyException},
  * the helpers of {@link io.karedge.device.driver.PropertyRequest}, and corrected
  * {@link io.karedge.device.driver.ProtocolName#PROPERTY} to the name the annotation really sets.
+ *
+ * <p>0.3.0 added {@link io.karedge.device.driver.DeviceCallback#reportReconnected(String)} (a default method:
+ * drivers built against 0.2 are unchanged).
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package io.karedge.device.driver;
 
 import org.osgi.annotation.bundle.Export;

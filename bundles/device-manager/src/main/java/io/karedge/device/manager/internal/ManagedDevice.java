@@ -531,5 +531,19 @@ final class ManagedDevice {
                 default -> LOG.debug("{} reported state {}: {}", id, reported, why);
             }
         }
+
+        /**
+         * The driver connected to the device again. When the manager had noticed an absence, the next good read
+         * writes the desired values (the return); otherwise the device may have restarted unnoticed: written now.
+         */
+        @Override
+        public void reportReconnected(String message) {
+            if (b.closed || (state == DeviceRunState.OFFLINE && lostContact)) {
+                return;
+            }
+            LOG.info("Device {}: {}; writing its accepted desired values again", id,
+                    message == null || message.isBlank() ? "the driver connected again" : message);
+            desired.rewriteOnReturn();
+        }
     }
 }

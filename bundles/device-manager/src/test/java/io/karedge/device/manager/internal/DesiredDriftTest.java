@@ -113,6 +113,17 @@ class DesiredDriftTest {
     }
 
     @Test
+    void aDriverThatConnectedAgainHasTheDesiredValuesWrittenEvenWithEnforcementOff() {
+        start(false);
+        plant.restartQuietly("plc-01");
+        plant.reconnecting.add("plc-01");
+        await().atMost(WAIT).until(() -> "42".equals(plant.value("plc-01", "setpoint"))
+                && "43".equals(plant.value("plc-01", "ratio")));
+        assertThat(plant.written).containsOnly("plc-01/setpoint=42", "plc-01/ratio=43");
+        assertThat(fixture.device("default/plc-01").desiredRewrites()).isZero();
+    }
+
+    @Test
     void withEnforcementOffADriftedValueIsLeftAlone() throws Exception {
         start(false);
         plant.restartQuietly("plc-01");

@@ -29,6 +29,8 @@ final class RegisterDriver implements ProtocolDriver {
         final Queue<String> written = new ConcurrentLinkedQueue<>();
         /** devices that answer every write with a refusal (a PLC in local mode) */
         final Map<String, Boolean> refusing = new ConcurrentHashMap<>();
+        /** devices whose next read first reports a reconnect (the driver had to connect again) */
+        final java.util.Set<String> reconnecting = ConcurrentHashMap.newKeySet();
         /** every write call, refused ones included */
         final java.util.concurrent.atomic.AtomicInteger writeCalls = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -74,6 +76,9 @@ final class RegisterDriver implements ProtocolDriver {
             @Override
             public List<PropertyValue> read(List<PropertyRequest> requests) throws DriverException {
                 reachable();
+                if (plant.reconnecting.remove(name)) {
+                    callback.reportReconnected("reconnected to " + name);
+                }
                 return requests.stream()
                         .map(r -> PropertyValue.of(r.name(), registers.getOrDefault(r.name(), "0"), r.type()))
                         .toList();
