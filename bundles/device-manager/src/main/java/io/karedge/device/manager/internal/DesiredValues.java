@@ -213,7 +213,7 @@ final class DesiredValues {
         DriftPause pause = drift.computeIfAbsent(property,
                 p -> new DriftPause(settings.enforcePauseMinMillis(), settings.enforcePauseMaxMillis()));
         long now = device.ctx().clock().millis();
-        if (SameValue.of(slot.request.type(), reading, value)) {
+        if (DesiredValueRules.reached(slot.request.type(), reading, value)) {
             pause.held(now);
             return;
         }
