@@ -27,8 +27,10 @@ import org.junit.jupiter.api.Timeout;
  * A mapper that behaves like KubeEdge's mapper-framework ({@link MapperDouble}: real gRPC over the node's DMI unix
  * socket, a new connection per report, its own socket opened after registering) serves one device of the built
  * distribution for about half a minute. A desired value set through REST reaches it as {@code UpdateDevice} and
- * becomes the device's value; the mapper's reports never take it back; and the node's log ({@code
- * data/log/karaf.log}) holds no WARN or ERROR line that repeats, neither from the boot nor from steady reporting.
+ * becomes the device's value; the mapper's reports never take it back; the node's log ({@code
+ * data/log/karaf.log}) holds no WARN or ERROR line that repeats, neither from the boot nor from steady reporting;
+ * and after a restart of the node (the mapper keeps running) the device keeps the edge value, never the
+ * manifest's.
  */
 class MapperReportingFaultIT {
 
@@ -106,6 +108,18 @@ class MapperReportingFaultIT {
                 + STEADY.toSeconds() + " s, one REST desired value", "1 PUT", 0, figures);
         assertThat(repeatedSteady).as("WARN/ERROR lines repeated while the mapper reports").isEmpty();
         assertThat(repeatedAll).as("WARN/ERROR lines repeated in the whole log (boot included)").isEmpty();
+
+        // the node restarts while the mapper keeps running: the edge value stays, the manifest's 17 never returns
+        int updates = mapper.updatesOf("temperature").size();
+        node.stop();
+        node.start();
+        int reportsAfter = mapper.reports();
+        await().atMost(SETTLE).until(() -> mapper.reports() >= reportsAfter + 5 && "23".equals(expected()));
+        assertThat(mapper.updatesOf("temperature").subList(updates, mapper.updatesOf("temperature").size()))
+                .as("UpdateDevice after the restart").doesNotContain("17");
+        assertThat(mapper.held(ID, "temperature")).isEqualTo("23");
+        assertThat(mapper.deviceValue(ID, "temperature")).isEqualTo("23");
+        await().atMost(SETTLE).until(() -> "23".equals(actual()));
     }
 
     /** karedge-dmi among the boot features, as an operator adds it to etc/org.apache.karaf.features.cfg. */
