@@ -101,4 +101,72 @@ public final class DesiredValueRules {
     private static String clip(String value) {
         return value.length() <= 40 ? "\"" + value + "\"" : "\"" + value.substring(0, 40) + "...\"";
     }
+
+    /**
+     * Whether a value read from a device shows the desired value, by the model's {@code type}: numbers by
+     * value ({@code 43.0} is {@code 43}; a {@code FLOAT} at single precision, as a float register holds it), a
+     * {@code BOOLEAN} {@code true}/{@code 1}/{@code on} or {@code false}/{@code 0}/{@code off} in any case; other
+     * types, and values that do not parse as their type, compare as text (trimmed).
+     *
+     * @param type    the model's type of the property ({@code INT}, {@code FLOAT} ...), or {@code null}
+     * @param reading the value read from the device
+     * @param desired the desired value
+     * @return whether the reading is the desired value
+     * @since 1.2
+     */
+    public static boolean reached(String type, String reading, String desired) {
+        if (reading == null || desired == null) {
+            return reading == null && desired == null;
+        }
+        String a = reading.trim();
+        String b = desired.trim();
+        if (a.equals(b)) {
+            return true;
+        }
+        String kind = type == null ? "" : type.trim().toUpperCase(Locale.ROOT);
+        switch (kind) {
+            case "INT", "INTEGER", "LONG" -> {
+                BigDecimal x = number(a);
+                BigDecimal y = number(b);
+                return x != null && y != null && x.compareTo(y) == 0;
+            }
+            case "FLOAT" -> {
+                BigDecimal x = number(a);
+                BigDecimal y = number(b);
+                return x != null && y != null && (x.compareTo(y) == 0 || x.floatValue() == y.floatValue());
+            }
+            case "DOUBLE" -> {
+                BigDecimal x = number(a);
+                BigDecimal y = number(b);
+                return x != null && y != null && (x.compareTo(y) == 0 || x.doubleValue() == y.doubleValue());
+            }
+            case "BOOLEAN", "BOOL" -> {
+                Boolean x = bool(a);
+                Boolean y = bool(b);
+                return x != null && x.equals(y);
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private static BigDecimal number(String text) {
+        if (text.isEmpty() || text.length() > 100) {
+            return null;
+        }
+        try {
+            return new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Boolean bool(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "true", "1", "on" -> Boolean.TRUE;
+            case "false", "0", "off" -> Boolean.FALSE;
+            default -> null;
+        };
+    }
 }

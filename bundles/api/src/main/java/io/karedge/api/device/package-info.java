@@ -1,6 +1,6 @@
 /** KubeEdge Device and DeviceModel (devices.kubeedge.io/v1beta1) as typed, immutable classes. */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.karedge.api.device;
 
 import org.osgi.annotation.bundle.Export;

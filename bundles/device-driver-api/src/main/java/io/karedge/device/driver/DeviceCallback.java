@@ -27,4 +27,17 @@ public interface DeviceCallback {
      * state in the manager; the KubeEdge state string ({@link DeviceState#wireName()}) goes to the twin.
      */
     void reportState(DeviceState state, String message);
+
+    /**
+     * Reports that the driver had to connect to the device again (a TCP reconnect after the old connection
+     * broke) and the device now answers: it may have restarted and lost what was written to it, even when no
+     * call failed in between. The device manager treats this as the device coming back and writes the accepted
+     * desired values again. Reporting it after the first connection of a handler is not needed.
+     *
+     * @param message for people, e.g. {@code "reconnected to 127.0.0.1:5020"}
+     * @since 0.3
+     */
+    default void reportReconnected(String message) {
+        // a callback of an older device manager does nothing with it
+    }
 }

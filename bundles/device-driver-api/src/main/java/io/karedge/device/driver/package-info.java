@@ -20,7 +20,9 @@
  *
  * <p>0.3.0 added typed configuration: {@link io.karedge.device.driver.ConfigBinding},
  * {@link io.karedge.device.driver.ConfigKey} and
- * {@link io.karedge.device.driver.PropertyRequest#configAs(Class)}.
+ * {@link io.karedge.device.driver.PropertyRequest#configAs(Class)}; and
+ * {@link io.karedge.device.driver.DeviceCallback#reportReconnected(String)} (a default method: drivers built
+ * against 0.2 are unchanged).
  */
 @Export
 @Version("0.3.0")

@@ -32,6 +32,12 @@ public abstract class ProtocolDriverContract {
     public static final class RecordingCallback implements DeviceCallback {
         public final List<PropertyValue> values = new CopyOnWriteArrayList<>();
         public final List<DeviceState> states = new CopyOnWriteArrayList<>();
+        public final List<String> reconnects = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void reportReconnected(String message) {
+            reconnects.add(message);
+        }
 
         @Override
         public void reportValues(List<PropertyValue> reported) {

@@ -20,12 +20,23 @@ import java.util.List;
  * @param failedReads  batch reads that failed or timed out
  * @param skipped      collect cycles skipped because a call was still running
  * @param properties   the properties, in spec order
+ * @param desiredRewrites how often a property that read a value other than its accepted desired value, after
+ *                     that value's write was confirmed, was written again ({@code desired.enforce}); since 1.3
  */
 public record DeviceInfo(String id, String protocol, String model, String nodeName, DeviceRunState state,
                          String reason, Instant since, String driver, String lastError, Instant lastErrorAt,
-                         long reads, long failedReads, long skipped, List<PropertyInfo> properties) {
+                         long reads, long failedReads, long skipped, List<PropertyInfo> properties,
+                         long desiredRewrites) {
 
     public DeviceInfo {
         properties = properties == null ? List.of() : List.copyOf(properties);
+    }
+
+    /** A device without rewrites of drifted values (the shape before 1.3). */
+    public DeviceInfo(String id, String protocol, String model, String nodeName, DeviceRunState state,
+                      String reason, Instant since, String driver, String lastError, Instant lastErrorAt,
+                      long reads, long failedReads, long skipped, List<PropertyInfo> properties) {
+        this(id, protocol, model, nodeName, state, reason, since, driver, lastError, lastErrorAt, reads, failedReads,
+                skipped, properties, 0);
     }
 }

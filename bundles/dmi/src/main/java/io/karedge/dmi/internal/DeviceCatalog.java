@@ -1,6 +1,8 @@
 package io.karedge.dmi.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.karedge.api.device.DesiredValueRules;
+import io.karedge.api.device.ModelProperty;
 import io.karedge.api.json.KaredgeJson;
 import io.karedge.api.meta.Kinds;
 import io.karedge.api.meta.ObjectKey;
@@ -64,22 +66,34 @@ final class DeviceCatalog {
     private final Map<ObjectKey, Map<String, String>> edgeDesired = new TreeMap<>();
     private final Map<ObjectKey, Long> lastResend = new TreeMap<>();
     private final long resendMillis;
+    private final long resendMaxMillis;
+    private final boolean enforce;
+    private final Map<ObjectKey, DriftPause> drift = new TreeMap<>();
     private final Function<String, Map<String, String>> accepted;
 
     DeviceCatalog(String nodeName, Sink sink) {
         this(nodeName, sink, id -> Map.of(), RESEND_MILLIS);
     }
 
+    DeviceCatalog(String nodeName, Sink sink, Function<String, Map<String, String>> accepted, long resendMillis) {
+        this(nodeName, sink, accepted, resendMillis, Math.max(resendMillis, 60_000), true);
+    }
+
     /**
      * @param accepted     the twin's accepted desired values of a device ({@code <ns>/<name>}), which win over
      *                     the spec's and over values handed in through {@link #desired}
      * @param resendMillis shortest pause between two pushes of a device whose mapper lags behind
+     * @param resendMaxMillis longest pause between two pushes of a device whose reported value keeps drifting
+     * @param enforce      whether a drifted reported value makes the device be pushed again
      */
-    DeviceCatalog(String nodeName, Sink sink, Function<String, Map<String, String>> accepted, long resendMillis) {
+    DeviceCatalog(String nodeName, Sink sink, Function<String, Map<String, String>> accepted, long resendMillis,
+                  long resendMaxMillis, boolean enforce) {
         this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.accepted = Objects.requireNonNull(accepted, "accepted");
         this.resendMillis = resendMillis;
+        this.resendMaxMillis = resendMaxMillis;
+        this.enforce = enforce;
     }
 
     /** Shortest pause between two pushes of a device whose mapper reports an older desired value. */
@@ -110,32 +124,88 @@ final class DeviceCatalog {
     }
 
     /**
-     * A mapper reported the desired values it holds ({@code observedDesired}). Where one differs from what it
-     * was given, the device is pushed again ({@code UpdateDevice}), at most once per {@code resendMillis}.
+     * A mapper reported the desired values it holds ({@code observedDesired}) and the device's values
+     * ({@code reported}). Where a held value differs from what the mapper was given, the device is pushed again
+     * ({@code UpdateDevice}: the mapper framework restarts the device and sets its desired values), at most once
+     * per {@code resendMillis}. Where the mapper holds the value but the device reports another one for a
+     * {@code ReadWrite} property (compared by the model's type), the device restarted behind the mapper: it is
+     * pushed again too (with enforcement on), first at once, then after a pause doubling from
+     * {@code resendMillis} to {@code resendMaxMillis} while it keeps drifting.
      *
-     * @return the properties that lag, empty when the mapper holds every desired value it was given
+     * @return the properties that lag or drifted, empty when the mapper and the device hold every desired value
      */
-    synchronized List<String> observed(String namespace, String name, Map<String, String> observed, long nowMillis) {
+    synchronized List<String> observed(String namespace, String name, Map<String, String> observed,
+                                       Map<String, String> reported, long nowMillis) {
         ObjectKey key = ObjectKey.of(Kinds.DEVICE, namespace, name);
         Sent<Device> sent = sentDevices.get(key);
         if (sent == null) {
             return List.of();
         }
         List<String> lagging = new ArrayList<>();
+        List<String> drifted = new ArrayList<>();
+        boolean held = false;
         for (io.karedge.dmi.internal.proto.DeviceProperty property : sent.message().getSpec().getPropertiesList()) {
             String given = property.getDesired().getValue();
-            String held = observed.get(property.getName());
-            if (!given.isEmpty() && held != null && !held.equals(given)) {
+            String holds = observed.get(property.getName());
+            if (given.isEmpty() || holds == null) {
+                continue;
+            }
+            if (!holds.equals(given)) {
                 lagging.add(property.getName());
+                continue;
+            }
+            Optional<ModelProperty> rules = modelProperty(key, property.getName());
+            String value = reported.get(property.getName());
+            if (value != null && rules.isPresent() && rules.get().writable()) {
+                if (DesiredValueRules.reached(rules.get().type(), value, given)) {
+                    held = true;
+                } else {
+                    drifted.add(property.getName() + "=" + clip(value));
+                }
             }
         }
         Long last = lastResend.get(key);
-        if (!lagging.isEmpty() && (last == null || nowMillis - last >= resendMillis)) {
+        if (!lagging.isEmpty()) {
+            if (last == null || nowMillis - last >= resendMillis) {
+                lastResend.put(key, nowMillis);
+                LOG.info("Mapper of {} holds an older desired value of {}; the device is pushed again", key, lagging);
+                sink.push(sent.protocol(), Push.device(Push.Type.UPDATE_DEVICE, sent.message()));
+            }
+            return lagging;
+        }
+        DriftPause pause = drift.computeIfAbsent(key, k -> new DriftPause(resendMillis, resendMaxMillis));
+        if (drifted.isEmpty()) {
+            if (held) {
+                pause.held(nowMillis);
+            }
+            return List.of();
+        }
+        if (!enforce || (last != null && nowMillis - last < resendMillis)) {
+            return drifted;
+        }
+        DriftPause.Decision decision = pause.drifted(nowMillis);
+        if (decision != DriftPause.Decision.WAIT) {
             lastResend.put(key, nowMillis);
-            LOG.info("Mapper of {} holds an older desired value of {}; the device is pushed again", key, lagging);
+            if (decision == DriftPause.Decision.WRITE_FIRST) {
+                LOG.info("Device {} reports {} although its mapper holds the desired values; the device is pushed "
+                        + "again", key, drifted);
+            } else {
+                LOG.debug("Device {} still reports {}; pushed again", key, drifted);
+            }
             sink.push(sent.protocol(), Push.device(Push.Type.UPDATE_DEVICE, sent.message()));
         }
-        return lagging;
+        return drifted;
+    }
+
+    private Optional<ModelProperty> modelProperty(ObjectKey deviceKey, String property) {
+        io.karedge.api.device.Device device = devices.get(deviceKey);
+        io.karedge.api.device.DeviceModel model = device == null ? null
+                : models.get(ObjectKey.of(Kinds.DEVICE_MODEL, deviceKey.namespace(), device.modelName()));
+        return model == null || model.spec() == null ? Optional.empty() : model.spec().property(property);
+    }
+
+    private static String clip(String value) {
+        return value.length() <= 40 ? value : value.substring(0, 40) + "...";
     }
 
     /**

@@ -84,6 +84,19 @@ public final class DmiComponent {
         @AttributeDefinition(description = "How long after a registration a mapper whose socket does not answer yet "
                 + "still counts as connecting (ms); it is unreachable only after that", min = "0")
         long mapper_register_grace_ms() default 5000;
+
+        @AttributeDefinition(description = "Shortest pause between two pushes (UpdateDevice) of a device whose "
+                + "mapper reports an older desired value, or a value other than the desired one it holds (ms)",
+                min = "1")
+        long mapper_resend_ms() default 5000;
+
+        @AttributeDefinition(description = "Longest pause between two pushes of a device whose mapper keeps "
+                + "reporting a value other than the desired one (ms); the pause doubles up to it", min = "1")
+        long mapper_resend_max_ms() default 60_000;
+
+        @AttributeDefinition(description = "Push a device again when its mapper reports, for a ReadWrite "
+                + "property, a value other than the accepted desired value it holds (the device restarted)")
+        boolean desired_enforce() default true;
     }
 
     private final DmiService service;

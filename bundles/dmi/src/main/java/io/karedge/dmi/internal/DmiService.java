@@ -36,7 +36,8 @@ final class DmiService implements AutoCloseable {
         this.scheduler = Executors.unconfigurableScheduledExecutorService(executor);
         this.channels = new MapperChannels(settings.dialTimeoutMillis());
         this.hub = new MapperHub(channels, new MapperFile(settings.registryFile()), scheduler, settings, claimsChanged);
-        this.catalog = new DeviceCatalog(nodeName, hub, id -> acceptedDesired(twins, id), DeviceCatalog.RESEND_MILLIS);
+        this.catalog = new DeviceCatalog(nodeName, hub, id -> acceptedDesired(twins, id), settings.resendMillis(),
+                settings.resendMaxMillis(), settings.enforceDesired());
         hub.countDevicesWith(catalog::deviceCount);
         this.feed = new CatalogFeed(store, catalog, scheduler);
         DmiServer started = null;

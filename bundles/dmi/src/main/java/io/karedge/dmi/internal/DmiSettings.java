@@ -16,10 +16,28 @@ import java.nio.file.Path;
  * @param burst              bucket size of the rate limit
  * @param graceMillis        how long after a registration a mapper whose socket cannot be reached yet still
  *                           counts as connecting (the mapper framework opens its socket after registering)
+ * @param resendMillis       shortest pause between two pushes of a device whose mapper lags behind, and the first
+ *                           pause between two pushes of a device whose reported value drifted
+ * @param resendMaxMillis    longest pause between two pushes of a device whose reported value keeps drifting
+ * @param enforceDesired     whether a device whose mapper reports another value than the accepted desired one it
+ *                           holds is pushed again ({@code desired.enforce})
  */
 record DmiSettings(Path socketPath, Path registryFile, int dialTimeoutMillis, long callTimeoutMillis,
                    long retryInitialMillis, long retryMaxMillis, long reportTimeoutMillis, double ratePerSecond,
-                   int burst, long graceMillis) {
+                   int burst, long graceMillis, long resendMillis, long resendMaxMillis, boolean enforceDesired) {
+
+    DmiSettings {
+        resendMillis = Math.max(1, resendMillis);
+        resendMaxMillis = Math.max(resendMillis, resendMaxMillis);
+    }
+
+    /** Settings with the default resend pauses (5 s, up to 60 s) and enforcement on. */
+    DmiSettings(Path socketPath, Path registryFile, int dialTimeoutMillis, long callTimeoutMillis,
+                long retryInitialMillis, long retryMaxMillis, long reportTimeoutMillis, double ratePerSecond,
+                int burst, long graceMillis) {
+        this(socketPath, registryFile, dialTimeoutMillis, callTimeoutMillis, retryInitialMillis, retryMaxMillis,
+                reportTimeoutMillis, ratePerSecond, burst, graceMillis, DeviceCatalog.RESEND_MILLIS, 60_000, true);
+    }
 
     static final String SOCKET_NAME = "dmi.sock";
     static final String REGISTRY_NAME = "dmi-mappers.json";
@@ -36,7 +54,9 @@ record DmiSettings(Path socketPath, Path registryFile, int dialTimeoutMillis, lo
                 clamp(config.report_timeout_ms(), 1, Long.MAX_VALUE),
                 Math.max(0, config.report_rate_per_second()),
                 (int) clamp(config.report_burst(), 1, Integer.MAX_VALUE),
-                clamp(config.mapper_register_grace_ms(), 0, Long.MAX_VALUE));
+                clamp(config.mapper_register_grace_ms(), 0, Long.MAX_VALUE),
+                clamp(config.mapper_resend_ms(), 1, Long.MAX_VALUE),
+                clamp(config.mapper_resend_max_ms(), 1, Long.MAX_VALUE), config.desired_enforce());
     }
 
     /**

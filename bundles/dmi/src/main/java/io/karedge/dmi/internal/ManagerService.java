@@ -113,12 +113,16 @@ final class ManagerService extends DeviceManagerServiceGrpc.DeviceManagerService
             String namespace = namespace(request.getDeviceNamespace());
             long now = clock.millis();
             Map<String, String> observed = new HashMap<>();
+            Map<String, String> reported = new HashMap<>();
             for (Twin twin : request.getReportedDevice().getTwinsList()) {
                 if (twin.hasObservedDesired()) {
                     observed.put(twin.getPropertyName(), twin.getObservedDesired().getValue());
                 }
+                if (twin.hasReported()) {
+                    reported.put(twin.getPropertyName(), twin.getReported().getValue());
+                }
             }
-            catalog.observed(namespace, request.getDeviceName(), observed, now);
+            catalog.observed(namespace, request.getDeviceName(), observed, reported, now);
             hub.reported(catalog.protocolOf(namespace, request.getDeviceName()), clock.instant());
             for (Twin twin : request.getReportedDevice().getTwinsList()) {
                 require(!twin.getPropertyName().isEmpty(), "a twin has no propertyName");

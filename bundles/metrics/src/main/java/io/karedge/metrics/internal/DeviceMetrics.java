@@ -44,12 +44,16 @@ public class DeviceMetrics implements NodeCollector {
         states.done();
         MetricFamilies.Counter reads = families.counter("karedge_device_reads", "Driver reads of a device's properties");
         MetricFamilies.Counter failed = families.counter("karedge_device_read_failures", "Driver reads that failed");
+        MetricFamilies.Counter rewrites = families.counter("karedge_device_desired_rewrites",
+                "Desired values written again because the device read another value after their write was confirmed");
         for (DeviceInfo device : devices) {
             reads.add(device.reads(), "device", device.id());
             failed.add(device.failedReads(), "device", device.id());
+            rewrites.add(device.desiredRewrites(), "device", device.id());
         }
         reads.done();
         failed.done();
+        rewrites.done();
 
         MetricFamilies.Gauge drivers = families.gauge("karedge_drivers",
                 "Registered protocol drivers; active=false for one standing by");

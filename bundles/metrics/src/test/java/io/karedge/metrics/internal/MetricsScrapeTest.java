@@ -298,6 +298,8 @@ class MetricsScrapeTest {
         assertThat(value(samples, "karedge_devices", Map.of("state", "offline", "protocol", "modbus"))).isEqualTo(1);
         assertThat(value(samples, "karedge_devices", Map.of("state", "offline", "protocol", "virtual"))).isZero();
         assertThat(value(samples, "karedge_device_read_failures_total", Map.of("device", "default/c"))).isEqualTo(7);
+        assertThat(value(samples, "karedge_device_desired_rewrites_total", Map.of("device", "default/c")))
+                .isEqualTo(3);
         assertThat(value(samples, "karedge_driver_errors_total",
                 Map.of("protocol", "modbus", "bundle", "io.karedge.protocol.modbus"))).isEqualTo(7);
     }
@@ -433,7 +435,7 @@ class MetricsScrapeTest {
 
     private static DeviceInfo device(String id, String protocol, DeviceRunState state, long reads, long failed) {
         return new DeviceInfo(id, protocol, "model", "edge-1", state, "", NOW, protocol, "", null, reads, failed, 0,
-                List.of());
+                List.of(), failed / 2);
     }
 
     private static PodInfo pod(String name, String phase, int restarts) {

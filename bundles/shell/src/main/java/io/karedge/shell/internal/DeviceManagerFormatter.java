@@ -48,6 +48,10 @@ final class DeviceManagerFormatter {
         out.append("Reason:      ").append(d.reason()).append('\n');
         out.append("Reads:       ").append(d.reads()).append(" ok, ").append(d.failedReads()).append(" failed, ")
                 .append(d.skipped()).append(" cycles skipped\n");
+        if (d.desiredRewrites() > 0) {
+            out.append("Rewrites:    ").append(d.desiredRewrites())
+                    .append(" (a desired value written again after the device read another one)\n");
+        }
         out.append("Last error:  ").append(d.lastError() == null ? "<none>"
                 : d.lastError() + " (" + ago(d.lastErrorAt(), now) + ")").append('\n');
         if (d.properties().isEmpty()) {

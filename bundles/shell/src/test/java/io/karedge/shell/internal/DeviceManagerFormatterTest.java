@@ -46,6 +46,13 @@ class DeviceManagerFormatterTest {
         String text = DeviceManagerFormatter.device(info, now, java.util.Map.of("setpoint", "77"));
         assertThat(text.lines().filter(l -> l.startsWith("setpoint")).findFirst().orElseThrow())
                 .contains("77 (twin)").doesNotContain("<none>");
-        assertThat(text).contains("Last error:  <none>");
+        assertThat(text).contains("Last error:  <none>").doesNotContain("Rewrites:");
+    }
+
+    @Test
+    void aDeviceWhoseDesiredValueWasWrittenAgainSaysHowOften() {
+        DeviceInfo info = new DeviceInfo("default/plc-01", "modbus", "plc-model", "", DeviceRunState.ONLINE,
+                "reading", now.minusSeconds(5), "io.karedge.protocol.modbus 0.1.0", null, null, 9, 0, 0, List.of(), 3);
+        assertThat(DeviceManagerFormatter.device(info, now)).contains("Rewrites:    3 (a desired value written again");
     }
 }

@@ -31,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * (node start, driver installed, updated or reinstalled, device re-opened), whenever it changes, and when
  * the device comes back online. A value whose write failed stays <b>pending</b> and is written again
  * on the next of those occasions.
+ *
+ * <p>With {@code desired.enforce} on, a writable property whose reading differs from its accepted value after
+ * the write of that value was confirmed, while no newer write is pending, is written again
+ * ({@link #observed}): the device restarted between two reads, or was changed at its panel. Each property
+ * waits a pause between such rewrites ({@link DriftPause}); a device that refuses the write keeps it pending
+ * and is not written again until it returns or the value changes.
  */
 final class DesiredValues {
 
@@ -46,6 +52,10 @@ final class DesiredValues {
     /** pause before the next rewrite on return, after rewrites that failed: doubles from 1 s up to 60 s */
     private volatile long rewriteBackoffMillis;
     private volatile long rewriteNotBefore;
+    /** the value of each property whose write the device confirmed last */
+    private final Map<String, String> confirmed = new ConcurrentHashMap<>();
+    private final Map<String, DriftPause> drift = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong driftRewrites = new java.util.concurrent.atomic.AtomicLong();
 
     DesiredValues(ManagedDevice device) {
         this.device = device;
@@ -178,6 +188,65 @@ final class DesiredValues {
         });
     }
 
+    /** @return how often a drifted value was written again ({@code desired.enforce}) */
+    long driftRewrites() {
+        return driftRewrites.get();
+    }
+
+    /**
+     * A reading of {@code property} (a collect cycle's, or a pushed value). When the property is writable, its
+     * accepted value was written and confirmed, no newer write is pending, and the reading is not that value
+     * (compared by the model's type), the value is written again, paced per property by {@link DriftPause}.
+     */
+    void observed(String property, String reading) {
+        if (!device.ctx().settings().enforceDesired() || reading == null) {
+            return;
+        }
+        PropertySlot slot = device.slots().get(property);
+        String value = accepted.get(property);
+        if (slot == null || !slot.request.writable() || value == null || value.isEmpty()
+                || !value.equals(confirmed.get(property)) || pending.contains(property)
+                || queued.containsKey(property) || writing.containsKey(property)) {
+            return;
+        }
+        ManagerSettings settings = device.ctx().settings();
+        DriftPause pause = drift.computeIfAbsent(property,
+                p -> new DriftPause(settings.enforcePauseMinMillis(), settings.enforcePauseMaxMillis()));
+        long now = device.ctx().clock().millis();
+        if (DesiredValueRules.reached(slot.request.type(), reading, value)) {
+            pause.held(now);
+            return;
+        }
+        Binding b = device.binding();
+        if (b == null || b.closed || b.handler == null) {
+            return;
+        }
+        DriftPause.Decision decision = pause.drifted(now);
+        if (decision == DriftPause.Decision.WAIT) {
+            return;
+        }
+        driftRewrites.incrementAndGet();
+        if (decision == DriftPause.Decision.WRITE_FIRST) {
+            LOG.info("Device {}: {} reads {}, not its accepted desired value {}; writing it again", device.id(),
+                    property, ManagedDevice.clip(reading), ManagedDevice.clip(value));
+        } else {
+            LOG.debug("Device {}: {} still reads {}, not {}; writing it again", device.id(), property, reading, value);
+        }
+        pending.add(property);
+        queued.put(property, value);
+        b.queue.execute(() -> {
+            writing.put(property, value);
+            queued.remove(property, value);
+            try {
+                if (value.equals(accepted.get(property))) {
+                    write(b, List.of(new PropertyWrite(slot.request, value)));
+                }
+            } finally {
+                writing.remove(property, value);
+            }
+        });
+    }
+
     /** @return false when the call failed (threw or timed out), true when the driver answered */
     private boolean write(Binding b, List<PropertyWrite> writes) {
         if (b.closed || b.handler == null) {
@@ -195,8 +264,10 @@ final class DesiredValues {
                 }
                 if (result.ok()) {
                     slot.writeResult("ok");
-                    if (Objects.equals(accepted.get(result.property()), valueOf(writes, result.property()))) {
+                    String written = valueOf(writes, result.property());
+                    if (Objects.equals(accepted.get(result.property()), written)) {
                         pending.remove(result.property());
+                        confirmed.put(result.property(), written);
                     }
                     held.add(result);
                 } else {

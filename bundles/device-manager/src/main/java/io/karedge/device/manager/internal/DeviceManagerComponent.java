@@ -98,6 +98,15 @@ public final class DeviceManagerComponent implements DeviceManagerStatus, Driver
         @AttributeDefinition(description = "How long after start desired values wait for the twin engine (ms): "
                 + "without one, the Device spec's values are written once this time has passed", min = "0")
         long twin_wait_ms() default 10_000;
+
+        @AttributeDefinition(description = "Write the accepted desired value again when a writable property reads "
+                + "a different value after the write of that value was confirmed (a device that restarted, or was "
+                + "changed at its panel)")
+        boolean desired_enforce() default true;
+
+        @AttributeDefinition(description = "Longest pause between two such rewrites of one property (ms); the "
+                + "pause starts at 1 s and doubles while the property keeps drifting", min = "10")
+        long desired_enforce_pause_max_ms() default 60_000;
     }
 
     private volatile TwinEngine twinEngine;

@@ -412,6 +412,9 @@ final class ManagedDevice {
                 continue;
             }
             PropertySlot.Outcome outcome = slot.record(value, now, force);
+            if (!force && value.ok()) {
+                desired.observed(value.property(), value.value());
+            }
             if (outcome.reportTwin()) {
                 twin.add(outcome.value());
             }
@@ -464,6 +467,11 @@ final class ManagedDevice {
         lastErrorAt = ctx.clock().instant();
     }
 
+    /** A value as a log line shows it: at most 40 characters. */
+    static String clip(String value) {
+        return value == null || value.length() <= 40 ? value : value.substring(0, 40) + "...";
+    }
+
     static String text(Throwable e) {
         Throwable shown = e;
         if (e instanceof java.util.concurrent.ExecutionException && e.getCause() != null) {
@@ -481,7 +489,8 @@ final class ManagedDevice {
         return new DeviceInfo(id, current == null ? "" : current.protocolName(),
                 current == null ? "" : current.modelName(), nodeName, state, reason, since,
                 b == null || b.closed ? "" : b.driver.label(), lastError, lastErrorAt, reads.get(),
-                failedReads.get(), skipped.get(), slots.values().stream().map(PropertySlot::info).toList());
+                failedReads.get(), skipped.get(), slots.values().stream().map(PropertySlot::info).toList(),
+                desired.driftRewrites());
     }
 
     /** The callback handed to one handler; reports after the binding closed are ignored. */
@@ -521,6 +530,20 @@ final class ManagedDevice {
                 }
                 default -> LOG.debug("{} reported state {}: {}", id, reported, why);
             }
+        }
+
+        /**
+         * The driver connected to the device again. When the manager had noticed an absence, the next good read
+         * writes the desired values (the return); otherwise the device may have restarted unnoticed: written now.
+         */
+        @Override
+        public void reportReconnected(String message) {
+            if (b.closed || (state == DeviceRunState.OFFLINE && lostContact)) {
+                return;
+            }
+            LOG.info("Device {}: {}; writing its accepted desired values again", id,
+                    message == null || message.isBlank() ? "the driver connected again" : message);
+            desired.rewriteOnReturn();
         }
     }
 }

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Explores sequences rather than paths: desired values written from random sources (REST, shell, MQTT
  * {@code twin/update}, the Device spec as a manifest, the local API or the cloud write it), some of them
  * refused by the DeviceModel, interleaved with node restarts (store reopened, twin engine and device manager
- * created again), driver reinstalls and a device that drops off and comes back reset. After every step the
+ * created again), driver reinstalls, a device that drops off and comes back reset, and one that restarts between
+ * two reads (nothing fails, so only its readings tell; {@code desired.enforce}). After every step the
  * twin holds the last accepted value, the device holds it too whenever it is reachable, and no refused value
  * ever reached the device. Real twin engine, real SQLite store, the device manager without OSGi.
  *
@@ -125,6 +126,9 @@ class DesiredSequenceTest {
                     node.reinstallDriver();
                 } else if (dice < 80) {
                     dropOrReturn();
+                } else if (dice < 85 && !offline) {
+                    last = "device restarts between two reads";
+                    plant.restartQuietly("plc-01");
                 } else {
                     last = "quiet";
                 }
@@ -287,7 +291,8 @@ class DesiredSequenceTest {
                 putDevice("17");
             }
             engine = new TwinEngineComponent(store, store, edgeNode(), config(TwinEngineComponent.Config.class));
-            manager = new DeviceManagerComponent(store, NODE, ManagerSettings.defaults().withTimeouts(1000, 1000));
+            manager = new DeviceManagerComponent(store, NODE, ManagerSettings.defaults().withTimeouts(1000, 1000)
+                    .withEnforcement(true, 200));
             if (!lateEngine) {
                 bindEngine();
             }

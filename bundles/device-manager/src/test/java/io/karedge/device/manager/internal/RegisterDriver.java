@@ -27,6 +27,12 @@ final class RegisterDriver implements ProtocolDriver {
         final Map<String, Map<String, String>> registers = new ConcurrentHashMap<>();
         final Map<String, Boolean> offline = new ConcurrentHashMap<>();
         final Queue<String> written = new ConcurrentLinkedQueue<>();
+        /** devices that answer every write with a refusal (a PLC in local mode) */
+        final Map<String, Boolean> refusing = new ConcurrentHashMap<>();
+        /** devices whose next read first reports a reconnect (the driver had to connect again) */
+        final java.util.Set<String> reconnecting = ConcurrentHashMap.newKeySet();
+        /** every write call, refused ones included */
+        final java.util.concurrent.atomic.AtomicInteger writeCalls = new java.util.concurrent.atomic.AtomicInteger();
 
         String value(String device, String property) {
             return registers.getOrDefault(device, Map.of()).get(property);
@@ -34,6 +40,19 @@ final class RegisterDriver implements ProtocolDriver {
 
         void drop(String device) {
             offline.put(device, true);
+        }
+
+        /**
+         * The device restarts between two reads of the node: its registers reset to 0, and no call in between
+         * fails, so nothing tells the node that it was away.
+         */
+        void restartQuietly(String device) {
+            registers.computeIfAbsent(device, d -> new ConcurrentHashMap<>()).replaceAll((property, value) -> "0");
+        }
+
+        /** Someone sets a register at the device itself (its panel, another master). */
+        void setAtDevice(String device, String property, String value) {
+            registers.computeIfAbsent(device, d -> new ConcurrentHashMap<>()).put(property, value);
         }
 
         /** The device is back, its registers reset (a power cycle). */
@@ -57,6 +76,9 @@ final class RegisterDriver implements ProtocolDriver {
             @Override
             public List<PropertyValue> read(List<PropertyRequest> requests) throws DriverException {
                 reachable();
+                if (plant.reconnecting.remove(name)) {
+                    callback.reportReconnected("reconnected to " + name);
+                }
                 return requests.stream()
                         .map(r -> PropertyValue.of(r.name(), registers.getOrDefault(r.name(), "0"), r.type()))
                         .toList();
@@ -65,6 +87,11 @@ final class RegisterDriver implements ProtocolDriver {
             @Override
             public List<PropertyValue> write(List<PropertyWrite> writes) throws DriverException {
                 reachable();
+                plant.writeCalls.incrementAndGet();
+                if (plant.refusing.containsKey(name)) {
+                    return writes.stream().map(w -> PropertyValue.failed(w.name(), "write refused: local mode"))
+                            .toList();
+                }
                 for (PropertyWrite write : writes) {
                     registers.put(write.name(), write.value());
                     plant.written.add(name + "/" + write.name() + "=" + write.value());

@@ -28,9 +28,17 @@ final class ModbusConnection implements AutoCloseable {
     private volatile TCPMasterConnection connection;
     private ModbusTCPTransaction transaction;
     private volatile boolean closed;
+    private final Runnable reconnected;
+    private boolean connectedBefore;
+
+    /** @param reconnected run after a connection was opened again, once one had been open before */
+    ModbusConnection(ModbusEndpoint endpoint, Runnable reconnected) {
+        this.endpoint = endpoint;
+        this.reconnected = reconnected;
+    }
 
     ModbusConnection(ModbusEndpoint endpoint) {
-        this.endpoint = endpoint;
+        this(endpoint, () -> { });
     }
 
     /**
@@ -94,6 +102,10 @@ final class ModbusConnection implements AutoCloseable {
                 drop(fresh);
                 throw new ConnectionFailure("connection closed", null);
             }
+            if (connectedBefore) {
+                reconnected.run();
+            }
+            connectedBefore = true;
             return fresh;
         } catch (ConnectionFailure e) {
             throw e;

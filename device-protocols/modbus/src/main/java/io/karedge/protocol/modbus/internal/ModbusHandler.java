@@ -49,7 +49,8 @@ final class ModbusHandler extends BaseDeviceHandler {
 
     ModbusHandler(Device device, DeviceCallback callback, ModbusEndpoint endpoint) {
         super(device, callback);
-        this.connection = new ModbusConnection(endpoint);
+        this.connection = new ModbusConnection(endpoint,
+                () -> callback.reportReconnected("reconnected to " + endpoint));
     }
 
     /** A property ready to read: its request, its position in the batch, its visitor and decode type. */

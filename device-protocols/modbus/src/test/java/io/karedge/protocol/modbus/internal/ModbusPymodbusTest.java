@@ -167,8 +167,10 @@ class ModbusPymodbusTest {
             Device single = ModbusDevices.device("{ip: 127.0.0.1, port: " + own.port() + ", timeout: 1000}",
                     PROPERTIES[0]);
             List<PropertyRequest> requests = PropertyRequest.of(single, ModbusDevices.model(PROPERTIES[0]));
-            try (DeviceHandler handler = new ModbusDriver().open(single, new RecordingCallback())) {
+            RecordingCallback callback = new RecordingCallback();
+            try (DeviceHandler handler = new ModbusDriver().open(single, callback)) {
                 assertThat(handler.read(requests).get(0).value()).isEqualTo("1234");
+                assertThat(callback.reconnects).as("the first connection is no reconnect").isEmpty();
                 own.stop();
                 long start = System.nanoTime();
                 assertThatThrownBy(() -> handler.read(requests)).isInstanceOf(DriverException.class);
@@ -178,6 +180,7 @@ class ModbusPymodbusTest {
                         .isLessThan(5000);
                 own.launch();
                 assertThat(handler.read(requests).get(0).value()).isEqualTo("1234");
+                assertThat(callback.reconnects).singleElement().asString().startsWith("reconnected to");
             }
         }
     }
