@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
 final class PodManager implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PodManager.class);
+    /** How soon a pod of the last run that is not back yet is looked at again (a runtime still starting). */
+    static final long RESTORE_RETRY_MILLIS = 200;
 
     private final Settings settings;
     private final String nodeName;
@@ -68,12 +70,14 @@ final class PodManager implements AutoCloseable {
     private final ExecutorService workers;
     private final Map<ObjectKey, ManagedPod> pods = new ConcurrentHashMap<>();
     private final Map<String, PodRuntime> runtimes = new ConcurrentHashMap<>();
+    private final RestoreWatch restore;
     private volatile boolean listed;
     private volatile boolean closed;
 
     PodManager(Settings settings, String nodeName, Path dataDirectory, MetaStore store, Supplier<Uplink> uplink,
-               Clock clock) {
+               Clock clock, RestoreWatch restore) {
         this.settings = settings;
+        this.restore = restore;
         this.nodeName = nodeName;
         this.podsDirectory = dataDirectory.resolve("pods");
         this.clock = clock;
@@ -125,10 +129,18 @@ final class PodManager implements AutoCloseable {
         boolean member = assigned == null || assigned.isBlank() || assigned.equals(nodeName);
         ManagedPod current = pods.get(object.key());
         if (!member) {
+            restore.dropped(object.key());
             if (current != null) {
                 podDeleted(object.key());
             }
             return;
+        }
+        boolean deleting = pod.getMetadata().getDeletionTimestamp() != null
+                && !pod.getMetadata().getDeletionTimestamp().isBlank();
+        if (deleting) {
+            restore.dropped(object.key());
+        } else if (!listed) {
+            restore.listed(object.key(), object.key().namespace() + "/" + object.key().name());
         }
         String uid = pod.getMetadata().getUid() == null ? "" : pod.getMetadata().getUid();
         if (current != null && !current.ref.uid().equals(uid)) {
@@ -153,6 +165,7 @@ final class PodManager implements AutoCloseable {
     }
 
     void podDeleted(ObjectKey key) {
+        restore.dropped(key);
         ManagedPod pod = pods.get(key);
         if (pod != null) {
             pod.removed = true;
@@ -163,6 +176,7 @@ final class PodManager implements AutoCloseable {
     /** The first list of the MetaStore is in: pods the runtimes run for no known pod can be collected. */
     void listed() {
         listed = true;
+        restore.sealed();
         runtimes.forEach((runtimeClass, runtime) -> collectOrphans(runtimeClass, runtime));
     }
 
@@ -240,6 +254,7 @@ final class PodManager implements AutoCloseable {
         }
         PodRuntime runtime = runtimes.get(managed.runtimeClass);
         if (managed.removed || managed.deletionRequested()) {
+            restore.dropped(managed.key);
             terminate(managed, runtime, now);
             return;
         }
@@ -269,6 +284,7 @@ final class PodManager implements AutoCloseable {
         try {
             descriptor = reader.describe(pod, podDirectory);
         } catch (PodConfigException e) {
+            restore.notRunning(managed.key, e.reason());
             waitAll(managed, specContainers, e.reason(), e.getMessage());
             PodObservation seen = observe(managed, runtime);
             publish(managed, specContainers, seen, null, null, false, sandboxIp(seen), now);
@@ -288,9 +304,10 @@ final class PodManager implements AutoCloseable {
             }
             waitAll(managed, specContainers, e.reason(), e.getMessage());
             publish(managed, descriptor.containers(), null, null, null, false, null, now);
-            scheduleSync(managed, now.plusMillis(settings.syncPeriodMillis()));
+            scheduleSync(managed, now.plusMillis(restoreAware(managed, settings.syncPeriodMillis())));
             return;
         }
+        restore.sandboxReady(managed.key);
         if (before != null && before.sandbox() != null && !before.sandbox().id().equals(sandbox.id())) {
             sandboxReplaced(managed, before);
         }
@@ -322,7 +339,47 @@ final class PodManager implements AutoCloseable {
         managed.lastSeen = seen;
         publish(managed, descriptor.containers(), seen, null, null, false,
                 descriptor.hostNetwork() ? hostIp : sandbox.ip(), now);
+        if (restore.waitingFor(managed.key)) {
+            restoreStep(managed, descriptor.containers(), seen);
+            if (restore.waitingFor(managed.key)) {
+                Instant soon = now.plusMillis(restoreAware(managed, settings.syncPeriodMillis()));
+                wake = soon.isBefore(wake) ? soon : wake;
+            }
+        }
         scheduleSync(managed, wake);
+    }
+
+    /** Tells the restore watch whether a pod of the last run is back: all containers running, or one failing. */
+    private void restoreStep(ManagedPod managed, List<ContainerDescriptor> containers, PodObservation seen) {
+        String failure = null;
+        boolean allRunning = true;
+        for (ContainerDescriptor container : containers) {
+            ContainerObservation current = seen == null ? null : seen.container(container.name()).orElse(null);
+            if (current != null && current.state() == ContainerObservation.State.RUNNING) {
+                continue;
+            }
+            allRunning = false;
+            ContainerTrack track = managed.tracks.get(container.name());
+            if (failure == null && track != null && track.waitingReason != null) {
+                failure = container.name() + " " + track.waitingReason;
+            } else if (failure == null && current != null && current.state() == ContainerObservation.State.EXITED) {
+                failure = container.name() + " exited";
+            }
+        }
+        if (allRunning) {
+            restore.running(managed.key);
+        } else if (failure != null) {
+            restore.notRunning(managed.key, failure);
+        }
+    }
+
+    /** A pod of the last run that is not back yet is looked at again soon, not after a whole sync period. */
+    private long restoreAware(ManagedPod managed, long millis) {
+        return restore.waitingFor(managed.key) ? Math.min(millis, RESTORE_RETRY_MILLIS) : millis;
+    }
+
+    RestoreWatch restore() {
+        return restore;
     }
 
     /**
@@ -436,6 +493,12 @@ final class PodManager implements AutoCloseable {
         Pod pod = managed.pod;
         List<ContainerDescriptor> containers = plainContainers(pod);
         PodObservation seen = null;
+        if (!managed.killed && runtime == null && !managed.removed
+                && Files.isRegularFile(podsDirectory.resolve(managed.ref.uid()).resolve("pod.json"))) {
+            // it ran here before (this start came before its runtime): it is stopped once the runtime is back
+            scheduleSync(managed, now.plusMillis(settings.syncPeriodMillis()));
+            return;
+        }
         if (!managed.killed) {
             if (runtime != null) {
                 try {
