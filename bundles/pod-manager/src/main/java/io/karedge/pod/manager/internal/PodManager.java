@@ -142,7 +142,7 @@ final class PodManager implements AutoCloseable {
         } else if (!listed) {
             restore.listed(object.key(), object.key().namespace() + "/" + object.key().name());
         }
-        String uid = pod.getMetadata().getUid() == null ? "" : pod.getMetadata().getUid();
+        String uid = PodSpecReader.uid(pod);
         if (current != null && !current.ref.uid().equals(uid)) {
             pods.remove(object.key(), current);
             current.removed = true;

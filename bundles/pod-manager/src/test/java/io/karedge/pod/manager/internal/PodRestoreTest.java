@@ -119,6 +119,35 @@ class PodRestoreTest {
     }
 
     @Test
+    void podsWithoutAUidEachKeepTheirOwnStateAcrossADeletionAndARestart() throws Exception {
+        // local manifests carry no uid: each pod still gets a directory and runtime labels of its own
+        harness.apply(pod("left", "localhost/karedge/busybox:1").replace(", uid: uid-left", "")
+                .replace("metadata: {", "metadata: {creationTimestamp: '2026-03-01T09:00:00Z', "));
+        harness.apply(pod("right", "localhost/karedge/busybox:1").replace(", uid: uid-right", "")
+                .replace("metadata: {", "metadata: {creationTimestamp: '2026-03-01T09:00:00Z', "));
+        awaitRunning("left");
+        awaitRunning("right");
+        String leftUid = harness.pod("left").orElseThrow().ref().uid();
+        String rightUid = harness.pod("right").orElseThrow().ref().uid();
+        assertThat(leftUid).startsWith("local-").isNotEqualTo(rightUid);
+        assertThat(rightUid).startsWith("local-");
+        assertThat(java.nio.file.Files.exists(data.resolve("pods").resolve(rightUid).resolve("pod.json"))).isTrue();
+
+        harness.deletePod("left");
+        await().atMost(Duration.ofSeconds(5)).until(() -> runtime.kills.contains(leftUid));
+        await().atMost(Duration.ofSeconds(5)).until(() -> harness.pod("left").isEmpty());
+        assertThat(java.nio.file.Files.exists(data.resolve("pods").resolve(rightUid).resolve("pod.json"))).isTrue();
+
+        reboot(30);
+        harness.addRuntime("default", runtime);
+        assertThat(awaitRestore().running()).isEqualTo(1);
+        awaitRunning("right");
+        assertThat(harness.pod("right").orElseThrow().ref().uid()).isEqualTo(rightUid);
+        assertThat(harness.pod("right").orElseThrow().restarts()).isEqualTo(1);
+        assertThat(runtime.startsOf(leftUid, "main")).hasSize(1);
+    }
+
+    @Test
     void aPodBeingDeletedAtTheRestartIsNeitherCountedNorStarted() {
         harness.apply(pod("going", "localhost/karedge/busybox:1"));
         harness.apply(pod("staying", "localhost/karedge/busybox:1"));
