@@ -190,9 +190,10 @@ jvm = stamp - int(found.group(1)) / 1000.0
 rows = [('JVM started', jvm)]
 for label, pattern in [('first log line (framework, logging)', r'.'),
                        ('store open', r'Store opened at'),
-                       ('pod manager started', r'Pod manager runs the pods'),
                        ('CRI runtime started', r'CRI runtime on'),
+                       ('pod manager active, pods listed', r'Pod manager runs the pods'),
                        ('containerd answered', r'Container runtime .* answers'),
+                       ('first sandbox created', r'sandbox .* created'),
                        ('pods restored (pod manager)', r'Pods restored in'),
                        ('every bundle active', r'Karedge node .* ready:')]:
     rows.append((label, at(pattern)))
@@ -232,7 +233,8 @@ for run in $(seq 1 "$RUNS"); do
     T_ANSWER=$(now)
     wait_for 120 bash -c "tail -c +$((offset + 1)) '$NODE/data/log/karaf.log' | grep -q 'Karedge node .* ready:'" || true
     echo
-    printf 'power cut %s: every pod (%s) answered %.2f s after bin/karaf started\n' "$run" "$PODS" "$(echo "$T_ANSWER - $T0" | bc)"
+    printf 'power cut %s: every pod (%s) answered %.2f s after bin/karaf started (load average %s)\n' "$run" "$PODS" \
+        "$(echo "$T_ANSWER - $T0" | bc)" "$(cut -d' ' -f1 /proc/loadavg)"
     stages "$offset"
     wait_for 30 bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$HTTP/api/v1/status)\" != 000 ]" || true
     after=$(restarts web-1)
