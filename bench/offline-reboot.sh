@@ -51,7 +51,7 @@ cleanup() {
     if [ -n "$LAUNCHER" ] && [ -d "$NODE" ]; then
         # the pods go with their manifest (delete.grace.ms is 0 here); then the node stops
         rm -f "$NODE/etc/manifests/offline-reboot.yaml"
-        for _ in $(seq 1 150); do
+        for _ in $(seq 1 600); do
             [ -z "$(ctr_ns containers ls -q "labels.\"io.kubernetes.pod.namespace\"==$NS")" ] && break
             sleep 0.2
         done
@@ -130,7 +130,7 @@ PORTS=()
     for i in $(seq 1 "$PODS"); do
         port=$(free_port); PORTS+=("$port")
         printf -- '---\napiVersion: v1\nkind: Pod\nmetadata: {name: web-%s, namespace: %s}\n' "$i" "$NS"
-        printf 'spec:\n  hostNetwork: true\n  containers:\n  - name: web\n    image: localhost/karedge/busybox:1\n'
+        printf 'spec:\n  hostNetwork: true\n  terminationGracePeriodSeconds: 1\n  containers:\n  - name: web\n    image: localhost/karedge/busybox:1\n'
         printf '    imagePullPolicy: Never\n    command: [httpd, -f, -p, "127.0.0.1:%s", -h, /www]\n' "$port"
         printf '    volumeMounts: [{name: page, mountPath: /www}]\n  volumes: [{name: page, configMap: {name: page}}]\n'
     done
