@@ -9,27 +9,19 @@ import io.karedge.api.meta.StoredObject;
 import io.karedge.api.uplink.Uplink;
 import io.karedge.pod.ContainerDescriptor;
 import io.karedge.pod.ContainerObservation;
-import io.karedge.pod.ContainerUsage;
-import io.karedge.pod.LogChunk;
 import io.karedge.pod.PodDescriptor;
 import io.karedge.pod.PodInfo;
 import io.karedge.pod.PodObservation;
 import io.karedge.pod.PodRef;
 import io.karedge.pod.PodRuntime;
 import io.karedge.pod.PodRuntimeException;
-import io.karedge.pod.PodUsage;
 import io.karedge.pod.SandboxInfo;
-import io.karedge.pod.StreamRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +63,7 @@ final class PodManager implements AutoCloseable {
     private final Map<ObjectKey, ManagedPod> pods = new ConcurrentHashMap<>();
     private final Map<String, PodRuntime> runtimes = new ConcurrentHashMap<>();
     private final RestoreWatch restore;
+    private final PodViews views = new PodViews(pods, runtimes);
     private volatile boolean listed;
     private volatile boolean closed;
 
@@ -621,112 +614,9 @@ final class PodManager implements AutoCloseable {
         return seconds % 60 == 0 ? seconds / 60 + "m" : seconds / 60 + "m" + seconds % 60 + "s";
     }
 
-    // ------------------------------------------------------------------ views
-
-    List<PodInfo> infos() {
-        return pods.values().stream().map(p -> p.info)
-                .sorted(Comparator.comparing((PodInfo i) -> i.ref().namespace()).thenComparing(i -> i.ref().name()))
-                .toList();
-    }
-
-    Optional<PodInfo> info(String namespace, String name) {
-        return pods.values().stream().filter(p -> p.ref.namespace().equals(namespace) && p.ref.name().equals(name))
-                .map(p -> p.info).findFirst();
-    }
-
-    LogChunk log(String namespace, String name, String container, boolean previous, long offset, int maxBytes) {
-        ManagedPod managed = pods.values().stream()
-                .filter(p -> p.ref.namespace().equals(namespace) && p.ref.name().equals(name)).findFirst().orElse(null);
-        if (managed == null) {
-            return LogChunk.missing();
-        }
-        PodRuntime runtime = runtimes.get(managed.runtimeClass == null
-                ? PodSpecReader.runtimeClass(managed.pod) : managed.runtimeClass);
-        if (runtime == null) {
-            return LogChunk.missing();
-        }
-        String target = container;
-        if (target == null || target.isBlank()) {
-            target = managed.pod.getSpec().getContainers().get(0).getName();
-        }
-        try {
-            return runtime.readLog(managed.ref, target, previous, offset, maxBytes);
-        } catch (PodRuntimeException e) {
-            return LogChunk.missing();
-        }
-    }
-
-    URI stream(String namespace, String name, String container, StreamRequest request) throws PodRuntimeException {
-        ManagedPod managed = pods.values().stream()
-                .filter(p -> p.ref.namespace().equals(namespace) && p.ref.name().equals(name)).findFirst().orElse(null);
-        if (managed == null) {
-            throw new PodRuntimeException("PodNotFound",
-                    "pods \"" + name + "\" not found in namespace \"" + namespace + "\"");
-        }
-        PodRuntime runtime = runtimes.get(managed.runtimeClass == null
-                ? PodSpecReader.runtimeClass(managed.pod) : managed.runtimeClass);
-        if (runtime == null) {
-            throw new PodRuntimeException("RuntimeUnavailable",
-                    "the runtime of pod " + namespace + "/" + name + " is not available");
-        }
-        String target = container;
-        if (target == null || target.isBlank()) {
-            target = managed.pod.getSpec().getContainers().get(0).getName();
-        } else {
-            String wanted = target;
-            if (managed.pod.getSpec().getContainers().stream().noneMatch(c -> wanted.equals(c.getName()))) {
-                throw new PodRuntimeException("ContainerNotFound",
-                        "container " + wanted + " is not valid for pod " + name);
-            }
-        }
-        return runtime.streamUrl(managed.ref, target, request);
-    }
-
-    /**
-     * Asks every runtime what its running containers use and groups the answers by the pods this manager
-     * runs; containers of pods it does not know (orphans about to be collected) are left out.
-     */
-    List<PodUsage> usage() throws PodRuntimeException {
-        Map<String, ManagedPod> byUid = new HashMap<>();
-        pods.values().forEach(p -> byUid.put(p.ref.uid(), p));
-        Map<String, List<ContainerUsage>> containers = new HashMap<>();
-        for (PodRuntime runtime : runtimes.values()) {
-            for (ContainerUsage usage : runtime.usage()) {
-                if (byUid.containsKey(usage.pod().uid())) {
-                    containers.computeIfAbsent(usage.pod().uid(), uid -> new ArrayList<>()).add(usage);
-                }
-            }
-        }
-        List<PodUsage> usages = new ArrayList<>();
-        containers.forEach((uid, list) -> {
-            ManagedPod managed = byUid.get(uid);
-            list.sort(Comparator.comparing(ContainerUsage::container));
-            usages.add(PodUsage.of(managed.ref, podStarted(managed), list));
-        });
-        usages.sort(Comparator.comparing((PodUsage u) -> u.pod().namespace()).thenComparing(u -> u.pod().name()));
-        return usages;
-    }
-
-    private static Instant podStarted(ManagedPod managed) {
-        PodInfo info = managed.info;
-        if (info == null) {
-            return null;
-        }
-        if (info.status() != null && info.status().hasNonNull("startTime")) {
-            try {
-                return Instant.parse(info.status().path("startTime").asText());
-            } catch (RuntimeException e) {
-                // fall back to the creation time
-            }
-        }
-        return info.created();
-    }
-
-    /** @return the uids of the pods the manager knows */
-    Set<String> uids() {
-        Set<String> uids = new HashSet<>();
-        pods.values().forEach(p -> uids.add(p.ref.uid()));
-        return uids;
+    /** @return the read-only views of the pods, for the shell, REST and metrics */
+    PodViews views() {
+        return views;
     }
 
     @Override

@@ -165,28 +165,28 @@ public final class PodManagerComponent implements PodManagerStatus {
 
     @Override
     public List<PodInfo> pods() {
-        return manager.infos();
+        return manager.views().infos();
     }
 
     @Override
     public Optional<PodInfo> pod(String namespace, String name) {
-        return manager.info(namespace, name);
+        return manager.views().info(namespace, name);
     }
 
     @Override
     public LogChunk log(String namespace, String name, String container, boolean previous, long offset, int maxBytes) {
-        return manager.log(namespace, name, container, previous, offset, maxBytes);
+        return manager.views().log(namespace, name, container, previous, offset, maxBytes);
     }
 
     @Override
     public URI stream(String namespace, String name, String container, StreamRequest request)
             throws PodRuntimeException {
-        return manager.stream(namespace, name, container, request);
+        return manager.views().stream(namespace, name, container, request);
     }
 
     @Override
     public List<PodUsage> usage() throws PodRuntimeException {
-        return manager.usage();
+        return manager.views().usage();
     }
 
     @Override
