@@ -44,4 +44,14 @@ public interface PodManagerStatus {
     default List<PodUsage> usage() throws PodRuntimeException {
         return List.of();
     }
+
+    /**
+     * How the pods of the node's last run came back after this start (see {@link PodRestore}).
+     *
+     * @return empty if this pod manager does not track it
+     * @since 1.2
+     */
+    default Optional<PodRestore> restore() {
+        return Optional.empty();
+    }
 }

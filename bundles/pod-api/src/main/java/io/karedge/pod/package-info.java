@@ -4,7 +4,7 @@
  * shell and REST.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.karedge.pod;
 
 import org.osgi.annotation.bundle.Export;

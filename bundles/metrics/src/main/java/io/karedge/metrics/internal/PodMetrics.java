@@ -41,5 +41,16 @@ public class PodMetrics implements NodeCollector {
         }
         restarts.done();
         ready.done();
+        manager.restore().filter(restore -> restore.done() && restore.pods() > 0).ifPresent(restore -> {
+            MetricFamilies.Gauge seconds = families.gauge("karedge_pods_restore_seconds",
+                    "Seconds from the start of the node's process until the pods of its last run were running again");
+            seconds.add(restore.elapsed().toMillis() / 1000.0);
+            seconds.done();
+            MetricFamilies.Gauge restored = families.gauge("karedge_pods_restored",
+                    "Pods of the last run after this start, by outcome");
+            restored.add(restore.running(), "outcome", "running");
+            restored.add(restore.pods() - restore.running(), "outcome", "not_running");
+            restored.done();
+        });
     }
 }

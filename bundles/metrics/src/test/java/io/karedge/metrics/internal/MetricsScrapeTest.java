@@ -40,6 +40,7 @@ import io.karedge.mesh.Resolution;
 import io.karedge.pod.LogChunk;
 import io.karedge.pod.PodInfo;
 import io.karedge.pod.PodManagerStatus;
+import io.karedge.pod.PodRestore;
 import io.karedge.pod.PodRef;
 import io.karedge.test.support.PrometheusTextParser.Sample;
 import io.karedge.test.support.PrometheusTextParser;
@@ -47,6 +48,7 @@ import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -319,6 +321,22 @@ class MetricsScrapeTest {
     }
 
     @Test
+    void theRestoreOfTheLastRunsPodsOnceItIsDone() throws Exception {
+        PodRestore done = new PodRestore(3, 2, true, Duration.ofMillis(400), Duration.ofMillis(600),
+                Duration.ofMillis(1_250), List.of("default/job: main ErrImagePull"));
+        List<Sample> samples = scrape("prometheus", new PodMetrics(new FakePods(List.of(), Optional.of(done))));
+
+        assertThat(value(samples, "karedge_pods_restore_seconds", Map.of())).isEqualTo(1.25);
+        assertThat(value(samples, "karedge_pods_restored", Map.of("outcome", "running"))).isEqualTo(2);
+        assertThat(value(samples, "karedge_pods_restored", Map.of("outcome", "not_running"))).isEqualTo(1);
+
+        PodRestore running = new PodRestore(3, 1, false, Duration.ofMillis(400), null, Duration.ofMillis(900),
+                List.of());
+        assertThat(scrape("prometheus", new PodMetrics(new FakePods(List.of(), Optional.of(running)))))
+                .noneMatch(sample -> sample.name().startsWith("karedge_pods_restore"));
+    }
+
+    @Test
     void nodeStoreAndJvmFamiliesInBothFormats() throws Exception {
         NodeStatus status = new NodeStatus("edge-1", NodeMode.STANDALONE, "/data", 123456, 42,
                 Map.of("Device", 2L, "DeviceModel", 1L),
@@ -542,7 +560,11 @@ class MetricsScrapeTest {
         }
     }
 
-    private record FakePods(List<PodInfo> pods) implements PodManagerStatus {
+    private record FakePods(List<PodInfo> pods, Optional<PodRestore> restore) implements PodManagerStatus {
+        FakePods(List<PodInfo> pods) {
+            this(pods, Optional.empty());
+        }
+
         public Optional<PodInfo> pod(String namespace, String name) {
             return Optional.empty();
         }

@@ -3,6 +3,8 @@ package io.karedge.shell.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.karedge.pod.PodInfo;
 import io.karedge.pod.PodManagerStatus;
+import io.karedge.pod.PodRestore;
+import java.util.Locale;
 import java.util.Optional;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -50,6 +52,26 @@ final class PodManagerStatuses implements PodStatuses, AutoCloseable {
     @Override
     public Optional<JsonNode> status(String namespace, String name) {
         return manager.pod(namespace, name).map(PodInfo::status);
+    }
+
+    @Override
+    public Optional<String> restore() {
+        return manager.restore().map(PodManagerStatuses::describe);
+    }
+
+    static String describe(PodRestore restore) {
+        String seconds = String.format(Locale.ROOT, "%.2f s", restore.elapsed().toMillis() / 1000.0);
+        if (restore.pods() == 0) {
+            return "none to restore at this start";
+        }
+        if (!restore.done()) {
+            return restore.running() + " of " + restore.pods() + " running, " + seconds + " after the process started";
+        }
+        String line = "pods restored in " + seconds + " (" + restore.running() + " of " + restore.pods()
+                + " running; pod manager started at "
+                + String.format(Locale.ROOT, "%.2f s", restore.managerStarted().toMillis() / 1000.0) + ")";
+        return restore.notRunning().isEmpty() ? line
+                : line + "; not running: " + String.join(", ", restore.notRunning());
     }
 
     @Override

@@ -27,4 +27,9 @@ interface PodStatuses {
 
     /** @return the pod's status as the pod manager computed it, if it knows the pod */
     Optional<JsonNode> status(String namespace, String name);
+
+    /** @return how the pods of the last run came back after this start, as one line for people */
+    default Optional<String> restore() {
+        return Optional.empty();
+    }
 }

@@ -2,6 +2,8 @@ package io.karedge.shell.internal;
 
 import io.karedge.api.node.NodeStatusService;
 import java.time.Instant;
+import java.util.Optional;
+import org.osgi.framework.BundleContext;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -15,9 +17,25 @@ public class StatusCommand implements Action {
     @Reference
     NodeStatusService statusService;
 
+    @Reference
+    BundleContext bundleContext;
+
     @Override
     public Object execute() {
-        System.out.print(StatusFormatter.format(statusService.status(), Instant.now()));
+        Optional<String> pods;
+        PodStatuses statuses = PodManagerStatuses.lookUp(bundleContext);
+        try {
+            pods = statuses.restore();
+        } finally {
+            if (statuses instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    // a service released twice: nothing to do
+                }
+            }
+        }
+        System.out.print(StatusFormatter.format(statusService.status(), Instant.now(), pods));
         System.out.flush();
         return null;
     }

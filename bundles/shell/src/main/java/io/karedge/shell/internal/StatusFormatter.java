@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /** Renders {@link NodeStatus} for {@code edge:status}. The first line says whether the node is healthy. */
@@ -17,6 +18,11 @@ final class StatusFormatter {
     }
 
     static String format(NodeStatus status, Instant now) {
+        return format(status, now, Optional.empty());
+    }
+
+    /** @param pods how the pods of the last run came back (with a pod manager), see {@link PodStatuses#restore()} */
+    static String format(NodeStatus status, Instant now, Optional<String> pods) {
         StringBuilder out = new StringBuilder();
         long unhealthy = status.bundles().stream().filter(b -> !b.healthy()).count();
         if (status.healthy()) {
@@ -34,6 +40,7 @@ final class StatusFormatter {
             field(out, "Started", status.startedAt().truncatedTo(ChronoUnit.SECONDS)
                     + " (up " + HumanUnits.age(Duration.between(status.startedAt(), now)) + ")");
         }
+        pods.ifPresent(line -> field(out, "Pods", line));
 
         out.append("\nObjects:\n");
         Map<String, Long> counts = new TreeMap<>(status.objectCounts());

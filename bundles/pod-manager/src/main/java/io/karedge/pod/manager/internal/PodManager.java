@@ -9,27 +9,19 @@ import io.karedge.api.meta.StoredObject;
 import io.karedge.api.uplink.Uplink;
 import io.karedge.pod.ContainerDescriptor;
 import io.karedge.pod.ContainerObservation;
-import io.karedge.pod.ContainerUsage;
-import io.karedge.pod.LogChunk;
 import io.karedge.pod.PodDescriptor;
 import io.karedge.pod.PodInfo;
 import io.karedge.pod.PodObservation;
 import io.karedge.pod.PodRef;
 import io.karedge.pod.PodRuntime;
 import io.karedge.pod.PodRuntimeException;
-import io.karedge.pod.PodUsage;
 import io.karedge.pod.SandboxInfo;
-import io.karedge.pod.StreamRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +48,8 @@ import org.slf4j.LoggerFactory;
 final class PodManager implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PodManager.class);
+    /** How soon a pod of the last run that is not back yet is looked at again (a runtime still starting). */
+    static final long RESTORE_RETRY_MILLIS = 200;
 
     private final Settings settings;
     private final String nodeName;
@@ -68,18 +62,15 @@ final class PodManager implements AutoCloseable {
     private final ExecutorService workers;
     private final Map<ObjectKey, ManagedPod> pods = new ConcurrentHashMap<>();
     private final Map<String, PodRuntime> runtimes = new ConcurrentHashMap<>();
+    private final RestoreWatch restore;
+    private final PodViews views = new PodViews(pods, runtimes);
     private volatile boolean listed;
     private volatile boolean closed;
 
     PodManager(Settings settings, String nodeName, Path dataDirectory, MetaStore store, Supplier<Uplink> uplink,
-               Clock clock) {
-        this(settings, nodeName, dataDirectory, store, uplink, clock, () -> null);
-    }
-
-    /** @param tokens the node's pod token issuer of the moment (service-account token volumes), or {@code null} */
-    PodManager(Settings settings, String nodeName, Path dataDirectory, MetaStore store, Supplier<Uplink> uplink,
-               Clock clock, Supplier<io.karedge.api.access.PodTokens> tokens) {
+               Clock clock, RestoreWatch restore, Supplier<io.karedge.api.access.PodTokens> tokens) {
         this.settings = settings;
+        this.restore = restore;
         this.nodeName = nodeName;
         this.podsDirectory = dataDirectory.resolve("pods");
         this.clock = clock;
@@ -131,12 +122,20 @@ final class PodManager implements AutoCloseable {
         boolean member = assigned == null || assigned.isBlank() || assigned.equals(nodeName);
         ManagedPod current = pods.get(object.key());
         if (!member) {
+            restore.dropped(object.key());
             if (current != null) {
                 podDeleted(object.key());
             }
             return;
         }
-        String uid = pod.getMetadata().getUid() == null ? "" : pod.getMetadata().getUid();
+        boolean deleting = pod.getMetadata().getDeletionTimestamp() != null
+                && !pod.getMetadata().getDeletionTimestamp().isBlank();
+        if (deleting) {
+            restore.dropped(object.key());
+        } else if (!listed) {
+            restore.listed(object.key(), object.key().namespace() + "/" + object.key().name());
+        }
+        String uid = PodSpecReader.uid(pod);
         if (current != null && !current.ref.uid().equals(uid)) {
             pods.remove(object.key(), current);
             current.removed = true;
@@ -159,6 +158,7 @@ final class PodManager implements AutoCloseable {
     }
 
     void podDeleted(ObjectKey key) {
+        restore.dropped(key);
         ManagedPod pod = pods.get(key);
         if (pod != null) {
             pod.removed = true;
@@ -169,6 +169,7 @@ final class PodManager implements AutoCloseable {
     /** The first list of the MetaStore is in: pods the runtimes run for no known pod can be collected. */
     void listed() {
         listed = true;
+        restore.sealed();
         runtimes.forEach((runtimeClass, runtime) -> collectOrphans(runtimeClass, runtime));
     }
 
@@ -246,6 +247,7 @@ final class PodManager implements AutoCloseable {
         }
         PodRuntime runtime = runtimes.get(managed.runtimeClass);
         if (managed.removed || managed.deletionRequested()) {
+            restore.dropped(managed.key);
             terminate(managed, runtime, now);
             return;
         }
@@ -275,6 +277,7 @@ final class PodManager implements AutoCloseable {
         try {
             descriptor = reader.describe(pod, podDirectory);
         } catch (PodConfigException e) {
+            restore.notRunning(managed.key, e.reason());
             waitAll(managed, specContainers, e.reason(), e.getMessage());
             PodObservation seen = observe(managed, runtime);
             publish(managed, specContainers, seen, null, null, false, sandboxIp(seen), now);
@@ -294,9 +297,10 @@ final class PodManager implements AutoCloseable {
             }
             waitAll(managed, specContainers, e.reason(), e.getMessage());
             publish(managed, descriptor.containers(), null, null, null, false, null, now);
-            scheduleSync(managed, now.plusMillis(settings.syncPeriodMillis()));
+            scheduleSync(managed, now.plusMillis(restoreAware(managed, settings.syncPeriodMillis())));
             return;
         }
+        restore.sandboxReady(managed.key);
         if (before != null && before.sandbox() != null && !before.sandbox().id().equals(sandbox.id())) {
             sandboxReplaced(managed, before);
         }
@@ -328,7 +332,47 @@ final class PodManager implements AutoCloseable {
         managed.lastSeen = seen;
         publish(managed, descriptor.containers(), seen, null, null, false,
                 descriptor.hostNetwork() ? hostIp : sandbox.ip(), now);
+        if (restore.waitingFor(managed.key)) {
+            restoreStep(managed, descriptor.containers(), seen);
+            if (restore.waitingFor(managed.key)) {
+                Instant soon = now.plusMillis(restoreAware(managed, settings.syncPeriodMillis()));
+                wake = soon.isBefore(wake) ? soon : wake;
+            }
+        }
         scheduleSync(managed, wake);
+    }
+
+    /** Tells the restore watch whether a pod of the last run is back: all containers running, or one failing. */
+    private void restoreStep(ManagedPod managed, List<ContainerDescriptor> containers, PodObservation seen) {
+        String failure = null;
+        boolean allRunning = true;
+        for (ContainerDescriptor container : containers) {
+            ContainerObservation current = seen == null ? null : seen.container(container.name()).orElse(null);
+            if (current != null && current.state() == ContainerObservation.State.RUNNING) {
+                continue;
+            }
+            allRunning = false;
+            ContainerTrack track = managed.tracks.get(container.name());
+            if (failure == null && track != null && track.waitingReason != null) {
+                failure = container.name() + " " + track.waitingReason;
+            } else if (failure == null && current != null && current.state() == ContainerObservation.State.EXITED) {
+                failure = container.name() + " exited";
+            }
+        }
+        if (allRunning) {
+            restore.running(managed.key);
+        } else if (failure != null) {
+            restore.notRunning(managed.key, failure);
+        }
+    }
+
+    /** A pod of the last run that is not back yet is looked at again soon, not after a whole sync period. */
+    private long restoreAware(ManagedPod managed, long millis) {
+        return restore.waitingFor(managed.key) ? Math.min(millis, RESTORE_RETRY_MILLIS) : millis;
+    }
+
+    RestoreWatch restore() {
+        return restore;
     }
 
     /**
@@ -442,6 +486,12 @@ final class PodManager implements AutoCloseable {
         Pod pod = managed.pod;
         List<ContainerDescriptor> containers = plainContainers(pod);
         PodObservation seen = null;
+        if (!managed.killed && runtime == null && !managed.removed
+                && Files.isRegularFile(podsDirectory.resolve(managed.ref.uid()).resolve("pod.json"))) {
+            // it ran here before (this start came before its runtime): it is stopped once the runtime is back
+            scheduleSync(managed, now.plusMillis(settings.syncPeriodMillis()));
+            return;
+        }
         if (!managed.killed) {
             if (runtime != null) {
                 try {
@@ -564,112 +614,9 @@ final class PodManager implements AutoCloseable {
         return seconds % 60 == 0 ? seconds / 60 + "m" : seconds / 60 + "m" + seconds % 60 + "s";
     }
 
-    // ------------------------------------------------------------------ views
-
-    List<PodInfo> infos() {
-        return pods.values().stream().map(p -> p.info)
-                .sorted(Comparator.comparing((PodInfo i) -> i.ref().namespace()).thenComparing(i -> i.ref().name()))
-                .toList();
-    }
-
-    Optional<PodInfo> info(String namespace, String name) {
-        return pods.values().stream().filter(p -> p.ref.namespace().equals(namespace) && p.ref.name().equals(name))
-                .map(p -> p.info).findFirst();
-    }
-
-    LogChunk log(String namespace, String name, String container, boolean previous, long offset, int maxBytes) {
-        ManagedPod managed = pods.values().stream()
-                .filter(p -> p.ref.namespace().equals(namespace) && p.ref.name().equals(name)).findFirst().orElse(null);
-        if (managed == null) {
-            return LogChunk.missing();
-        }
-        PodRuntime runtime = runtimes.get(managed.runtimeClass == null
-                ? PodSpecReader.runtimeClass(managed.pod) : managed.runtimeClass);
-        if (runtime == null) {
-            return LogChunk.missing();
-        }
-        String target = container;
-        if (target == null || target.isBlank()) {
-            target = managed.pod.getSpec().getContainers().get(0).getName();
-        }
-        try {
-            return runtime.readLog(managed.ref, target, previous, offset, maxBytes);
-        } catch (PodRuntimeException e) {
-            return LogChunk.missing();
-        }
-    }
-
-    URI stream(String namespace, String name, String container, StreamRequest request) throws PodRuntimeException {
-        ManagedPod managed = pods.values().stream()
-                .filter(p -> p.ref.namespace().equals(namespace) && p.ref.name().equals(name)).findFirst().orElse(null);
-        if (managed == null) {
-            throw new PodRuntimeException("PodNotFound",
-                    "pods \"" + name + "\" not found in namespace \"" + namespace + "\"");
-        }
-        PodRuntime runtime = runtimes.get(managed.runtimeClass == null
-                ? PodSpecReader.runtimeClass(managed.pod) : managed.runtimeClass);
-        if (runtime == null) {
-            throw new PodRuntimeException("RuntimeUnavailable",
-                    "the runtime of pod " + namespace + "/" + name + " is not available");
-        }
-        String target = container;
-        if (target == null || target.isBlank()) {
-            target = managed.pod.getSpec().getContainers().get(0).getName();
-        } else {
-            String wanted = target;
-            if (managed.pod.getSpec().getContainers().stream().noneMatch(c -> wanted.equals(c.getName()))) {
-                throw new PodRuntimeException("ContainerNotFound",
-                        "container " + wanted + " is not valid for pod " + name);
-            }
-        }
-        return runtime.streamUrl(managed.ref, target, request);
-    }
-
-    /**
-     * Asks every runtime what its running containers use and groups the answers by the pods this manager
-     * runs; containers of pods it does not know (orphans about to be collected) are left out.
-     */
-    List<PodUsage> usage() throws PodRuntimeException {
-        Map<String, ManagedPod> byUid = new HashMap<>();
-        pods.values().forEach(p -> byUid.put(p.ref.uid(), p));
-        Map<String, List<ContainerUsage>> containers = new HashMap<>();
-        for (PodRuntime runtime : runtimes.values()) {
-            for (ContainerUsage usage : runtime.usage()) {
-                if (byUid.containsKey(usage.pod().uid())) {
-                    containers.computeIfAbsent(usage.pod().uid(), uid -> new ArrayList<>()).add(usage);
-                }
-            }
-        }
-        List<PodUsage> usages = new ArrayList<>();
-        containers.forEach((uid, list) -> {
-            ManagedPod managed = byUid.get(uid);
-            list.sort(Comparator.comparing(ContainerUsage::container));
-            usages.add(PodUsage.of(managed.ref, podStarted(managed), list));
-        });
-        usages.sort(Comparator.comparing((PodUsage u) -> u.pod().namespace()).thenComparing(u -> u.pod().name()));
-        return usages;
-    }
-
-    private static Instant podStarted(ManagedPod managed) {
-        PodInfo info = managed.info;
-        if (info == null) {
-            return null;
-        }
-        if (info.status() != null && info.status().hasNonNull("startTime")) {
-            try {
-                return Instant.parse(info.status().path("startTime").asText());
-            } catch (RuntimeException e) {
-                // fall back to the creation time
-            }
-        }
-        return info.created();
-    }
-
-    /** @return the uids of the pods the manager knows */
-    Set<String> uids() {
-        Set<String> uids = new HashSet<>();
-        pods.values().forEach(p -> uids.add(p.ref.uid()));
-        return uids;
+    /** @return the read-only views of the pods, for the shell, REST and metrics */
+    PodViews views() {
+        return views;
     }
 
     @Override

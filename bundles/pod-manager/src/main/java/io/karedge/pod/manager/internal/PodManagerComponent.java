@@ -8,16 +8,21 @@ import io.karedge.api.uplink.Uplink;
 import io.karedge.pod.LogChunk;
 import io.karedge.pod.PodInfo;
 import io.karedge.pod.PodManagerStatus;
+import io.karedge.pod.PodRestore;
 import io.karedge.pod.PodRuntime;
 import io.karedge.pod.PodRuntimeException;
 import io.karedge.pod.PodUsage;
 import io.karedge.pod.StreamRequest;
+import io.karedge.api.progress.ProgressTracker;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -40,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class PodManagerComponent implements PodManagerStatus {
 
     static final String PID = "io.karedge.pod.manager";
+    /** How long the restore of the last run's pods is waited for before it ends with what is not back. */
+    static final long RESTORE_DEADLINE_SECONDS = 120;
 
     private static final Logger LOG = LoggerFactory.getLogger(PodManagerComponent.class);
 
@@ -80,23 +87,50 @@ public final class PodManagerComponent implements PodManagerStatus {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile io.karedge.api.access.PodTokens podTokens;
 
+    private volatile ProgressTracker progress;
+    private final RestoreWatch restore;
     private final PodManager manager;
     private final MetaStoreInformer watcher;
 
+    /**
+     * Depends on the store and the node's identity only, so that it starts as early as they are there: the
+     * cloud link, the progress tracker and the runtimes are bound whenever they come.
+     */
     @Activate
     public PodManagerComponent(@Reference MetaStore store, @Reference EdgeNode node, Config config) {
-        this(store, node.nodeName(), node.dataDirectory(), Settings.of(config), Clock.systemUTC());
+        this(store, node.nodeName(), node.dataDirectory(), Settings.of(config), Clock.systemUTC(),
+                Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()));
     }
 
     PodManagerComponent(MetaStore store, String nodeName, Path dataDirectory, Settings settings, Clock clock) {
-        this.manager = new PodManager(settings, nodeName, dataDirectory, store, () -> uplink, clock,
+        this(store, nodeName, dataDirectory, settings, clock, clock.instant());
+    }
+
+    private PodManagerComponent(MetaStore store, String nodeName, Path dataDirectory, Settings settings, Clock clock,
+                                Instant processStart) {
+        this.restore = new RestoreWatch(clock, processStart, () -> progress);
+        this.manager = new PodManager(settings, nodeName, dataDirectory, store, () -> uplink, clock, restore,
                 () -> podTokens);
         this.watcher = new MetaStoreInformer(store, Kinds.POD, manager::podChanged, manager::podDeleted, manager.timer(),
                 settings.watchRetryMillis());
         watcher.start();
         manager.listed();
+        manager.timer().schedule(restore::giveUp, RESTORE_DEADLINE_SECONDS, TimeUnit.SECONDS);
         LOG.info("Pod manager runs the pods of node '{}' (hostIP {}, {} threads)", nodeName, manager.hostIp(),
                 settings.threads());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindProgress(ProgressTracker tracker) {
+        progress = tracker;
+        restore.trackerBound();
+    }
+
+    void unbindProgress(ProgressTracker tracker) {
+        if (progress == tracker) {
+            progress = null;
+        }
     }
 
     @Reference(service = PodRuntime.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -137,27 +171,32 @@ public final class PodManagerComponent implements PodManagerStatus {
 
     @Override
     public List<PodInfo> pods() {
-        return manager.infos();
+        return manager.views().infos();
     }
 
     @Override
     public Optional<PodInfo> pod(String namespace, String name) {
-        return manager.info(namespace, name);
+        return manager.views().info(namespace, name);
     }
 
     @Override
     public LogChunk log(String namespace, String name, String container, boolean previous, long offset, int maxBytes) {
-        return manager.log(namespace, name, container, previous, offset, maxBytes);
+        return manager.views().log(namespace, name, container, previous, offset, maxBytes);
     }
 
     @Override
     public URI stream(String namespace, String name, String container, StreamRequest request)
             throws PodRuntimeException {
-        return manager.stream(namespace, name, container, request);
+        return manager.views().stream(namespace, name, container, request);
     }
 
     @Override
     public List<PodUsage> usage() throws PodRuntimeException {
-        return manager.usage();
+        return manager.views().usage();
+    }
+
+    @Override
+    public Optional<PodRestore> restore() {
+        return Optional.of(restore.snapshot());
     }
 }

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,8 +56,22 @@ final class PodSpecReader {
     }
 
     static PodRef ref(Pod pod) {
-        return new PodRef(pod.getMetadata().getUid() == null ? "" : pod.getMetadata().getUid(),
-                pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+        return new PodRef(uid(pod), pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+    }
+
+    /**
+     * The pod's uid; a pod written on the node without one (a local manifest) gets one derived from its
+     * namespace, name and creation time (which the store keeps across updates), so that it has a directory and
+     * runtime labels of its own, stable across restarts, and a pod created again under the same name is a new one.
+     */
+    static String uid(Pod pod) {
+        String uid = pod.getMetadata().getUid();
+        if (uid != null && !uid.isBlank()) {
+            return uid;
+        }
+        String identity = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() + "/"
+                + pod.getMetadata().getCreationTimestamp();
+        return "local-" + UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8));
     }
 
     static String runtimeClass(Pod pod) {
@@ -239,7 +254,7 @@ final class PodSpecReader {
         return switch (path) {
             case "metadata.name" -> pod.getMetadata().getName();
             case "metadata.namespace" -> pod.getMetadata().getNamespace();
-            case "metadata.uid" -> pod.getMetadata().getUid();
+            case "metadata.uid" -> uid(pod);
             case "spec.nodeName" -> reader == null ? pod.getSpec().getNodeName() : reader.nodeName;
             case "spec.serviceAccountName" -> pod.getSpec().getServiceAccountName() == null ? ""
                     : pod.getSpec().getServiceAccountName();

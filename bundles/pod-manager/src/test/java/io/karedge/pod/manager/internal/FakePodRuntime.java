@@ -43,8 +43,14 @@ public final class FakePodRuntime implements PodRuntime {
         this.clock = clock;
     }
 
+    /** Sandbox calls that fail before the runtime answers (a runtime still starting after a reboot). */
+    public final java.util.concurrent.atomic.AtomicInteger unavailableCalls = new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
-    public SandboxInfo syncSandbox(PodDescriptor pod) {
+    public SandboxInfo syncSandbox(PodDescriptor pod) throws PodRuntimeException {
+        if (unavailableCalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new PodRuntimeException("RuntimeUnavailable", "connection refused");
+        }
         synced.add(pod);
         return sandboxes.compute(pod.ref().uid(), (uid, old) -> {
             if (old != null && old.ready()) {

@@ -42,6 +42,10 @@ public final class PodHarness implements AutoCloseable {
         component.bindRuntime(runtime, Map.of(PodRuntime.RUNTIME_CLASS, runtimeClass));
     }
 
+    public void bindProgress(io.karedge.api.progress.ProgressTracker tracker) {
+        component.bindProgress(tracker);
+    }
+
     public PodManagerStatus status() {
         return component;
     }

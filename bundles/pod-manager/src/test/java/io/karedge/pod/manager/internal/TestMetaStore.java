@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A small MetaStore in memory: versions, uids, list and watch from a version; enough for the pod manager. */
@@ -39,11 +38,14 @@ public final class TestMetaStore implements MetaStore {
         StoredObject existing = objects.get(key);
         long next = ++version;
         metadata.put("resourceVersion", Long.toString(next));
-        if (!metadata.hasNonNull("uid")) {
-            metadata.put("uid", existing == null ? UUID.randomUUID().toString() : existing.uid());
+        // as the node's store does: an object without a uid keeps the stored one; a new one gets none (local
+        // manifests carry none), and the creation time of the stored copy is kept
+        if (!metadata.hasNonNull("uid") && existing != null && existing.uid() != null && !existing.uid().isEmpty()) {
+            metadata.put("uid", existing.uid());
         }
         if (!metadata.hasNonNull("creationTimestamp")) {
-            metadata.put("creationTimestamp", "2026-01-01T00:00:00Z");
+            metadata.put("creationTimestamp", existing == null ? "2026-01-01T00:00:00Z"
+                    : existing.object().path("metadata").path("creationTimestamp").asText("2026-01-01T00:00:00Z"));
         }
         StoredObject stored = new StoredObject(key, next, source, copy);
         objects.put(key, stored);

@@ -43,11 +43,13 @@ public @interface BridgeConfig {
             description = "Time allowed for the WebSocket upgrade after TLS.")
     int handshake_timeout_ms() default 30_000;
 
-    @AttributeDefinition(name = "backoff.initial.ms", min = "10", description = "First reconnect delay.")
-    int backoff_initial_ms() default 1_000;
+    @AttributeDefinition(name = "backoff.initial.ms", min = "10",
+            description = "Reconnect delay ceiling after the first failure; it doubles with each failure in a row.")
+    int backoff_initial_ms() default 500;
 
-    @AttributeDefinition(name = "backoff.max.ms", min = "10", description = "Longest reconnect delay.")
-    int backoff_max_ms() default 60_000;
+    @AttributeDefinition(name = "backoff.max.ms", min = "10",
+            description = "Longest reconnect delay (each delay is drawn from the upper half of its ceiling).")
+    int backoff_max_ms() default 3_000;
 
     @AttributeDefinition(name = "ack.timeout.ms", min = "100",
             description = "How long an upstream message waits for CloudCore's answer before it is sent again.")

@@ -292,9 +292,8 @@ final class CloudLink {
 
     private void backOff(String reason) {
         failures++;
-        long ceiling = settings.backoffInitialMillis() * (1L << Math.min(20, failures - 1));
-        long capped = Math.min(settings.backoffMaxMillis(), ceiling);
-        long delay = capped / 2 + (long) (random.nextDouble() * (capped / 2.0));
+        long delay = ReconnectSchedule.delayMillis(settings.backoffInitialMillis(), settings.backoffMaxMillis(),
+                failures, random.nextDouble());
         status.set(LinkState.BACKING_OFF, reason);
         if (joinProgress != null) {
             joinProgress.retrying(reason, delay);

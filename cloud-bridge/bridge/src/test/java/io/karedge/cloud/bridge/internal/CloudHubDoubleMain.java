@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * Ready condition in the last node status patch (or null), {@code cloudCoreLog} what CloudCore would have
  * logged as refused or dropped. {@code POST http://<admin>/push?operation=insert&resource=<ns>/configmap/<name>}
  * with a Kubernetes object as the body pushes it down as CloudCore's edgecontroller does (answers the message
- * id).
+ * id). {@code POST http://<admin>/accepting?value=false} cuts the cloud (drops the sessions and refuses new
+ * ones until {@code value=true}).
  *
  * <p>The process ends when its stdin closes (the test that started it is gone) or when its lifetime is over.
  */
@@ -80,6 +81,21 @@ public final class CloudHubDoubleMain {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(answer);
             }
+        });
+        admin.createContext("/accepting", exchange -> {
+            // POST /accepting?value=false: the cloud goes away (sessions dropped, new ones refused); true: back
+            String query = exchange.getRequestURI().getQuery() == null ? "" : exchange.getRequestURI().getQuery();
+            int code = 400;
+            if ("POST".equals(exchange.getRequestMethod()) && query.matches("value=(true|false)")) {
+                boolean accepting = query.endsWith("true");
+                cloud.accepting = accepting;
+                if (!accepting) {
+                    cloud.dropSessions();
+                }
+                code = 204;
+            }
+            exchange.sendResponseHeaders(code, -1);
+            exchange.close();
         });
         admin.start();
 
