@@ -2,6 +2,7 @@ package io.karedge.dmi.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.karedge.api.device.DesiredValueRules;
+import io.karedge.api.device.DriftPause;
 import io.karedge.api.device.ModelProperty;
 import io.karedge.api.json.KaredgeJson;
 import io.karedge.api.meta.Kinds;

@@ -3,6 +3,7 @@ package io.karedge.device.manager.internal;
 import io.karedge.api.device.DesiredValueRules;
 import io.karedge.api.device.Device;
 import io.karedge.api.device.DeviceProperty;
+import io.karedge.api.device.DriftPause;
 import io.karedge.api.device.TwinProperty;
 import io.karedge.api.twin.DeviceTwin;
 import io.karedge.api.twin.TwinEngine;
