@@ -9,6 +9,7 @@ import io.karedge.device.driver.DeviceState;
 import io.karedge.device.driver.PropertyRequest;
 import io.karedge.device.driver.PropertyValue;
 import io.karedge.device.driver.PushingHandler;
+import io.karedge.device.driver.StateDetail;
 import io.karedge.device.manager.DeviceInfo;
 import io.karedge.device.manager.DeviceRunState;
 import io.karedge.device.manager.DriverCallStatistics;
@@ -48,6 +49,7 @@ final class ManagedDevice {
     private volatile Binding binding;
     private volatile DeviceRunState state = DeviceRunState.STARTING;
     private volatile String reason = "";
+    private volatile StateDetail detail = StateDetail.NONE;
     private volatile Instant since;
     private volatile String lastError;
     private volatile Instant lastErrorAt;
@@ -218,21 +220,21 @@ final class ManagedDevice {
             String message = "invalid configData: " + text(e);
             b.driver.failed(id + ": " + message);
             error(message);
-            setState(DeviceRunState.ERROR, message, "unhealthy");
+            setState(DeviceRunState.ERROR, StateDetail.CONFIGURATION_ERROR, message, "unhealthy");
             return;
         } catch (Exception e) {
-            failOpen(b, "validate failed: " + text(e));
+            failOpen(b, StateDetail.of(e), "validate failed: " + text(e));
             return;
         }
         DeviceHandler handler;
         try {
             handler = ctx.guard().call(timeout, () -> b.driver.driver().open(current, new Callback(b)), () -> { });
         } catch (Exception e) {
-            failOpen(b, "open failed: " + text(e));
+            failOpen(b, StateDetail.of(e), "open failed: " + text(e));
             return;
         }
         if (handler == null) {
-            failOpen(b, "open returned no handler");
+            failOpen(b, StateDetail.DRIVER_ERROR, "open returned no handler");
             return;
         }
         b.handler = handler;
@@ -248,10 +250,10 @@ final class ManagedDevice {
         }
     }
 
-    private void failOpen(Binding b, String message) {
+    private void failOpen(Binding b, StateDetail why, String message) {
         b.driver.failed(id + ": " + message);
         error(message);
-        setState(DeviceRunState.ERROR, message, "unhealthy");
+        setState(DeviceRunState.ERROR, why, message, "unhealthy");
     }
 
     private void unbindLater(Binding b) {
@@ -363,13 +365,14 @@ final class ManagedDevice {
                 return;
             }
             String message = "read failed: " + text(e);
+            StateDetail why = StateDetail.of(e);
             b.driver.failed(id + ": " + message);
             error(message);
             if (state != DeviceRunState.OFFLINE) {
-                LOG.info("Device {} is offline: {}", id, message);
+                LOG.info("Device {} is offline ({}): {}", id, why.label(), message);
             }
             lostContact = true;
-            setState(DeviceRunState.OFFLINE, message, "offline");
+            setState(DeviceRunState.OFFLINE, why, text(e), "offline");
         } finally {
             b.hung = false;
         }
@@ -398,7 +401,7 @@ final class ManagedDevice {
         lostContact = true;
         b.driver.failed(id + ": " + message);
         error(message);
-        setState(DeviceRunState.OFFLINE, message, "offline");
+        setState(DeviceRunState.OFFLINE, StateDetail.TIMEOUT, message, "offline");
     }
 
     /** Records readings; reports those that are due to the twin, and pushes those that are due. */
@@ -449,11 +452,17 @@ final class ManagedDevice {
         lostContact = true;
     }
 
+    /** A state without a detail: online, starting, or waiting for a driver or a model. */
     void setState(DeviceRunState newState, String why, String wire) {
+        setState(newState, StateDetail.NONE, why, wire);
+    }
+
+    void setState(DeviceRunState newState, StateDetail newDetail, String why, String wire) {
         if (state != newState) {
             since = ctx.clock().instant();
         }
         state = newState;
+        detail = newDetail == null ? StateDetail.NONE : newDetail;
         reason = why;
         if (wire != null && !wire.equals(reportedWireState) && device != null) {
             if (ctx.reporter().reportState(id, wire)) {
@@ -490,7 +499,7 @@ final class ManagedDevice {
                 current == null ? "" : current.modelName(), nodeName, state, reason, since,
                 b == null || b.closed ? "" : b.driver.label(), lastError, lastErrorAt, reads.get(),
                 failedReads.get(), skipped.get(), slots.values().stream().map(PropertySlot::info).toList(),
-                desired.driftRewrites());
+                desired.driftRewrites(), detail);
     }
 
     /** The callback handed to one handler; reports after the binding closed are ignored. */
@@ -510,15 +519,21 @@ final class ManagedDevice {
 
         @Override
         public void reportState(DeviceState reported, String message) {
+            reportState(reported, null, message);
+        }
+
+        @Override
+        public void reportState(DeviceState reported, StateDetail given, String message) {
             if (b.closed || reported == null) {
                 return;
             }
+            StateDetail reportedDetail = given == null ? StateDetail.defaultFor(reported) : given;
             String why = message == null || message.isBlank() ? "reported by " + b.driver.label() : message;
             switch (reported) {
                 case ONLINE -> {
                     boolean back = state == DeviceRunState.OFFLINE && lostContact;
                     lostContact = false;
-                    setState(DeviceRunState.ONLINE, why, reported.wireName());
+                    setState(DeviceRunState.ONLINE, StateDetail.NONE, why, reported.wireName());
                     if (back) {
                         desired.rewriteOnReturn();
                     }
@@ -526,7 +541,7 @@ final class ManagedDevice {
                 case OFFLINE, UNHEALTHY -> {
                     lostContact = true;
                     error(why);
-                    setState(DeviceRunState.OFFLINE, why, reported.wireName());
+                    setState(DeviceRunState.OFFLINE, reportedDetail, why, reported.wireName());
                 }
                 default -> LOG.debug("{} reported state {}: {}", id, reported, why);
             }
