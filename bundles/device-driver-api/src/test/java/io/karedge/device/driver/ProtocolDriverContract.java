@@ -100,7 +100,8 @@ public abstract class ProtocolDriverContract {
 
     /**
      * The unreachable device fails with a detail that says so: a read fails with a {@link DriverException} of
-     * a communication error, or the handler reports the device offline with one.
+     * a communication error, or the handler (asked to subscribe first when it pushes) reports the device
+     * offline with one.
      */
     @Test
     void anUnreachableEndpointIsACommunicationError() {
@@ -111,6 +112,14 @@ public abstract class ProtocolDriverContract {
         DeviceHandler handler = driver().open(device, callback);
         List<StateDetail> failures = new CopyOnWriteArrayList<>();
         try {
+            if (handler instanceof PushingHandler pushing) {
+                // as the device manager does: a pushing handler connects when it is asked to subscribe
+                try {
+                    pushing.subscribe(requests);
+                } catch (DriverException e) {
+                    failures.add(e.detail());
+                }
+            }
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
                 try {
                     handler.read(requests);
