@@ -47,6 +47,12 @@ class ModbusContractTest extends ProtocolDriverContract {
     }
 
     @Override
+    protected Device unreachableDevice() {
+        return ModbusDevices.device("{ip: 127.0.0.1, port: " + closedPort() + ", slaveID: 1, timeout: 1000}",
+                PROPERTIES);
+    }
+
+    @Override
     protected DeviceModel model() {
         return ModbusDevices.model(PROPERTIES);
     }
