@@ -8,7 +8,10 @@ import io.karedge.device.driver.StateDetail;
 import io.karedge.device.driver.StubProtocolDriver;
 import io.karedge.device.manager.DeviceInfo;
 import io.karedge.device.manager.DeviceRunState;
+import io.karedge.protocol.modbus.internal.ModbusDriver;
 import io.karedge.protocol.virtual.internal.VirtualDriver;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +86,41 @@ class StateDetailTest {
 
         callback.reportState(DeviceState.ONLINE, StateDetail.COMMUNICATION_ERROR, "connected");
         assertThat(fixture.device("srv").detail()).as("online has nothing to explain").isEqualTo(StateDetail.NONE);
+    }
+
+    /** The issue's example, with the real Modbus driver: a closed port on loopback, and a bad register type. */
+    @Test
+    void aModbusDeviceOnAClosedPortIsACommunicationErrorAndABadRegisterTypeAConfigurationError() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        fixture.addDriver("modbus", new ModbusDriver(), 0);
+        fixture.put(modbusDevice("refused", closed, "HoldingRegister"));
+        fixture.put(modbusDevice("typo", closed, "HoldingRegisterz"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.component.device("refused").isPresent()
+                && fixture.component.device("typo").isPresent()
+                && fixture.device("refused").state() == DeviceRunState.OFFLINE
+                && fixture.device("typo").state() == DeviceRunState.ERROR);
+        assertThat(fixture.device("refused").reasonText())
+                .isEqualTo("communication error: connection refused by 127.0.0.1:" + closed);
+        assertThat(fixture.device("typo").detail()).isEqualTo(StateDetail.CONFIGURATION_ERROR);
+        assertThat(fixture.device("typo").reasonText())
+                .startsWith("configuration error: invalid configData: ").contains("HoldingRegisterz");
+    }
+
+    private static String modbusDevice(String name, int port, String register) {
+        return """
+                apiVersion: devices.kubeedge.io/v1beta1
+                kind: Device
+                metadata: {name: %s, namespace: default}
+                spec:
+                  protocol: {protocolName: modbus, configData: {ip: 127.0.0.1, port: %d, slaveID: 1, timeout: 1000}}
+                  properties:
+                    - {name: level, collectCycle: 200, visitors: {protocolName: modbus,
+                       configData: {register: %s, offset: 4}}}
+                """.formatted(name, port, register);
     }
 
     @Test
