@@ -214,14 +214,15 @@ final class ManagedDevice {
             error(message);
             setState(DeviceRunState.ERROR, StateDetail.CONFIGURATION_ERROR, message, "unhealthy");
             return;
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) {
             failOpen(b, StateDetail.of(e), "validate failed: " + text(e));
             return;
         }
         DeviceHandler handler;
         try {
-            handler = ctx.guard().call(timeout, () -> b.driver.driver().open(current, new HandlerCallback(this, b)), () -> { });
-        } catch (Exception e) {
+            handler = ctx.guard().call(timeout, () -> b.driver.driver().open(current, new HandlerCallback(this, b)),
+                    () -> { });
+        } catch (Exception | LinkageError e) {
             failOpen(b, StateDetail.of(e), "open failed: " + text(e));
             return;
         }
