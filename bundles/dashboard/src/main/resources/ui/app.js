@@ -6,6 +6,7 @@ import { format } from './charts.js';
 const $ = (sel) => document.querySelector(sel);
 const devices = new Map();     // id -> twin document as served by /api/v1/twins
 const readOnly = new Map();    // id -> properties the device's model lets nobody write (from /api/v1/drivers)
+const reasons = new Map();     // id -> why the device is not online, e.g. "communication error: connection refused …"
 let drainStart = null;         // Uplink depth when a drain was first seen
 let nodeMode = null;           // 'standalone' or 'cloud', from /api/v1/status
 
@@ -69,13 +70,16 @@ function renderDevice(id, changed = []) {
   if (!card) {
     card = el('div', { class: 'card', id: cardId(id), 'data-device': id },
       el('h3', {}, el('span', {}, name, el('small', { class: 'muted' }, ns === 'default' ? '' : ` (${ns})`)),
-        el('span', { class: 'state' })));
+        el('span', { class: 'state' }), el('small', { class: 'reason muted' })));
     $('#devices').append(card);
     card.dataset.historyLoading = 'true';
   }
   const state = card.querySelector('.state');
   state.textContent = twin.state || 'unknown';
   state.className = 'state ' + String(twin.state || 'unknown').toLowerCase();
+  const reason = card.querySelector('.reason');
+  reason.textContent = reasons.get(id) || '';
+  reason.title = reasons.get(id) || '';
   for (const [prop, rec] of Object.entries(twin.twins || {}).sort(([a], [b]) => a.localeCompare(b))) {
     let row = [...card.querySelectorAll('.prop')].find((r) => r.dataset.prop === prop);
     if (!row) row = card.appendChild(propertyRow(id, prop));
@@ -204,6 +208,7 @@ async function refreshDrivers() {
   try {
     const body = await getJson('/api/v1/drivers');
     for (const d of body.devices) readOnly.set(d.id, new Set(d.readOnly || []));
+    for (const d of body.devices) reasons.set(d.id, d.detail && d.detail !== 'none' ? d.reasonText : '');
     await loadUnits(body.devices);
     for (const id of devices.keys()) renderDevice(id);
     $('#drivers tbody').replaceChildren(...body.drivers.map((d) => el('tr', {},

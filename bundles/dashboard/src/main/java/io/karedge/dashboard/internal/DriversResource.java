@@ -18,8 +18,9 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JSONRequired;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 
 /**
- * {@code GET /api/v1/drivers}: the protocol drivers with their bundles, and the devices with their run state,
- * as the device manager reports them. Not served while the device manager is not running.
+ * {@code GET /api/v1/drivers}: the protocol drivers with their bundles, and the devices with their run state and
+ * its reason (the detail in machine terms, the message, and both as people read them), as the device manager
+ * reports them. Not served while the device manager is not running.
  */
 @Component(service = DriversResource.class, property = "karedge.optional.part=device manager")
 @JaxrsResource
@@ -49,6 +50,7 @@ public class DriversResource {
         for (DeviceInfo device : manager.devices()) {
             devices.addObject().put("id", device.id()).put("protocol", device.protocol())
                     .put("model", device.model()).put("state", device.state().name()).put("reason", device.reason())
+                    .put("detail", device.detail().wireName()).put("reasonText", device.reasonText())
                     .put("driver", device.driver()).put("reads", device.reads())
                     .put("failedReads", device.failedReads()).put("lastError", device.lastError())
                     .set("readOnly", readOnly(json, device));

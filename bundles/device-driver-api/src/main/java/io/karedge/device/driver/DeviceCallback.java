@@ -29,6 +29,19 @@ public interface DeviceCallback {
     void reportState(DeviceState state, String message);
 
     /**
+     * Reports a change of the device's connection state with the reason in machine terms: the detail is shown
+     * beside the state ({@code edge:device}, REST, the {@code detail} label of the metrics), the message says
+     * the rest, e.g. {@code (OFFLINE, COMMUNICATION_ERROR, "connection refused by 127.0.0.1:1502")}. The
+     * KubeEdge state stays {@code state}. The default (a callback of an older device manager) drops the detail.
+     *
+     * @param detail why; {@code null} counts as {@link StateDetail#defaultFor(DeviceState)}
+     * @since 0.3
+     */
+    default void reportState(DeviceState state, StateDetail detail, String message) {
+        reportState(state, message);
+    }
+
+    /**
      * Reports that the driver had to connect to the device again (a TCP reconnect after the old connection
      * broke) and the device now answers: it may have restarted and lost what was written to it, even when no
      * call failed in between. The device manager treats this as the device coming back and writes the accepted

@@ -22,7 +22,11 @@
  * {@link io.karedge.device.driver.ConfigKey} and
  * {@link io.karedge.device.driver.PropertyRequest#configAs(Class)}; and
  * {@link io.karedge.device.driver.DeviceCallback#reportReconnected(String)} (a default method: drivers built
- * against 0.2 are unchanged).
+ * against 0.2 are unchanged); and a reason with every state: {@link io.karedge.device.driver.StateDetail},
+ * {@link io.karedge.device.driver.DeviceCallback#reportState(DeviceState, StateDetail, String)} and a detail on
+ * {@link io.karedge.device.driver.DriverException} and {@link io.karedge.device.driver.PropertyException}
+ * (additions: a 0.2 driver's failures count as communication errors, its validate failures as
+ * configuration errors).
  */
 @Export
 @Version("0.3.0")

@@ -23,6 +23,7 @@ public class StubProtocolDriver implements ProtocolDriver {
     public final AtomicInteger overlaps = new AtomicInteger();
     private volatile String validationError;
     private volatile String readError;
+    private volatile StateDetail readErrorDetail = StateDetail.COMMUNICATION_ERROR;
     private volatile CountDownLatch hang;
 
     /** Makes validate throw an IllegalArgumentException with this message (null: accept). */
@@ -33,6 +34,12 @@ public class StubProtocolDriver implements ProtocolDriver {
 
     /** Makes every read throw a DriverException with this message (null: succeed). */
     public StubProtocolDriver failReads(String message) {
+        return failReads(StateDetail.COMMUNICATION_ERROR, message);
+    }
+
+    /** Makes every read throw a DriverException with this detail and message (null message: succeed). */
+    public StubProtocolDriver failReads(StateDetail detail, String message) {
+        this.readErrorDetail = detail;
         this.readError = message;
         return this;
     }
@@ -98,7 +105,7 @@ public class StubProtocolDriver implements ProtocolDriver {
                     }
                 }
                 if (readError != null) {
-                    throw new DriverException(readError);
+                    throw new DriverException(readErrorDetail, readError);
                 }
                 return super.read(requests);
             } finally {

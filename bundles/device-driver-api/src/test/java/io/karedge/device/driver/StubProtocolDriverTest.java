@@ -50,6 +50,12 @@ class StubProtocolDriverTest extends ProtocolDriverContract {
     }
 
     @Override
+    protected Device unreachableDevice() {
+        driver.failReads("connection refused by 127.0.0.1:9");
+        return DEVICE;
+    }
+
+    @Override
     protected DeviceModel model() {
         return MODEL;
     }

@@ -3,7 +3,7 @@
  * every device it runs; and device scans by the drivers that offer discovery ({@link DriverDiscovery}).
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.karedge.device.manager;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,6 @@
 package io.karedge.metrics.internal;
 
+import io.karedge.device.driver.StateDetail;
 import io.karedge.device.manager.DeviceInfo;
 import io.karedge.device.manager.DeviceManagerStatus;
 import io.karedge.device.manager.DeviceRunState;
@@ -27,6 +28,28 @@ public class DeviceMetrics implements NodeCollector {
         this.manager = manager;
     }
 
+    /**
+     * Devices whose state has a reason, by its detail and protocol: every detail but {@code none} for every
+     * protocol seen (zeros included), so the series count stays bounded by the closed set of details.
+     */
+    private static void deviceDetails(MetricFamilies families, List<DeviceInfo> devices) {
+        Map<String, long[]> byProtocol = new TreeMap<>();
+        for (DeviceInfo device : devices) {
+            byProtocol.computeIfAbsent(device.protocol() == null ? "" : device.protocol(),
+                    p -> new long[StateDetail.values().length])[device.detail().ordinal()]++;
+        }
+        MetricFamilies.Gauge details = families.gauge("karedge_device_state_details",
+                "Devices whose state has a reason (offline, error), by the reason's detail and protocol");
+        byProtocol.forEach((protocol, counts) -> {
+            for (StateDetail detail : StateDetail.values()) {
+                if (detail != StateDetail.NONE) {
+                    details.add(counts[detail.ordinal()], "detail", detail.wireName(), "protocol", protocol);
+                }
+            }
+        });
+        details.done();
+    }
+
     @Override
     public void collect(MetricFamilies families) {
         List<DeviceInfo> devices = manager.devices();
@@ -42,6 +65,7 @@ public class DeviceMetrics implements NodeCollector {
             }
         });
         states.done();
+        deviceDetails(families, devices);
         MetricFamilies.Counter reads = families.counter("karedge_device_reads", "Driver reads of a device's properties");
         MetricFamilies.Counter failed = families.counter("karedge_device_read_failures", "Driver reads that failed");
         MetricFamilies.Counter rewrites = families.counter("karedge_device_desired_rewrites",

@@ -25,6 +25,7 @@ import io.karedge.cloud.bridge.CloudLinkSnapshot;
 import io.karedge.cloud.bridge.CloudLinkStatus;
 import io.karedge.cloud.bridge.LinkState;
 import io.karedge.cloud.bridge.UplinkDelivery;
+import io.karedge.device.driver.StateDetail;
 import io.karedge.device.manager.DeviceInfo;
 import io.karedge.device.manager.DeviceManagerStatus;
 import io.karedge.device.manager.DeviceRunState;
@@ -299,6 +300,14 @@ class MetricsScrapeTest {
         assertThat(value(samples, "karedge_devices", Map.of("state", "online", "protocol", "virtual"))).isEqualTo(2);
         assertThat(value(samples, "karedge_devices", Map.of("state", "offline", "protocol", "modbus"))).isEqualTo(1);
         assertThat(value(samples, "karedge_devices", Map.of("state", "offline", "protocol", "virtual"))).isZero();
+        assertThat(value(samples, "karedge_device_state_details",
+                Map.of("detail", "communication_error", "protocol", "modbus"))).isEqualTo(1);
+        assertThat(value(samples, "karedge_device_state_details",
+                Map.of("detail", "configuration_error", "protocol", "modbus"))).isZero();
+        assertThat(samples.stream().filter(s -> s.name().equals("karedge_device_state_details")))
+                .as("one series per protocol and detail, none for 'none'")
+                .hasSize(2 * (StateDetail.values().length - 1))
+                .noneMatch(s -> s.labels().get("detail").equals("none"));
         assertThat(value(samples, "karedge_device_read_failures_total", Map.of("device", "default/c"))).isEqualTo(7);
         assertThat(value(samples, "karedge_device_desired_rewrites_total", Map.of("device", "default/c")))
                 .isEqualTo(3);
@@ -452,8 +461,9 @@ class MetricsScrapeTest {
     }
 
     private static DeviceInfo device(String id, String protocol, DeviceRunState state, long reads, long failed) {
+        StateDetail detail = state == DeviceRunState.OFFLINE ? StateDetail.COMMUNICATION_ERROR : StateDetail.NONE;
         return new DeviceInfo(id, protocol, "model", "edge-1", state, "", NOW, protocol, "", null, reads, failed, 0,
-                List.of(), failed / 2);
+                List.of(), failed / 2, detail);
     }
 
     private static PodInfo pod(String name, String phase, int restarts) {

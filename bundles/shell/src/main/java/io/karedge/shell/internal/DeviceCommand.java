@@ -51,7 +51,7 @@ public class DeviceCommand implements Action {
         if (device == null || device.isBlank()) {
             TextTable table = new TextTable(List.of("DEVICE", "PROTOCOL", "STATE", "REASON"));
             for (DeviceInfo info : deviceManager.devices()) {
-                table.row(List.of(info.id(), info.protocol(), info.state().name(), info.reason()));
+                table.row(List.of(info.id(), info.protocol(), info.state().name(), info.reasonText()));
             }
             System.out.print(table.isEmpty() ? "No devices.\n" : table.render());
         } else {

@@ -45,7 +45,7 @@ final class DeviceManagerFormatter {
         out.append("Node:        ").append(d.nodeName().isEmpty() ? "<any>" : d.nodeName()).append('\n');
         out.append("Driver:      ").append(d.driver().isEmpty() ? "<none>" : d.driver()).append('\n');
         out.append("State:       ").append(d.state()).append(" (").append(ago(d.since(), now)).append(")\n");
-        out.append("Reason:      ").append(d.reason()).append('\n');
+        out.append("Reason:      ").append(d.reasonText()).append('\n');
         out.append("Reads:       ").append(d.reads()).append(" ok, ").append(d.failedReads()).append(" failed, ")
                 .append(d.skipped()).append(" cycles skipped\n");
         if (d.desiredRewrites() > 0) {

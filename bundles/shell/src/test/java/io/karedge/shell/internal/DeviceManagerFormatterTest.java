@@ -2,6 +2,7 @@ package io.karedge.shell.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.karedge.device.driver.StateDetail;
 import io.karedge.device.manager.DeviceInfo;
 import io.karedge.device.manager.DeviceRunState;
 import io.karedge.device.manager.DriverInfo;
@@ -35,6 +36,22 @@ class DeviceManagerFormatterTest {
                 "10 ok, 2 failed, 4 cycles skipped", "Node:        <any>");
         assertThat(text.lines().filter(l -> l.startsWith("temperature")).findFirst().orElseThrow())
                 .contains("float", "21.5", "300ms ago", "1000ms", "5000ms");
+    }
+
+    @Test
+    void theReasonSaysTheDetailBeforeTheDriversMessage() {
+        DeviceInfo refused = new DeviceInfo("default/plc-01", "modbus", "plc-model", "", DeviceRunState.OFFLINE,
+                "connection refused by 127.0.0.1:1502", now.minusSeconds(5), "io.karedge.protocol.modbus 0.1.0",
+                "read failed: connection refused by 127.0.0.1:1502", now.minusSeconds(5), 0, 3, 0, List.of(), 0,
+                StateDetail.COMMUNICATION_ERROR);
+        assertThat(DeviceManagerFormatter.device(refused, now))
+                .contains("Reason:      communication error: connection refused by 127.0.0.1:1502");
+
+        DeviceInfo reading = new DeviceInfo("default/plc-02", "modbus", "plc-model", "", DeviceRunState.ONLINE,
+                "reading with io.karedge.protocol.modbus 0.1.0", now.minusSeconds(5), "", null, null, 3, 0, 0,
+                List.of(), 0, StateDetail.NONE);
+        assertThat(DeviceManagerFormatter.device(reading, now))
+                .contains("Reason:      reading with io.karedge.protocol.modbus 0.1.0\n");
     }
 
     @Test

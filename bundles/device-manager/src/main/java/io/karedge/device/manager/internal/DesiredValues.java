@@ -10,6 +10,7 @@ import io.karedge.api.twin.TwinEngine;
 import io.karedge.api.twin.TwinRecord;
 import io.karedge.device.driver.PropertyValue;
 import io.karedge.device.driver.PropertyWrite;
+import io.karedge.device.driver.StateDetail;
 import io.karedge.device.manager.DeviceRunState;
 import io.karedge.device.manager.DriverCallStatistics;
 import java.util.ArrayList;
@@ -291,7 +292,7 @@ final class DesiredValues {
                 b.driver.failed(device.id() + ": " + message);
                 device.error(message);
                 device.lostContact();
-                device.setState(DeviceRunState.OFFLINE, message, "offline");
+                device.setState(DeviceRunState.OFFLINE, StateDetail.of(e), ManagedDevice.text(e), "offline");
             }
             return false;
         } finally {

@@ -3,12 +3,11 @@ package io.karedge.device.manager.internal;
 import io.karedge.api.device.Device;
 import io.karedge.api.device.DeviceModel;
 import io.karedge.api.device.DeviceProperty;
-import io.karedge.device.driver.DeviceCallback;
 import io.karedge.device.driver.DeviceHandler;
-import io.karedge.device.driver.DeviceState;
 import io.karedge.device.driver.PropertyRequest;
 import io.karedge.device.driver.PropertyValue;
 import io.karedge.device.driver.PushingHandler;
+import io.karedge.device.driver.StateDetail;
 import io.karedge.device.manager.DeviceInfo;
 import io.karedge.device.manager.DeviceRunState;
 import io.karedge.device.manager.DriverCallStatistics;
@@ -46,12 +45,7 @@ final class ManagedDevice {
     private volatile Map<String, PropertySlot> slots = Map.of();
     private final DesiredValues desired = new DesiredValues(this);
     private volatile Binding binding;
-    private volatile DeviceRunState state = DeviceRunState.STARTING;
-    private volatile String reason = "";
-    private volatile Instant since;
-    private volatile String lastError;
-    private volatile Instant lastErrorAt;
-    private volatile String reportedWireState;
+    private final RunStatus status;
     /** went offline because reads failed or the driver said so: its desired values are written on return */
     private volatile boolean lostContact;
     private final AtomicLong reads = new AtomicLong();
@@ -61,7 +55,7 @@ final class ManagedDevice {
     ManagedDevice(String id, DeviceManager.Context ctx) {
         this.id = id;
         this.ctx = ctx;
-        this.since = ctx.clock().instant();
+        this.status = new RunStatus(id, ctx);
     }
 
     String id() {
@@ -105,7 +99,7 @@ final class ManagedDevice {
     }
 
     DeviceRunState state() {
-        return state;
+        return status.state();
     }
 
     /**
@@ -218,21 +212,22 @@ final class ManagedDevice {
             String message = "invalid configData: " + text(e);
             b.driver.failed(id + ": " + message);
             error(message);
-            setState(DeviceRunState.ERROR, message, "unhealthy");
+            setState(DeviceRunState.ERROR, StateDetail.CONFIGURATION_ERROR, message, "unhealthy");
             return;
-        } catch (Exception e) {
-            failOpen(b, "validate failed: " + text(e));
+        } catch (Exception | LinkageError e) {
+            failOpen(b, StateDetail.of(e), "validate failed: " + text(e));
             return;
         }
         DeviceHandler handler;
         try {
-            handler = ctx.guard().call(timeout, () -> b.driver.driver().open(current, new Callback(b)), () -> { });
-        } catch (Exception e) {
-            failOpen(b, "open failed: " + text(e));
+            handler = ctx.guard().call(timeout, () -> b.driver.driver().open(current, new HandlerCallback(this, b)),
+                    () -> { });
+        } catch (Exception | LinkageError e) {
+            failOpen(b, StateDetail.of(e), "open failed: " + text(e));
             return;
         }
         if (handler == null) {
-            failOpen(b, "open returned no handler");
+            failOpen(b, StateDetail.DRIVER_ERROR, "open returned no handler");
             return;
         }
         b.handler = handler;
@@ -243,15 +238,15 @@ final class ManagedDevice {
         List<PropertyRequest> polled = subscribe(b, handler);
         desired.writeAll(b);
         startCycles(b, polled);
-        if (polled.isEmpty() && state == DeviceRunState.STARTING) {
+        if (polled.isEmpty() && state() == DeviceRunState.STARTING) {
             setState(DeviceRunState.ONLINE, "opened with " + b.driver.label() + "; nothing to poll", "online");
         }
     }
 
-    private void failOpen(Binding b, String message) {
+    private void failOpen(Binding b, StateDetail why, String message) {
         b.driver.failed(id + ": " + message);
         error(message);
-        setState(DeviceRunState.ERROR, message, "unhealthy");
+        setState(DeviceRunState.ERROR, why, message, "unhealthy");
     }
 
     private void unbindLater(Binding b) {
@@ -343,8 +338,8 @@ final class ManagedDevice {
             }
             reads.incrementAndGet();
             accept(values, false);
-            if (state != DeviceRunState.ONLINE) {
-                boolean back = state == DeviceRunState.OFFLINE && lostContact;
+            if (state() != DeviceRunState.ONLINE) {
+                boolean back = absent();
                 lostContact = false;
                 setState(DeviceRunState.ONLINE, "reading with " + b.driver.label(), "online");
                 if (back) {
@@ -363,13 +358,14 @@ final class ManagedDevice {
                 return;
             }
             String message = "read failed: " + text(e);
+            StateDetail why = StateDetail.of(e);
             b.driver.failed(id + ": " + message);
             error(message);
-            if (state != DeviceRunState.OFFLINE) {
-                LOG.info("Device {} is offline: {}", id, message);
+            if (state() != DeviceRunState.OFFLINE) {
+                LOG.info("Device {} is offline ({}): {}", id, why.label(), message);
             }
             lostContact = true;
-            setState(DeviceRunState.OFFLINE, message, "offline");
+            setState(DeviceRunState.OFFLINE, why, text(e), "offline");
         } finally {
             b.hung = false;
         }
@@ -398,7 +394,7 @@ final class ManagedDevice {
         lostContact = true;
         b.driver.failed(id + ": " + message);
         error(message);
-        setState(DeviceRunState.OFFLINE, message, "offline");
+        setState(DeviceRunState.OFFLINE, StateDetail.TIMEOUT, message, "offline");
     }
 
     /** Records readings; reports those that are due to the twin, and pushes those that are due. */
@@ -449,22 +445,44 @@ final class ManagedDevice {
         lostContact = true;
     }
 
-    void setState(DeviceRunState newState, String why, String wire) {
-        if (state != newState) {
-            since = ctx.clock().instant();
-        }
-        state = newState;
-        reason = why;
-        if (wire != null && !wire.equals(reportedWireState) && device != null) {
-            if (ctx.reporter().reportState(id, wire)) {
-                reportedWireState = wire;
-            }
+    /** @return whether the device is offline because the manager noticed it gone (its return is awaited) */
+    boolean absent() {
+        return state() == DeviceRunState.OFFLINE && lostContact;
+    }
+
+    /** The driver says the device is online: when it was absent, its desired values are written again. */
+    void reportedOnline(String why, String wire) {
+        boolean back = absent();
+        lostContact = false;
+        setState(DeviceRunState.ONLINE, StateDetail.NONE, why, wire);
+        if (back) {
+            desired.rewriteOnReturn();
         }
     }
 
+    /** The driver says the device is gone. */
+    void reportedOffline(StateDetail detail, String why, String wire) {
+        lostContact = true;
+        error(why);
+        setState(DeviceRunState.OFFLINE, detail, why, wire);
+    }
+
+    /** The device may have restarted unnoticed: its accepted desired values are written again. */
+    void rewriteDesired() {
+        desired.rewriteOnReturn();
+    }
+
+    /** A state without a detail: online, starting, or waiting for a driver or a model. */
+    void setState(DeviceRunState newState, String why, String wire) {
+        setState(newState, StateDetail.NONE, why, wire);
+    }
+
+    void setState(DeviceRunState newState, StateDetail newDetail, String why, String wire) {
+        status.set(newState, newDetail, why, wire, device != null);
+    }
+
     void error(String message) {
-        lastError = message;
-        lastErrorAt = ctx.clock().instant();
+        status.error(message);
     }
 
     /** A value as a log line shows it: at most 40 characters. */
@@ -487,63 +505,9 @@ final class ManagedDevice {
         String nodeName = current == null || current.spec() == null || current.spec().nodeName() == null
                 ? "" : current.spec().nodeName();
         return new DeviceInfo(id, current == null ? "" : current.protocolName(),
-                current == null ? "" : current.modelName(), nodeName, state, reason, since,
-                b == null || b.closed ? "" : b.driver.label(), lastError, lastErrorAt, reads.get(),
+                current == null ? "" : current.modelName(), nodeName, status.state(), status.reason(), status.since(),
+                b == null || b.closed ? "" : b.driver.label(), status.lastError(), status.lastErrorAt(), reads.get(),
                 failedReads.get(), skipped.get(), slots.values().stream().map(PropertySlot::info).toList(),
-                desired.driftRewrites());
-    }
-
-    /** The callback handed to one handler; reports after the binding closed are ignored. */
-    private final class Callback implements DeviceCallback {
-        private final Binding b;
-
-        Callback(Binding b) {
-            this.b = b;
-        }
-
-        @Override
-        public void reportValues(List<PropertyValue> values) {
-            if (!b.closed && values != null) {
-                accept(values, false);
-            }
-        }
-
-        @Override
-        public void reportState(DeviceState reported, String message) {
-            if (b.closed || reported == null) {
-                return;
-            }
-            String why = message == null || message.isBlank() ? "reported by " + b.driver.label() : message;
-            switch (reported) {
-                case ONLINE -> {
-                    boolean back = state == DeviceRunState.OFFLINE && lostContact;
-                    lostContact = false;
-                    setState(DeviceRunState.ONLINE, why, reported.wireName());
-                    if (back) {
-                        desired.rewriteOnReturn();
-                    }
-                }
-                case OFFLINE, UNHEALTHY -> {
-                    lostContact = true;
-                    error(why);
-                    setState(DeviceRunState.OFFLINE, why, reported.wireName());
-                }
-                default -> LOG.debug("{} reported state {}: {}", id, reported, why);
-            }
-        }
-
-        /**
-         * The driver connected to the device again. When the manager had noticed an absence, the next good read
-         * writes the desired values (the return); otherwise the device may have restarted unnoticed: written now.
-         */
-        @Override
-        public void reportReconnected(String message) {
-            if (b.closed || (state == DeviceRunState.OFFLINE && lostContact)) {
-                return;
-            }
-            LOG.info("Device {}: {}; writing its accepted desired values again", id,
-                    message == null || message.isBlank() ? "the driver connected again" : message);
-            desired.rewriteOnReturn();
-        }
+                desired.driftRewrites(), status.detail());
     }
 }

@@ -110,7 +110,7 @@ final class ModbusConnection implements AutoCloseable {
         } catch (ConnectionFailure e) {
             throw e;
         } catch (Exception e) {
-            throw new ConnectionFailure("cannot connect to " + endpoint + ": " + message(e), e);
+            throw new ConnectionFailure(connectFailure(e), e);
         }
     }
 
@@ -133,6 +133,19 @@ final class ModbusConnection implements AutoCloseable {
     public void close() {
         closed = true;
         drop(connection);
+    }
+
+    /** "connection refused by …" when the port is closed; "cannot connect to …: why" otherwise. */
+    private String connectFailure(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                String text = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+                if (text.contains("refused")) {
+                    return "connection refused by " + endpoint.host() + ":" + endpoint.port();
+                }
+            }
+        }
+        return "cannot connect to " + endpoint + ": " + message(e);
     }
 
     static String message(Throwable e) {

@@ -24,6 +24,7 @@ import io.karedge.device.driver.DriverException;
 import io.karedge.device.driver.PropertyException;
 import io.karedge.device.driver.PropertyRequest;
 import io.karedge.device.driver.PropertyValue;
+import io.karedge.device.driver.StateDetail;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -205,7 +206,7 @@ final class ModbusHandler extends BaseDeviceHandler {
             return connection.execute(request);
         } catch (ModbusConnection.ConnectionFailure e) {
             ensureOpen();
-            throw new DriverException(e.getMessage(), e.getCause());
+            throw new DriverException(StateDetail.COMMUNICATION_ERROR, e.getMessage(), e.getCause());
         }
     }
 
@@ -220,7 +221,7 @@ final class ModbusHandler extends BaseDeviceHandler {
         if (cached instanceof ModbusVisitor visitor) {
             return visitor;
         }
-        throw new PropertyException((String) cached);
+        throw new PropertyException(StateDetail.CONFIGURATION_ERROR, (String) cached);
     }
 
     private static ModbusRequest readRequest(RegisterType register, int offset, int count) {

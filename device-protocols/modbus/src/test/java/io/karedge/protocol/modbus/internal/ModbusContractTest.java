@@ -1,11 +1,19 @@
 package io.karedge.protocol.modbus.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.karedge.api.device.Device;
 import io.karedge.api.device.DeviceModel;
+import io.karedge.device.driver.DeviceHandler;
+import io.karedge.device.driver.DriverException;
+import io.karedge.device.driver.PropertyRequest;
 import io.karedge.device.driver.ProtocolDriver;
 import io.karedge.device.driver.ProtocolDriverContract;
+import io.karedge.device.driver.StateDetail;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The SPI contract, with the valid device on a pymodbus server. */
@@ -44,6 +52,36 @@ class ModbusContractTest extends ProtocolDriverContract {
     protected Device invalidDevice() {
         return ModbusDevices.device("{ip: 127.0.0.1, port: " + server.port() + "}",
                 "temperature|FLOAT|ReadOnly|{register: HoldingRegister, offset: -4}");
+    }
+
+    @Override
+    protected Device unreachableDevice() {
+        return ModbusDevices.device("{ip: 127.0.0.1, port: " + closedPort() + ", slaveID: 1, timeout: 1000}",
+                PROPERTIES);
+    }
+
+    @Test
+    void aClosedPortIsACommunicationErrorThatSaysConnectionRefused() {
+        Device device = unreachableDevice();
+        DeviceHandler handler = driver().open(device, new RecordingCallback());
+        try {
+            assertThatThrownBy(() -> handler.read(PropertyRequest.of(device, model())))
+                    .isInstanceOfSatisfying(DriverException.class, e -> {
+                        assertThat(e.detail()).isEqualTo(StateDetail.COMMUNICATION_ERROR);
+                        assertThat(e.getMessage()).startsWith("connection refused by 127.0.0.1:");
+                    });
+        } finally {
+            handler.close();
+        }
+    }
+
+    @Test
+    void aBadRegisterTypeIsAConfigurationError() {
+        Device device = ModbusDevices.device("{ip: 127.0.0.1, port: " + server.port() + "}",
+                "temperature|FLOAT|ReadOnly|{register: HoldingRegisterz, offset: 4}");
+        assertThatThrownBy(() -> driver().validate(device))
+                .satisfies(e -> assertThat(StateDetail.of(e)).isEqualTo(StateDetail.CONFIGURATION_ERROR))
+                .hasMessageContaining("register").hasMessageContaining("HoldingRegisterz");
     }
 
     @Override

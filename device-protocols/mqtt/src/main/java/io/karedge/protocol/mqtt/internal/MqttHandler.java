@@ -12,6 +12,7 @@ import io.karedge.device.driver.PropertyException;
 import io.karedge.device.driver.PropertyRequest;
 import io.karedge.device.driver.PropertyValue;
 import io.karedge.device.driver.PushingHandler;
+import io.karedge.device.driver.StateDetail;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -144,7 +145,8 @@ final class MqttHandler extends BaseDeviceHandler implements PushingHandler {
                     client.setCallback(new Listener());
                 }
             } catch (MqttException | IllegalArgumentException e) {
-                offline("cannot create an MQTT client for " + settings + ": " + message(e));
+                offline(StateDetail.CONFIGURATION_ERROR,
+                        "cannot create an MQTT client for " + settings + ": " + message(e));
                 return;
             }
             target = client;
@@ -171,11 +173,11 @@ final class MqttHandler extends BaseDeviceHandler implements PushingHandler {
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable cause) {
-                    connectFailed("cannot connect to " + settings + ": " + message(cause));
+                    connectFailed(detail(cause), "cannot connect to " + settings + ": " + message(cause));
                 }
             });
         } catch (MqttException | RuntimeException e) {
-            connectFailed("cannot connect to " + settings + ": " + message(e));
+            connectFailed(detail(e), "cannot connect to " + settings + ": " + message(e));
         }
     }
 
@@ -228,11 +230,11 @@ final class MqttHandler extends BaseDeviceHandler implements PushingHandler {
                 + String.join(", ", filters));
     }
 
-    private void connectFailed(String why) {
+    private void connectFailed(StateDetail detail, String why) {
         synchronized (lock) {
             connecting = false;
         }
-        offline(why);
+        offline(detail, why);
     }
 
     /**
@@ -254,14 +256,35 @@ final class MqttHandler extends BaseDeviceHandler implements PushingHandler {
                 } catch (MqttException | RuntimeException e) {
                     LOG.debug("MQTT disconnect of {}: {}", device.id(), message(e));
                 }
-                offline(why);
+                offline(StateDetail.COMMUNICATION_ERROR, why);
             });
         } catch (RejectedExecutionException e) {
             LOG.debug("MQTT driver stopping; {} stays disconnected", device.id());
         }
     }
 
-    private void offline(String why) {
+    /**
+     * The detail of a failed connect: the broker refused the credentials ({@link StateDetail#AUTHENTICATION_ERROR})
+     * or the client id ({@link StateDetail#CONFIGURATION_ERROR}); anything else is a communication error.
+     */
+    static StateDetail detail(Throwable failure) {
+        if (failure instanceof MqttException e) {
+            int code = e.getReasonCode();
+            if (code == MqttException.REASON_CODE_FAILED_AUTHENTICATION
+                    || code == MqttException.REASON_CODE_NOT_AUTHORIZED) {
+                return StateDetail.AUTHENTICATION_ERROR;
+            }
+            if (code == MqttException.REASON_CODE_INVALID_CLIENT_ID) {
+                return StateDetail.CONFIGURATION_ERROR;
+            }
+            if (code == MqttException.REASON_CODE_BROKER_UNAVAILABLE) {
+                return StateDetail.BUSY;
+            }
+        }
+        return StateDetail.COMMUNICATION_ERROR;
+    }
+
+    private void offline(StateDetail detail, String why) {
         long delay;
         synchronized (lock) {
             if (isClosed()) {
@@ -271,7 +294,7 @@ final class MqttHandler extends BaseDeviceHandler implements PushingHandler {
             retryDelay = Math.min(MAX_RETRY_MILLIS, retryDelay * 2);
         }
         LOG.info("MQTT device {} offline: {} (retrying in {} ms)", device.id(), why, delay);
-        callback.reportState(DeviceState.OFFLINE, why);
+        callback.reportState(DeviceState.OFFLINE, detail, why);
         schedule(delay);
     }
 

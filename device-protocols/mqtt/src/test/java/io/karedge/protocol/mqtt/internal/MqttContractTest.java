@@ -33,6 +33,11 @@ class MqttContractTest extends ProtocolDriverContract {
     }
 
     @Override
+    protected Device unreachableDevice() {
+        return MqttDevices.device("{brokerURL: 'tcp://127.0.0.1:" + closedPort() + "', topic: dev/state}", PROPERTIES);
+    }
+
+    @Override
     protected DeviceModel model() {
         return MqttDevices.model(PROPERTIES);
     }

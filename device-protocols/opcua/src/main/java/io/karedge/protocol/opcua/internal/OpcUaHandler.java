@@ -10,6 +10,7 @@ import io.karedge.device.driver.PropertyRequest;
 import io.karedge.device.driver.PropertyValue;
 import io.karedge.device.driver.PropertyWrite;
 import io.karedge.device.driver.PushingHandler;
+import io.karedge.device.driver.StateDetail;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -176,9 +177,9 @@ final class OpcUaHandler extends BaseDeviceHandler implements PushingHandler, Se
     }
 
     @Override
-    public void connectionDown(String why) {
+    public void connectionDown(StateDetail detail, String why) {
         if (!isClosed()) {
-            callback.reportState(DeviceState.OFFLINE, why);
+            callback.reportState(DeviceState.OFFLINE, detail, why);
         }
     }
 
@@ -263,7 +264,8 @@ final class OpcUaHandler extends BaseDeviceHandler implements PushingHandler, Se
         synchronized (lock) {
             current = connection;
         }
-        return new DriverException(current == null ? "not connected to " + settings : current.notUpReason());
+        return current == null ? new DriverException("not connected to " + settings)
+                : new DriverException(current.notUpDetail(), current.notUpReason());
     }
 
     private static PropertyValue convert(PropertyRequest request, OpcUaVisitor visitor, DataValue value) {

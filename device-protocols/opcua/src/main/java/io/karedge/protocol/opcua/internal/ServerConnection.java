@@ -2,6 +2,7 @@ package io.karedge.protocol.opcua.internal;
 
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
+import io.karedge.device.driver.StateDetail;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,7 @@ final class ServerConnection {
         /** The session is up; {@code restored} after a reconnect (desired values are to be written again). */
         void connectionUp(boolean restored, String why);
 
-        void connectionDown(String why);
+        void connectionDown(StateDetail detail, String why);
 
         /** A new value (or a bad status) of one of the member's monitored properties. */
         void value(String property, DataValue value);
@@ -89,6 +90,7 @@ final class ServerConnection {
     private ScheduledFuture<?> retry;
     private volatile boolean up;
     private volatile String lastError;
+    private volatile StateDetail lastDetail = StateDetail.COMMUNICATION_ERROR;
 
     ServerConnection(ServerSettings settings, NodePki pki, Passwords passwords, ExecutorService workers,
                      ScheduledExecutorService scheduler, Consumer<ServerConnection> onEmpty) {
@@ -112,6 +114,11 @@ final class ServerConnection {
     String notUpReason() {
         String error = lastError;
         return "not connected to " + settings + (error == null ? " (connecting)" : ": " + error);
+    }
+
+    /** @return why the session is not up, in machine terms */
+    StateDetail notUpDetail() {
+        return lastError == null ? StateDetail.COMMUNICATION_ERROR : lastDetail;
     }
 
     /** @return the client while the session is up */
@@ -246,11 +253,13 @@ final class ServerConnection {
                 disconnect(candidate);
             }
             String why = "cannot connect to " + settings + ": " + SessionClients.message(e);
+            StateDetail detail = SessionClients.detail(e);
             long delay;
             synchronized (lock) {
                 if (closed) {
                     return;
                 }
+                lastDetail = detail;
                 lastError = why;
                 lock.notifyAll();
                 delay = retryDelay;
@@ -262,7 +271,7 @@ final class ServerConnection {
                 }
             }
             LOG.info("OPC UA {} (retrying in {} ms)", why, delay);
-            members.forEach(m -> m.connectionDown(why));
+            members.forEach(m -> m.connectionDown(detail, why));
         }
     }
 
@@ -311,7 +320,8 @@ final class ServerConnection {
         } catch (UaException | RuntimeException e) {
             String why = "cannot create the subscription on " + settings + " again: " + SessionClients.message(e);
             LOG.warn("OPC UA {}", why);
-            members.forEach(m -> m.connectionDown(why));
+            StateDetail detail = SessionClients.detail(e);
+            members.forEach(m -> m.connectionDown(detail, why));
             try {
                 scheduler.schedule(() -> submit(() -> recreate(old)), FIRST_RETRY_MILLIS * 5, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException stopping) {
@@ -419,11 +429,12 @@ final class ServerConnection {
                     return;
                 }
                 up = false;
+                lastDetail = StateDetail.COMMUNICATION_ERROR;
                 lastError = "session lost; reconnecting";
             }
             String why = "session to " + settings + " lost; reconnecting";
             LOG.info("OPC UA {}", why);
-            members.forEach(m -> m.connectionDown(why));
+            members.forEach(m -> m.connectionDown(StateDetail.COMMUNICATION_ERROR, why));
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.karedge.protocol.opcua.internal;
 
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
+import io.karedge.device.driver.StateDetail;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,7 @@ import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClientConfigBuilder;
 import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
 import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
@@ -78,6 +80,34 @@ final class SessionClients {
 
 
     /** @return the most telling message of an exception chain (the untrusted-certificate text, a status name) */
+    /**
+     * The detail of a failed connection: the server refused the user or the certificate
+     * ({@link StateDetail#AUTHENTICATION_ERROR}), has too many sessions ({@link StateDetail#BUSY}), offers no
+     * matching endpoint ({@link StateDetail#UNSUPPORTED}); anything else is a communication error.
+     */
+    static StateDetail detail(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("is not trusted")) {
+                return StateDetail.AUTHENTICATION_ERROR;
+            }
+            if (t instanceof UaException ua) {
+                long code = ua.getStatusCode().getValue();
+                if (code == StatusCodes.Bad_IdentityTokenInvalid || code == StatusCodes.Bad_IdentityTokenRejected
+                        || code == StatusCodes.Bad_UserAccessDenied || code == StatusCodes.Bad_CertificateUntrusted
+                        || code == StatusCodes.Bad_SecurityChecksFailed) {
+                    return StateDetail.AUTHENTICATION_ERROR;
+                }
+                if (code == StatusCodes.Bad_TooManySessions) {
+                    return StateDetail.BUSY;
+                }
+                if (code == StatusCodes.Bad_ConfigurationError || code == StatusCodes.Bad_SecurityPolicyRejected) {
+                    return StateDetail.UNSUPPORTED;
+                }
+            }
+        }
+        return StateDetail.COMMUNICATION_ERROR;
+    }
+
     static String message(Throwable e) {
         Throwable t = e;
         while ((t instanceof ExecutionException || t instanceof java.util.concurrent.CompletionException)

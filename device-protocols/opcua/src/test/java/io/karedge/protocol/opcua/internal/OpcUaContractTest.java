@@ -57,6 +57,12 @@ class OpcUaContractTest extends ProtocolDriverContract {
     }
 
     @Override
+    protected Device unreachableDevice() {
+        return OpcUaDevices.device("line-9", "{url: 'opc.tcp://127.0.0.1:" + closedPort() + "/karedge', timeout: 1000}",
+                PROPERTIES);
+    }
+
+    @Override
     protected DeviceModel model() {
         return OpcUaDevices.model(PROPERTIES);
     }

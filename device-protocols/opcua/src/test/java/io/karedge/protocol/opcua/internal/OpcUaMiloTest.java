@@ -14,6 +14,7 @@ import io.karedge.device.driver.DriverException;
 import io.karedge.device.driver.PropertyRequest;
 import io.karedge.device.driver.PropertyValue;
 import io.karedge.device.driver.PushingHandler;
+import io.karedge.device.driver.StateDetail;
 import io.karedge.test.support.InMemoryMetaStore;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -57,6 +58,7 @@ class OpcUaMiloTest {
     static final class Recorder implements DeviceCallback {
         final List<PropertyValue> values = new CopyOnWriteArrayList<>();
         final List<String> states = new CopyOnWriteArrayList<>();
+        final List<StateDetail> details = new CopyOnWriteArrayList<>();
 
         @Override
         public void reportValues(List<PropertyValue> reported) {
@@ -66,6 +68,12 @@ class OpcUaMiloTest {
         @Override
         public void reportState(DeviceState state, String message) {
             states.add(state + " " + message);
+        }
+
+        @Override
+        public void reportState(DeviceState state, StateDetail detail, String message) {
+            details.add(detail);
+            reportState(state, message);
         }
 
         List<String> valuesOf(String property) {
@@ -329,6 +337,7 @@ class OpcUaMiloTest {
         open(refused, refusedRecorder).subscribe(requests(refused));
         await().atMost(Duration.ofSeconds(10)).until(() -> refusedRecorder.lastState().startsWith("OFFLINE"));
         assertThat(refusedRecorder.lastState()).contains("Bad_UserAccessDenied");
+        assertThat(refusedRecorder.details).last().isEqualTo(StateDetail.AUTHENTICATION_ERROR);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.karedge.device.driver.DriverException;
 import io.karedge.device.driver.PropertyException;
 import io.karedge.device.driver.PropertyRequest;
 import io.karedge.device.driver.PropertyValue;
+import io.karedge.device.driver.StateDetail;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,8 @@ final class VirtualHandler extends BaseDeviceHandler {
     public List<PropertyValue> read(List<PropertyRequest> requests) throws DriverException {
         switch (failure) {
             case THROW -> throw new IllegalStateException("simulated driver crash (fail: throw)");
-            case OFFLINE -> throw new DriverException("device does not answer (fail: offline)");
+            case OFFLINE -> throw new DriverException(StateDetail.COMMUNICATION_ERROR,
+                    "device does not answer (fail: offline)");
             case HANG -> hang();
             default -> { }
         }
@@ -56,7 +58,7 @@ final class VirtualHandler extends BaseDeviceHandler {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        throw new DriverException("handler closed while hanging (fail: hang)");
+        throw new DriverException(StateDetail.TIMEOUT, "handler closed while hanging (fail: hang)");
     }
 
     @Override

@@ -72,6 +72,12 @@ class VirtualDriverTest extends ProtocolDriverContract {
         return device("- {name: p, visitors: {configData: {generator: square}}}");
     }
 
+    /** The simulated device that does not answer: the virtual driver has no endpoint of its own. */
+    @Override
+    protected Device unreachableDevice() {
+        return device(", configData: {fail: offline}", "- {name: status}");
+    }
+
     @Override
     protected DeviceModel model() {
         return MODEL;
