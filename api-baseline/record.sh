@@ -2,10 +2,10 @@
 # Records the exported API of the current build as the baseline the build compares against.
 # Run after `mvn -B install -DskipTests` when an API release is cut (and only then): it replaces
 # api-baseline/repository with the exported packages of each API bundle, without their internal
-# packages, under the version given (default 0.0.1-api).
+# packages, under the version given (the next 0.0.N-api).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-version=${1:-0.0.1-api}
+version=${1:?usage: api-baseline/record.sh VERSION, the next 0.0.N-api (see README.md)}
 modules=(bundles/api bundles/device-driver-api bundles/device-manager bundles/eventbus bundles/dmi-api
          bundles/mesh-api bundles/manifests bundles/pod-api cloud-bridge/bridge-api)
 repository="$root/api-baseline/repository"
