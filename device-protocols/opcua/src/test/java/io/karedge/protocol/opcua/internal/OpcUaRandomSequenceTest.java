@@ -12,10 +12,12 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,8 +61,9 @@ class OpcUaRandomSequenceTest {
         Map<String, String> expected = new LinkedHashMap<>(Map.of("setpoint", "20", "counter", "0",
                 "running", "false", "label", "start"));
         int opened = 0;
-        // the driver opens its session to a server on first use (a subscription, a read or a write)
-        boolean used = false;
+        // the driver opens its session to a server on a device's first use (a subscription, a read or a write)
+        // and closes it when no open device has used it: the devices that have, by name
+        Set<String> users = new HashSet<>();
         for (int step = 0; step < 80; step++) {
             String at = "seed " + seed + ", step " + step;
             int action = random.nextInt(10);
@@ -69,25 +72,28 @@ class OpcUaRandomSequenceTest {
                 PushingHandler handler = (PushingHandler) driver.open(device, new Recorder());
                 if (random.nextBoolean()) {
                     handler.subscribe(requests(device));
-                    used = true;
+                    users.add(device.metadata().getName());
                 }
                 open.put(device.metadata().getName(), handler);
             } else if (action < 3 && open.size() > 1) {
                 String name = new ArrayList<>(open.keySet()).get(random.nextInt(open.size()));
                 open.remove(name).close();
+                users.remove(name);
             } else if (action < 7) {
                 String property = new String[]{"setpoint", "counter", "running", "label"}[random.nextInt(4)];
                 String value = randomValue(property, random);
-                PushingHandler handler = new ArrayList<>(open.values()).get(random.nextInt(open.size()));
-                used = true;
+                String user = new ArrayList<>(open.keySet()).get(random.nextInt(open.size()));
+                PushingHandler handler = open.get(user);
+                users.add(user);
                 List<PropertyValue> result = handler.write(List.of(OpcUaDevices.write(
                         requests(OpcUaDevices.device("any", "{url: '" + server.url() + "'}", WRITABLE)), property, value)));
                 assertThat(result.get(0).error()).as(at).isNull();
                 assertThat(result.get(0).value()).as(at).isEqualTo(value);
                 expected.put(property, value);
             } else {
-                PushingHandler handler = new ArrayList<>(open.values()).get(random.nextInt(open.size()));
-                used = true;
+                String user = new ArrayList<>(open.keySet()).get(random.nextInt(open.size()));
+                PushingHandler handler = open.get(user);
+                users.add(user);
                 List<PropertyValue> values = handler.read(requests(OpcUaDevices.device("any", "{url: '"
                         + server.url() + "'}", WRITABLE)));
                 Map<String, String> read = new LinkedHashMap<>();
@@ -96,7 +102,7 @@ class OpcUaRandomSequenceTest {
             }
             assertThat(String.valueOf(server.get("Label"))).as(at).isEqualTo(expected.get("label"));
             assertThat(String.valueOf(server.get("Counter"))).as(at).isEqualTo(expected.get("counter"));
-            int sessions = used ? 1 : 0;
+            int sessions = users.isEmpty() ? 0 : 1;
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(driver.sessions()).as(at)
                     .isEqualTo(sessions));
         }
