@@ -1,12 +1,11 @@
 package io.karedge.dmi.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.karedge.twin.internal.DurableTwin.reply;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.api.json.KaredgeJson;
-import io.karedge.api.node.EdgeNode;
-import io.karedge.api.node.NodeMode;
 import io.karedge.api.twin.TwinListener;
 import io.karedge.api.twin.TwinOperation;
 import io.karedge.api.twin.TwinOrigin;
@@ -15,9 +14,8 @@ import io.karedge.api.twin.TwinReply;
 import io.karedge.api.twin.TwinRequest;
 import io.karedge.api.twin.TwinStore;
 import io.karedge.store.internal.StoreComponent;
+import io.karedge.twin.internal.DurableTwin;
 import io.karedge.twin.internal.TwinEngineComponent;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -28,8 +26,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -278,13 +274,14 @@ class MapperSequenceTest {
     /** The node's parts that matter here: store, twin engine, DMI server. */
     private final class Node {
 
+        final DurableTwin twin = new DurableTwin(NODE, dir);
         StoreComponent store;
         TwinEngineComponent engine;
         DmiService service;
         TwinListener listener;
 
         void start(boolean fresh) throws Exception {
-            store = new StoreComponent(edgeNode(), config(StoreComponent.Config.class));
+            store = twin.openStore();
             if (fresh) {
                 store.put(Resources.json("""
                         {"apiVersion": "devices.kubeedge.io/v1beta1", "kind": "DeviceModel",
@@ -296,7 +293,7 @@ class MapperSequenceTest {
                         """), "manifest");
                 putDevice("17");
             }
-            engine = new TwinEngineComponent(store, store, edgeNode(), config(TwinEngineComponent.Config.class));
+            engine = twin.startEngine();
             startService();
         }
 
@@ -305,13 +302,13 @@ class MapperSequenceTest {
                     2000, 20, 200, 2000, 0, 1, 3000, 20, 200, true), NODE, store, engine, claims -> { },
                     Clock.systemUTC());
             listener = service::twinChanged;
-            invoke(engine, "addListener", TwinListener.class, listener);
+            twin.addListener(listener);
         }
 
         void restartService() throws Exception {
             DmiService old = service;
             service = null;
-            invoke(engine, "removeListener", TwinListener.class, listener);
+            twin.removeListener(listener);
             old.close();
             startService();
         }
@@ -337,68 +334,9 @@ class MapperSequenceTest {
                 service.close();
                 service = null;
             }
-            if (engine != null) {
-                invoke(engine, "deactivate", null, null);
-                engine = null;
-            }
-            if (store != null) {
-                invoke(store, "deactivate", null, null);
-                store = null;
-            }
-        }
-
-        private EdgeNode edgeNode() {
-            return new EdgeNode() {
-                @Override
-                public String nodeName() {
-                    return NODE;
-                }
-
-                @Override
-                public NodeMode mode() {
-                    return NodeMode.STANDALONE;
-                }
-
-                @Override
-                public Path dataDirectory() {
-                    return dir;
-                }
-            };
-        }
-    }
-
-    private static <T> T config(Class<T> type) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
-            if (method.getName().equals("annotationType")) {
-                return type;
-            }
-            if (method.getName().equals("synchronous")) {
-                return "NORMAL";
-            }
-            return method.getDefaultValue();
-        }));
-    }
-
-    private static void invoke(Object target, String name, Class<?> parameter, Object argument) {
-        try {
-            Method method = parameter == null ? target.getClass().getDeclaredMethod(name)
-                    : target.getClass().getDeclaredMethod(name, parameter);
-            method.setAccessible(true);
-            if (parameter == null) {
-                method.invoke(target);
-            } else {
-                method.invoke(target, argument);
-            }
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(name + " of " + target.getClass().getSimpleName(), e);
-        }
-    }
-
-    private static TwinReply reply(CompletionStage<TwinReply> stage) {
-        try {
-            return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("no reply: " + e, e);
+            twin.stop();
+            engine = null;
+            store = null;
         }
     }
 }

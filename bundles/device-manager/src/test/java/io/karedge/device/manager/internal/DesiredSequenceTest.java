@@ -1,15 +1,13 @@
 package io.karedge.device.manager.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.karedge.twin.internal.DurableTwin.reply;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.karedge.api.json.KaredgeJson;
-import io.karedge.api.node.EdgeNode;
-import io.karedge.api.node.NodeMode;
-import io.karedge.api.twin.TwinListener;
 import io.karedge.api.twin.TwinOperation;
 import io.karedge.api.twin.TwinOrigin;
 import io.karedge.api.twin.TwinRecord;
@@ -18,18 +16,16 @@ import io.karedge.api.twin.TwinRequest;
 import io.karedge.api.twin.TwinStore;
 import io.karedge.device.manager.DeviceRunState;
 import io.karedge.store.internal.StoreComponent;
+import io.karedge.twin.internal.DurableTwin;
 import io.karedge.twin.internal.TwinEngineComponent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -265,6 +261,7 @@ class DesiredSequenceTest {
 
         private final AtomicLong serviceIds = new AtomicLong(1000);
         private final RegisterDriver.Plant plant;
+        final DurableTwin twin = new DurableTwin(NODE, directory);
         StoreComponent store;
         TwinEngineComponent engine;
         DeviceManagerComponent manager;
@@ -276,7 +273,7 @@ class DesiredSequenceTest {
 
         /** @param lateEngine the twin engine is bound after the devices were opened (DS gives no order) */
         void start(boolean fresh, boolean lateEngine) {
-            store = new StoreComponent(edgeNode(), config(StoreComponent.Config.class));
+            store = twin.openStore();
             if (fresh) {
                 put("""
                         apiVersion: devices.kubeedge.io/v1beta1
@@ -290,7 +287,7 @@ class DesiredSequenceTest {
                         """);
                 putDevice("17");
             }
-            engine = new TwinEngineComponent(store, store, edgeNode(), config(TwinEngineComponent.Config.class));
+            engine = twin.startEngine();
             manager = new DeviceManagerComponent(store, NODE, ManagerSettings.defaults().withTimeouts(1000, 1000)
                     .withEnforcement(true, 200));
             if (!lateEngine) {
@@ -308,7 +305,7 @@ class DesiredSequenceTest {
 
         private void bindEngine() {
             manager.bindTwinEngine(engine);
-            invoke(engine, "addListener", TwinListener.class, manager);
+            twin.addListener(manager);
         }
 
         String deviceInfo() {
@@ -349,69 +346,9 @@ class DesiredSequenceTest {
                 manager.deactivate();
                 manager = null;
             }
-            if (engine != null) {
-                invoke(engine, "deactivate", null, null);
-                engine = null;
-            }
-            if (store != null) {
-                invoke(store, "deactivate", null, null);
-                store = null;
-            }
-        }
-
-        private EdgeNode edgeNode() {
-            return new EdgeNode() {
-                @Override
-                public String nodeName() {
-                    return NODE;
-                }
-
-                @Override
-                public NodeMode mode() {
-                    return NodeMode.STANDALONE;
-                }
-
-                @Override
-                public Path dataDirectory() {
-                    return directory;
-                }
-            };
-        }
-    }
-
-    /** A DS configuration annotation with its defaults, and a relaxed sync for the store. */
-    private static <T> T config(Class<T> type) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
-            if (method.getName().equals("annotationType")) {
-                return type;
-            }
-            if (method.getName().equals("synchronous")) {
-                return "NORMAL";
-            }
-            return method.getDefaultValue();
-        }));
-    }
-
-    private static void invoke(Object target, String name, Class<?> parameter, Object argument) {
-        try {
-            Method method = parameter == null ? target.getClass().getDeclaredMethod(name)
-                    : target.getClass().getDeclaredMethod(name, parameter);
-            method.setAccessible(true);
-            if (parameter == null) {
-                method.invoke(target);
-            } else {
-                method.invoke(target, argument);
-            }
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(name + " of " + target.getClass().getSimpleName(), e);
-        }
-    }
-
-    private static TwinReply reply(java.util.concurrent.CompletionStage<TwinReply> stage) {
-        try {
-            return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("no reply: " + e, e);
+            twin.stop();
+            engine = null;
+            store = null;
         }
     }
 }
