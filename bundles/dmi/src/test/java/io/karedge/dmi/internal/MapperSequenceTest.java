@@ -3,33 +3,20 @@ package io.karedge.dmi.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.karedge.api.json.KaredgeJson;
-import io.karedge.api.node.EdgeNode;
-import io.karedge.api.node.NodeMode;
 import io.karedge.api.twin.TwinListener;
-import io.karedge.api.twin.TwinOperation;
 import io.karedge.api.twin.TwinOrigin;
-import io.karedge.api.twin.TwinRecord;
-import io.karedge.api.twin.TwinReply;
-import io.karedge.api.twin.TwinRequest;
-import io.karedge.api.twin.TwinStore;
 import io.karedge.store.internal.StoreComponent;
+import io.karedge.twin.internal.DesiredOracle;
+import io.karedge.twin.internal.DurableTwin;
 import io.karedge.twin.internal.TwinEngineComponent;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,7 +61,7 @@ class MapperSequenceTest {
             sequence.run(STEPS);
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError("mapper sequence with seed " + seed + " failed at step " + sequence.step + " ("
-                    + sequence.last + "); replay with -Dmapper.sequence.seed=" + seed + "; the steps before: "
+                    + sequence.desired.last() + "); replay with -Dmapper.sequence.seed=" + seed + "; the steps before: "
                     + sequence.history + ": " + e.getMessage(), e);
         } finally {
             sequence.close();
@@ -84,68 +71,63 @@ class MapperSequenceTest {
     private final class Sequence implements AutoCloseable {
 
         final Random random;
-        final Set<String> everAccepted = new HashSet<>();
         final Deque<String> history = new ArrayDeque<>();
         final Node node = new Node();
+        final DesiredOracle desired;
         FrameworkMapper mapper;
-        String accepted = "17";
-        String spec = "17";
-        String before = accepted;
-        String last = "start";
         int step;
-        int refused;
         int mapperStarts;
 
         Sequence(long seed) {
             this.random = new Random(seed);
+            this.desired = new DesiredOracle(random, node.twin, DEVICE, "temperature", "17", node::putDevice, WAIT);
         }
 
         void run(int steps) throws Exception {
-            everAccepted.add(accepted);
             node.start(true);
             startMapper();
             verify();
             for (step = 1; step <= steps; step++) {
-                before = accepted;
+                desired.stepBegins();
                 int dice = random.nextInt(100);
                 if (dice < 28) {
-                    edgeWrite(random.nextBoolean() ? TwinOrigin.REST : TwinOrigin.SHELL);
+                    desired.edgeWrite(random.nextBoolean() ? TwinOrigin.REST : TwinOrigin.SHELL);
                 } else if (dice < 40) {
-                    mqttWrite();
+                    desired.mqttWrite("e" + step);
                 } else if (dice < 48) {
-                    specWrite();
+                    desired.specWrite();
                 } else if (dice < 52) {
-                    readOnlyWrite();
+                    desired.readOnlyWrite("label", "x");
                 } else if (dice < 55) {
-                    last = "node restart";
+                    desired.note("node restart");
                     node.stop();
                     node.start(false);
                 } else if (dice < 59) {
-                    last = "DMI server restart (bundle reinstalled)";
+                    desired.note("DMI server restart (bundle reinstalled)");
                     node.restartService();
                 } else if (dice < 67) {
                     if (mapper != null) {
-                        last = "mapper stops";
+                        desired.note("mapper stops");
                         mapper.close();
                         check(mapper);
                         mapper = null;
                     } else {
-                        last = "mapper starts and registers again";
+                        desired.note("mapper starts and registers again");
                         startMapper();
                     }
                 } else if (dice < 75 && mapper != null) {
-                    last = "the device behind the mapper restarts";
+                    desired.note("the device behind the mapper restarts");
                     mapper.deviceRestarts(DEVICE);
                 } else {
-                    last = "quiet";
+                    desired.note("quiet");
                 }
                 verify();
-                history.addLast(step + ": " + last);
+                history.addLast(step + ": " + desired.last());
                 if (history.size() > 12) {
                     history.removeFirst();
                 }
             }
-            assertThat(refused).as("the sequence exercised refusals").isPositive();
+            assertThat(desired.refused()).as("the sequence exercised refusals").isPositive();
             assertThat(mapperStarts).as("the mapper registered again").isGreaterThan(1);
         }
 
@@ -155,95 +137,13 @@ class MapperSequenceTest {
             mapperStarts++;
             assertThat(answer.getDeviceListList()).singleElement().satisfies(device -> assertThat(device.getSpec()
                     .getProperties(0).getDesired().getValue()).as("the registration answer's desired value")
-                    .isEqualTo(accepted));
-        }
-
-        String value() {
-            int kind = random.nextInt(10);
-            if (kind < 7) {
-                return Integer.toString(5 + random.nextInt(26));
-            }
-            if (kind < 9) {
-                return Integer.toString(random.nextBoolean() ? random.nextInt(5) : 31 + random.nextInt(70));
-            }
-            return random.nextBoolean() ? "warm" : "12.5";
-        }
-
-        boolean allowed(String value) {
-            try {
-                int number = Integer.parseInt(value);
-                return number >= 5 && number <= 30;
-            } catch (NumberFormatException e) {
-                return false;
-            }
-        }
-
-        void edgeWrite(TwinOrigin origin) {
-            String value = value();
-            last = origin + " " + value;
-            expect(reply(node.engine.setDesired(DEVICE, "temperature", value, TwinStore.ANY_VERSION, origin)), value);
-        }
-
-        void mqttWrite() {
-            String value = value();
-            last = "MQTT " + value;
-            ObjectNode message = KaredgeJson.mapper().createObjectNode();
-            message.put("event_id", "e" + step);
-            message.putObject("twin").putObject("temperature").putObject("expected").put("value", value);
-            expect(reply(node.engine.handle(TwinRequest.ofJson(TwinOperation.TWIN_UPDATE, DEVICE, message,
-                    TwinOrigin.MQTT))), value);
-        }
-
-        void expect(TwinReply reply, String value) {
-            if (allowed(value)) {
-                assertThat(reply.code()).as(reply.reason()).isEqualTo(200);
-                accepted = value;
-                everAccepted.add(value);
-            } else {
-                assertThat(reply.code()).isEqualTo(400);
-                refused++;
-            }
-        }
-
-        void specWrite() {
-            String value = value();
-            last = "spec " + value;
-            long versionBefore = version();
-            node.putDevice(value);
-            if (value.equals(spec)) {
-                return;
-            }
-            spec = value;
-            if (allowed(value)) {
-                accepted = value;
-                everAccepted.add(value);
-                await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> version() > versionBefore);
-            } else {
-                refused++;
-            }
-        }
-
-        void readOnlyWrite() {
-            last = "read-only write";
-            TwinReply reply = reply(node.engine.setDesired(DEVICE, "label", "x", TwinStore.ANY_VERSION,
-                    TwinOrigin.values()[random.nextInt(3) + 3]));
-            assertThat(reply.code()).isEqualTo(400);
-            refused++;
-        }
-
-        long version() {
-            return node.engine.device(DEVICE).map(t -> t.twins().get("temperature")).map(TwinRecord::version)
-                    .orElse(0L);
-        }
-
-        String expected() {
-            return node.engine.device(DEVICE).map(t -> t.twins().get("temperature"))
-                    .map(r -> r.twin().path("expected").path("value").asText()).orElse(null);
+                    .isEqualTo(desired.accepted()));
         }
 
         void verify() {
+            String accepted = desired.accepted();
             await().atMost(WAIT).pollInterval(Duration.ofMillis(1))
-                    .untilAsserted(() -> assertThat(expected()).as("twin expected").isEqualTo(accepted));
+                    .untilAsserted(() -> assertThat(desired.expected()).as("twin expected").isEqualTo(accepted));
             if (mapper != null) {
                 FrameworkMapper running = mapper;
                 await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).untilAsserted(() -> {
@@ -261,8 +161,9 @@ class MapperSequenceTest {
             for (String applied; (applied = which.applied.poll()) != null; ) {
                 String value = applied.substring(applied.indexOf('=') + 1);
                 assertThat(applied).startsWith(DEVICE + "/temperature=");
-                assertThat(everAccepted).as("every value set on the device was accepted").contains(value);
-                assertThat(value).as("a step sets only the value accepted before or after it").isIn(before, accepted);
+                assertThat(desired.everAccepted()).as("every value set on the device was accepted").contains(value);
+                assertThat(value).as("a step sets only the value accepted before or after it")
+                        .isIn(desired.before(), desired.accepted());
             }
         }
 
@@ -278,13 +179,14 @@ class MapperSequenceTest {
     /** The node's parts that matter here: store, twin engine, DMI server. */
     private final class Node {
 
+        final DurableTwin twin = new DurableTwin(NODE, dir);
         StoreComponent store;
         TwinEngineComponent engine;
         DmiService service;
         TwinListener listener;
 
         void start(boolean fresh) throws Exception {
-            store = new StoreComponent(edgeNode(), config(StoreComponent.Config.class));
+            store = twin.openStore();
             if (fresh) {
                 store.put(Resources.json("""
                         {"apiVersion": "devices.kubeedge.io/v1beta1", "kind": "DeviceModel",
@@ -296,7 +198,7 @@ class MapperSequenceTest {
                         """), "manifest");
                 putDevice("17");
             }
-            engine = new TwinEngineComponent(store, store, edgeNode(), config(TwinEngineComponent.Config.class));
+            engine = twin.startEngine();
             startService();
         }
 
@@ -305,13 +207,13 @@ class MapperSequenceTest {
                     2000, 20, 200, 2000, 0, 1, 3000, 20, 200, true), NODE, store, engine, claims -> { },
                     Clock.systemUTC());
             listener = service::twinChanged;
-            invoke(engine, "addListener", TwinListener.class, listener);
+            twin.addListener(listener);
         }
 
         void restartService() throws Exception {
             DmiService old = service;
             service = null;
-            invoke(engine, "removeListener", TwinListener.class, listener);
+            twin.removeListener(listener);
             old.close();
             startService();
         }
@@ -337,68 +239,9 @@ class MapperSequenceTest {
                 service.close();
                 service = null;
             }
-            if (engine != null) {
-                invoke(engine, "deactivate", null, null);
-                engine = null;
-            }
-            if (store != null) {
-                invoke(store, "deactivate", null, null);
-                store = null;
-            }
-        }
-
-        private EdgeNode edgeNode() {
-            return new EdgeNode() {
-                @Override
-                public String nodeName() {
-                    return NODE;
-                }
-
-                @Override
-                public NodeMode mode() {
-                    return NodeMode.STANDALONE;
-                }
-
-                @Override
-                public Path dataDirectory() {
-                    return dir;
-                }
-            };
-        }
-    }
-
-    private static <T> T config(Class<T> type) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
-            if (method.getName().equals("annotationType")) {
-                return type;
-            }
-            if (method.getName().equals("synchronous")) {
-                return "NORMAL";
-            }
-            return method.getDefaultValue();
-        }));
-    }
-
-    private static void invoke(Object target, String name, Class<?> parameter, Object argument) {
-        try {
-            Method method = parameter == null ? target.getClass().getDeclaredMethod(name)
-                    : target.getClass().getDeclaredMethod(name, parameter);
-            method.setAccessible(true);
-            if (parameter == null) {
-                method.invoke(target);
-            } else {
-                method.invoke(target, argument);
-            }
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(name + " of " + target.getClass().getSimpleName(), e);
-        }
-    }
-
-    private static TwinReply reply(CompletionStage<TwinReply> stage) {
-        try {
-            return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("no reply: " + e, e);
+            twin.stop();
+            engine = null;
+            store = null;
         }
     }
 }

@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -31,9 +29,9 @@ class BrokerAccessTest {
     @TempDir
     Path dir;
 
-    private final FakeTwinEngine engine = new FakeTwinEngine();
-    private final BusMetrics metrics = new BusMetrics();
-    private final ExecutorService uplinkExecutor = Executors.newSingleThreadExecutor();
+    private final TestBroker broker = new TestBroker();
+    private final FakeTwinEngine engine = broker.engine;
+    private final BusMetrics metrics = broker.metrics;
     private EmbeddedBus bus;
     private String url;
 
@@ -46,20 +44,14 @@ class BrokerAccessTest {
         if (aclLines.length > 0) {
             acl = Files.write(dir.resolve("acl"), List.of(aclLines));
         }
-        BusDispatcher dispatcher = new BusDispatcher(engine, true, () -> null, uplinkExecutor, metrics);
-        bus = new EmbeddedBus(BrokerSettings.loopback(0), new BrokerAccess(anonymous, users, acl),
-                SessionSettings.inMemory(), 1, dispatcher, metrics);
-        dispatcher.publishTo(bus);
-        bus.start();
+        bus = broker.start(BrokerSettings.loopback(0), new BrokerAccess(anonymous, users, acl),
+                SessionSettings.inMemory());
         url = bus.address();
     }
 
     @AfterEach
     void stop() {
-        if (bus != null) {
-            bus.close();
-        }
-        uplinkExecutor.shutdownNow();
+        broker.close();
     }
 
     @Test

@@ -9,8 +9,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -24,27 +22,22 @@ class EmbeddedBrokerTest {
 
     private static final String UPDATE = "$hw/events/device/plant/thermo/twin/update";
 
-    private final FakeTwinEngine engine = new FakeTwinEngine();
-    private final BusMetrics metrics = new BusMetrics();
-    private final ExecutorService uplinkExecutor = Executors.newSingleThreadExecutor();
-    private BusDispatcher dispatcher;
+    private final TestBroker broker = new TestBroker();
+    private final FakeTwinEngine engine = broker.engine;
+    private final BusMetrics metrics = broker.metrics;
     private EmbeddedBus bus;
     private String url;
 
     @BeforeEach
     void start() throws Exception {
-        dispatcher = new BusDispatcher(engine, true, () -> null, uplinkExecutor, metrics);
-        bus = new EmbeddedBus(BrokerSettings.loopback(0), BrokerAccess.anonymous(), SessionSettings.inMemory(), 1, dispatcher, metrics);
-        dispatcher.publishTo(bus);
-        bus.start();
+        bus = broker.start(BrokerSettings.loopback(0), BrokerAccess.anonymous(), SessionSettings.inMemory());
         url = bus.address();
         assertThat(url).startsWith("tcp://127.0.0.1:");
     }
 
     @AfterEach
     void stop() {
-        bus.close();
-        uplinkExecutor.shutdownNow();
+        broker.close();
     }
 
     @Test
@@ -264,12 +257,7 @@ class EmbeddedBrokerTest {
 
     @Test
     void aPacketAboveMaxMessageSizeClosesTheConnection() throws Exception {
-        bus.close();
-        bus = new EmbeddedBus(new BrokerSettings("127.0.0.1", 0, 64 * 1024, 100, 1000, 100, 10, 1), BrokerAccess.anonymous(), SessionSettings.inMemory(), 1, dispatcher,
-                metrics);
-        dispatcher.publishTo(bus);
-        bus.start();
-        url = bus.address();
+        restartWith(new BrokerSettings("127.0.0.1", 0, 64 * 1024, 100, 1000, 100, 10, 1));
         try (PahoClient app = new PahoClient(url, "app")) {
             app.publish("big/blob", new byte[200 * 1024], 1);
             await().atMost(Duration.ofSeconds(5)).until(() -> !app.lost.isEmpty());
@@ -364,9 +352,7 @@ class EmbeddedBrokerTest {
 
     private void restartWith(BrokerSettings settings) throws Exception {
         bus.close();
-        bus = new EmbeddedBus(settings, BrokerAccess.anonymous(), SessionSettings.inMemory(), 1, dispatcher, metrics);
-        dispatcher.publishTo(bus);
-        bus.start();
+        bus = broker.start(settings, BrokerAccess.anonymous(), SessionSettings.inMemory());
         url = bus.address();
     }
 

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
@@ -36,28 +34,21 @@ class PersistentSessionSequenceTest {
     @TempDir
     Path dir;
 
-    private final FakeTwinEngine engine = new FakeTwinEngine();
-    private final BusMetrics metrics = new BusMetrics();
-    private final ExecutorService uplinkExecutor = Executors.newSingleThreadExecutor();
+    private final TestBroker broker = new TestBroker();
+    private final FakeTwinEngine engine = broker.engine;
+    private final BusMetrics metrics = broker.metrics;
     private EmbeddedBus bus;
     private int port;
 
     private void start() throws Exception {
-        BusDispatcher dispatcher = new BusDispatcher(engine, true, () -> null, uplinkExecutor, metrics);
-        BrokerSettings base = BrokerSettings.loopback(port);
-        bus = new EmbeddedBus(base, BrokerAccess.anonymous(),
-                new SessionSettings(dir.resolve("sessions.journal"), 3600, true), 1, dispatcher, metrics);
-        dispatcher.publishTo(bus);
-        bus.start();
+        bus = broker.start(BrokerSettings.loopback(port), BrokerAccess.anonymous(),
+                new SessionSettings(dir.resolve("sessions.journal"), 3600, true));
         port = bus.port();
     }
 
     @AfterEach
     void stop() {
-        if (bus != null) {
-            bus.close();
-        }
-        uplinkExecutor.shutdownNow();
+        broker.close();
     }
 
     /** A subscriber with a persistent session; its client-side state survives its reconnects. */

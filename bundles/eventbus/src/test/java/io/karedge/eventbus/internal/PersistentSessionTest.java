@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -29,9 +27,9 @@ class PersistentSessionTest {
     @TempDir
     Path dir;
 
-    private final FakeTwinEngine engine = new FakeTwinEngine();
-    private final BusMetrics metrics = new BusMetrics();
-    private final ExecutorService uplinkExecutor = Executors.newSingleThreadExecutor();
+    private final TestBroker broker = new TestBroker();
+    private final FakeTwinEngine engine = broker.engine;
+    private final BusMetrics metrics = broker.metrics;
     private EmbeddedBus bus;
     private int port;
     private BrokerSettings settings = BrokerSettings.loopback(0);
@@ -41,11 +39,7 @@ class PersistentSessionTest {
         if (sessions == null) {
             sessions = new SessionSettings(dir.resolve("sessions.journal"), 3600, true);
         }
-        BusDispatcher dispatcher = new BusDispatcher(engine, true, () -> null, uplinkExecutor, metrics);
-        bus = new EmbeddedBus(port == 0 ? settings : withPort(settings, port), BrokerAccess.anonymous(), sessions, 1,
-                dispatcher, metrics);
-        dispatcher.publishTo(bus);
-        bus.start();
+        bus = broker.start(port == 0 ? settings : withPort(settings, port), BrokerAccess.anonymous(), sessions);
         port = bus.port();
     }
 
@@ -62,10 +56,7 @@ class PersistentSessionTest {
 
     @AfterEach
     void stop() {
-        if (bus != null) {
-            bus.close();
-        }
-        uplinkExecutor.shutdownNow();
+        broker.close();
     }
 
     @Test

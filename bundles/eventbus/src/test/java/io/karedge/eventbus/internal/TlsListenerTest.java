@@ -8,8 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -30,9 +28,9 @@ class TlsListenerTest {
     @TempDir
     Path dir;
 
-    private final FakeTwinEngine engine = new FakeTwinEngine();
-    private final BusMetrics metrics = new BusMetrics();
-    private final ExecutorService uplinkExecutor = Executors.newSingleThreadExecutor();
+    private final TestBroker broker = new TestBroker();
+    private final FakeTwinEngine engine = broker.engine;
+    private final BusMetrics metrics = broker.metrics;
     private EmbeddedBus bus;
     private String tlsUrl;
 
@@ -45,21 +43,15 @@ class TlsListenerTest {
         certificate("server", "127.0.0.1", "san.ext");
         certificate("device", "device-7", null);
         Path acl = Files.write(dir.resolve("acl"), List.of("user device-7", "topic readwrite devices/device-7/#"));
-        BusDispatcher dispatcher = new BusDispatcher(engine, true, () -> null, uplinkExecutor, metrics);
-        bus = new EmbeddedBus(BrokerSettings.loopback(0), new BrokerAccess(false, dir.resolve("users"), acl,
+        bus = broker.start(BrokerSettings.loopback(0), new BrokerAccess(false, dir.resolve("users"), acl,
                 new BrokerAccess.TlsListener(0, file("server.crt"), file("server.key"), file("ca.crt"))),
-                SessionSettings.inMemory(), 1, dispatcher, metrics);
-        dispatcher.publishTo(bus);
-        bus.start();
+                SessionSettings.inMemory());
         tlsUrl = "ssl://127.0.0.1:" + bus.broker().tlsAddress().getPort();
     }
 
     @AfterEach
     void stop() {
-        if (bus != null) {
-            bus.close();
-        }
-        uplinkExecutor.shutdownNow();
+        broker.close();
     }
 
     @Test

@@ -6,30 +6,18 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.karedge.api.json.KaredgeJson;
-import io.karedge.api.node.EdgeNode;
-import io.karedge.api.node.NodeMode;
-import io.karedge.api.twin.TwinListener;
-import io.karedge.api.twin.TwinOperation;
 import io.karedge.api.twin.TwinOrigin;
-import io.karedge.api.twin.TwinRecord;
-import io.karedge.api.twin.TwinReply;
-import io.karedge.api.twin.TwinRequest;
-import io.karedge.api.twin.TwinStore;
 import io.karedge.device.manager.DeviceRunState;
 import io.karedge.store.internal.StoreComponent;
+import io.karedge.twin.internal.DesiredOracle;
+import io.karedge.twin.internal.DurableTwin;
 import io.karedge.twin.internal.TwinEngineComponent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,8 +62,9 @@ class DesiredSequenceTest {
             sequence.run(STEPS);
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError("desired-value sequence with seed " + seed + " failed at step " + sequence.step
-                    + " (" + sequence.last + "); replay with -Ddesired.sequence.seed=" + seed + "; the steps before: "
-                    + sequence.history + "; the device: " + sequence.node.deviceInfo() + ": " + e.getMessage(), e);
+                    + " (" + sequence.desired.last() + "); replay with -Ddesired.sequence.seed=" + seed
+                    + "; the steps before: " + sequence.history + "; the device: " + sequence.node.deviceInfo() + ": "
+                    + e.getMessage(), e);
         } finally {
             sequence.node.stop();
         }
@@ -86,146 +75,63 @@ class DesiredSequenceTest {
 
         final Random random;
         final RegisterDriver.Plant plant = new RegisterDriver.Plant();
-        final Set<String> everAccepted = new HashSet<>();
         final Node node = new Node(plant);
-        String accepted = "17";
-        String spec = "17";
+        final DesiredOracle desired;
         boolean offline;
         int step;
-        String last = "start";
-        String before = accepted;
         final java.util.Deque<String> history = new java.util.ArrayDeque<>();
-        int refused;
 
         Sequence(long seed) {
             this.random = new Random(seed);
+            this.desired = new DesiredOracle(random, node.twin, DEVICE, "setpoint", "17", node::putDevice, WAIT);
         }
 
         void run(int steps) {
-            everAccepted.add(accepted);
             node.start(true, false);
             verify();
             for (step = 1; step <= steps; step++) {
-                before = accepted;
+                desired.stepBegins();
                 int dice = random.nextInt(100);
                 if (dice < 30) {
-                    edgeWrite(random.nextBoolean() ? TwinOrigin.REST : TwinOrigin.SHELL);
+                    desired.edgeWrite(random.nextBoolean() ? TwinOrigin.REST : TwinOrigin.SHELL);
                 } else if (dice < 45) {
-                    mqttWrite();
+                    desired.mqttWrite("e" + step);
                 } else if (dice < 55) {
-                    specWrite();
+                    desired.specWrite();
                 } else if (dice < 60) {
-                    readOnlyWrite();
+                    desired.readOnlyWrite("temperature", "21");
                 } else if (dice < 63) {
                     boolean late = random.nextInt(3) == 0;
-                    last = late ? "node restart, the twin engine comes late" : "node restart";
+                    desired.note(late ? "node restart, the twin engine comes late" : "node restart");
                     node.stop();
                     node.start(false, late);
                 } else if (dice < 70) {
-                    last = "driver reinstall";
+                    desired.note("driver reinstall");
                     node.reinstallDriver();
                 } else if (dice < 80) {
                     dropOrReturn();
                 } else if (dice < 85 && !offline) {
-                    last = "device restarts between two reads";
+                    desired.note("device restarts between two reads");
                     plant.restartQuietly("plc-01");
                 } else {
-                    last = "quiet";
+                    desired.note("quiet");
                 }
                 verify();
-                history.addLast(step + ": " + last);
+                history.addLast(step + ": " + desired.last());
                 if (history.size() > 12) {
                     history.removeFirst();
                 }
             }
-            assertThat(refused).as("the sequence exercised refusals").isPositive();
-        }
-
-        String value() {
-            int kind = random.nextInt(10);
-            if (kind < 7) {
-                return Integer.toString(5 + random.nextInt(26));
-            }
-            if (kind < 9) {
-                return Integer.toString(random.nextBoolean() ? random.nextInt(5) : 31 + random.nextInt(70));
-            }
-            return random.nextBoolean() ? "warm" : "12.5";
-        }
-
-        boolean allowed(String value) {
-            try {
-                int number = Integer.parseInt(value);
-                return number >= 5 && number <= 30;
-            } catch (NumberFormatException e) {
-                return false;
-            }
-        }
-
-        void edgeWrite(TwinOrigin origin) {
-            String value = value();
-            last = origin + " " + value;
-            TwinReply reply = reply(node.engine.setDesired(DEVICE, "setpoint", value, TwinStore.ANY_VERSION, origin));
-            expect(reply, value);
-        }
-
-        void mqttWrite() {
-            String value = value();
-            last = "MQTT " + value;
-            ObjectNode message = KaredgeJson.mapper().createObjectNode();
-            message.put("event_id", "e" + step);
-            message.putObject("twin").putObject("setpoint").putObject("expected").put("value", value);
-            expect(reply(node.engine.handle(TwinRequest.ofJson(TwinOperation.TWIN_UPDATE, DEVICE, message,
-                    TwinOrigin.MQTT))), value);
-        }
-
-        void expect(TwinReply reply, String value) {
-            if (allowed(value)) {
-                assertThat(reply.code()).as(reply.reason()).isEqualTo(200);
-                accept(value);
-            } else {
-                assertThat(reply.code()).isEqualTo(400);
-                refused++;
-            }
-        }
-
-        void accept(String value) {
-            accepted = value;
-            everAccepted.add(value);
-        }
-
-        /** The spec's desired value changes (a manifest edit, the local API, the cloud): a new value if valid. */
-        void specWrite() {
-            String value = value();
-            last = "spec " + value;
-            long before = version();
-            node.putDevice(value);
-            if (value.equals(spec)) {
-                return;
-            }
-            spec = value;
-            if (allowed(value)) {
-                accept(value);
-                await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> version() > before);
-            } else {
-                refused++;
-            }
-        }
-
-        void readOnlyWrite() {
-            last = "read-only write";
-            TwinReply reply = reply(node.engine.setDesired(DEVICE, "temperature", "21", TwinStore.ANY_VERSION,
-                    TwinOrigin.values()[random.nextInt(3) + 3]));
-            assertThat(reply.code()).isEqualTo(400);
-            refused++;
+            assertThat(desired.refused()).as("the sequence exercised refusals").isPositive();
         }
 
         void dropOrReturn() {
             if (offline) {
-                last = "device returns reset";
+                desired.note("device returns reset");
                 offline = false;
                 plant.comeBack("plc-01");
             } else {
-                last = "device drops off";
+                desired.note("device drops off");
                 offline = true;
                 plant.drop("plc-01");
                 await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> node.manager.device(DEVICE)
@@ -233,18 +139,10 @@ class DesiredSequenceTest {
             }
         }
 
-        long version() {
-            return node.engine.device(DEVICE).map(t -> t.twins().get("setpoint")).map(TwinRecord::version).orElse(0L);
-        }
-
-        String expected() {
-            return node.engine.device(DEVICE).map(t -> t.twins().get("setpoint"))
-                    .map(r -> r.twin().path("expected").path("value").asText()).orElse(null);
-        }
-
         void verify() {
+            String accepted = desired.accepted();
             await().atMost(WAIT).pollInterval(Duration.ofMillis(1))
-                    .untilAsserted(() -> assertThat(expected()).as("twin expected").isEqualTo(accepted));
+                    .untilAsserted(() -> assertThat(desired.expected()).as("twin expected").isEqualTo(accepted));
             if (!offline) {
                 await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).untilAsserted(() ->
                         assertThat(plant.value("plc-01", "setpoint")).as("device register").isEqualTo(accepted));
@@ -252,9 +150,9 @@ class DesiredSequenceTest {
             for (String written : plant.written) {
                 String value = written.substring(written.indexOf('=') + 1);
                 assertThat(written).startsWith("plc-01/setpoint=");
-                assertThat(everAccepted).as("every value written was accepted").contains(value);
+                assertThat(desired.everAccepted()).as("every value written was accepted").contains(value);
                 assertThat(value).as("a step writes only the value accepted before or after it, never an older one;"
-                        + " written in this step: %s", plant.written).isIn(before, accepted);
+                        + " written in this step: %s", plant.written).isIn(desired.before(), accepted);
             }
             plant.written.clear();
         }
@@ -265,6 +163,7 @@ class DesiredSequenceTest {
 
         private final AtomicLong serviceIds = new AtomicLong(1000);
         private final RegisterDriver.Plant plant;
+        final DurableTwin twin = new DurableTwin(NODE, directory);
         StoreComponent store;
         TwinEngineComponent engine;
         DeviceManagerComponent manager;
@@ -276,7 +175,7 @@ class DesiredSequenceTest {
 
         /** @param lateEngine the twin engine is bound after the devices were opened (DS gives no order) */
         void start(boolean fresh, boolean lateEngine) {
-            store = new StoreComponent(edgeNode(), config(StoreComponent.Config.class));
+            store = twin.openStore();
             if (fresh) {
                 put("""
                         apiVersion: devices.kubeedge.io/v1beta1
@@ -290,7 +189,7 @@ class DesiredSequenceTest {
                         """);
                 putDevice("17");
             }
-            engine = new TwinEngineComponent(store, store, edgeNode(), config(TwinEngineComponent.Config.class));
+            engine = twin.startEngine();
             manager = new DeviceManagerComponent(store, NODE, ManagerSettings.defaults().withTimeouts(1000, 1000)
                     .withEnforcement(true, 200));
             if (!lateEngine) {
@@ -308,7 +207,7 @@ class DesiredSequenceTest {
 
         private void bindEngine() {
             manager.bindTwinEngine(engine);
-            invoke(engine, "addListener", TwinListener.class, manager);
+            twin.addListener(manager);
         }
 
         String deviceInfo() {
@@ -349,69 +248,9 @@ class DesiredSequenceTest {
                 manager.deactivate();
                 manager = null;
             }
-            if (engine != null) {
-                invoke(engine, "deactivate", null, null);
-                engine = null;
-            }
-            if (store != null) {
-                invoke(store, "deactivate", null, null);
-                store = null;
-            }
-        }
-
-        private EdgeNode edgeNode() {
-            return new EdgeNode() {
-                @Override
-                public String nodeName() {
-                    return NODE;
-                }
-
-                @Override
-                public NodeMode mode() {
-                    return NodeMode.STANDALONE;
-                }
-
-                @Override
-                public Path dataDirectory() {
-                    return directory;
-                }
-            };
-        }
-    }
-
-    /** A DS configuration annotation with its defaults, and a relaxed sync for the store. */
-    private static <T> T config(Class<T> type) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
-            if (method.getName().equals("annotationType")) {
-                return type;
-            }
-            if (method.getName().equals("synchronous")) {
-                return "NORMAL";
-            }
-            return method.getDefaultValue();
-        }));
-    }
-
-    private static void invoke(Object target, String name, Class<?> parameter, Object argument) {
-        try {
-            Method method = parameter == null ? target.getClass().getDeclaredMethod(name)
-                    : target.getClass().getDeclaredMethod(name, parameter);
-            method.setAccessible(true);
-            if (parameter == null) {
-                method.invoke(target);
-            } else {
-                method.invoke(target, argument);
-            }
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(name + " of " + target.getClass().getSimpleName(), e);
-        }
-    }
-
-    private static TwinReply reply(java.util.concurrent.CompletionStage<TwinReply> stage) {
-        try {
-            return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("no reply: " + e, e);
+            twin.stop();
+            engine = null;
+            store = null;
         }
     }
 }

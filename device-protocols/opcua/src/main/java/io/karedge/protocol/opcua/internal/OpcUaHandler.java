@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -58,18 +59,24 @@ final class OpcUaHandler extends BaseDeviceHandler implements PushingHandler, Se
     private final Map<NodeId, OpcUaDataType> dataTypes = new ConcurrentHashMap<>();
     private final Object lock = new Object();
     private ServerConnection connection;
-    private ScheduledFuture<?> heartbeat;
 
-    /** A pushed property: its request, node, last value and when that value was last reported. */
+    /**
+     * A pushed property: its request, node, last value, when that value was last reported and the timer that
+     * reports it again. Guarded by its own monitor, which is held while its values are reported, so that a
+     * report of the unchanged value never overtakes the report of a change.
+     */
     private static final class Monitored {
         final PropertyRequest request;
         final OpcUaVisitor visitor;
-        volatile PropertyValue last;
-        volatile long reportedAt;
+        final long cycleNanos;
+        PropertyValue last;
+        long reportedAt;
+        ScheduledFuture<?> again;
 
         Monitored(PropertyRequest request, OpcUaVisitor visitor) {
             this.request = request;
             this.visitor = visitor;
+            this.cycleNanos = TimeUnit.MILLISECONDS.toNanos(request.property().reportCycleMillis());
         }
     }
 
@@ -111,27 +118,17 @@ final class OpcUaHandler extends BaseDeviceHandler implements PushingHandler, Se
         }
         ServerConnection target = connection();
         target.watch(this, watches);
-        long cycle = requests.stream().mapToLong(r -> r.property().reportCycleMillis()).min().orElse(0);
-        if (cycle > 0 && !accepted.isEmpty()) {
-            synchronized (lock) {
-                if (!isClosed()) {
-                    heartbeat = scheduler.scheduleAtFixedRate(this::reportDue, cycle, cycle, TimeUnit.MILLISECONDS);
-                }
-            }
-        }
         return accepted;
     }
 
+    /** A value from the subscription: reported at once, and again one report cycle later if it does not change. */
     @Override
     public void value(String property, DataValue value) {
         Monitored m = monitored.get(property);
         if (m == null || isClosed()) {
             return;
         }
-        PropertyValue reading = convert(m.request, m.visitor, value);
-        m.last = reading;
-        m.reportedAt = System.nanoTime();
-        callback.reportValues(List.of(reading));
+        report(m, convert(m.request, m.visitor, value));
     }
 
     @Override
@@ -140,28 +137,53 @@ final class OpcUaHandler extends BaseDeviceHandler implements PushingHandler, Se
         if (m == null || isClosed()) {
             return;
         }
-        PropertyValue failed = PropertyValue.failed(property, why);
-        m.last = failed;
-        callback.reportValues(List.of(failed));
+        report(m, PropertyValue.failed(property, why));
     }
 
-    /** Reports again the values that did not change within their report cycle. */
-    private void reportDue() {
-        if (isClosed()) {
-            return;
-        }
-        long now = System.nanoTime();
-        List<PropertyValue> due = new ArrayList<>();
-        for (Monitored m : monitored.values()) {
-            PropertyValue last = m.last;
-            long cycleNanos = TimeUnit.MILLISECONDS.toNanos(m.request.property().reportCycleMillis());
-            if (last != null && last.ok() && now - m.reportedAt >= cycleNanos - cycleNanos / 10) {
-                m.reportedAt = now;
-                due.add(new PropertyValue(last.property(), last.value(), last.type(), Instant.now(), null));
+    private void report(Monitored m, PropertyValue reading) {
+        synchronized (m) {
+            if (isClosed()) {
+                return;
+            }
+            m.last = reading;
+            callback.reportValues(List.of(reading));
+            // after the callback: the manager's own clock for this report never runs ahead of ours
+            m.reportedAt = System.nanoTime();
+            if (reading.ok() && m.again == null) {
+                scheduleAgain(m, m.cycleNanos);
             }
         }
-        if (!due.isEmpty()) {
-            callback.reportValues(due);
+    }
+
+    /**
+     * Reports the last value of a property again when it has not been reported for a whole report cycle; a
+     * report in between (a change) moves the next one to a cycle after it. One timer per property at most.
+     */
+    private void reportAgain(Monitored m) {
+        synchronized (m) {
+            m.again = null;
+            PropertyValue last = m.last;
+            if (isClosed() || last == null || !last.ok()) {
+                return;
+            }
+            long left = m.reportedAt + m.cycleNanos - System.nanoTime();
+            if (left > 0) {
+                scheduleAgain(m, left);
+                return;
+            }
+            callback.reportValues(List.of(new PropertyValue(last.property(), last.value(), last.type(),
+                    Instant.now(), null)));
+            m.reportedAt = System.nanoTime();
+            scheduleAgain(m, m.cycleNanos);
+        }
+    }
+
+    // called holding m's monitor
+    private void scheduleAgain(Monitored m, long delayNanos) {
+        try {
+            m.again = scheduler.schedule(() -> reportAgain(m), delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopping) {
+            LOG.debug("OPC UA driver stopping; {} of {} not reported again", m.request.name(), device.id());
         }
     }
 
@@ -397,11 +419,16 @@ final class OpcUaHandler extends BaseDeviceHandler implements PushingHandler, Se
 
     @Override
     protected void onClose() {
+        for (Monitored m : monitored.values()) {
+            synchronized (m) {
+                if (m.again != null) {
+                    m.again.cancel(false);
+                    m.again = null;
+                }
+            }
+        }
         ServerConnection current;
         synchronized (lock) {
-            if (heartbeat != null) {
-                heartbeat.cancel(false);
-            }
             current = connection;
             connection = null;
         }

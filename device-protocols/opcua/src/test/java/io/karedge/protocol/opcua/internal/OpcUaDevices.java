@@ -17,6 +17,12 @@ final class OpcUaDevices {
     }
 
     static Device device(String name, String protocolConfig, String... properties) {
+        return device(name, protocolConfig, 100, 500, properties);
+    }
+
+    /** A device whose properties are collected every {@code collectCycle} and reported every {@code reportCycle} ms. */
+    static Device device(String name, String protocolConfig, long collectCycle, long reportCycle,
+                         String... properties) {
         StringBuilder yaml = new StringBuilder("""
                 apiVersion: devices.kubeedge.io/v1beta1
                 kind: Device
@@ -31,8 +37,8 @@ final class OpcUaDevices {
         for (String property : properties) {
             String[] parts = property.split("\\|", 4);
             yaml.append("    - name: ").append(parts[0]).append('\n')
-                    .append("      collectCycle: 100\n")
-                    .append("      reportCycle: 500\n")
+                    .append("      collectCycle: ").append(collectCycle).append('\n')
+                    .append("      reportCycle: ").append(reportCycle).append('\n')
                     .append("      visitors: {protocolName: opcua, configData: ").append(parts[3]).append("}\n");
         }
         return TestDevices.device(yaml.toString());

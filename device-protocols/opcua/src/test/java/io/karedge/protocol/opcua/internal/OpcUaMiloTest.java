@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -59,9 +60,16 @@ class OpcUaMiloTest {
         final List<PropertyValue> values = new CopyOnWriteArrayList<>();
         final List<String> states = new CopyOnWriteArrayList<>();
         final List<StateDetail> details = new CopyOnWriteArrayList<>();
+        final List<Received> received = new CopyOnWriteArrayList<>();
+
+        /** A value and when it reached this recorder ({@link System#nanoTime()}). */
+        record Received(PropertyValue value, long nanos) {
+        }
 
         @Override
         public void reportValues(List<PropertyValue> reported) {
+            long now = System.nanoTime();
+            reported.forEach(v -> received.add(new Received(v, now)));
             values.addAll(reported);
         }
 
@@ -82,6 +90,12 @@ class OpcUaMiloTest {
 
         List<String> errorsOf(String property) {
             return values.stream().filter(v -> v.property().equals(property) && !v.ok()).map(PropertyValue::error).toList();
+        }
+
+        /** @return when each report of {@code value} for {@code property} arrived, in milliseconds of nanoTime */
+        List<Long> arrivals(String property, String value) {
+            return received.stream().filter(r -> r.value().property().equals(property) && r.value().ok()
+                    && r.value().value().equals(value)).map(r -> TimeUnit.NANOSECONDS.toMillis(r.nanos())).toList();
         }
 
         String lastState() {
@@ -407,26 +421,58 @@ class OpcUaMiloTest {
 
     @Test
     void devicesJoiningWhileTheSessionOpensGetEachChangeOnce() throws Exception {
+        // A report cycle longer than the test: every report seen here is the delivery of a value, none is the
+        // report of an unchanged value again.
         List<Recorder> recorders = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            Device device = device("joiner-" + i, "{url: '" + server.url() + "'}");
+            Device device = OpcUaDevices.device("joiner-" + i, "{url: '" + server.url() + "'}", 100, 120_000,
+                    PROPERTIES);
             Recorder recorder = new Recorder();
             open(device, recorder).subscribe(requests(device));
             recorders.add(recorder);
         }
+        List<String> expected = new ArrayList<>(List.of("21.5"));
         await().atMost(Duration.ofSeconds(10)).until(() -> recorders.stream()
                 .allMatch(r -> r.valuesOf("temperature").contains("21.5")));
-        Thread.sleep(600);
 
-        server.set("Temperature", Variant.ofDouble(24.75));
-        await().atMost(Duration.ofSeconds(20)).until(() -> recorders.stream()
-                .allMatch(r -> r.valuesOf("temperature").contains("24.75")));
-        // Known defect (device-protocols/opcua/README.md): devices sharing a session get a change a second time
-        // within about a second. This checks what held before that was found: no second delivery at once.
-        await().during(Duration.ofMillis(150)).atMost(Duration.ofSeconds(10)).until(() -> recorders.stream()
-                .allMatch(r -> r.valuesOf("temperature").stream().filter("24.75"::equals).count() == 1));
+        for (double value : new double[] {24.75, 23, 22.5}) {
+            Thread.sleep(500);
+            server.set("Temperature", Variant.ofDouble(value));
+            String twin = Variants.toTwin(Variant.ofDouble(value), "double");
+            expected.add(twin);
+            await().atMost(Duration.ofSeconds(20)).until(() -> recorders.stream()
+                    .allMatch(r -> r.valuesOf("temperature").contains(twin)));
+        }
+        Thread.sleep(2_500);
 
+        for (Recorder recorder : recorders) {
+            assertThat(recorder.valuesOf("temperature")).as("each change delivered once").isEqualTo(expected);
+        }
         assertThat(driver.sessions()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnchangedValueIsReportedAgainOneReportCycleAfterItsLastReport() throws Exception {
+        long cycle = 2000;
+        String temperature = PROPERTIES[0];
+        Device device = OpcUaDevices.device("line-1", "{url: '" + server.url() + "'}", 100, cycle, temperature);
+        Recorder recorder = new Recorder();
+        PushingHandler handler = open(device, recorder);
+        long subscribed = System.nanoTime();
+        handler.subscribe(OpcUaDevices.requests(device, temperature));
+        await().atMost(Duration.ofSeconds(10)).until(() -> recorder.valuesOf("temperature").contains("21.5"));
+
+        // The change comes half-way between two whole cycles after subscribing, not in step with them.
+        long since = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - subscribed);
+        Thread.sleep((since / cycle + 1) * cycle + cycle / 2 - since);
+        server.set("Temperature", Variant.ofDouble(24.75));
+        await().atMost(Duration.ofSeconds(20)).until(() -> recorder.arrivals("temperature", "24.75").size() >= 3);
+
+        List<Long> arrivals = recorder.arrivals("temperature", "24.75");
+        assertThat(arrivals.get(1) - arrivals.get(0)).as("from the change to its first report again (ms)")
+                .isBetween(cycle, cycle + 600);
+        assertThat(arrivals.get(2) - arrivals.get(1)).as("between two reports of the unchanged value (ms)")
+                .isBetween(cycle, cycle + 600);
     }
 
     @Test
