@@ -25,7 +25,7 @@ import javax.naming.directory.InitialDirContext;
  * {@code <start ms> <end ms> ok <endpoint>} or {@code <start ms> <end ms> fail <reason>} (epoch milliseconds).
  * Then {@code done}.</li>
  * <li>{@code stream <host> <port> <endpoint> <seconds>}: connects until the greeting is {@code endpoint}
- * (round robin reaches it within a few tries), prints {@code open <endpoint>}, then sends 1 KiB every 10 ms and
+ * (round robin reaches it within a few tries once it is not ejected; up to 120 tries 250 ms apart), prints {@code open <endpoint>}, then sends 1 KiB every 10 ms and
  * reads each echo back for {@code seconds}; prints {@code completed bytes=<n>}, or when the stream breaks
  * {@code ended <eof|error|timeout> bytes=<n> at=<epoch ms> detail=<text>}.</li>
  * </ul>
@@ -84,12 +84,13 @@ public final class MeshClientMain {
 
     private static void stream(String host, int port, String endpoint, long seconds) throws IOException {
         Socket found = null;
-        for (int attempt = 0; attempt < 20 && found == null; attempt++) {
+        for (int attempt = 0; attempt < 120 && found == null; attempt++) {
             Socket candidate = connect(host, port);
             if (greeting(candidate.getInputStream()).equals(endpoint)) {
                 found = candidate;
             } else {
                 candidate.close();
+                sleep(250); // the endpoint may be ejected for a while yet
             }
         }
         if (found == null) {
@@ -128,6 +129,14 @@ public final class MeshClientMain {
         } catch (IOException e) {
             System.out.println("ended error bytes=" + bytes + " at=" + System.currentTimeMillis() + " detail="
                     + describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -39,10 +39,22 @@ final class NetnsTopology implements AutoCloseable {
                 && !Files.isExecutable(Paths.get("/usr/bin/ip"))) {
             return "the multi-node mesh test needs the ip command (iproute2)";
         }
+        if (!onPath("python3")) {
+            return "the multi-node mesh test needs python3 (the topology check, the double's admin calls)";
+        }
         if (!Files.isExecutable(SCRIPT)) {
             return "no topology script at " + SCRIPT;
         }
         return null;
+    }
+
+    private static boolean onPath(String command) {
+        for (String directory : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Paths.get(directory, command))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Removes what an earlier run left under the kem- prefix, then builds the namespaces. */
@@ -59,6 +71,17 @@ final class NetnsTopology implements AutoCloseable {
     /** The namespace of a node: {@code kem-a}, {@code kem-b}, {@code kem-r}, {@code kem-c}, {@code kem-cloud}. */
     static String namespace(String node) {
         return "kem-" + node;
+    }
+
+    /**
+     * Sets a node's port on its bridge up or down (in {@code kem-sw}: {@code a1}, {@code b1}, {@code r1},
+     * {@code r2}, {@code c2}, {@code cloud1}, {@code cloud2}), as a cable pulled or plugged back: the node's own
+     * interface stays up, its packets go nowhere and nothing answers.
+     */
+    static void link(String bridgePort, boolean up) throws IOException, InterruptedException {
+        if (Distribution.Shell.run(20, "ip", "-n", "kem-sw", "link", "set", bridgePort, up ? "up" : "down") != 0) {
+            throw new IOException("could not set " + bridgePort + (up ? " up" : " down"));
+        }
     }
 
     @Override
