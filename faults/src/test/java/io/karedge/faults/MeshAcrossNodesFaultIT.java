@@ -200,10 +200,15 @@ class MeshAcrossNodesFaultIT {
                 }
             }
             AfterLoss after = new AfterLoss(end, endedMs, connections, failedEarly, firstAnswered, afterBound);
-            System.out.printf("mesh across nodes, B %s: A's stream %s %d ms after; %d new connections from then on,"
-                    + " %d failed within %d ms, first answered %d ms after%n", how,
-                    end.split(" ")[0].equals("ended") ? "ended (" + end.split(" ")[1] + ")" : "completed",
-                    endedMs, connections, failedEarly, EJECTION_BOUND_MS, firstAnswered);
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("streamEnd", end.split(" ")[0].equals("ended") ? end.split(" ")[1] : "completed");
+            figures.put("streamEndedMs", endedMs);
+            figures.put("failedWithin" + EJECTION_BOUND_MS + "ms", failedEarly);
+            figures.put("firstAnsweredMs", firstAnswered);
+            FaultReport.line("mesh: B " + how + " mid-stream", connections + " new connections from A after",
+                    (connections - failedEarly - afterBound.stream().filter(r -> !r.startsWith("ok")).count())
+                            + " answered", afterBound.stream().filter(r -> !r.startsWith("ok")).count() + failedEarly,
+                    figures);
             return after;
         }
     }
