@@ -36,6 +36,17 @@ import org.junit.jupiter.api.Test;
  * retransmit for minutes), so that stream's end is only printed: it is the client's own 3 s read timeout. The
  * topology check proves that C cannot be reached from A at all (R does not forward).
  *
+ * <p><b>What the cloud sends.</b> The double pushes the Service and its Endpoints to every connected node
+ * ({@code insert} of {@code default/service/echo} and {@code default/endpoints/echo}, group resource, ACK
+ * required), each address with its {@code nodeName}. KubeEdge CloudCore v1.22.2 sends them another way: its
+ * edgecontroller sends a node only its own Node object, the pods bound to it and the ConfigMaps and Secrets
+ * those use; Services, Endpoints (and EndpointSlices) and other nodes' Node objects reach an edge node only
+ * from the dynamiccontroller, once an application on that node list-watches them through the edge's MetaServer
+ * (as edgemesh-agent does), as insert/update/delete messages of source {@code dynamiccontroller} per object
+ * (cluster-scoped ones, such as Nodes, under the namespace {@code null}); Endpoints are filtered to a node's
+ * node group only for Services annotated {@code range-nodegroup}. A node joined to a real CloudCore therefore
+ * gets them only if it list-watches them through the cloud; this test does not check that.
+ *
  * <p><b>Tunnel switch point.</b> The C-via-R case plugs in here once the mesh proxy has its node-to-node
  * tunnel: boot R and C as nodes too ({@link NetnsNode#create} in {@code kem-r} and {@code kem-c}, C with the
  * double's net2 address), configure the tunnel in the mesh proxy's PID on every node with
