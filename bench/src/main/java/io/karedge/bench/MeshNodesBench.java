@@ -80,7 +80,8 @@ public final class MeshNodesBench {
                     args.length > 3 ? Integer.parseInt(args[3]) : 256, args.length > 4 ? Integer.parseInt(args[4]) : 3,
                     args.length > 5 ? args[5] : "nio");
         } else {
-            System.err.println("usage: server <bind address> <base port> | client <server> <base port> <MB> <runs> [nio|native]");
+            System.err.println("usage: server <bind address> <base port>"
+                    + " | client <server> <base port> <MB> <runs> [nio|native]");
             System.exit(2);
         }
     }
@@ -153,7 +154,8 @@ public final class MeshNodesBench {
             concurrent[c] = concurrentConnections(routes.get(c), 200, 20);
         }
 
-        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-44s", "figure (median of " + runs + ")"));
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-44s",
+                "figure (median of " + runs + ")"));
         routes.forEach(route -> header.append(String.format(Locale.ROOT, " | %-26s", route.name())));
         System.out.println(header.append(" | ratio to direct"));
         row("bulk throughput, " + megabytes + " MB (MB/s)", bulk, value -> value, "%.0f", true);
@@ -171,7 +173,8 @@ public final class MeshNodesBench {
         List<String> ratios = new ArrayList<>();
         for (int c = 0; c < values.length; c++) {
             double median = median(values[c]);
-            line.append(String.format(Locale.ROOT, " | %-26s", String.format(Locale.ROOT, format, map.applyAsDouble(median))));
+            String value = String.format(Locale.ROOT, format, map.applyAsDouble(median));
+            line.append(String.format(Locale.ROOT, " | %-26s", value));
             if (c > 0) {
                 ratios.add(ratio ? String.format(Locale.ROOT, "%.2fx", median / direct)
                         : String.format(Locale.ROOT, "+%.1f", median - direct));

@@ -57,8 +57,8 @@ import org.junit.jupiter.api.Test;
  * it, as they reach B's and R's here. Until then the case is not in this test: C is unreachable from A.
  *
  * <p>Needs root, {@code ip} and python3 (skipped otherwise, with the reason); one run boots two nodes and
- * takes about 50 s on a loaded 2-core machine. Every namespace, node and process it starts is removed at the end, and a run
- * removes what a crashed run left under the {@code kem-} prefix before it starts.
+ * takes about 50 s on a loaded 2-core machine. Every namespace, node and process it starts is removed at the
+ * end, and a run removes what a crashed run left under the {@code kem-} prefix before it starts.
  */
 class MeshAcrossNodesFaultIT {
 

@@ -63,8 +63,8 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
- * A CloudHub and certificate service for tests, on 127.0.0.1 (or a given address) and free ports. It speaks the real JSON frames
- * over TLS WebSockets with client-certificate checks, serves {@code /ca.crt} and {@code /edge.crt} like
+ * A CloudHub and certificate service for tests, on 127.0.0.1 (or a given address) and free ports. It speaks
+ * the real JSON frames over TLS WebSockets with client-certificate checks, serves {@code /ca.crt} and {@code /edge.crt} like
  * CloudCore, answers kubelet and twin requests, and delivers pushes with CloudCore's rules: one
  * ACK-required message in flight, sent again with the same id until ACKed. It checks every frame it
  * receives and counts the invalid ones (CloudHub would drop the session for each).
