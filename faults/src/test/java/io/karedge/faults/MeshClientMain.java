@@ -26,8 +26,8 @@ import javax.naming.directory.InitialDirContext;
  * Then {@code done}.</li>
  * <li>{@code stream <host> <port> <endpoint> <seconds>}: connects until the greeting is {@code endpoint}
  * (round robin reaches it within a few tries once it is not ejected; up to 120 tries 250 ms apart), prints
- * {@code open <endpoint>}, then sends 1 KiB every 10 ms and reads each echo back for {@code seconds}; prints {@code completed bytes=<n>}, or when the stream breaks
- * {@code ended <eof|error|timeout> bytes=<n> at=<epoch ms> detail=<text>}.</li>
+ * {@code open <endpoint>}, then sends 1 KiB every 10 ms and reads each echo back for {@code seconds}; prints
+ * {@code completed bytes=<n>}, or when the stream breaks {@code ended <eof|error|timeout> bytes=<n> at=<epoch ms> detail=<text>}.</li>
  * </ul>
  */
 public final class MeshClientMain {
