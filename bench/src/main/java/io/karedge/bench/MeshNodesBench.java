@@ -177,7 +177,7 @@ public final class MeshNodesBench {
             line.append(String.format(Locale.ROOT, " | %-26s", value));
             if (c > 0) {
                 ratios.add(ratio ? String.format(Locale.ROOT, "%.2fx", median / direct)
-                        : String.format(Locale.ROOT, "+%.1f", median - direct));
+                        : String.format(Locale.ROOT, "%+.1f", median - direct));
             }
         }
         System.out.println(line.append(" | ").append(String.join(", ", ratios)));
