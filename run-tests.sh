@@ -6,6 +6,7 @@
 #   mosquitto and its clients   MQTT interoperability, the MQTT driver, MQTT push targets
 #   python3-pymodbus            a Modbus TCP server for the Modbus driver
 #   nftables                    the mesh proxy's kernel data path
+#   iproute2                    network namespaces for the mesh across nodes (faults: MeshAcrossNodesFaultIT, root)
 #   containerd (private)        a real CRI runtime for the pod tests, on its own socket, local images only
 #   node-opcua (npm)            an OPC UA server for the OPC UA driver, installed into a cache folder, not globally
 # Installing needs root (or sudo). Without it the peers that are missing are named, their tests are
@@ -39,6 +40,7 @@ command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
 pymodbus_check='import pymodbus.server, pymodbus.datastore'
 /usr/bin/python3 -c "${pymodbus_check}" >/dev/null 2>&1 || missing+=(python3-pymodbus python3-serial python3-serial-asyncio)
 command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || missing+=(nftables)
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || missing+=(iproute2)
 /usr/bin/python3 -c 'import prometheus_client' >/dev/null 2>&1 || missing+=(python3-prometheus-client)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)

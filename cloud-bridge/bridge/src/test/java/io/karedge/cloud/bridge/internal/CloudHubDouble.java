@@ -63,8 +63,8 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
- * A CloudHub and certificate service for tests, on 127.0.0.1 and free ports. It speaks the real JSON frames
- * over TLS WebSockets with client-certificate checks, serves {@code /ca.crt} and {@code /edge.crt} like
+ * A CloudHub and certificate service for tests, on 127.0.0.1 (or a given address) and free ports. It speaks
+ * the real JSON frames over TLS WebSockets with client-certificate checks, serves {@code /ca.crt} and {@code /edge.crt} like
  * CloudCore, answers kubelet and twin requests, and delivers pushes with CloudCore's rules: one
  * ACK-required message in flight, sent again with the same id until ACKed. It checks every frame it
  * receives and counts the invalid ones (CloudHub would drop the session for each).
@@ -76,7 +76,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  */
 public final class CloudHubDouble implements AutoCloseable {
 
-    public final TestPki pki = new TestPki();
+    public final TestPki pki;
     public final List<Message> received = new CopyOnWriteArrayList<>();
     public final AtomicInteger invalidFrames = new AtomicInteger();
     public final List<String> invalidReasons = new CopyOnWriteArrayList<>();
@@ -119,8 +119,24 @@ public final class CloudHubDouble implements AutoCloseable {
     private final Object ackSignal = new Object();
     private volatile boolean closed;
 
+    private final String advertisedAddress;
+
     public CloudHubDouble() throws Exception {
-        https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        this("127.0.0.1");
+    }
+
+    /**
+     * @param bindAddress      the IPv4 address the WebSocket and certificate services listen on; {@code 0.0.0.0}
+     *                         for all of the host's (or network namespace's) addresses
+     * @param advertised       addresses the server certificate names besides 127.0.0.1; the first is the one
+     *                         {@link #webSocketAddress()} and {@link #certAddress()} give when bound to
+     *                         {@code 0.0.0.0}; none: the bind address
+     */
+    public CloudHubDouble(String bindAddress, String... advertised) throws Exception {
+        String[] names = advertised.length == 0 ? new String[] {bindAddress} : advertised;
+        this.advertisedAddress = bindAddress.equals("0.0.0.0") ? names[0] : bindAddress;
+        this.pki = new TestPki(names);
+        https = HttpsServer.create(new InetSocketAddress(bindAddress, 0), 16);
         SSLContext tls = serverTls();
         https.setHttpsConfigurator(new HttpsConfigurator(tls) {
             @Override
@@ -158,18 +174,18 @@ public final class CloudHubDouble implements AutoCloseable {
                                 .addLast(new FrameHandler());
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
+                .bind(bindAddress, 0).sync().channel();
         ackWorker = new Thread(this::deliverLoop, "double-ack-queue");
         ackWorker.setDaemon(true);
         ackWorker.start();
     }
 
     public String webSocketAddress() {
-        return "127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort();
+        return advertisedAddress + ":" + ((InetSocketAddress) server.localAddress()).getPort();
     }
 
     public String certAddress() {
-        return "127.0.0.1:" + https.getAddress().getPort();
+        return advertisedAddress + ":" + https.getAddress().getPort();
     }
 
     // ---- downstream ----------------------------------------------------------------------------------

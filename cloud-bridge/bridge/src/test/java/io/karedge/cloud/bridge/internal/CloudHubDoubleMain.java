@@ -15,15 +15,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The CloudHub double as a process of its own, for tests that cannot hold it in their JVM (the Karaf
- * integration tests). Everything listens on 127.0.0.1 on free ports.
+ * integration tests). Everything listens on 127.0.0.1 on free ports unless a bind address is given.
  *
- * <p>Arguments: the file to write the addresses to, and the lifetime in seconds (default 300). The file is a
+ * <p>Arguments: the file to write the addresses to, the lifetime in seconds (default 300), the address the
+ * CloudHub WebSocket and the certificate service bind (default 127.0.0.1; {@code 0.0.0.0} for every address of
+ * the host or network namespace the double runs in) and, optionally, the comma-separated addresses its server
+ * certificate names besides 127.0.0.1, the first being the one written to the file when the bind address is
+ * {@code 0.0.0.0}. The admin endpoint always listens on 127.0.0.1. The file is a
  * properties file written atomically once everything listens: {@code server} (CloudHub WebSocket),
  * {@code cert.server} (certificate service), {@code token} (a join token pinning the double's CA) and
  * {@code admin} (a plain HTTP endpoint). {@code GET http://<admin>/status} answers what the double has seen:
- * <pre>{"connections":1,"sessions":1,"registered":"itest-node","ready":"True","statusReports":2,
+ * <pre>{"connections":1,"sessions":1,"registered":"itest-node","nodes":["itest-node"],"ready":"True","statusReports":2,
  *  "leaseUpdates":3,"keepalives":9,"invalidFrames":0,"invalid":[],"cloudCoreLog":[]}</pre>
- * {@code registered} is the name in the last Node {@code insert} (or null), {@code ready} the status of the
+ * {@code registered} is the name in the last Node {@code insert} (or null), {@code nodes} the names of every Node
+ * the cloud holds, {@code ready} the status of the
  * Ready condition in the last node status patch (or null), {@code cloudCoreLog} what CloudCore would have
  * logged as refused or dropped. {@code POST http://<admin>/push?operation=insert&resource=<ns>/configmap/<name>}
  * with a Kubernetes object as the body pushes it down as CloudCore's edgecontroller does (answers the message
@@ -40,7 +45,9 @@ public final class CloudHubDoubleMain {
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);
         long lifetimeSeconds = args.length > 1 ? Long.parseLong(args[1]) : 300;
-        CloudHubDouble cloud = new CloudHubDouble();
+        String bindAddress = args.length > 2 ? args[2] : "127.0.0.1";
+        String[] advertised = args.length > 3 ? args[3].split(",") : new String[0];
+        CloudHubDouble cloud = new CloudHubDouble(bindAddress, advertised);
         HttpServer admin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
         admin.createContext("/status", exchange -> {
             byte[] body = MessageCodec.mapper().writeValueAsBytes(status(cloud));
@@ -162,6 +169,7 @@ public final class CloudHubDoubleMain {
             }
         }
         status.put("registered", registered);
+        cloud.nodes.keySet().stream().sorted().forEach(status.putArray("nodes")::add);
         status.put("ready", ready);
         status.put("statusReports", statusReports);
         status.put("leaseUpdates", leaseUpdates);

@@ -21,7 +21,10 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A CloudCore-like PKI for tests: a P-256 CA ({@code CN=KubeEdge}), a server certificate for 127.0.0.1 and tokens. */
+/**
+ * A CloudCore-like PKI for tests: a P-256 CA ({@code CN=KubeEdge}), a server certificate for 127.0.0.1 (and the
+ * other addresses given) and tokens.
+ */
 public final class TestPki {
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -32,6 +35,11 @@ public final class TestPki {
     final X509Certificate server;
 
     public TestPki() {
+        this(new String[0]);
+    }
+
+    /** @param serverAddresses IP addresses the server certificate names besides 127.0.0.1 */
+    public TestPki(String... serverAddresses) {
         try {
             Instant now = Instant.now();
             X500Name caName = new X500Name("CN=KubeEdge");
@@ -45,13 +53,23 @@ public final class TestPki {
                     Date.from(now.plusSeconds(86_400L * 30)), new X500Name("CN=KubeEdge, O=KubeEdge"),
                     serverKeys.getPublic())
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                            new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                            new GeneralName(GeneralName.dNSName, "localhost")}));
+                    .addExtension(Extension.subjectAlternativeName, false, serverNames(serverAddresses));
             server = sign(serverBuilder);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static GeneralNames serverNames(String... addresses) {
+        java.util.List<GeneralName> names = new java.util.ArrayList<>();
+        names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+        names.add(new GeneralName(GeneralName.dNSName, "localhost"));
+        for (String address : addresses) {
+            if (!address.equals("127.0.0.1")) {
+                names.add(new GeneralName(GeneralName.iPAddress, address));
+            }
+        }
+        return new GeneralNames(names.toArray(GeneralName[]::new));
     }
 
     public X509Certificate ca() {
