@@ -349,6 +349,7 @@ final class ManagedDevice {
             }
         } catch (TimeoutException e) {
             failedReads.incrementAndGet();
+            desired.away();
             if (!b.closed) {
                 LOG.warn("Read of {} on {}: {}", id, b.driver.label(), e.getMessage());
             }
@@ -357,6 +358,7 @@ final class ManagedDevice {
             if (b.closed) {
                 return;
             }
+            desired.away();
             String message = "read failed: " + text(e);
             StateDetail why = StateDetail.of(e);
             b.driver.failed(id + ": " + message);
@@ -463,6 +465,7 @@ final class ManagedDevice {
     /** The driver says the device is gone. */
     void reportedOffline(StateDetail detail, String why, String wire) {
         lostContact = true;
+        desired.away();
         error(why);
         setState(DeviceRunState.OFFLINE, detail, why, wire);
     }
