@@ -20,7 +20,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +58,8 @@ final class DesiredValues {
     /** pause before the next rewrite on return, after rewrites that failed: doubles from 1 s up to 60 s */
     private volatile long rewriteBackoffMillis;
     private volatile long rewriteNotBefore;
+    /** the binding on which a rewrite on return waits for the end of that pause, if one does */
+    private final AtomicReference<Binding> rewriteDeferred = new AtomicReference<>();
     /** the value of each property whose write the device confirmed last */
     private final Map<String, String> confirmed = new ConcurrentHashMap<>();
     private final Map<String, DriftPause> drift = new ConcurrentHashMap<>();
@@ -170,13 +176,18 @@ final class DesiredValues {
 
     /**
      * The device came back: every accepted value is written again on the running handler. A device that
-     * fails the rewrite (it answers reads but not writes) is rewritten on its next return only after a pause
-     * that doubles from 1 s to 60 s, so it is not written on every collect cycle.
+     * fails the rewrite while it answers reads is rewritten after a pause that doubles from 1 s to 60 s, so it
+     * is not written on every collect cycle: a return within the pause is not dropped but waits for its end.
+     * A device that was away since ({@link #away}) is rewritten at once.
      */
     void rewriteOnReturn() {
         Binding b = device.binding();
-        long now = device.ctx().clock().millis();
-        if (b == null || b.closed || b.handler == null || now < rewriteNotBefore) {
+        if (b == null || b.closed || b.handler == null) {
+            return;
+        }
+        long wait = rewriteNotBefore - device.ctx().clock().millis();
+        if (wait > 0) {
+            deferRewrite(b, wait);
             return;
         }
         b.queue.execute(() -> {
@@ -188,6 +199,37 @@ final class DesiredValues {
                 rewriteNotBefore = device.ctx().clock().millis() + rewriteBackoffMillis;
             }
         });
+    }
+
+    /**
+     * The device did not answer a read, or its driver reported it gone: it was away, and its next return is
+     * written at once. The pause after failed rewrites is for a device that answers reads but fails writes; a
+     * rewrite that failed because the device was going away (it answered the read that saw it back, then left)
+     * does not delay the rewrite when it is back.
+     */
+    void away() {
+        rewriteBackoffMillis = 0;
+        rewriteNotBefore = 0;
+    }
+
+    /** One rewrite per binding waits for the pause; it runs if the device is still there then. */
+    private void deferRewrite(Binding b, long wait) {
+        Binding before = rewriteDeferred.get();
+        if (before == b || !rewriteDeferred.compareAndSet(before, b)) {
+            return;
+        }
+        LOG.debug("Device {}: rewriting its desired values in {} ms, after failed rewrites", device.id(), wait);
+        try {
+            b.timers.removeIf(Future::isDone); // the rewrites that waited before
+            b.timers.add(device.ctx().pool().schedule(() -> {
+                rewriteDeferred.compareAndSet(b, null);
+                if (!b.closed && b == device.binding() && !device.absent()) {
+                    rewriteOnReturn();
+                }
+            }, wait, TimeUnit.MILLISECONDS));
+        } catch (RejectedExecutionException e) {
+            rewriteDeferred.compareAndSet(b, null); // the manager stops
+        }
     }
 
     /** @return how often a drifted value was written again ({@code desired.enforce}) */

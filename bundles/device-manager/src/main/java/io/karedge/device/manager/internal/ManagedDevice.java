@@ -17,11 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +32,6 @@ import org.slf4j.LoggerFactory;
 final class ManagedDevice {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagedDevice.class);
-    /** The longest delay before a device's first read; see {@link #phase}. */
-    static final long MAX_PHASE_MILLIS = 1000;
 
     private final String id;
     private final DeviceManager.Context ctx;
@@ -50,12 +45,13 @@ final class ManagedDevice {
     private volatile boolean lostContact;
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong failedReads = new AtomicLong();
-    private final AtomicLong skipped = new AtomicLong();
+    private final CollectCycles cycles;
 
     ManagedDevice(String id, DeviceManager.Context ctx) {
         this.id = id;
         this.ctx = ctx;
         this.status = new RunStatus(id, ctx);
+        this.cycles = new CollectCycles(id, ctx.pool(), this::read);
     }
 
     String id() {
@@ -237,7 +233,7 @@ final class ManagedDevice {
         }
         List<PropertyRequest> polled = subscribe(b, handler);
         desired.writeAll(b);
-        startCycles(b, polled);
+        cycles.start(b, polled, slots);
         if (polled.isEmpty() && state() == DeviceRunState.STARTING) {
             setState(DeviceRunState.ONLINE, "opened with " + b.driver.label() + "; nothing to poll", "online");
         }
@@ -278,53 +274,6 @@ final class ManagedDevice {
         }
     }
 
-    private void startCycles(Binding b, List<PropertyRequest> polled) {
-        Map<Long, List<PropertyRequest>> groups = new TreeMap<>();
-        for (PropertyRequest request : polled) {
-            PropertySlot slot = slots.get(request.name());
-            groups.computeIfAbsent(slot.collectCycle, c -> new ArrayList<>()).add(request);
-        }
-        groups.forEach((cycle, requests) -> {
-            AtomicBoolean inFlight = new AtomicBoolean();
-            b.timers.add(ctx.pool().scheduleAtFixedRate(() -> tick(b, requests, inFlight), phase(id, cycle),
-                    cycle, TimeUnit.MILLISECONDS));
-        });
-        if (b.closed) {
-            b.timers.forEach(timer -> timer.cancel(false));
-        }
-    }
-
-    /**
-     * Where in its cycle a device's group reads: a stable offset from the device's name, below one second and
-     * below the cycle. Devices that start together (a node's boot, a manifest of a hundred devices) then read,
-     * report and write their twins spread over that second instead of all in the same millisecond.
-     */
-    static long phase(String deviceId, long cycleMillis) {
-        long window = Math.min(cycleMillis, MAX_PHASE_MILLIS);
-        return window <= 1 ? 0 : Math.floorMod(deviceId.hashCode() * 0x9E3779B1L, window);
-    }
-
-    /**
-     * A collect cycle of one group: skipped while a call of this binding hangs, or while the group's
-     * previous read has not run yet.
-     */
-    private void tick(Binding b, List<PropertyRequest> requests, AtomicBoolean inFlight) {
-        if (b.closed) {
-            return;
-        }
-        if (b.hung || !inFlight.compareAndSet(false, true)) {
-            skipped.incrementAndGet();
-            return;
-        }
-        b.queue.execute(() -> {
-            try {
-                read(b, requests);
-            } finally {
-                inFlight.set(false);
-            }
-        });
-    }
-
     private void read(Binding b, List<PropertyRequest> requests) {
         if (b.closed || b.handler == null) {
             return;
@@ -349,6 +298,7 @@ final class ManagedDevice {
             }
         } catch (TimeoutException e) {
             failedReads.incrementAndGet();
+            desired.away();
             if (!b.closed) {
                 LOG.warn("Read of {} on {}: {}", id, b.driver.label(), e.getMessage());
             }
@@ -357,6 +307,7 @@ final class ManagedDevice {
             if (b.closed) {
                 return;
             }
+            desired.away();
             String message = "read failed: " + text(e);
             StateDetail why = StateDetail.of(e);
             b.driver.failed(id + ": " + message);
@@ -463,6 +414,7 @@ final class ManagedDevice {
     /** The driver says the device is gone. */
     void reportedOffline(StateDetail detail, String why, String wire) {
         lostContact = true;
+        desired.away();
         error(why);
         setState(DeviceRunState.OFFLINE, detail, why, wire);
     }
@@ -507,7 +459,7 @@ final class ManagedDevice {
         return new DeviceInfo(id, current == null ? "" : current.protocolName(),
                 current == null ? "" : current.modelName(), nodeName, status.state(), status.reason(), status.since(),
                 b == null || b.closed ? "" : b.driver.label(), status.lastError(), status.lastErrorAt(), reads.get(),
-                failedReads.get(), skipped.get(), slots.values().stream().map(PropertySlot::info).toList(),
+                failedReads.get(), cycles.skipped(), slots.values().stream().map(PropertySlot::info).toList(),
                 desired.driftRewrites(), status.detail());
     }
 }

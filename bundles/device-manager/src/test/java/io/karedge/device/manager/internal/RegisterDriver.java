@@ -31,6 +31,10 @@ final class RegisterDriver implements ProtocolDriver {
         final Map<String, Boolean> refusing = new ConcurrentHashMap<>();
         /** devices whose next read first reports a reconnect (the driver had to connect again) */
         final java.util.Set<String> reconnecting = ConcurrentHashMap.newKeySet();
+        /** devices whose writes throw while their reads answer (a write the device fails, not refuses) */
+        final java.util.Set<String> failingWrites = ConcurrentHashMap.newKeySet();
+        /** devices that drop off during their next write: it throws, and so does every call after it */
+        final java.util.Set<String> droppingOnWrite = ConcurrentHashMap.newKeySet();
         /** every write call, refused ones included */
         final java.util.concurrent.atomic.AtomicInteger writeCalls = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -88,6 +92,13 @@ final class RegisterDriver implements ProtocolDriver {
             public List<PropertyValue> write(List<PropertyWrite> writes) throws DriverException {
                 reachable();
                 plant.writeCalls.incrementAndGet();
+                if (plant.droppingOnWrite.remove(name)) {
+                    plant.drop(name);
+                    reachable();
+                }
+                if (plant.failingWrites.contains(name)) {
+                    throw new DriverException("device " + name + " failed the write");
+                }
                 if (plant.refusing.containsKey(name)) {
                     return writes.stream().map(w -> PropertyValue.failed(w.name(), "write refused: local mode"))
                             .toList();
