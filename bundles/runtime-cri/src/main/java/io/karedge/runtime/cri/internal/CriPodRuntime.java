@@ -76,6 +76,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,13 +100,22 @@ final class CriPodRuntime implements PodRuntime {
     /** The reason of every failure while the runtime's socket does not answer. */
     static final String UNAVAILABLE_REASON = "RuntimeUnavailable";
 
+    /** System property the pods-first launcher sets: {@code running} while it starts pods, then {@code done}. */
+    static final String LAUNCHER_PROPERTY = "karedge.pods.first";
+    private static final long LAUNCHER_WAIT_MILLIS = 20_000;
+
     private final CriClient client;
     private final CriSettings settings;
+    private final PodsFirstPlan plan;
+    /** Per pod uid: container name to the attempt its next instance gets. */
+    private final Map<String, Map<String, Integer>> nextAttempts = new ConcurrentHashMap<>();
+    private volatile boolean launcherDone;
     private volatile String idScheme = "containerd";
 
     CriPodRuntime(CriClient client, CriSettings settings) {
         this.client = client;
         this.settings = settings;
+        this.plan = settings.planDirectory() == null ? null : new PodsFirstPlan(settings.planDirectory());
     }
 
     void runtimeName(String name) {
@@ -118,10 +128,12 @@ final class CriPodRuntime implements PodRuntime {
 
     @Override
     public SandboxInfo syncSandbox(PodDescriptor pod) throws PodRuntimeException {
+        awaitLauncher();
         List<PodSandbox> sandboxes = sandboxes(pod.ref().uid());
         Optional<PodSandbox> ready = sandboxes.stream().filter(s -> s.getState() == PodSandboxState.SANDBOX_READY)
                 .max(Comparator.comparingLong(PodSandbox::getCreatedAt));
         if (ready.isPresent()) {
+            updatePlan(pod, ready.get().getMetadata().getAttempt());
             return info(ready.get());
         }
         int attempt = 0;
@@ -138,6 +150,7 @@ final class CriPodRuntime implements PodRuntime {
             LOG.info("Pod {}: sandbox {} created", pod.ref(), shortId(id));
             PodSandboxStatusResponse status = call("CreatePodSandboxError", () -> client.runtime().podSandboxStatus(
                     PodSandboxStatusRequest.newBuilder().setPodSandboxId(id).build()));
+            updatePlan(pod, attempt);
             return new SandboxInfo(id, status.getStatus().getState() == PodSandboxState.SANDBOX_READY,
                     status.getStatus().getNetwork().getIp(), nanos(status.getStatus().getCreatedAt()), attempt);
         } catch (IOException e) {
@@ -217,7 +230,79 @@ final class CriPodRuntime implements PodRuntime {
         call("RunContainerError", () -> client.runtime().startContainer(
                 StartContainerRequest.newBuilder().setContainerId(id).build()));
         LOG.debug("Pod {}: container {} attempt {} is {}", pod.ref(), container.name(), attempt, shortId(id));
+        if (plan != null) {
+            nextAttempts.computeIfAbsent(pod.ref().uid(), uid -> new ConcurrentHashMap<>())
+                    .merge(container.name(), attempt + 1, Math::max);
+            updatePlan(pod, sandbox.attempt());
+        }
         return idScheme + "://" + id;
+    }
+
+    // ------------------------------------------------------------------ pods-first
+
+    /**
+     * While the node's launcher still starts the pods of the plan (its first seconds), the manager's first
+     * syncs wait for it, so that they adopt its sandboxes and containers instead of racing it.
+     */
+    private void awaitLauncher() {
+        if (launcherDone) {
+            return;
+        }
+        long end = System.nanoTime() + LAUNCHER_WAIT_MILLIS * 1_000_000L;
+        try {
+            while ("running".equals(System.getProperty(LAUNCHER_PROPERTY)) && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        launcherDone = true;
+    }
+
+    /**
+     * Records the pod in the restore plan: the sandbox and container configurations the next boot sends, with
+     * the next attempts. Pods whose images are always pulled stay out (the launcher pulls nothing).
+     */
+    private void updatePlan(PodDescriptor pod, int sandboxAttempt) {
+        if (plan == null) {
+            return;
+        }
+        String uid = pod.ref().uid();
+        try {
+            if (pod.containers().stream().anyMatch(c -> "Always".equals(c.imagePullPolicy()))) {
+                plan.remove(uid);
+                return;
+            }
+            Map<String, Integer> attempts = nextAttempts.get(uid);
+            if (attempts == null) {
+                attempts = new ConcurrentHashMap<>();
+                for (Container instance : containers(uid)) {
+                    attempts.merge(instance.getMetadata().getName(), instance.getMetadata().getAttempt() + 1,
+                            Math::max);
+                }
+                nextAttempts.putIfAbsent(uid, attempts);
+                attempts = nextAttempts.get(uid);
+            }
+            List<PodsFirstPlan.Container> containers = new ArrayList<>();
+            for (ContainerDescriptor container : pod.containers()) {
+                int attempt = attempts.getOrDefault(container.name(), 0);
+                containers.add(new PodsFirstPlan.Container(container.name(), container.image(),
+                        container.imagePullPolicy(), attempt, containerConfig(pod, container, attempt).toByteArray()));
+            }
+            plan.update(uid, pod.ref().namespace(), pod.ref().name(), settings.endpoint(), settings.runtimeHandler(),
+                    logDirectory(pod.ref()), sandboxAttempt + 1, sandboxConfig(pod, sandboxAttempt + 1).toByteArray(),
+                    containers);
+        } catch (PodRuntimeException | RuntimeException e) {
+            LOG.debug("Restore plan of pod {} not updated: {}", pod.ref(), e.toString());
+        }
+    }
+
+    /** Removes the pod from the restore plan (it is being killed). */
+    private void forget(PodRef ref) {
+        nextAttempts.remove(ref.uid());
+        if (plan != null) {
+            plan.remove(ref.uid());
+        }
     }
 
     private void ensureImage(ContainerDescriptor container) throws PodRuntimeException {
@@ -359,6 +444,7 @@ final class CriPodRuntime implements PodRuntime {
 
     @Override
     public PodObservation kill(PodRef pod, Duration gracePeriod) throws PodRuntimeException {
+        forget(pod);
         long graceSeconds = Math.max(0, gracePeriod.toSeconds());
         for (Container container : containers(pod.uid())) {
             if (container.getState() == ContainerState.CONTAINER_RUNNING
