@@ -63,6 +63,7 @@ final class PodManager implements AutoCloseable {
     private final Map<ObjectKey, ManagedPod> pods = new ConcurrentHashMap<>();
     private final Map<String, PodRuntime> runtimes = new ConcurrentHashMap<>();
     private final RestoreWatch restore;
+    private final PodOrigins origins;
     private final PodViews views = new PodViews(pods, runtimes);
     private volatile boolean listed;
     private volatile boolean closed;
@@ -76,6 +77,7 @@ final class PodManager implements AutoCloseable {
         this.clock = clock;
         this.hostIp = HostAddress.detect(settings.hostIp());
         this.reader = new PodSpecReader(new ConfigSource(store), nodeName, hostIp, tokens);
+        this.origins = PodOrigins.of(settings);
         this.reporter = new StatusReporter(uplink);
         AtomicInteger timerThreads = new AtomicInteger();
         ScheduledThreadPoolExecutor scheduled = new ScheduledThreadPoolExecutor(1, r -> {
@@ -248,9 +250,26 @@ final class PodManager implements AutoCloseable {
         PodRuntime runtime = runtimes.get(managed.runtimeClass);
         if (managed.removed || managed.deletionRequested()) {
             restore.dropped(managed.key);
+            origins.forget(managed.ref.uid());
+            managed.origin = null;
             terminate(managed, runtime, now);
             return;
         }
+        if (origins.manifestGone(managed.source)) {
+            // removed while the node was down (or just now): the manifest source deletes it shortly
+            if (!managed.heldBack) {
+                LOG.info("Pod {}: its manifest {} is gone; it is not started", managed.ref,
+                        origins.manifestOf(managed.source));
+                managed.heldBack = true;
+            }
+            restore.dropped(managed.key);
+            origins.forget(managed.ref.uid());
+            managed.origin = null;
+            scheduleSync(managed, now.plusMillis(settings.syncPeriodMillis()));
+            return;
+        }
+        managed.heldBack = false;
+        managed.origin = origins.record(managed.ref.uid(), managed.source, managed.origin);
         Path podDirectory = podsDirectory.resolve(managed.ref.uid());
         if (managed.startTime == null) {
             Optional<PodStateFile.State> recorded = PodStateFile.read(podDirectory);
