@@ -3,6 +3,8 @@ package io.karedge.boot.podsfirst;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The node's main class: starts the pods of the restore plan in a thread of its own, then runs Karaf's
@@ -27,6 +29,18 @@ public final class PodsFirstMain {
             }
             throw e;
         }
+    }
+
+    /**
+     * Restores the pods of a plan directory now, as the launcher does at the start (for tests and tools).
+     *
+     * @return {@code namespace/name} of each pod of the plan to what came of it: {@code started}, or why not
+     */
+    public static Map<String, String> restore(Path planDirectory) {
+        Map<String, String> outcomes = new TreeMap<>();
+        new PodsFirstRestorer(planDirectory, Instant.now(), CALL_TIMEOUT_MILLIS, System.err).run()
+                .forEach(o -> outcomes.put(o.pod(), o.started() ? "started" : o.detail()));
+        return outcomes;
     }
 
     /** Starts the restorer thread, unless there is nothing to restore from. */
