@@ -5,14 +5,11 @@ import io.grpc.StatusRuntimeException;
 import io.karedge.pod.ContainerDescriptor;
 import io.karedge.pod.ContainerObservation;
 import io.karedge.pod.LogChunk;
-import io.karedge.pod.MountSpec;
 import io.karedge.pod.PodDescriptor;
 import io.karedge.pod.PodObservation;
 import io.karedge.pod.PodRef;
 import io.karedge.pod.PodRuntime;
 import io.karedge.pod.PodRuntimeException;
-import io.karedge.pod.PortSpec;
-import io.karedge.pod.ResourceLimits;
 import io.karedge.pod.SandboxInfo;
 import io.karedge.pod.StreamRequest;
 import io.karedge.pod.ContainerUsage;
@@ -25,7 +22,6 @@ import io.karedge.runtime.cri.v1.ListContainerStatsRequest;
 import io.karedge.runtime.cri.v1.Container;
 import io.karedge.runtime.cri.v1.ContainerConfig;
 import io.karedge.runtime.cri.v1.ContainerFilter;
-import io.karedge.runtime.cri.v1.ContainerMetadata;
 import io.karedge.runtime.cri.v1.AttachRequest;
 import io.karedge.runtime.cri.v1.ContainerState;
 import io.karedge.runtime.cri.v1.ExecRequest;
@@ -35,17 +31,8 @@ import io.karedge.runtime.cri.v1.CreateContainerRequest;
 import io.karedge.runtime.cri.v1.ImageSpec;
 import io.karedge.runtime.cri.v1.ImageStatusRequest;
 import io.karedge.runtime.cri.v1.ImageStatusResponse;
-import io.karedge.runtime.cri.v1.KeyValue;
-import io.karedge.runtime.cri.v1.LinuxContainerConfig;
-import io.karedge.runtime.cri.v1.LinuxContainerResources;
-import io.karedge.runtime.cri.v1.LinuxContainerSecurityContext;
-import io.karedge.runtime.cri.v1.LinuxPodSandboxConfig;
-import io.karedge.runtime.cri.v1.LinuxSandboxSecurityContext;
 import io.karedge.runtime.cri.v1.ListContainersRequest;
 import io.karedge.runtime.cri.v1.ListPodSandboxRequest;
-import io.karedge.runtime.cri.v1.Mount;
-import io.karedge.runtime.cri.v1.NamespaceMode;
-import io.karedge.runtime.cri.v1.NamespaceOption;
 import io.karedge.runtime.cri.v1.PodSandbox;
 import io.karedge.runtime.cri.v1.PodSandboxConfig;
 import io.karedge.runtime.cri.v1.PodSandboxFilter;
@@ -53,8 +40,6 @@ import io.karedge.runtime.cri.v1.PodSandboxMetadata;
 import io.karedge.runtime.cri.v1.PodSandboxState;
 import io.karedge.runtime.cri.v1.PodSandboxStatusRequest;
 import io.karedge.runtime.cri.v1.PodSandboxStatusResponse;
-import io.karedge.runtime.cri.v1.PortMapping;
-import io.karedge.runtime.cri.v1.Protocol;
 import io.karedge.runtime.cri.v1.PullImageRequest;
 import io.karedge.runtime.cri.v1.RemoveContainerRequest;
 import io.karedge.runtime.cri.v1.RemovePodSandboxRequest;
@@ -106,6 +91,7 @@ final class CriPodRuntime implements PodRuntime {
 
     private final CriClient client;
     private final CriSettings settings;
+    private final CriConfigs configs;
     private final PodsFirstPlan plan;
     /** Per pod uid: container name to the attempt its next instance gets. */
     private final Map<String, Map<String, Integer>> nextAttempts = new ConcurrentHashMap<>();
@@ -115,6 +101,7 @@ final class CriPodRuntime implements PodRuntime {
     CriPodRuntime(CriClient client, CriSettings settings) {
         this.client = client;
         this.settings = settings;
+        this.configs = new CriConfigs(settings);
         this.plan = settings.planDirectory() == null ? null : new PodsFirstPlan(settings.planDirectory());
     }
 
@@ -141,7 +128,7 @@ final class CriPodRuntime implements PodRuntime {
             attempt = Math.max(attempt, old.getMetadata().getAttempt() + 1);
             removeSandbox(old.getId());
         }
-        PodSandboxConfig config = sandboxConfig(pod, attempt);
+        PodSandboxConfig config = configs.sandboxConfig(pod, attempt);
         try {
             Files.createDirectories(Path.of(config.getLogDirectory()));
             String id = call("CreatePodSandboxError", () -> client.runtime().runPodSandbox(
@@ -158,58 +145,6 @@ final class CriPodRuntime implements PodRuntime {
         }
     }
 
-    private PodSandboxConfig sandboxConfig(PodDescriptor pod, int attempt) {
-        PodRef ref = pod.ref();
-        PodSandboxConfig.Builder config = PodSandboxConfig.newBuilder()
-                .setMetadata(PodSandboxMetadata.newBuilder().setName(ref.name()).setNamespace(ref.namespace())
-                        .setUid(ref.uid()).setAttempt(attempt))
-                .setHostname(pod.hostNetwork() ? "" : pod.hostname())
-                .setLogDirectory(logDirectory(ref).toString())
-                .putAllLabels(pod.labels())
-                .putAllLabels(podLabels(ref))
-                .putAllAnnotations(pod.annotations())
-                .setLinux(LinuxPodSandboxConfig.newBuilder()
-                        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
-                                .setNamespaceOptions(namespaces(pod))));
-        for (PortSpec port : pod.ports()) {
-            if (port.hostPort() > 0 && !pod.hostNetwork()) {
-                config.addPortMappings(PortMapping.newBuilder().setContainerPort(port.containerPort())
-                        .setHostPort(port.hostPort()).setHostIp(port.hostIp() == null ? "" : port.hostIp())
-                        .setProtocol(protocol(port.protocol())));
-            }
-        }
-        return config.build();
-    }
-
-    private static NamespaceOption namespaces(PodDescriptor pod) {
-        return NamespaceOption.newBuilder()
-                .setNetwork(pod.hostNetwork() ? NamespaceMode.NODE : NamespaceMode.POD)
-                .setPid(NamespaceMode.CONTAINER)
-                .setIpc(NamespaceMode.POD)
-                .build();
-    }
-
-    private static Protocol protocol(String name) {
-        return switch (name) {
-            case "UDP" -> Protocol.UDP;
-            case "SCTP" -> Protocol.SCTP;
-            default -> Protocol.TCP;
-        };
-    }
-
-    private static Map<String, String> podLabels(PodRef ref) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(LABEL_POD_NAME, ref.name());
-        labels.put(LABEL_POD_NAMESPACE, ref.namespace());
-        labels.put(LABEL_POD_UID, ref.uid());
-        labels.put(LABEL_MANAGED, "true");
-        return labels;
-    }
-
-    private Path logDirectory(PodRef ref) {
-        return settings.logDirectory().resolve(ref.namespace() + "_" + ref.name() + "_" + ref.uid());
-    }
-
     // ------------------------------------------------------------------ containers
 
     @Override
@@ -217,10 +152,10 @@ final class CriPodRuntime implements PodRuntime {
             throws PodRuntimeException {
         ensureImage(container);
         removeOldInstances(pod.ref(), container.name(), attempt);
-        ContainerConfig config = containerConfig(pod, container, attempt);
-        PodSandboxConfig sandboxConfig = sandboxConfig(pod, sandbox.attempt());
+        ContainerConfig config = configs.containerConfig(pod, container, attempt);
+        PodSandboxConfig sandboxConfig = configs.sandboxConfig(pod, sandbox.attempt());
         try {
-            Files.createDirectories(logDirectory(pod.ref()).resolve(container.name()));
+            Files.createDirectories(configs.logDirectory(pod.ref()).resolve(container.name()));
         } catch (IOException e) {
             throw new PodRuntimeException("CreateContainerError", "cannot create the log directory: " + e);
         }
@@ -287,10 +222,10 @@ final class CriPodRuntime implements PodRuntime {
             for (ContainerDescriptor container : pod.containers()) {
                 int attempt = attempts.getOrDefault(container.name(), 0);
                 containers.add(new PodsFirstPlan.Container(container.name(), container.image(),
-                        container.imagePullPolicy(), attempt, containerConfig(pod, container, attempt).toByteArray()));
+                        container.imagePullPolicy(), attempt, configs.containerConfig(pod, container, attempt).toByteArray()));
             }
             plan.update(uid, pod.ref().namespace(), pod.ref().name(), settings.endpoint(), settings.runtimeHandler(),
-                    logDirectory(pod.ref()), sandboxAttempt + 1, sandboxConfig(pod, sandboxAttempt + 1).toByteArray(),
+                    configs.logDirectory(pod.ref()), sandboxAttempt + 1, configs.sandboxConfig(pod, sandboxAttempt + 1).toByteArray(),
                     containers);
         } catch (PodRuntimeException | RuntimeException e) {
             LOG.debug("Restore plan of pod {} not updated: {}", pod.ref(), e.toString());
@@ -341,53 +276,12 @@ final class CriPodRuntime implements PodRuntime {
                 try {
                     client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(old.getId())
                             .build());
-                    Files.deleteIfExists(logDirectory(ref).resolve(name).resolve(old.getMetadata().getAttempt() + ".log"));
+                    Files.deleteIfExists(configs.logDirectory(ref).resolve(name).resolve(old.getMetadata().getAttempt() + ".log"));
                 } catch (StatusRuntimeException | IOException e) {
                     LOG.debug("Cannot remove old instance {} of {}: {}", shortId(old.getId()), name, e.toString());
                 }
             }
         }
-    }
-
-    private ContainerConfig containerConfig(PodDescriptor pod, ContainerDescriptor container, int attempt) {
-        ContainerConfig.Builder config = ContainerConfig.newBuilder()
-                .setMetadata(ContainerMetadata.newBuilder().setName(container.name()).setAttempt(attempt))
-                .setImage(ImageSpec.newBuilder().setImage(container.image()))
-                .addAllCommand(container.command())
-                .addAllArgs(container.args())
-                .setWorkingDir(container.workingDir() == null ? "" : container.workingDir())
-                .putAllLabels(podLabels(pod.ref()))
-                .putLabels(LABEL_CONTAINER_NAME, container.name())
-                .putAnnotations("io.kubernetes.container.restartCount", Integer.toString(attempt))
-                .putAnnotations("io.kubernetes.pod.terminationGracePeriod",
-                        Long.toString(pod.gracePeriod().toSeconds()))
-                .setLogPath(container.name() + "/" + attempt + ".log")
-                .setTty(container.tty())
-                .setStdin(container.stdin())
-                .setStdinOnce(container.stdinOnce())
-                .setLinux(LinuxContainerConfig.newBuilder()
-                        .setResources(resources(container.resources()))
-                        .setSecurityContext(LinuxContainerSecurityContext.newBuilder()
-                                .setNamespaceOptions(namespaces(pod))));
-        container.env().forEach((k, v) -> config.addEnvs(KeyValue.newBuilder().setKey(k).setValue(v)));
-        for (MountSpec mount : container.mounts()) {
-            config.addMounts(Mount.newBuilder().setHostPath(mount.hostPath()).setContainerPath(mount.containerPath())
-                    .setReadonly(mount.readOnly()));
-        }
-        return config.build();
-    }
-
-    static LinuxContainerResources resources(ResourceLimits limits) {
-        LinuxContainerResources.Builder resources = LinuxContainerResources.newBuilder();
-        long shares = limits.cpuRequestMillis() > 0 ? Math.max(2, limits.cpuRequestMillis() * 1024 / 1000) : 2;
-        resources.setCpuShares(shares);
-        if (limits.cpuLimitMillis() > 0) {
-            resources.setCpuPeriod(100_000).setCpuQuota(Math.max(1000, limits.cpuLimitMillis() * 100));
-        }
-        if (limits.memoryLimitBytes() > 0) {
-            resources.setMemoryLimitInBytes(limits.memoryLimitBytes());
-        }
-        return resources.build();
     }
 
     // ------------------------------------------------------------------ status
@@ -488,7 +382,7 @@ final class CriPodRuntime implements PodRuntime {
 
     /** Removes the pod's logs; called once the pod is gone for good. */
     void removeLogs(PodRef pod) {
-        Path dir = logDirectory(pod);
+        Path dir = configs.logDirectory(pod);
         if (!Files.isDirectory(dir)) {
             return;
         }
@@ -520,7 +414,7 @@ final class CriPodRuntime implements PodRuntime {
 
     @Override
     public LogChunk readLog(PodRef pod, String container, boolean previous, long offset, int maxBytes) {
-        Optional<Path> file = CriLogs.file(logDirectory(pod).resolve(container), previous);
+        Optional<Path> file = CriLogs.file(configs.logDirectory(pod).resolve(container), previous);
         if (file.isEmpty()) {
             return LogChunk.missing();
         }
