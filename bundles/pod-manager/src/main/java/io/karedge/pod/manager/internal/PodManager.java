@@ -327,7 +327,12 @@ final class PodManager implements AutoCloseable {
         PodObservation seen = observe(managed, runtime);
         boolean raised = false;
         for (ContainerObservation instance : seen == null ? List.<ContainerObservation>of() : seen.containers()) {
-            raised |= track(managed, instance.name()).saw(instance);
+            ContainerTrack track = track(managed, instance.name());
+            if (track.previous == null && track.lastAttempt >= 0 && instance.attempt() > track.lastAttempt) {
+                // started by the launcher before the framework after a reboot: the one before was lost with it
+                track.previous = lostInRestart(instance.name(), track.lastAttempt, instance.image());
+            }
+            raised |= track.saw(instance);
         }
         Instant wake = now.plusMillis(settings.syncPeriodMillis());
         boolean started = false;
@@ -408,6 +413,12 @@ final class PodManager implements AutoCloseable {
                 managed.ref, old.containers().size());
     }
 
+    /** The last instance before a node restart, when the runtime no longer has it (pod.json knows its attempt). */
+    private static ContainerObservation lostInRestart(String name, int attempt, String image) {
+        return new ContainerObservation(name, null, attempt, ContainerObservation.State.EXITED, 255, "Unknown",
+                "the runtime no longer knows the container (node restart)", null, null, null, image, null);
+    }
+
     /** An instance that the runtime no longer has, as kubelet shows one that vanished with a node restart. */
     private static ContainerObservation lost(ContainerObservation instance) {
         return new ContainerObservation(instance.name(), instance.id(), instance.attempt(),
@@ -443,10 +454,7 @@ final class PodManager implements AutoCloseable {
         if (current == null) {
             attempt = track.lastAttempt + 1;
             if (track.lastAttempt >= 0 && track.previous == null) {
-                track.previous = new ContainerObservation(container.name(), null, track.lastAttempt,
-                        ContainerObservation.State.EXITED, 255, "Unknown",
-                        "the runtime no longer knows the container (node restart)", null, null, null,
-                        container.image(), null);
+                track.previous = lostInRestart(container.name(), track.lastAttempt, container.image());
             }
         } else if (current.state() == ContainerObservation.State.EXITED) {
             boolean restart = "Always".equals(restartPolicy)

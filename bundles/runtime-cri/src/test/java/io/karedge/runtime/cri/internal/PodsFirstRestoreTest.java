@@ -178,6 +178,8 @@ class PodsFirstRestoreTest {
                 .isEqualTo("containerd://" + containerId);
         assertThat(after.status().path("startTime").asText())
                 .isEqualTo(before.status().path("startTime").asText());
+        assertThat(after.status().path("containerStatuses").get(0).path("lastState").path("terminated")
+                .path("exitCode").asInt()).as("the instance lost with the power cut").isEqualTo(255);
         Thread.sleep(1000);
         assertThat(sandboxes(client, uid)).as("no second sandbox").singleElement()
                 .satisfies(s -> assertThat(s.getId()).isEqualTo(ready.getId()));
