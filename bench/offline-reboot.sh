@@ -197,13 +197,19 @@ def at(pattern, group=False):
 stamp, found = at(r'ready: .* (\d+) ms after JVM start', group=True)
 jvm = stamp - int(found.group(1)) / 1000.0
 rows = [('JVM started', jvm)]
-# the pods-first launcher's stages (ms after the JVM start, its own record of this boot)
+# the pods-first launcher's stages: ms after its process start (jvm.start, ProcessHandle's: the process
+# bin/karaf started and exec'd into java), its own record of this boot
+try:
+    base = datetime.datetime.fromisoformat(launcher['jvm.start'].replace('Z', '+00:00')).timestamp()
+except (KeyError, ValueError):
+    base = jvm
 def launched(key):
-    return jvm + int(launcher[key]) / 1000.0 if key in launcher else None
+    return base + int(launcher[key]) / 1000.0 if key in launcher else None
 def launched_all(suffix, pick):
     times = [int(v) for k, v in launcher.items() if k.startswith('pod.') and k.endswith(suffix)]
-    return jvm + pick(times) / 1000.0 if times else None
-rows += [('pods-first: plan read', launched('plan.read.ms')),
+    return base + pick(times) / 1000.0 if times else None
+rows += [('pods-first: main class runs', launched('restorer.start.ms')),
+         ('pods-first: plan read', launched('plan.read.ms')),
          ('pods-first: containerd connected', launched('connected.ms')),
          ('pods-first: first sandbox', launched_all('.sandbox.ms', min)),
          ('pods-first: last pod started (%s of %s)' % (launcher.get('started', '-'), launcher.get('pods', '-')),
