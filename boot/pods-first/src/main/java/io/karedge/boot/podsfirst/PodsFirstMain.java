@@ -50,7 +50,7 @@ public final class PodsFirstMain {
             return;
         }
         Path planDirectory = Path.of(data, "pods-first");
-        Instant jvmStart = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+        Instant jvmStart = ProcessStart.instant();
         System.setProperty(PodsFirstRestorer.STATE_PROPERTY, "running");
         Thread thread = new Thread(() -> {
             try {
