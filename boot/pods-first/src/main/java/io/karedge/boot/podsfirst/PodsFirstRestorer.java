@@ -111,7 +111,7 @@ final class PodsFirstRestorer {
         timings.put("connected.ms", Long.toString(sinceStart()));
         try (GrpcClient grpc = new GrpcClient(connection)) {
             CriCalls cri = new CriCalls(grpc, callTimeoutMillis);
-            ExecutorService pool = Executors.newFixedThreadPool(Math.min(plans.size(), 8), r -> {
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(plans.size(), 16), r -> {
                 Thread thread = new Thread(r, "karedge-pods-first");
                 thread.setDaemon(true);
                 return thread;
