@@ -91,7 +91,7 @@ final class PodsFirstRestorer {
         writeTimings();
         if (!outcomes.isEmpty()) {
             line(started + " of " + outcomes.size() + " pod(s) started "
-                    + String.format("%.2f", sinceStart() / 1000.0) + " s after the JVM started");
+                    + String.format("%.2f", sinceStart() / 1000.0) + " s after the process started");
         }
         return outcomes;
     }
@@ -143,6 +143,15 @@ final class PodsFirstRestorer {
             if (existing.stream().anyMatch(CriCalls.Sandbox::ready)) {
                 return new Outcome(plan.uid(), plan.pod(), false, "not restored: its sandbox is still ready");
             }
+            // a second power cut before the pod manager wrote the next plan: the sandbox of the plan's attempt
+            // is there already (not ready) and holds the name; it goes first
+            for (CriCalls.Sandbox old : existing) {
+                if (old.attempt() >= plan.sandboxAttempt()) {
+                    step = "removing sandbox " + old.id() + " of the same attempt";
+                    cri.stopPodSandbox(old.id());
+                    cri.removePodSandbox(old.id());
+                }
+            }
             step = "creating the log directory";
             Path logs = Path.of(plan.logDirectory());
             for (RestorePlan.Container container : plan.containers()) {
@@ -161,6 +170,9 @@ final class PodsFirstRestorer {
             // what the pod manager does when it replaces a sandbox: the old ones go (after the start, off the
             // pod's critical path)
             for (CriCalls.Sandbox old : existing) {
+                if (old.attempt() >= plan.sandboxAttempt()) {
+                    continue;
+                }
                 step = "removing old sandbox " + old.id();
                 cri.stopPodSandbox(old.id());
                 cri.removePodSandbox(old.id());

@@ -160,15 +160,27 @@ class PodsFirstRestoreTest {
         assertThat(afterRestore).as("the old sandbox is removed").hasSize(1);
         assertThat(ready.getLabelsMap()).containsEntry(CriPodRuntime.LABEL_POD_UID, uid)
                 .containsEntry(CriPodRuntime.LABEL_MANAGED, "true");
-        var containers = client.runtime().listContainers(ListContainersRequest.newBuilder().setFilter(
+        List<io.karedge.runtime.cri.v1.Container> containers = client.runtime().listContainers(ListContainersRequest.newBuilder().setFilter(
                 ContainerFilter.newBuilder().putLabelSelector(CriPodRuntime.LABEL_POD_UID, uid)).build())
                 .getContainersList();
         assertThat(containers).singleElement().satisfies(c -> {
             assertThat(c.getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
             assertThat(c.getMetadata().getAttempt()).isEqualTo(1);
-            assertThat(c.getPodSandboxId()).isEqualTo(ready.getId());
+            assertThat(c.getPodSandboxId()).isEqualTo(afterRestore.stream()
+                    .filter(s -> s.getState() == PodSandboxState.SANDBOX_READY).findFirst().orElseThrow().getId());
         });
+        // a second power cut before any pod manager ran: the plan is unchanged, its attempt's sandbox is there
+        powerCut(client, uid);
+        assertThat(PodsFirstMain.restore(plans)).containsEntry("karedge-test/first", "started");
+        ready = sandboxes(client, uid).stream().filter(s -> s.getState() == PodSandboxState.SANDBOX_READY)
+                .findFirst().orElseThrow();
+        containers = client.runtime().listContainers(ListContainersRequest.newBuilder().setFilter(
+                ContainerFilter.newBuilder().putLabelSelector(CriPodRuntime.LABEL_POD_UID, uid)).build())
+                .getContainersList();
+        assertThat(containers).singleElement().satisfies(c ->
+                assertThat(c.getState()).isEqualTo(ContainerState.CONTAINER_RUNNING));
         String containerId = containers.get(0).getId();
+        String readyId = ready.getId();
 
         // the framework's pod manager, later in the same boot
         PodHarness second = manager(store, runtime());
@@ -182,7 +194,7 @@ class PodsFirstRestoreTest {
                 .path("exitCode").asInt()).as("the instance lost with the power cut").isEqualTo(255);
         Thread.sleep(1000);
         assertThat(sandboxes(client, uid)).as("no second sandbox").singleElement()
-                .satisfies(s -> assertThat(s.getId()).isEqualTo(ready.getId()));
+                .satisfies(s -> assertThat(s.getId()).isEqualTo(readyId));
         PodRestore restore = second.status().restore().orElseThrow();
         assertThat(restore.running()).isEqualTo(1);
         // the plan now holds the next attempts for the next reboot
