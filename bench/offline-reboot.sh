@@ -9,7 +9,8 @@
 #   2. kills the node with SIGKILL, then SIGKILLs every task (sandbox and containers) of its pods in containerd,
 #      as a power cut leaves them: the sandboxes are gone or not ready, the containers exited,
 #   3. starts the node again with the cloud still away and prints, from the node process's start, when each
-#      boot stage was reached (from the JVM's start time and the node's log) and when every pod answered HTTP,
+#      boot stage was reached (from the JVM's start time, the pods-first launcher's record in
+#      data/pods-first/last-restore.properties and the node's log) and when every pod answered HTTP,
 #   4. brings the cloud back BENCH_OUTAGE_SECONDS (default 20) after the restart and prints the time until the
 #      double receives a node status with Ready=True.
 # It also checks what came back: every pod Running with its restart count one higher than before.
@@ -170,9 +171,17 @@ ready_line() { grep -h -o 'Karedge node .* ready: .*' "$NODE/data/log/karaf.log"
 
 # stage times in seconds after the JVM started, from /proc and the log lines of this boot (from byte $1 on)
 stages() {
-    python3 - "$NODE/data/log/karaf.log" "$1" "$(node_pid)" "$T0" "$T_ANSWER" <<'EOF'
+    python3 - "$NODE/data/log/karaf.log" "$1" "$(node_pid)" "$T0" "$T_ANSWER" "$NODE/data/pods-first/last-restore.properties" <<'EOF'
 import sys, os, re, datetime
 log, offset, pid, t0, answer = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4]), float(sys.argv[5])
+launcher = {}
+try:
+    for raw in open(sys.argv[6]):
+        if '=' in raw and not raw.startswith('#'):
+            key, value = raw.rstrip('\n').split('=', 1)
+            launcher[key] = value.replace('\\:', ':')
+except OSError:
+    pass
 with open(log, 'rb') as f:
     f.seek(offset)
     lines = f.read().decode('utf-8', 'replace').splitlines()
@@ -188,6 +197,23 @@ def at(pattern, group=False):
 stamp, found = at(r'ready: .* (\d+) ms after JVM start', group=True)
 jvm = stamp - int(found.group(1)) / 1000.0
 rows = [('JVM started', jvm)]
+# the pods-first launcher's stages: ms after its process start (jvm.start, ProcessHandle's: the process
+# bin/karaf started and exec'd into java), its own record of this boot
+try:
+    base = datetime.datetime.fromisoformat(launcher['jvm.start'].replace('Z', '+00:00')).timestamp()
+except (KeyError, ValueError):
+    base = jvm
+def launched(key):
+    return base + int(launcher[key]) / 1000.0 if key in launcher else None
+def launched_all(suffix, pick):
+    times = [int(v) for k, v in launcher.items() if k.startswith('pod.') and k.endswith(suffix)]
+    return base + pick(times) / 1000.0 if times else None
+rows += [('pods-first: main class runs', launched('restorer.start.ms')),
+         ('pods-first: plan read', launched('plan.read.ms')),
+         ('pods-first: containerd connected', launched('connected.ms')),
+         ('pods-first: first sandbox', launched_all('.sandbox.ms', min)),
+         ('pods-first: last pod started (%s of %s)' % (launcher.get('started', '-'), launcher.get('pods', '-')),
+          launched_all('.started.ms', max))]
 for label, pattern in [('first log line (framework, logging)', r'.'),
                        ('store open', r'Store opened at'),
                        ('CRI runtime started', r'CRI runtime on'),
@@ -199,7 +225,7 @@ for label, pattern in [('first log line (framework, logging)', r'.'),
     rows.append((label, at(pattern)))
 rows.append(('every pod answers HTTP', answer))
 for label, t in rows:
-    print(f'    {label:42s} {"-" if t is None else "%6.2f s" % (t - jvm)}')
+    print(f'    {label:44s} {"-" if t is None else "%6.2f s" % (t - jvm)}')
 print(f'    ({"%.2f" % (jvm - t0)} s from bin/karaf to the JVM start)')
 EOF
 }

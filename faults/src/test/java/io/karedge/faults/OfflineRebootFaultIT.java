@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Timeout;
  * (its manifest document removed); then the node is killed with SIGKILL and every task of its pods with it, as a
  * power cut leaves them, and the node is started again. The pod that was kept is back, from the node's own
  * store, with its restart count one higher, its volume and its environment; the deleted pod is not started
- * again; and the node reports how long the restore took ("Pods restored in ...").
+ * again; and the node reports how long the restore took ("Pods restored in ..."). The kept pod is started by
+ * the node's launcher before the framework (pods first, from the restore plan) and adopted by the pod
+ * manager; a third pod, whose manifest file is removed while the node is down, is started by neither.
  *
  * <p>Runs when {@code KAREDGE_CRI_SOCKET} names a containerd CRI socket ({@code .ci/containerd.sh start}), whose
  * {@code localhost/karedge/busybox:1} image is imported from a local archive: nothing is pulled.
@@ -83,10 +85,14 @@ class OfflineRebootFaultIT {
         int gonePort = KaredgeNode.freePort();
         Path manifest = node.manifests().resolve("reboot.yaml");
         Files.writeString(manifest, configMap() + pod("kept", keptPort) + pod("gone", gonePort));
+        int downPort = KaredgeNode.freePort();
+        Path downManifest = node.manifests().resolve("down.yaml");
+        Files.writeString(downManifest, pod("down", downPort));
 
         node.start();
         await().atMost(SETTLE).until(() -> "page-v1".equals(get(keptPort, "/index.html"))
-                && "page-v1".equals(get(gonePort, "/index.html")));
+                && "page-v1".equals(get(gonePort, "/index.html"))
+                && "page-v1".equals(get(downPort, "/index.html")));
         assertThat(get(keptPort, "/env.txt")).isEqualTo("greeting-v1");
         int keptRestarts = restarts("kept");
         assertThat(keptRestarts).isZero();
@@ -97,6 +103,8 @@ class OfflineRebootFaultIT {
         node.kill9();
         killTasks();
         await().atMost(Duration.ofSeconds(30)).until(() -> get(keptPort, "/index.html") == null);
+        // while the node is down, the third pod's manifest goes
+        Files.delete(downManifest);
 
         long restoredLines = node.countInLog("Pods restored in ");
         long started = System.nanoTime();
@@ -126,6 +134,20 @@ class OfflineRebootFaultIT {
         assertThat(restStatus("gone")).isEqualTo(404);
         assertThat(runningContainers("gone")).isEmpty();
         assertThat(runningContainers("kept")).isNotEmpty();
+
+        // pods first: the launcher started the kept pod before the framework and refused the one whose
+        // manifest went; the manager adopted the kept one (one container instance since the power cut)
+        String launcher = Files.readString(node.data().resolve("pods-first").resolve("last-restore.properties"));
+        assertThat(launcher).contains("name=" + NAMESPACE + "/kept").contains("outcome=started")
+                .contains("name=" + NAMESPACE + "/down").containsPattern("outcome=not restored.*down.yaml was removed")
+                .doesNotContain(NAMESPACE + "/gone");
+        assertThat(node.countInLog("1 started by the launcher before the framework")).isPositive();
+        for (int i = 0; i < 10; i++) {
+            assertThat(get(downPort, "/index.html")).as("the pod whose manifest went answers").isNull();
+            Thread.sleep(300);
+        }
+        assertThat(runningContainers("down")).isEmpty();
+        await().atMost(SETTLE).until(() -> restStatus("down") == 404);
     }
 
     private static String configMap() {

@@ -43,6 +43,10 @@ final class ManagedPod {
     String sandboxProblem;
     String runtimeClass;
     ScheduledFuture<?> nextSync;
+    /** what {@link PodOrigins} recorded last, {@code null} before */
+    String origin;
+    /** not started because its manifest is gone */
+    boolean heldBack;
 
     ManagedPod(ObjectKey key, PodRef ref, SerialQueue queue, Pod pod, String source) {
         this.key = key;

@@ -63,6 +63,7 @@ final class PodManager implements AutoCloseable {
     private final Map<ObjectKey, ManagedPod> pods = new ConcurrentHashMap<>();
     private final Map<String, PodRuntime> runtimes = new ConcurrentHashMap<>();
     private final RestoreWatch restore;
+    private final PodOrigins origins;
     private final PodViews views = new PodViews(pods, runtimes);
     private volatile boolean listed;
     private volatile boolean closed;
@@ -76,6 +77,7 @@ final class PodManager implements AutoCloseable {
         this.clock = clock;
         this.hostIp = HostAddress.detect(settings.hostIp());
         this.reader = new PodSpecReader(new ConfigSource(store), nodeName, hostIp, tokens);
+        this.origins = PodOrigins.of(settings);
         this.reporter = new StatusReporter(uplink);
         AtomicInteger timerThreads = new AtomicInteger();
         ScheduledThreadPoolExecutor scheduled = new ScheduledThreadPoolExecutor(1, r -> {
@@ -248,9 +250,26 @@ final class PodManager implements AutoCloseable {
         PodRuntime runtime = runtimes.get(managed.runtimeClass);
         if (managed.removed || managed.deletionRequested()) {
             restore.dropped(managed.key);
+            origins.forget(managed.ref.uid());
+            managed.origin = null;
             terminate(managed, runtime, now);
             return;
         }
+        if (origins.manifestGone(managed.source)) {
+            // removed while the node was down (or just now): the manifest source deletes it shortly
+            if (!managed.heldBack) {
+                LOG.info("Pod {}: its manifest {} is gone; it is not started", managed.ref,
+                        origins.manifestOf(managed.source));
+                managed.heldBack = true;
+            }
+            restore.dropped(managed.key);
+            origins.forget(managed.ref.uid());
+            managed.origin = null;
+            scheduleSync(managed, now.plusMillis(settings.syncPeriodMillis()));
+            return;
+        }
+        managed.heldBack = false;
+        managed.origin = origins.record(managed.ref.uid(), managed.source, managed.origin);
         Path podDirectory = podsDirectory.resolve(managed.ref.uid());
         if (managed.startTime == null) {
             Optional<PodStateFile.State> recorded = PodStateFile.read(podDirectory);
@@ -308,7 +327,12 @@ final class PodManager implements AutoCloseable {
         PodObservation seen = observe(managed, runtime);
         boolean raised = false;
         for (ContainerObservation instance : seen == null ? List.<ContainerObservation>of() : seen.containers()) {
-            raised |= track(managed, instance.name()).saw(instance);
+            ContainerTrack track = track(managed, instance.name());
+            if (track.previous == null && track.lastAttempt >= 0 && instance.attempt() > track.lastAttempt) {
+                // started by the launcher before the framework after a reboot: the one before was lost with it
+                track.previous = lostInRestart(instance.name(), track.lastAttempt, instance.image());
+            }
+            raised |= track.saw(instance);
         }
         Instant wake = now.plusMillis(settings.syncPeriodMillis());
         boolean started = false;
@@ -389,6 +413,12 @@ final class PodManager implements AutoCloseable {
                 managed.ref, old.containers().size());
     }
 
+    /** The last instance before a node restart, when the runtime no longer has it (pod.json knows its attempt). */
+    private static ContainerObservation lostInRestart(String name, int attempt, String image) {
+        return new ContainerObservation(name, null, attempt, ContainerObservation.State.EXITED, 255, "Unknown",
+                "the runtime no longer knows the container (node restart)", null, null, null, image, null);
+    }
+
     /** An instance that the runtime no longer has, as kubelet shows one that vanished with a node restart. */
     private static ContainerObservation lost(ContainerObservation instance) {
         return new ContainerObservation(instance.name(), instance.id(), instance.attempt(),
@@ -424,10 +454,7 @@ final class PodManager implements AutoCloseable {
         if (current == null) {
             attempt = track.lastAttempt + 1;
             if (track.lastAttempt >= 0 && track.previous == null) {
-                track.previous = new ContainerObservation(container.name(), null, track.lastAttempt,
-                        ContainerObservation.State.EXITED, 255, "Unknown",
-                        "the runtime no longer knows the container (node restart)", null, null, null,
-                        container.image(), null);
+                track.previous = lostInRestart(container.name(), track.lastAttempt, container.image());
             }
         } else if (current.state() == ContainerObservation.State.EXITED) {
             boolean restart = "Always".equals(restartPolicy)

@@ -76,6 +76,14 @@ public final class PodManagerComponent implements PodManagerStatus {
 
         @AttributeDefinition(description = "Also report pods that the cloud did not send (local manifests)")
         boolean report_local_pods() default false;
+
+        @AttributeDefinition(description = "Record where each pod came from (<karaf.data>/pods-first/<uid>.origin) "
+                + "so that the node's launcher restarts it before the framework after a reboot")
+        boolean pods_first() default true;
+
+        @AttributeDefinition(description = "The manifest source's directory: a pod from a manifest that is no "
+                + "longer there is not started (it is about to be deleted)")
+        String manifest_directory() default "${karaf.etc}/manifests";
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -108,7 +116,8 @@ public final class PodManagerComponent implements PodManagerStatus {
 
     private PodManagerComponent(MetaStore store, String nodeName, Path dataDirectory, Settings settings, Clock clock,
                                 Instant processStart) {
-        this.restore = new RestoreWatch(clock, processStart, () -> progress);
+        this.restore = new RestoreWatch(clock, processStart, () -> progress, settings.podsFirst()
+                ? () -> LauncherRecord.read(LauncherRecord.defaultFile(), processStart) : java.util.Map::of);
         this.manager = new PodManager(settings, nodeName, dataDirectory, store, () -> uplink, clock, restore,
                 () -> podTokens);
         this.watcher = new MetaStoreInformer(store, Kinds.POD, manager::podChanged, manager::podDeleted, manager.timer(),

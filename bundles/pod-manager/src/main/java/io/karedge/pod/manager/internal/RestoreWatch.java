@@ -32,6 +32,7 @@ final class RestoreWatch {
     private final Instant processStart;
     private final Duration managerStarted;
     private final Supplier<ProgressTracker> tracker;
+    private final Supplier<Map<String, Duration>> launcherStarts;
     private final Map<ObjectKey, String> waiting = new LinkedHashMap<>();
     private final List<String> notRunning = new ArrayList<>();
     private int pods;
@@ -39,13 +40,26 @@ final class RestoreWatch {
     private boolean sealed;
     private Duration runtimeReady;
     private Duration finished;
+    private Duration lastBack;
+    private Map<String, Duration> launched;
+    private int startedByLauncher;
     private ProgressTask task;
 
     RestoreWatch(Clock clock, Instant processStart, Supplier<ProgressTracker> tracker) {
+        this(clock, processStart, tracker, Map::of);
+    }
+
+    /**
+     * @param launcherStarts the pods the pods-first launcher started in this process (namespace/name to the
+     *                       time, from the process start), asked once, when the first pod is back
+     */
+    RestoreWatch(Clock clock, Instant processStart, Supplier<ProgressTracker> tracker,
+                 Supplier<Map<String, Duration>> launcherStarts) {
         this.clock = clock;
         this.processStart = processStart;
         this.managerStarted = since();
         this.tracker = tracker;
+        this.launcherStarts = launcherStarts;
     }
 
     /** A pod of this node in the first list of the store, not being deleted. */
@@ -88,7 +102,18 @@ final class RestoreWatch {
 
     /** Every container of the pod runs. */
     synchronized void running(ObjectKey key) {
-        if (waiting.remove(key) != null) {
+        String name = waiting.remove(key);
+        if (name != null) {
+            if (launched == null) {
+                launched = launcherStarts.get();
+            }
+            Duration at = launched.get(name);
+            if (at != null) {
+                startedByLauncher++;
+            } else {
+                at = since();
+            }
+            lastBack = lastBack == null || at.compareTo(lastBack) > 0 ? at : lastBack;
             running++;
             if (task != null) {
                 task.advance(1);
@@ -101,6 +126,7 @@ final class RestoreWatch {
     synchronized void notRunning(ObjectKey key, String reason) {
         String name = waiting.remove(key);
         if (name != null) {
+            lastBack = since();
             notRunning.add(name + ": " + reason);
             endIfSettled();
         }
@@ -130,6 +156,7 @@ final class RestoreWatch {
         waiting.forEach((key, name) -> notRunning.add(name + ": not running after " + seconds(since())
                 + " s"));
         waiting.clear();
+        lastBack = since();
         endIfSettled();
     }
 
@@ -142,13 +169,13 @@ final class RestoreWatch {
         if (!sealed || finished != null || !waiting.isEmpty()) {
             return;
         }
-        finished = since();
+        finished = lastBack == null ? since() : lastBack;
         if (pods == 0) {
             return;
         }
         LOG.info("Pods restored in {} s after the process started: {} of {} running (pod manager started at {} s,"
-                        + " first sandbox ready at {} s){}", seconds(finished), running, pods, seconds(managerStarted),
-                runtimeReady == null ? "-" : seconds(runtimeReady),
+                        + " first sandbox ready at {} s{}){}", seconds(finished), running, pods, seconds(managerStarted),
+                runtimeReady == null ? "-" : seconds(runtimeReady), launcherNote(),
                 notRunning.isEmpty() ? "" : "; not running: " + String.join(", ", notRunning));
         endTask();
     }
@@ -173,11 +200,21 @@ final class RestoreWatch {
             return;
         }
         if (notRunning.isEmpty()) {
-            task.succeeded("pods restored in " + seconds(finished) + " s: " + running + " running");
+            task.succeeded("pods restored in " + seconds(finished) + " s: " + running + " running" + launcherNote());
         } else {
             task.failed(running + " of " + pods + " running after " + seconds(finished) + " s; not running: "
                     + String.join(", ", notRunning));
         }
+    }
+
+    /** How many pods the launcher started before the framework, if any. */
+    private String launcherNote() {
+        return startedByLauncher == 0 ? "" : ", " + startedByLauncher + " started by the launcher before the framework";
+    }
+
+    /** @return how many of the running pods the pods-first launcher started */
+    synchronized int startedByLauncher() {
+        return startedByLauncher;
     }
 
     private Duration since() {

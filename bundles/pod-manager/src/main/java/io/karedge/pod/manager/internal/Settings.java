@@ -10,9 +10,18 @@ package io.karedge.pod.manager.internal;
  * @param watchRetryMillis     pause before listing again after a watch closed
  * @param hostIp               the node address reported as hostIP, empty to detect it
  * @param reportLocalPods      whether pods not written by the cloud are reported upstream too
+ * @param podsFirst            whether each pod's origin is recorded for the pods-first launcher
+ * @param manifestDirectory    the manifest source's directory ({@code ${karaf.etc}} expanded later)
  */
 record Settings(long backoffInitialMillis, long backoffMaxMillis, long syncPeriodMillis, int threads,
-                long watchRetryMillis, String hostIp, boolean reportLocalPods) {
+                long watchRetryMillis, String hostIp, boolean reportLocalPods, boolean podsFirst,
+                String manifestDirectory) {
+
+    Settings(long backoffInitialMillis, long backoffMaxMillis, long syncPeriodMillis, int threads,
+             long watchRetryMillis, String hostIp, boolean reportLocalPods) {
+        this(backoffInitialMillis, backoffMaxMillis, syncPeriodMillis, threads, watchRetryMillis, hostIp,
+                reportLocalPods, false, "");
+    }
 
     Settings {
         backoffInitialMillis = Math.max(1, backoffInitialMillis);
@@ -29,20 +38,27 @@ record Settings(long backoffInitialMillis, long backoffMaxMillis, long syncPerio
 
     static Settings of(PodManagerComponent.Config config) {
         return new Settings(config.backoff_initial_ms(), config.backoff_max_ms(), config.sync_period_ms(),
-                config.threads(), config.watch_retry_ms(), config.host_ip(), config.report_local_pods());
+                config.threads(), config.watch_retry_ms(), config.host_ip(), config.report_local_pods(),
+                config.pods_first(), config.manifest_directory());
     }
 
     Settings withBackoff(long initial, long max) {
-        return new Settings(initial, max, syncPeriodMillis, threads, watchRetryMillis, hostIp, reportLocalPods);
+        return new Settings(initial, max, syncPeriodMillis, threads, watchRetryMillis, hostIp, reportLocalPods,
+                podsFirst, manifestDirectory);
     }
 
     Settings withSyncPeriod(long millis) {
         return new Settings(backoffInitialMillis, backoffMaxMillis, millis, threads, watchRetryMillis, hostIp,
-                reportLocalPods);
+                reportLocalPods, podsFirst, manifestDirectory);
     }
 
     Settings withReportLocalPods(boolean report) {
         return new Settings(backoffInitialMillis, backoffMaxMillis, syncPeriodMillis, threads, watchRetryMillis,
-                hostIp, report);
+                hostIp, report, podsFirst, manifestDirectory);
+    }
+
+    Settings withManifestDirectory(String directory) {
+        return new Settings(backoffInitialMillis, backoffMaxMillis, syncPeriodMillis, threads, watchRetryMillis,
+                hostIp, reportLocalPods, podsFirst, directory);
     }
 }

@@ -31,9 +31,22 @@ public final class PodHarness implements AutoCloseable {
      */
     public PodHarness(TestMetaStore store, Path dataDirectory, long backoffInitialMillis, long backoffMaxMillis,
                       long syncPeriodMillis, Clock clock) {
+        this(store, dataDirectory, new Settings(backoffInitialMillis, backoffMaxMillis, syncPeriodMillis, 4, 100,
+                "127.0.0.1", true), clock);
+    }
+
+    /**
+     * A manager that records each pod's origin for the pods-first launcher (under {@code <karaf.data>/pods-first})
+     * and holds back pods whose manifest in {@code manifestDirectory} is gone.
+     */
+    public static PodHarness podsFirst(TestMetaStore store, Path dataDirectory, Path manifestDirectory,
+                                       long syncPeriodMillis, Clock clock) {
+        return new PodHarness(store, dataDirectory, new Settings(1_000, 4_000, syncPeriodMillis, 4, 100, "127.0.0.1",
+                true, true, manifestDirectory.toString()), clock);
+    }
+
+    private PodHarness(TestMetaStore store, Path dataDirectory, Settings settings, Clock clock) {
         this.store = store;
-        Settings settings = new Settings(backoffInitialMillis, backoffMaxMillis, syncPeriodMillis, 4, 100,
-                "127.0.0.1", true);
         this.component = new PodManagerComponent(store, "edge-1", dataDirectory, settings, clock);
         this.component.uplink = uplink;
     }
@@ -59,6 +72,16 @@ public final class PodHarness implements AutoCloseable {
         try {
             ObjectNode node = (ObjectNode) YAML.readTree(yaml);
             return store.put(node, "cloud").object();
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Stores an object written in YAML with the source given ({@code manifest:<file>} for a manifest's). */
+    public ObjectNode apply(String yaml, String source) {
+        try {
+            ObjectNode node = (ObjectNode) YAML.readTree(yaml);
+            return store.put(node, source).object();
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }

@@ -5,14 +5,11 @@ import io.grpc.StatusRuntimeException;
 import io.karedge.pod.ContainerDescriptor;
 import io.karedge.pod.ContainerObservation;
 import io.karedge.pod.LogChunk;
-import io.karedge.pod.MountSpec;
 import io.karedge.pod.PodDescriptor;
 import io.karedge.pod.PodObservation;
 import io.karedge.pod.PodRef;
 import io.karedge.pod.PodRuntime;
 import io.karedge.pod.PodRuntimeException;
-import io.karedge.pod.PortSpec;
-import io.karedge.pod.ResourceLimits;
 import io.karedge.pod.SandboxInfo;
 import io.karedge.pod.StreamRequest;
 import io.karedge.pod.ContainerUsage;
@@ -25,7 +22,6 @@ import io.karedge.runtime.cri.v1.ListContainerStatsRequest;
 import io.karedge.runtime.cri.v1.Container;
 import io.karedge.runtime.cri.v1.ContainerConfig;
 import io.karedge.runtime.cri.v1.ContainerFilter;
-import io.karedge.runtime.cri.v1.ContainerMetadata;
 import io.karedge.runtime.cri.v1.AttachRequest;
 import io.karedge.runtime.cri.v1.ContainerState;
 import io.karedge.runtime.cri.v1.ExecRequest;
@@ -35,17 +31,8 @@ import io.karedge.runtime.cri.v1.CreateContainerRequest;
 import io.karedge.runtime.cri.v1.ImageSpec;
 import io.karedge.runtime.cri.v1.ImageStatusRequest;
 import io.karedge.runtime.cri.v1.ImageStatusResponse;
-import io.karedge.runtime.cri.v1.KeyValue;
-import io.karedge.runtime.cri.v1.LinuxContainerConfig;
-import io.karedge.runtime.cri.v1.LinuxContainerResources;
-import io.karedge.runtime.cri.v1.LinuxContainerSecurityContext;
-import io.karedge.runtime.cri.v1.LinuxPodSandboxConfig;
-import io.karedge.runtime.cri.v1.LinuxSandboxSecurityContext;
 import io.karedge.runtime.cri.v1.ListContainersRequest;
 import io.karedge.runtime.cri.v1.ListPodSandboxRequest;
-import io.karedge.runtime.cri.v1.Mount;
-import io.karedge.runtime.cri.v1.NamespaceMode;
-import io.karedge.runtime.cri.v1.NamespaceOption;
 import io.karedge.runtime.cri.v1.PodSandbox;
 import io.karedge.runtime.cri.v1.PodSandboxConfig;
 import io.karedge.runtime.cri.v1.PodSandboxFilter;
@@ -53,8 +40,6 @@ import io.karedge.runtime.cri.v1.PodSandboxMetadata;
 import io.karedge.runtime.cri.v1.PodSandboxState;
 import io.karedge.runtime.cri.v1.PodSandboxStatusRequest;
 import io.karedge.runtime.cri.v1.PodSandboxStatusResponse;
-import io.karedge.runtime.cri.v1.PortMapping;
-import io.karedge.runtime.cri.v1.Protocol;
 import io.karedge.runtime.cri.v1.PullImageRequest;
 import io.karedge.runtime.cri.v1.RemoveContainerRequest;
 import io.karedge.runtime.cri.v1.RemovePodSandboxRequest;
@@ -76,6 +61,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,13 +85,24 @@ final class CriPodRuntime implements PodRuntime {
     /** The reason of every failure while the runtime's socket does not answer. */
     static final String UNAVAILABLE_REASON = "RuntimeUnavailable";
 
+    /** System property the pods-first launcher sets: {@code running} while it starts pods, then {@code done}. */
+    static final String LAUNCHER_PROPERTY = "karedge.pods.first";
+    private static final long LAUNCHER_WAIT_MILLIS = 20_000;
+
     private final CriClient client;
     private final CriSettings settings;
+    private final CriConfigs configs;
+    private final PodsFirstPlan plan;
+    /** Per pod uid: container name to the attempt its next instance gets. */
+    private final Map<String, Map<String, Integer>> nextAttempts = new ConcurrentHashMap<>();
+    private volatile boolean launcherDone;
     private volatile String idScheme = "containerd";
 
     CriPodRuntime(CriClient client, CriSettings settings) {
         this.client = client;
         this.settings = settings;
+        this.configs = new CriConfigs(settings);
+        this.plan = settings.planDirectory() == null ? null : new PodsFirstPlan(settings.planDirectory());
     }
 
     void runtimeName(String name) {
@@ -118,10 +115,12 @@ final class CriPodRuntime implements PodRuntime {
 
     @Override
     public SandboxInfo syncSandbox(PodDescriptor pod) throws PodRuntimeException {
+        awaitLauncher();
         List<PodSandbox> sandboxes = sandboxes(pod.ref().uid());
         Optional<PodSandbox> ready = sandboxes.stream().filter(s -> s.getState() == PodSandboxState.SANDBOX_READY)
                 .max(Comparator.comparingLong(PodSandbox::getCreatedAt));
         if (ready.isPresent()) {
+            updatePlan(pod, ready.get().getMetadata().getAttempt());
             return info(ready.get());
         }
         int attempt = 0;
@@ -129,7 +128,7 @@ final class CriPodRuntime implements PodRuntime {
             attempt = Math.max(attempt, old.getMetadata().getAttempt() + 1);
             removeSandbox(old.getId());
         }
-        PodSandboxConfig config = sandboxConfig(pod, attempt);
+        PodSandboxConfig config = configs.sandboxConfig(pod, attempt);
         try {
             Files.createDirectories(Path.of(config.getLogDirectory()));
             String id = call("CreatePodSandboxError", () -> client.runtime().runPodSandbox(
@@ -138,63 +137,12 @@ final class CriPodRuntime implements PodRuntime {
             LOG.info("Pod {}: sandbox {} created", pod.ref(), shortId(id));
             PodSandboxStatusResponse status = call("CreatePodSandboxError", () -> client.runtime().podSandboxStatus(
                     PodSandboxStatusRequest.newBuilder().setPodSandboxId(id).build()));
+            updatePlan(pod, attempt);
             return new SandboxInfo(id, status.getStatus().getState() == PodSandboxState.SANDBOX_READY,
                     status.getStatus().getNetwork().getIp(), nanos(status.getStatus().getCreatedAt()), attempt);
         } catch (IOException e) {
             throw new PodRuntimeException("CreatePodSandboxError", "cannot create the log directory: " + e);
         }
-    }
-
-    private PodSandboxConfig sandboxConfig(PodDescriptor pod, int attempt) {
-        PodRef ref = pod.ref();
-        PodSandboxConfig.Builder config = PodSandboxConfig.newBuilder()
-                .setMetadata(PodSandboxMetadata.newBuilder().setName(ref.name()).setNamespace(ref.namespace())
-                        .setUid(ref.uid()).setAttempt(attempt))
-                .setHostname(pod.hostNetwork() ? "" : pod.hostname())
-                .setLogDirectory(logDirectory(ref).toString())
-                .putAllLabels(pod.labels())
-                .putAllLabels(podLabels(ref))
-                .putAllAnnotations(pod.annotations())
-                .setLinux(LinuxPodSandboxConfig.newBuilder()
-                        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
-                                .setNamespaceOptions(namespaces(pod))));
-        for (PortSpec port : pod.ports()) {
-            if (port.hostPort() > 0 && !pod.hostNetwork()) {
-                config.addPortMappings(PortMapping.newBuilder().setContainerPort(port.containerPort())
-                        .setHostPort(port.hostPort()).setHostIp(port.hostIp() == null ? "" : port.hostIp())
-                        .setProtocol(protocol(port.protocol())));
-            }
-        }
-        return config.build();
-    }
-
-    private static NamespaceOption namespaces(PodDescriptor pod) {
-        return NamespaceOption.newBuilder()
-                .setNetwork(pod.hostNetwork() ? NamespaceMode.NODE : NamespaceMode.POD)
-                .setPid(NamespaceMode.CONTAINER)
-                .setIpc(NamespaceMode.POD)
-                .build();
-    }
-
-    private static Protocol protocol(String name) {
-        return switch (name) {
-            case "UDP" -> Protocol.UDP;
-            case "SCTP" -> Protocol.SCTP;
-            default -> Protocol.TCP;
-        };
-    }
-
-    private static Map<String, String> podLabels(PodRef ref) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(LABEL_POD_NAME, ref.name());
-        labels.put(LABEL_POD_NAMESPACE, ref.namespace());
-        labels.put(LABEL_POD_UID, ref.uid());
-        labels.put(LABEL_MANAGED, "true");
-        return labels;
-    }
-
-    private Path logDirectory(PodRef ref) {
-        return settings.logDirectory().resolve(ref.namespace() + "_" + ref.name() + "_" + ref.uid());
     }
 
     // ------------------------------------------------------------------ containers
@@ -204,10 +152,10 @@ final class CriPodRuntime implements PodRuntime {
             throws PodRuntimeException {
         ensureImage(container);
         removeOldInstances(pod.ref(), container.name(), attempt);
-        ContainerConfig config = containerConfig(pod, container, attempt);
-        PodSandboxConfig sandboxConfig = sandboxConfig(pod, sandbox.attempt());
+        ContainerConfig config = configs.containerConfig(pod, container, attempt);
+        PodSandboxConfig sandboxConfig = configs.sandboxConfig(pod, sandbox.attempt());
         try {
-            Files.createDirectories(logDirectory(pod.ref()).resolve(container.name()));
+            Files.createDirectories(configs.logDirectory(pod.ref()).resolve(container.name()));
         } catch (IOException e) {
             throw new PodRuntimeException("CreateContainerError", "cannot create the log directory: " + e);
         }
@@ -217,7 +165,79 @@ final class CriPodRuntime implements PodRuntime {
         call("RunContainerError", () -> client.runtime().startContainer(
                 StartContainerRequest.newBuilder().setContainerId(id).build()));
         LOG.debug("Pod {}: container {} attempt {} is {}", pod.ref(), container.name(), attempt, shortId(id));
+        if (plan != null) {
+            nextAttempts.computeIfAbsent(pod.ref().uid(), uid -> new ConcurrentHashMap<>())
+                    .merge(container.name(), attempt + 1, Math::max);
+            updatePlan(pod, sandbox.attempt());
+        }
         return idScheme + "://" + id;
+    }
+
+    // ------------------------------------------------------------------ pods-first
+
+    /**
+     * While the node's launcher still starts the pods of the plan (its first seconds), the manager's first
+     * syncs wait for it, so that they adopt its sandboxes and containers instead of racing it.
+     */
+    private void awaitLauncher() {
+        if (launcherDone) {
+            return;
+        }
+        long end = System.nanoTime() + LAUNCHER_WAIT_MILLIS * 1_000_000L;
+        try {
+            while ("running".equals(System.getProperty(LAUNCHER_PROPERTY)) && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        launcherDone = true;
+    }
+
+    /**
+     * Records the pod in the restore plan: the sandbox and container configurations the next boot sends, with
+     * the next attempts. Pods whose images are always pulled stay out (the launcher pulls nothing).
+     */
+    private void updatePlan(PodDescriptor pod, int sandboxAttempt) {
+        if (plan == null) {
+            return;
+        }
+        String uid = pod.ref().uid();
+        try {
+            if (pod.containers().stream().anyMatch(c -> "Always".equals(c.imagePullPolicy()))) {
+                plan.remove(uid);
+                return;
+            }
+            Map<String, Integer> attempts = nextAttempts.get(uid);
+            if (attempts == null) {
+                attempts = new ConcurrentHashMap<>();
+                for (Container instance : containers(uid)) {
+                    attempts.merge(instance.getMetadata().getName(), instance.getMetadata().getAttempt() + 1,
+                            Math::max);
+                }
+                nextAttempts.putIfAbsent(uid, attempts);
+                attempts = nextAttempts.get(uid);
+            }
+            List<PodsFirstPlan.Container> containers = new ArrayList<>();
+            for (ContainerDescriptor container : pod.containers()) {
+                int attempt = attempts.getOrDefault(container.name(), 0);
+                containers.add(new PodsFirstPlan.Container(container.name(), container.image(),
+                        container.imagePullPolicy(), attempt, configs.containerConfig(pod, container, attempt).toByteArray()));
+            }
+            plan.update(uid, pod.ref().namespace(), pod.ref().name(), settings.endpoint(), settings.runtimeHandler(),
+                    configs.logDirectory(pod.ref()), sandboxAttempt + 1, configs.sandboxConfig(pod, sandboxAttempt + 1).toByteArray(),
+                    containers);
+        } catch (PodRuntimeException | RuntimeException e) {
+            LOG.debug("Restore plan of pod {} not updated: {}", pod.ref(), e.toString());
+        }
+    }
+
+    /** Removes the pod from the restore plan (it is being killed). */
+    private void forget(PodRef ref) {
+        nextAttempts.remove(ref.uid());
+        if (plan != null) {
+            plan.remove(ref.uid());
+        }
     }
 
     private void ensureImage(ContainerDescriptor container) throws PodRuntimeException {
@@ -256,53 +276,12 @@ final class CriPodRuntime implements PodRuntime {
                 try {
                     client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(old.getId())
                             .build());
-                    Files.deleteIfExists(logDirectory(ref).resolve(name).resolve(old.getMetadata().getAttempt() + ".log"));
+                    Files.deleteIfExists(configs.logDirectory(ref).resolve(name).resolve(old.getMetadata().getAttempt() + ".log"));
                 } catch (StatusRuntimeException | IOException e) {
                     LOG.debug("Cannot remove old instance {} of {}: {}", shortId(old.getId()), name, e.toString());
                 }
             }
         }
-    }
-
-    private ContainerConfig containerConfig(PodDescriptor pod, ContainerDescriptor container, int attempt) {
-        ContainerConfig.Builder config = ContainerConfig.newBuilder()
-                .setMetadata(ContainerMetadata.newBuilder().setName(container.name()).setAttempt(attempt))
-                .setImage(ImageSpec.newBuilder().setImage(container.image()))
-                .addAllCommand(container.command())
-                .addAllArgs(container.args())
-                .setWorkingDir(container.workingDir() == null ? "" : container.workingDir())
-                .putAllLabels(podLabels(pod.ref()))
-                .putLabels(LABEL_CONTAINER_NAME, container.name())
-                .putAnnotations("io.kubernetes.container.restartCount", Integer.toString(attempt))
-                .putAnnotations("io.kubernetes.pod.terminationGracePeriod",
-                        Long.toString(pod.gracePeriod().toSeconds()))
-                .setLogPath(container.name() + "/" + attempt + ".log")
-                .setTty(container.tty())
-                .setStdin(container.stdin())
-                .setStdinOnce(container.stdinOnce())
-                .setLinux(LinuxContainerConfig.newBuilder()
-                        .setResources(resources(container.resources()))
-                        .setSecurityContext(LinuxContainerSecurityContext.newBuilder()
-                                .setNamespaceOptions(namespaces(pod))));
-        container.env().forEach((k, v) -> config.addEnvs(KeyValue.newBuilder().setKey(k).setValue(v)));
-        for (MountSpec mount : container.mounts()) {
-            config.addMounts(Mount.newBuilder().setHostPath(mount.hostPath()).setContainerPath(mount.containerPath())
-                    .setReadonly(mount.readOnly()));
-        }
-        return config.build();
-    }
-
-    static LinuxContainerResources resources(ResourceLimits limits) {
-        LinuxContainerResources.Builder resources = LinuxContainerResources.newBuilder();
-        long shares = limits.cpuRequestMillis() > 0 ? Math.max(2, limits.cpuRequestMillis() * 1024 / 1000) : 2;
-        resources.setCpuShares(shares);
-        if (limits.cpuLimitMillis() > 0) {
-            resources.setCpuPeriod(100_000).setCpuQuota(Math.max(1000, limits.cpuLimitMillis() * 100));
-        }
-        if (limits.memoryLimitBytes() > 0) {
-            resources.setMemoryLimitInBytes(limits.memoryLimitBytes());
-        }
-        return resources.build();
     }
 
     // ------------------------------------------------------------------ status
@@ -359,6 +338,7 @@ final class CriPodRuntime implements PodRuntime {
 
     @Override
     public PodObservation kill(PodRef pod, Duration gracePeriod) throws PodRuntimeException {
+        forget(pod);
         long graceSeconds = Math.max(0, gracePeriod.toSeconds());
         for (Container container : containers(pod.uid())) {
             if (container.getState() == ContainerState.CONTAINER_RUNNING
@@ -402,7 +382,7 @@ final class CriPodRuntime implements PodRuntime {
 
     /** Removes the pod's logs; called once the pod is gone for good. */
     void removeLogs(PodRef pod) {
-        Path dir = logDirectory(pod);
+        Path dir = configs.logDirectory(pod);
         if (!Files.isDirectory(dir)) {
             return;
         }
@@ -434,7 +414,7 @@ final class CriPodRuntime implements PodRuntime {
 
     @Override
     public LogChunk readLog(PodRef pod, String container, boolean previous, long offset, int maxBytes) {
-        Optional<Path> file = CriLogs.file(logDirectory(pod).resolve(container), previous);
+        Optional<Path> file = CriLogs.file(configs.logDirectory(pod).resolve(container), previous);
         if (file.isEmpty()) {
             return LogChunk.missing();
         }

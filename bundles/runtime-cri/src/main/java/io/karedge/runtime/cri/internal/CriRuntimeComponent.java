@@ -53,6 +53,11 @@ public final class CriRuntimeComponent implements PodRuntime {
 
         @AttributeDefinition(description = "CRI runtime handler to ask for, empty for the runtime's default")
         String runtime_handler() default "";
+
+        @AttributeDefinition(description = "Keep a restore plan of the running pods in <karaf.data>/pods-first, "
+                + "from which the node's launcher starts them again before the framework after a reboot; false "
+                + "removes the plan")
+        boolean pods_first() default true;
     }
 
     private final CriClient client;
@@ -64,6 +69,9 @@ public final class CriRuntimeComponent implements PodRuntime {
     @Activate
     public CriRuntimeComponent(BundleContext context, @Reference EdgeNode node, Config config) {
         CriSettings settings = CriSettings.of(config, node.dataDirectory());
+        if (settings.planDirectory() == null) {
+            PodsFirstPlan.removeAll(PodsFirstPlan.defaultDirectory());
+        }
         this.client = new CriClient(settings.endpoint(), settings.timeoutMillis());
         this.runtime = new CriPodRuntime(client, settings);
         this.info = new CriRuntimeInfo(client);

@@ -11,9 +11,16 @@ import java.nio.file.Path;
  * @param logDirectory    where container logs are written (one directory per pod)
  * @param statusIntervalMillis how often version, status and images are read for the node status
  * @param runtimeHandler  the CRI runtime handler to ask for, empty for the runtime's default
+ * @param planDirectory   where the restore plan of the pods-first launcher goes ({@code <karaf.data>/pods-first}),
+ *                        or {@code null} when pods-first is off
  */
 record CriSettings(String endpoint, long timeoutMillis, long pullTimeoutMillis, Path logDirectory,
-                   long statusIntervalMillis, String runtimeHandler) {
+                   long statusIntervalMillis, String runtimeHandler, Path planDirectory) {
+
+    CriSettings(String endpoint, long timeoutMillis, long pullTimeoutMillis, Path logDirectory,
+                long statusIntervalMillis, String runtimeHandler) {
+        this(endpoint, timeoutMillis, pullTimeoutMillis, logDirectory, statusIntervalMillis, runtimeHandler, null);
+    }
 
     CriSettings {
         endpoint = endpoint.startsWith("unix://") ? endpoint.substring("unix://".length()) : endpoint;
@@ -28,6 +35,7 @@ record CriSettings(String endpoint, long timeoutMillis, long pullTimeoutMillis, 
         Path logDirectory = logs == null || logs.isBlank() ? dataDirectory.resolve("pod-logs")
                 : dataDirectory.resolve(logs);
         return new CriSettings(config.endpoint(), config.timeout_ms(), config.pull_timeout_ms(), logDirectory,
-                config.status_interval_ms(), config.runtime_handler());
+                config.status_interval_ms(), config.runtime_handler(),
+                config.pods_first() ? PodsFirstPlan.defaultDirectory() : null);
     }
 }
