@@ -1,0 +1,197 @@
+package io.karedge.mesh.proxy.internal.tunnel;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's end of the mesh tunnels: a listener that peers dial, the outbound links this node keeps to the
+ * peers it knows, and the ready connections by peer node name (a peer may have one connection each way;
+ * streams go over the outbound one when it is ready).
+ */
+public final class Tunnel implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Tunnel.class);
+
+    private final TunnelContext context;
+    private final TunnelTls tls;
+    private final EventLoopGroup group;
+    private final Class<? extends SocketChannel> socketChannel;
+    private final Class<? extends ServerChannel> serverChannel;
+    private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
+    private final Map<String, List<TunnelConnection>> connections = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> peerListeners = new CopyOnWriteArrayList<>();
+    private TunnelServer server;
+
+    Tunnel(TunnelCredentials credentials, TunnelLimits limits, StreamAcceptor acceptor, EventLoopGroup group,
+           Class<? extends SocketChannel> socketChannel, Class<? extends ServerChannel> serverChannel)
+            throws SSLException {
+        this.tls = new TunnelTls(credentials);
+        this.group = group;
+        this.socketChannel = socketChannel;
+        this.serverChannel = serverChannel;
+        this.context = new TunnelContext(credentials.nodeName(), limits, acceptor, socketChannel,
+                new RefusalLog(LOG), new TunnelContext.Events() {
+                    @Override
+                    public void ready(TunnelConnection connection) {
+                        connections.computeIfAbsent(connection.peer(), k -> new CopyOnWriteArrayList<>()).add(connection);
+                        LOG.info("Tunnel {} node {} ready ({})", connection.role() == TunnelConnection.Role.DIALER
+                                ? "to" : "from", connection.peer(), connection.channel().remoteAddress());
+                        peerChanged(connection.peer());
+                    }
+
+                    @Override
+                    public void closed(TunnelConnection connection) {
+                        List<TunnelConnection> list = connections.get(connection.peer());
+                        if (list != null) {
+                            list.remove(connection);
+                        }
+                        LOG.info("Tunnel with node {} closed: {}", connection.peer(), connection.closeReason());
+                        peerChanged(connection.peer());
+                    }
+                });
+    }
+
+    String localNode() {
+        return context.localNode();
+    }
+
+    RefusalLog refusals() {
+        return context.refusals();
+    }
+
+    /** Starts listening; {@code port} 0 takes an ephemeral port. */
+    void listen(InetSocketAddress address) throws InterruptedException {
+        server = TunnelServer.bind(address, context, tls, group, serverChannel);
+    }
+
+    /** @return where the listener is bound, null when not listening */
+    InetSocketAddress address() {
+        return server == null ? null : server.address();
+    }
+
+    /** Is told the node name whenever a connection with that node became ready or closed. */
+    void onPeerChange(Consumer<String> listener) {
+        peerListeners.add(listener);
+    }
+
+    /** Keeps an outbound connection to {@code node} at these addresses (updated if the link exists). */
+    void peer(String node, List<InetSocketAddress> addresses) {
+        if (node.equals(context.localNode())) {
+            return;
+        }
+        PeerLink existing = links.get(node);
+        if (existing != null) {
+            existing.addresses(addresses);
+            return;
+        }
+        PeerLink link = new PeerLink(node, addresses, context, tls, group, socketChannel);
+        if (links.putIfAbsent(node, link) == null) {
+            link.start();
+        }
+    }
+
+    /** Stops dialling {@code node} and closes the outbound connection to it. */
+    void forget(String node) {
+        PeerLink link = links.remove(node);
+        if (link != null) {
+            link.close();
+        }
+    }
+
+    Set<String> linkedPeers() {
+        return new TreeSet<>(links.keySet());
+    }
+
+    /** @return a ready connection to {@code node}, the outbound one first; null if there is none */
+    TunnelConnection connection(String node) {
+        PeerLink link = links.get(node);
+        TunnelConnection outbound = link == null ? null : link.connection();
+        if (outbound != null) {
+            return outbound;
+        }
+        List<TunnelConnection> list = connections.get(node);
+        if (list != null) {
+            for (TunnelConnection connection : list) {
+                if (connection.isReady()) {
+                    return connection;
+                }
+            }
+        }
+        return null;
+    }
+
+    boolean reachable(String node) {
+        return connection(node) != null;
+    }
+
+    /** Opens a stream to {@code node} for a local socket that is not reading yet; fails if no connection is ready. */
+    Future<TunnelStream> open(String node, OpenRequest request, Channel local) {
+        TunnelConnection connection = connection(node);
+        if (connection == null) {
+            return local.eventLoop().newFailedFuture(new TunnelStreamException("no tunnel to node " + node));
+        }
+        return connection.open(request, local);
+    }
+
+    List<PeerStatus> peers() {
+        Set<String> names = new TreeSet<>(links.keySet());
+        names.addAll(connections.keySet());
+        List<PeerStatus> result = new ArrayList<>();
+        for (String name : names) {
+            TunnelConnection connection = connection(name);
+            PeerLink link = links.get(name);
+            if (connection == null) {
+                List<TunnelConnection> list = connections.get(name);
+                if (link == null && (list == null || list.isEmpty())) {
+                    continue;
+                }
+                result.add(new PeerStatus(name, false, false, -1, 0, 0, 0, link == null ? null : link.lastError()));
+            } else {
+                result.add(new PeerStatus(name, true, connection.role() == TunnelConnection.Role.DIALER,
+                        connection.rttNanos(), connection.streamCount(), connection.bytesIn(), connection.bytesOut(),
+                        null));
+            }
+        }
+        return result;
+    }
+
+    private void peerChanged(String node) {
+        for (Consumer<String> listener : peerListeners) {
+            try {
+                listener.accept(node);
+            } catch (RuntimeException e) {
+                LOG.warn("Tunnel peer listener failed for {}", node, e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        links.values().forEach(PeerLink::close);
+        links.clear();
+        if (server != null) {
+            server.close();
+        }
+        for (List<TunnelConnection> list : connections.values()) {
+            for (TunnelConnection connection : list) {
+                connection.channel().close();
+            }
+        }
+        connections.clear();
+    }
+}

@@ -1,0 +1,22 @@
+package io.karedge.mesh.proxy.internal.tunnel;
+
+import io.netty.channel.socket.SocketChannel;
+
+/**
+ * What every tunnel connection of a node shares.
+ *
+ * @param localNode     this node's name (sent in HELLO, the name in its certificate)
+ * @param socketChannel the channel class endpoints are dialled with (NIO or epoll, as the mesh runs)
+ * @param events        told when a connection is ready and when it closes
+ */
+record TunnelContext(String localNode, TunnelLimits limits, StreamAcceptor acceptor,
+                     Class<? extends SocketChannel> socketChannel, RefusalLog refusals, Events events) {
+
+    /** Connections becoming usable and ending. */
+    interface Events {
+
+        void ready(TunnelConnection connection);
+
+        void closed(TunnelConnection connection);
+    }
+}
