@@ -18,8 +18,15 @@ final class FrameDecoder extends ByteToMessageDecoder {
     /** the largest payload of every other frame */
     static final int MAX_CONTROL_PAYLOAD = 2048;
 
+    /** set by the first bad header: everything after it is dropped unread (the connection is closing) */
+    private boolean failed;
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         if (in.readableBytes() < Frame.HEADER_BYTES) {
             return;
         }
@@ -27,7 +34,13 @@ final class FrameDecoder extends ByteToMessageDecoder {
         byte type = in.getByte(start);
         int streamId = in.getInt(start + 1);
         long length = in.getUnsignedInt(start + 5);
-        check(type, streamId, length);
+        try {
+            check(type, streamId, length);
+        } catch (TunnelProtocolException e) {
+            failed = true;
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
         if (in.readableBytes() < Frame.HEADER_BYTES + length) {
             return;
         }
