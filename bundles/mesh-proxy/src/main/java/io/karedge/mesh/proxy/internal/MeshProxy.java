@@ -62,6 +62,8 @@ final class MeshProxy implements AutoCloseable {
     private volatile Set<String> kernelForwarded = Set.of();
     private volatile List<Target> kernelTargets = List.of();
     private volatile boolean closed;
+    private final Routing routing;
+    private final MeshTunnel tunnel;
 
     /**
      * @param addressFile where Service addresses are kept across restarts (null: memory only)
@@ -77,17 +79,33 @@ final class MeshProxy implements AutoCloseable {
      */
     MeshProxy(MetaStore store, String nodeName, MeshSettings settings, KernelSettings kernel, Path addressFile,
               Path resolvConf) {
+        this(store, nodeName, settings, kernel, TunnelSettings.off(), addressFile, resolvConf);
+    }
+
+    /**
+     * @param tunnelSettings the node-to-node tunnel: when on, endpoints of other nodes are reached through
+     *                       their tunnels and peers may reach this node's endpoints through this one
+     */
+    MeshProxy(MetaStore store, String nodeName, MeshSettings settings, KernelSettings kernel,
+              TunnelSettings tunnelSettings, Path addressFile, Path resolvConf) {
         this.settings = settings;
         this.kernel = kernel;
         this.catalog = new ServiceCatalog(nodeName);
         this.allocator = new AddressAllocator(settings.addressRange(), addressFile);
-        this.health = new HealthRegistry(settings.ejectBaseMillis(), settings.ejectMaxMillis());
+        this.routing = new Routing(nodeName, tunnelSettings.preferLocal());
+        this.health = new HealthRegistry(settings.ejectBaseMillis(), settings.ejectMaxMillis(), routing);
         this.names = new MeshNames(settings.clusterDomain(), settings.defaultNamespace(), this::addressOf);
         this.dns = settings.dnsEnabled() ? newResponder(resolvConf) : null;
         this.transport = Transport.create(settings.nativeTransport(), settings.ioThreads(), settings.splice());
         this.prober = new EndpointProber(health, Math.min(settings.connectTimeoutMillis(), kernel.probeIntervalMillis()));
         this.control = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("karedge-mesh-control", true));
-        for (String kind : WATCHED) {
+        this.tunnel = tunnelSettings.enabled()
+                ? new MeshTunnel(tunnelSettings, nodeName, transport, routing, () -> { }) : null;
+        List<String> kinds = new ArrayList<>(WATCHED);
+        if (tunnel != null) {
+            kinds.add(Kinds.NODE);
+        }
+        for (String kind : kinds) {
             watchers.add(new MetaStoreInformer(store, kind, this::changed, this::deleted, control,
                     settings.watchRetryMillis()));
         }
@@ -123,6 +141,12 @@ final class MeshProxy implements AutoCloseable {
             probing = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("karedge-mesh-probe", true));
             probing.scheduleWithFixedDelay(this::probeKernelEndpoints, kernel.probeIntervalMillis(),
                     kernel.probeIntervalMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (tunnel != null) {
+            control.execute(() -> {
+                tunnel.ensureStarted();
+                scheduleReconcile();
+            });
         }
         scheduleReconcile();
         control.scheduleWithFixedDelay(this::retryBinds, settings.bindRetryMillis(), settings.bindRetryMillis(),
@@ -201,6 +225,9 @@ final class MeshProxy implements AutoCloseable {
         }
         health.retain(endpointIds);
         allocator.flush();
+        if (tunnel != null) {
+            tunnel.update(catalog, plans);
+        }
         applyKernelRoutes();
     }
 
@@ -257,6 +284,12 @@ final class MeshProxy implements AutoCloseable {
             return;
         }
         running.values().forEach(ServiceProxy::retryBinds);
+        if (tunnel != null && tunnel.error() != null) {
+            tunnel.ensureStarted();
+            if (tunnel.error() == null) {
+                scheduleReconcile();
+            }
+        }
         if (dns != null && !dns.listening()) {
             dns.bind(transport);
         }
@@ -342,6 +375,11 @@ final class MeshProxy implements AutoCloseable {
         return dns == null ? null : dns.localAddress();
     }
 
+    /** @return the tunnel, or null when it is off */
+    MeshTunnel tunnel() {
+        return tunnel;
+    }
+
     boolean isEpoll() {
         return transport.isEpoll();
     }
@@ -374,6 +412,9 @@ final class MeshProxy implements AutoCloseable {
         if (nftables != null) {
             nftables.remove();
             kernelForwarded = Set.of();
+        }
+        if (tunnel != null) {
+            tunnel.close();
         }
         running.values().forEach(ServiceProxy::close);
         running.clear();

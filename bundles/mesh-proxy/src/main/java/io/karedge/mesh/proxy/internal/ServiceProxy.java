@@ -58,7 +58,8 @@ final class ServiceProxy implements AutoCloseable {
                     String name = next.id() + ":" + port.port();
                     listener = "UDP".equals(port.protocol())
                             ? new UdpPortListener(name + "/udp", address, port.port(), pool, transport)
-                            : new PortListener(name, address, port.port(), pool, transport, connectTimeoutMillis);
+                            : new PortListener(next.namespace(), next.name(), address, port.port(), pool, transport,
+                                    connectTimeoutMillis);
                     listeners.put(entry.getKey(), listener);
                     listener.bind();
                 } else if (!listener.pool().sameAs(next.policy(), port.targets())) {

@@ -12,10 +12,10 @@ import io.netty.buffer.ByteBufAllocator;
  *
  * @param udp whether the stream carries datagrams (length-prefixed records) rather than a byte stream
  */
-record OpenRequest(boolean udp, String namespace, String service, int servicePort, String endpointIp,
+public record OpenRequest(boolean udp, String namespace, String service, int servicePort, String endpointIp,
                    int endpointPort, String relayTo) {
 
-    static OpenRequest tcp(String namespace, String service, int servicePort, String endpointIp, int endpointPort) {
+    public static OpenRequest tcp(String namespace, String service, int servicePort, String endpointIp, int endpointPort) {
         return new OpenRequest(false, namespace, service, servicePort, endpointIp, endpointPort, "");
     }
 

@@ -8,6 +8,6 @@ package io.karedge.mesh.proxy.internal.tunnel;
  * @param rttNanos  last PING round trip, -1 if unknown
  * @param error     why the outbound link is down, if it is
  */
-record PeerStatus(String node, boolean connected, boolean outbound, long rttNanos, int streams, long bytesIn,
+public record PeerStatus(String node, boolean connected, boolean outbound, long rttNanos, int streams, long bytesIn,
                   long bytesOut, String error) {
 }

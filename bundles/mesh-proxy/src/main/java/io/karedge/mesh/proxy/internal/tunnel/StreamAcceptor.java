@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
  * Decides what an OPEN from a peer may reach. The tunnel never dials anything this does not name, so the
  * implementation is what keeps a node from being an open proxy.
  */
-interface StreamAcceptor {
+public interface StreamAcceptor {
 
     /**
      * @param peer    the node that sent the OPEN (checked against its certificate)
@@ -15,14 +15,16 @@ interface StreamAcceptor {
      */
     Decision decide(String peer, OpenRequest request);
 
+
     /** The answer to an OPEN: an address to dial, or the reason it is refused. */
     record Decision(InetSocketAddress address, String refusal) {
 
-        static Decision dial(InetSocketAddress address) {
+
+        public static Decision dial(InetSocketAddress address) {
             return new Decision(address, null);
         }
 
-        static Decision refuse(String reason) {
+        public static Decision refuse(String reason) {
             return new Decision(null, reason);
         }
     }

@@ -37,7 +37,7 @@ public final class Tunnel implements AutoCloseable {
     private final List<Consumer<String>> peerListeners = new CopyOnWriteArrayList<>();
     private TunnelServer server;
 
-    Tunnel(TunnelCredentials credentials, TunnelLimits limits, StreamAcceptor acceptor, EventLoopGroup group,
+    public Tunnel(TunnelCredentials credentials, TunnelLimits limits, StreamAcceptor acceptor, EventLoopGroup group,
            Class<? extends SocketChannel> socketChannel, Class<? extends ServerChannel> serverChannel)
             throws SSLException {
         this.tls = new TunnelTls(credentials);
@@ -66,7 +66,7 @@ public final class Tunnel implements AutoCloseable {
                 });
     }
 
-    String localNode() {
+    public String localNode() {
         return context.localNode();
     }
 
@@ -75,22 +75,22 @@ public final class Tunnel implements AutoCloseable {
     }
 
     /** Starts listening; {@code port} 0 takes an ephemeral port. */
-    void listen(InetSocketAddress address) throws InterruptedException {
+    public void listen(InetSocketAddress address) throws InterruptedException {
         server = TunnelServer.bind(address, context, tls, group, serverChannel);
     }
 
     /** @return where the listener is bound, null when not listening */
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return server == null ? null : server.address();
     }
 
     /** Is told the node name whenever a connection with that node became ready or closed. */
-    void onPeerChange(Consumer<String> listener) {
+    public void onPeerChange(Consumer<String> listener) {
         peerListeners.add(listener);
     }
 
     /** Keeps an outbound connection to {@code node} at these addresses (updated if the link exists). */
-    void peer(String node, List<InetSocketAddress> addresses) {
+    public void peer(String node, List<InetSocketAddress> addresses) {
         if (node.equals(context.localNode())) {
             return;
         }
@@ -106,14 +106,14 @@ public final class Tunnel implements AutoCloseable {
     }
 
     /** Stops dialling {@code node} and closes the outbound connection to it. */
-    void forget(String node) {
+    public void forget(String node) {
         PeerLink link = links.remove(node);
         if (link != null) {
             link.close();
         }
     }
 
-    Set<String> linkedPeers() {
+    public Set<String> linkedPeers() {
         return new TreeSet<>(links.keySet());
     }
 
@@ -135,12 +135,12 @@ public final class Tunnel implements AutoCloseable {
         return null;
     }
 
-    boolean reachable(String node) {
+    public boolean reachable(String node) {
         return connection(node) != null;
     }
 
     /** Opens a stream to {@code node} for a local socket that is not reading yet; fails if no connection is ready. */
-    Future<TunnelStream> open(String node, OpenRequest request, Channel local) {
+    public Future<TunnelStream> open(String node, OpenRequest request, Channel local) {
         TunnelConnection connection = connection(node);
         if (connection == null) {
             return local.eventLoop().newFailedFuture(new TunnelStreamException("no tunnel to node " + node));
@@ -148,7 +148,7 @@ public final class Tunnel implements AutoCloseable {
         return connection.open(request, local);
     }
 
-    List<PeerStatus> peers() {
+    public List<PeerStatus> peers() {
         Set<String> names = new TreeSet<>(links.keySet());
         names.addAll(connections.keySet());
         List<PeerStatus> result = new ArrayList<>();

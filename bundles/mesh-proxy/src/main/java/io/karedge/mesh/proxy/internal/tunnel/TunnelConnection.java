@@ -306,7 +306,7 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
                 if (stream != null) {
                     streams.remove(id);
                     streamCount = streams.size();
-                    stream.openFailed(reason);
+                    stream.openFailed(reason, true);
                 }
             });
             case FrameType.FIN -> withPayload(frame, payload -> {

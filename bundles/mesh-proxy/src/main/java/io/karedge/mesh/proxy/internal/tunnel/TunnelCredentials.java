@@ -9,9 +9,9 @@ import java.util.Objects;
  * This node's tunnel identity: its key, its certificate (chain) and the CA every peer's certificate must
  * be signed by. On a joined node these are the key and certificate CloudCore issued and the cluster CA.
  */
-record TunnelCredentials(PrivateKey key, List<X509Certificate> chain, X509Certificate ca) {
+public record TunnelCredentials(PrivateKey key, List<X509Certificate> chain, X509Certificate ca) {
 
-    TunnelCredentials {
+    public TunnelCredentials {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(ca, "ca");
         if (chain == null || chain.isEmpty()) {
@@ -21,7 +21,7 @@ record TunnelCredentials(PrivateKey key, List<X509Certificate> chain, X509Certif
     }
 
     /** @return the node name this node's own certificate carries */
-    String nodeName() {
+    public String nodeName() {
         return NodeIdentity.of(chain.get(0));
     }
 }

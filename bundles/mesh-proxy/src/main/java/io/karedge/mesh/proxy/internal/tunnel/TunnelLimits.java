@@ -13,12 +13,12 @@ package io.karedge.mesh.proxy.internal.tunnel;
  * @param handshakeMillis  TLS handshake plus HELLO exchange must end within this
  * @param connectMillis    longest connect to an endpoint or a peer
  */
-record TunnelLimits(int maxStreams, int streamWindow, long pingMillis, long idleMillis, long handshakeMillis,
+public record TunnelLimits(int maxStreams, int streamWindow, long pingMillis, long idleMillis, long handshakeMillis,
                     long connectMillis) {
 
-    static final TunnelLimits DEFAULTS = new TunnelLimits(1024, 256 * 1024, 5000, 15000, 10000, 3000);
+    public static final TunnelLimits DEFAULTS = new TunnelLimits(1024, 256 * 1024, 5000, 15000, 10000, 3000);
 
-    TunnelLimits {
+    public TunnelLimits {
         maxStreams = Math.max(1, maxStreams);
         streamWindow = Math.max(FrameDecoder.MAX_DATA_PAYLOAD, streamWindow);
         pingMillis = Math.max(50, pingMillis);
@@ -31,7 +31,7 @@ record TunnelLimits(int maxStreams, int streamWindow, long pingMillis, long idle
         return new TunnelLimits(streams, streamWindow, pingMillis, idleMillis, handshakeMillis, connectMillis);
     }
 
-    TunnelLimits withPing(long ping, long idle) {
+    public TunnelLimits withPing(long ping, long idle) {
         return new TunnelLimits(maxStreams, streamWindow, ping, idle, handshakeMillis, connectMillis);
     }
 

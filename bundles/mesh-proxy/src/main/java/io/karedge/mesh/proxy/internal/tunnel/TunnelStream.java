@@ -18,7 +18,7 @@ import java.util.ArrayDeque;
  * or bytes it could not send yet. Half-closes travel as FIN; a stream whose local socket closes before both
  * directions ended is reset (RST), which touches no other stream.
  */
-final class TunnelStream {
+public final class TunnelStream {
 
     enum State { OPENING, OPEN, CLOSED }
 
@@ -105,11 +105,16 @@ final class TunnelStream {
         updateReading();
     }
 
-    /** OPEN_FAIL, or the connection ended while opening. */
+    /** The connection ended while opening, or the client gave up. */
     void openFailed(String reason) {
+        openFailed(reason, false);
+    }
+
+    /** @param refused whether the peer answered OPEN_FAIL */
+    void openFailed(String reason, boolean refused) {
         state = State.CLOSED;
         if (opened != null) {
-            opened.tryFailure(new TunnelStreamException(reason));
+            opened.tryFailure(new TunnelStreamException(reason, refused));
         }
     }
 

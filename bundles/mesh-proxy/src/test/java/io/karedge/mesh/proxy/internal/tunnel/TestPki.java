@@ -17,14 +17,14 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A cluster CA for tests, issuing node certificates as CloudCore does: {@code CN=system:node:<node>, O=system:nodes}. */
-final class TestPki {
+public final class TestPki {
 
     private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime());
 
     private final KeyPair caKeys;
     private final X509Certificate ca;
 
-    TestPki(String caName) throws Exception {
+    public TestPki(String caName) throws Exception {
         caKeys = keyPair();
         X500Name subject = new X500Name("CN=" + caName);
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(), notBefore(), notAfter(),
@@ -34,16 +34,16 @@ final class TestPki {
         ca = sign(builder);
     }
 
-    X509Certificate ca() {
+    public X509Certificate ca() {
         return ca;
     }
 
     /** @return credentials for {@code node} with the subject CloudCore gives edge certificates */
-    TunnelCredentials node(String node) throws Exception {
+    public TunnelCredentials node(String node) throws Exception {
         return issue("CN=system:node:" + node + ",O=system:nodes");
     }
 
-    TunnelCredentials issue(String subject) throws Exception {
+    public TunnelCredentials issue(String subject) throws Exception {
         KeyPair keys = keyPair();
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name("CN=" + caName()), serial(),
                 notBefore(), notAfter(), new X500Name(subject), keys.getPublic());
