@@ -127,6 +127,15 @@ public final class MeshProxyComponent implements MeshStatus {
                 + " <data dir>/cloud/edge.key")
         String tunnel_key() default "";
 
+        @AttributeDefinition(description = "Forward streams between two peers that both keep a tunnel to this node"
+                + " (this node serves as a relay, like EdgeMesh's relay nodes)")
+        boolean tunnel_relay() default false;
+
+        @AttributeDefinition(description = "Relay nodes, in order, through which a node that cannot be reached directly"
+                + " is reached (their addresses come from tunnel.peers or their Node objects); direct paths are"
+                + " preferred and retried in the background")
+        String tunnel_relay_nodes() default "";
+
         @AttributeDefinition(description = "Send new connections to this node's healthy endpoints while there are"
                 + " any (as trafficDistribution: PreferClose); other nodes' endpoints only when none is left")
         boolean prefer_local() default false;

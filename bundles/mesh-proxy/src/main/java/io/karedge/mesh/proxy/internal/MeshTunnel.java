@@ -60,7 +60,8 @@ final class MeshTunnel implements AutoCloseable {
                         + credentials.nodeName() + ", this node is " + nodeName);
             }
             started = new Tunnel(credentials, settings.limits(), this::decide, transport.group(),
-                    transport.socketChannel(), transport.serverChannel());
+                    transport.socketChannel(), transport.serverChannel(), settings.relay());
+            started.relays(settings.relayNodes());
             started.listen(new InetSocketAddress(settings.bindAddress(), settings.port()));
             started.onPeerChange(node -> peersChanged.run());
             tunnel = started;
@@ -118,6 +119,14 @@ final class MeshTunnel implements AutoCloseable {
             return;
         }
         Map<String, List<InetSocketAddress>> wanted = new LinkedHashMap<>(settings.peers());
+        for (String relay : settings.relayNodes()) {
+            if (!wanted.containsKey(relay)) {
+                List<InetSocketAddress> addresses = addresses(nodes.get(relay));
+                if (!addresses.isEmpty()) {
+                    wanted.put(relay, addresses);
+                }
+            }
+        }
         for (ServicePlan plan : plans) {
             for (ServicePlan.PortPlan port : plan.ports()) {
                 for (Target target : port.targets()) {
@@ -183,7 +192,7 @@ final class MeshTunnel implements AutoCloseable {
             return StreamAcceptor.Decision.refuse("UDP streams are not supported");
         }
         if (!request.relayTo().isEmpty()) {
-            return StreamAcceptor.Decision.refuse("node " + nodeName + " is not a relay");
+            return StreamAcceptor.Decision.refuse("node " + nodeName + " does not relay for " + request.relayTo());
         }
         InetSocketAddress address = exports.lookup("TCP", request.namespace(), request.service(), request.servicePort(),
                 request.endpointIp(), request.endpointPort());

@@ -20,9 +20,12 @@ import org.slf4j.LoggerFactory;
  * @param certificate PEM file of this node's certificate
  * @param key         PEM file of this node's key (PKCS#8 or SEC1 EC)
  * @param preferLocal whether this node's healthy endpoints take every connection while there are any
+ * @param relay       whether this node forwards streams between two of its peers
+ * @param relayNodes  relays to go through, in order, to a node that cannot be reached directly
  */
 record TunnelSettings(int port, String bindAddress, Map<String, List<InetSocketAddress>> peers, Path ca,
-                      Path certificate, Path key, boolean preferLocal, TunnelLimits limits) {
+                      Path certificate, Path key, boolean preferLocal, TunnelLimits limits, boolean relay,
+                      List<String> relayNodes) {
 
     private static final Logger LOG = LoggerFactory.getLogger(TunnelSettings.class);
     /** the annotation a node's tunnel port is read from on its Node object (else this node's port is assumed) */
@@ -34,6 +37,16 @@ record TunnelSettings(int port, String bindAddress, Map<String, List<InetSocketA
         port = Math.max(0, Math.min(65535, port));
         bindAddress = bindAddress == null || bindAddress.isBlank() ? "0.0.0.0" : bindAddress.trim();
         peers = Map.copyOf(peers);
+        relayNodes = relayNodes == null ? List.of() : List.copyOf(relayNodes);
+    }
+
+    TunnelSettings(int port, String bindAddress, Map<String, List<InetSocketAddress>> peers, Path ca,
+                   Path certificate, Path key, boolean preferLocal, TunnelLimits limits) {
+        this(port, bindAddress, peers, ca, certificate, key, preferLocal, limits, false, List.of());
+    }
+
+    TunnelSettings withRelay(boolean serves, List<String> via) {
+        return new TunnelSettings(port, bindAddress, peers, ca, certificate, key, preferLocal, limits, serves, via);
     }
 
     static TunnelSettings off() {
@@ -45,7 +58,7 @@ record TunnelSettings(int port, String bindAddress, Map<String, List<InetSocketA
     }
 
     TunnelSettings withPreferLocal(boolean prefer) {
-        return new TunnelSettings(port, bindAddress, peers, ca, certificate, key, prefer, limits);
+        return new TunnelSettings(port, bindAddress, peers, ca, certificate, key, prefer, limits, relay, relayNodes);
     }
 
     /**
@@ -57,7 +70,20 @@ record TunnelSettings(int port, String bindAddress, Map<String, List<InetSocketA
         return new TunnelSettings(config.tunnel_port(), config.tunnel_address(),
                 parsePeers(config.tunnel_peers(), config.tunnel_port()),
                 file(config.tunnel_ca(), cloud.resolve("ca.crt")), file(config.tunnel_cert(), cloud.resolve("edge.crt")),
-                file(config.tunnel_key(), cloud.resolve("edge.key")), config.prefer_local(), MESH_LIMITS);
+                file(config.tunnel_key(), cloud.resolve("edge.key")), config.prefer_local(), MESH_LIMITS,
+                config.tunnel_relay(), names(config.tunnel_relay_nodes()));
+    }
+
+    private static List<String> names(String value) {
+        List<String> names = new ArrayList<>();
+        if (value != null) {
+            for (String name : value.split("[,\\s]+")) {
+                if (!name.isBlank()) {
+                    names.add(name.trim());
+                }
+            }
+        }
+        return names;
     }
 
     private static Path file(String configured, Path fallback) {

@@ -34,6 +34,15 @@ final class MeshNode implements AutoCloseable {
 
     MeshNode(String name, int n, TunnelCredentials credentials, Path directory, Map<String, List<InetSocketAddress>> peers,
              boolean preferLocal) throws Exception {
+        this(name, n, credentials, directory, peers, preferLocal, false, List.of());
+    }
+
+    /**
+     * @param relay      whether the node serves as a relay
+     * @param relayNodes the relays it goes through
+     */
+    MeshNode(String name, int n, TunnelCredentials credentials, Path directory, Map<String, List<InetSocketAddress>> peers,
+             boolean preferLocal, boolean relay, List<String> relayNodes) throws Exception {
         this.name = name;
         this.directory = directory;
         this.tunnelPort = Client.freePort();
@@ -44,7 +53,8 @@ final class MeshNode implements AutoCloseable {
         pem(directory.resolve("edge.key"), credentials.key());
         this.settings = MeshSettings.forTests("127." + n + ".0.0/16").withEjection(2000, 10_000);
         this.tunnel = new TunnelSettings(tunnelPort, tunnelAddress.getHostAddress(), peers, directory.resolve("ca.crt"),
-                directory.resolve("edge.crt"), directory.resolve("edge.key"), preferLocal, TunnelSettings.MESH_LIMITS);
+                directory.resolve("edge.crt"), directory.resolve("edge.key"), preferLocal, TunnelSettings.MESH_LIMITS)
+                .withRelay(relay, relayNodes);
         start();
     }
 

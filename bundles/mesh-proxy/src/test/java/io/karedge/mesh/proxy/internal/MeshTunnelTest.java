@@ -142,6 +142,8 @@ class MeshTunnelTest {
 
         assertThat(Client.spread(echo, 80, 20)).containsOnlyKeys("a");
         onA.close();
+        // a closed ServerSocket can take a moment to stop listening while its accept thread wakes up
+        await().atMost(WAIT).until(() -> refuses(onA.port()));
         assertThat(Client.spread(echo, 80, 20)).containsOnlyKeys("b");
     }
 
@@ -158,6 +160,30 @@ class MeshTunnelTest {
         assertThat(Client.once(a.address("echo"), 80, null)).isEqualTo("a");
         assertThat(a.tunnel().error()).contains("edge.key");
         assertThat(a.tunnel().address()).isNull();
+    }
+
+    @Test
+    void aNodeReachableOnlyThroughARelayIsReachedThroughIt() throws Exception {
+        MeshNode r = close(new MeshNode("r", 84, pki.node("r"), dir.resolve("r"), Map.of(), false, true, List.of()));
+        MeshNode c = node("c", 83, Map.of("r", List.of(r.tunnelEndpoint())), false);
+        // a's direct address for c refuses: nothing listens on 127.0.85.1
+        InetSocketAddress nowhere = new InetSocketAddress("127.0.85.1", Client.freePort());
+        MeshNode a = close(new MeshNode("a", 81, pki.node("a"), dir.resolve("a"),
+                Map.of("r", List.of(r.tunnelEndpoint()), "c", List.of(nowhere)), false, false, List.of("r")));
+        everywhere(List.of(a, c, r), "c", onC.port());
+        await().atMost(WAIT).until(() -> a.address("echo") != null && a.linkedTo("r")
+                && a.tunnel().peers().stream().anyMatch(p -> p.node().equals("c") && p.path().equals("relay:r")));
+
+        assertThat(Client.spread(a.address("echo"), 80, 10)).containsEntry("c", 10);
+        assertThat(r.tunnel().peers()).extracting(p -> p.node()).contains("a", "c");
+    }
+
+    private static boolean refuses(int port) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     private static boolean callFails(Client client) {

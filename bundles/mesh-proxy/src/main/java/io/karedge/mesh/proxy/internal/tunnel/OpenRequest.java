@@ -19,6 +19,11 @@ public record OpenRequest(boolean udp, String namespace, String service, int ser
         return new OpenRequest(false, namespace, service, servicePort, endpointIp, endpointPort, "");
     }
 
+    /** @return the same request, to be forwarded by a relay to {@code node} */
+    OpenRequest via(String node) {
+        return new OpenRequest(udp, namespace, service, servicePort, endpointIp, endpointPort, node);
+    }
+
     /** @return the request as the relay forwards it: addressed to the final node itself */
     OpenRequest relayed() {
         return new OpenRequest(udp, namespace, service, servicePort, endpointIp, endpointPort, "");

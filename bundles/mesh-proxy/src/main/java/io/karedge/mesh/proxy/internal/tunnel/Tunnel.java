@@ -35,10 +35,18 @@ public final class Tunnel implements AutoCloseable {
     private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
     private final Map<String, List<TunnelConnection>> connections = new ConcurrentHashMap<>();
     private final List<Consumer<String>> peerListeners = new CopyOnWriteArrayList<>();
+    private volatile List<String> relays = List.of();
     private TunnelServer server;
 
     public Tunnel(TunnelCredentials credentials, TunnelLimits limits, StreamAcceptor acceptor, EventLoopGroup group,
            Class<? extends SocketChannel> socketChannel, Class<? extends ServerChannel> serverChannel)
+            throws SSLException {
+        this(credentials, limits, acceptor, group, socketChannel, serverChannel, false);
+    }
+
+    /** @param relay whether this node forwards streams between two of its peers (OPENs with a relay-to node) */
+    public Tunnel(TunnelCredentials credentials, TunnelLimits limits, StreamAcceptor acceptor, EventLoopGroup group,
+           Class<? extends SocketChannel> socketChannel, Class<? extends ServerChannel> serverChannel, boolean relay)
             throws SSLException {
         this.tls = new TunnelTls(credentials);
         this.group = group;
@@ -63,7 +71,7 @@ public final class Tunnel implements AutoCloseable {
                         LOG.info("Tunnel with node {} closed: {}", connection.peer(), connection.closeReason());
                         peerChanged(connection.peer());
                     }
-                });
+                }, relay, this::connection);
     }
 
     public String localNode() {
@@ -135,17 +143,45 @@ public final class Tunnel implements AutoCloseable {
         return null;
     }
 
-    public boolean reachable(String node) {
-        return connection(node) != null;
+    /** Relay nodes to go through, in this order, when a node cannot be reached directly. */
+    public void relays(List<String> nodes) {
+        this.relays = List.copyOf(nodes);
     }
 
-    /** Opens a stream to {@code node} for a local socket that is not reading yet; fails if no connection is ready. */
+    /** @return the relay a stream to {@code node} would go through now, or null (direct, or no path) */
+    String relayFor(String node) {
+        if (connection(node) != null) {
+            return null;
+        }
+        for (String relay : relays) {
+            if (!relay.equals(node) && connection(relay) != null) {
+                return relay;
+            }
+        }
+        return null;
+    }
+
+    /** @return whether a stream to {@code node} can be opened now, directly or through a relay */
+    public boolean reachable(String node) {
+        return connection(node) != null || relayFor(node) != null;
+    }
+
+    /**
+     * Opens a stream to {@code node} for a local socket that is not reading yet: over the direct connection
+     * when it is ready, else through the first relay that is; fails if neither is. A path that changes
+     * applies to streams opened after it.
+     */
     public Future<TunnelStream> open(String node, OpenRequest request, Channel local) {
-        TunnelConnection connection = connection(node);
-        if (connection == null) {
+        TunnelConnection direct = connection(node);
+        if (direct != null) {
+            return direct.open(request, local);
+        }
+        String relay = relayFor(node);
+        TunnelConnection viaRelay = relay == null ? null : connection(relay);
+        if (viaRelay == null) {
             return local.eventLoop().newFailedFuture(new TunnelStreamException("no tunnel to node " + node));
         }
-        return connection.open(request, local);
+        return viaRelay.open(request.via(node), local);
     }
 
     public List<PeerStatus> peers() {
@@ -160,11 +196,13 @@ public final class Tunnel implements AutoCloseable {
                 if (link == null && (list == null || list.isEmpty())) {
                     continue;
                 }
-                result.add(new PeerStatus(name, false, false, -1, 0, 0, 0, link == null ? null : link.lastError()));
+                String relay = relayFor(name);
+                result.add(new PeerStatus(name, false, false, relay == null ? PeerStatus.NONE : PeerStatus.RELAY + relay,
+                        -1, 0, 0, 0, link == null ? null : link.lastError()));
             } else {
                 result.add(new PeerStatus(name, true, connection.role() == TunnelConnection.Role.DIALER,
-                        connection.rttNanos(), connection.streamCount(), connection.bytesIn(), connection.bytesOut(),
-                        null));
+                        PeerStatus.DIRECT, connection.rttNanos(), connection.streamCount(), connection.bytesIn(),
+                        connection.bytesOut(), null));
             }
         }
         return result;

@@ -169,14 +169,23 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
      * try another endpoint).
      */
     Future<TunnelStream> open(OpenRequest request, Channel local) {
+        return open(request, new SocketEnd(local));
+    }
+
+    /** Opens the second leg of a relayed stream, ending in the first leg. */
+    Future<TunnelStream> openRelayed(OpenRequest request, TunnelStream firstLeg) {
+        return open(request, new RelayEnd(firstLeg));
+    }
+
+    private Future<TunnelStream> open(OpenRequest request, StreamEnd end) {
         Promise<TunnelStream> promise = channel.eventLoop().newPromise();
-        if (!run(() -> openOnLoop(request, local, promise))) {
+        if (!run(() -> openOnLoop(request, end, promise))) {
             promise.tryFailure(new TunnelStreamException("tunnel connection closed"));
         }
         return promise;
     }
 
-    private void openOnLoop(OpenRequest request, Channel local, Promise<TunnelStream> promise) {
+    private void openOnLoop(OpenRequest request, StreamEnd end, Promise<TunnelStream> promise) {
         if (!isReady()) {
             promise.tryFailure(new TunnelStreamException("tunnel connection to " + expectedPeerOrPeer() + " not ready"));
             return;
@@ -187,7 +196,7 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
         }
         int id = nextLocalId;
         nextLocalId += 2;
-        TunnelStream stream = new TunnelStream(this, id, request, local, promise);
+        TunnelStream stream = new TunnelStream(this, id, request, end, promise);
         streams.put(id, stream);
         streamCount = streams.size();
         send(request.encode(alloc(), id));
@@ -422,6 +431,10 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
             openFailed(id, "stream limit (" + limits().maxStreams() + ") reached");
             return;
         }
+        if (!request.relayTo().isEmpty()) {
+            relay(id, request);
+            return;
+        }
         StreamAcceptor.Decision decision;
         try {
             decision = context.acceptor().decide(peer, request);
@@ -437,6 +450,46 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
         streams.put(id, stream);
         streamCount = streams.size();
         dial(stream, decision.address());
+    }
+
+    /**
+     * An OPEN for another node: on a relay, the second leg is opened over the connection to that node
+     * and the two legs are joined once it is open; anywhere else it is refused.
+     */
+    private void relay(int id, OpenRequest request) {
+        String target = request.relayTo();
+        if (!context.relay()) {
+            context.refusals().refuse(peer, "relay-refused", "OPEN for node " + target + " refused: this node is not a relay");
+            openFailed(id, "node " + context.localNode() + " is not a relay");
+            return;
+        }
+        TunnelConnection next = target.equals(peer) ? null : context.route().apply(target);
+        if (next == null) {
+            openFailed(id, "relay " + context.localNode() + " has no tunnel to node " + target);
+            return;
+        }
+        TunnelStream firstLeg = new TunnelStream(this, id, request, null, null);
+        streams.put(id, firstLeg);
+        streamCount = streams.size();
+        next.openRelayed(request.relayed(), firstLeg).addListener(done -> run(() -> {
+            @SuppressWarnings("unchecked")
+            TunnelStream secondLeg = done.isSuccess() ? ((Future<TunnelStream>) done).getNow() : null;
+            if (firstLeg.state() != TunnelStream.State.OPENING || !channel.isActive()) {
+                if (secondLeg != null) {
+                    secondLeg.connectionRun(secondLeg::partnerAborted);
+                }
+                return;
+            }
+            if (secondLeg == null) {
+                remove(firstLeg);
+                firstLeg.openFailed("second leg failed");
+                openFailed(id, "via relay " + context.localNode() + ": " + TunnelConnection.rootMessage(done.cause()));
+                return;
+            }
+            firstLeg.bind(new RelayEnd(secondLeg));
+            send(Frame.empty(FrameType.OPEN_OK, id));
+            firstLeg.start();
+        }));
     }
 
     private void dial(TunnelStream stream, InetSocketAddress address) {
@@ -467,7 +520,7 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
                         + address.getPort() + " failed: " + rootMessage(done.cause()));
                 return;
             }
-            stream.bind(endpoint);
+            stream.bind(new SocketEnd(endpoint));
             send(Frame.empty(FrameType.OPEN_OK, stream.id()));
             stream.start();
         });

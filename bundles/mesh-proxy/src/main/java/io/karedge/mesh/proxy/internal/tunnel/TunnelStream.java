@@ -1,36 +1,36 @@
 package io.karedge.mesh.proxy.internal.tunnel;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
 
 /**
- * One stream of a tunnel connection, bridged to a local socket: the client's connection on the side that
- * opened it, the endpoint connection on the side that accepted it. Every method runs on the tunnel
- * connection's event loop.
+ * One stream of a tunnel connection, bridged to its {@link StreamEnd} on this node: the client's
+ * connection on the side that opened it, the endpoint connection on the side that accepted it, or the
+ * other leg's stream on a relay. Every method runs on the tunnel connection's event loop.
  *
  * <p>Flow control: the sender may have at most the stream window in flight; the receiver returns credit
- * (WINDOW) only for bytes its local socket has taken, so a slow reader holds at most one window per stream
- * and the sender's local socket stops reading (auto-read off) while it has no credit, no room in the tunnel
- * or bytes it could not send yet. Half-closes travel as FIN; a stream whose local socket closes before both
- * directions ended is reset (RST), which touches no other stream.
+ * (WINDOW) only for bytes its end has taken, so a slow reader holds at most one window per stream and the
+ * sender's socket stops reading (auto-read off) while it has no credit, no room in the tunnel or bytes it
+ * could not send yet. Half-closes travel as FIN; a stream whose end closes before both directions ended is
+ * reset (RST), which touches no other stream.
  */
 public final class TunnelStream {
 
     enum State { OPENING, OPEN, CLOSED }
+
+    /** bytes from the end waiting for credit, each with what to run once it is sent */
+    private record Pending(ByteBuf data, Runnable sent) {
+    }
 
     private final TunnelConnection connection;
     private final int id;
     private final OpenRequest request;
     private final int window;
     private final Promise<TunnelStream> opened;
-    private Channel local;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private StreamEnd end;
     private State state = State.OPENING;
-    /** bytes read from the local socket that wait for credit */
-    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     private int sendCredit;
     private int receiveRemaining;
     private int consumed;
@@ -40,7 +40,7 @@ public final class TunnelStream {
     private long bytesIn;
     private long bytesOut;
 
-    TunnelStream(TunnelConnection connection, int id, OpenRequest request, Channel local, Promise<TunnelStream> opened) {
+    TunnelStream(TunnelConnection connection, int id, OpenRequest request, StreamEnd end, Promise<TunnelStream> opened) {
         this.connection = connection;
         this.id = id;
         this.request = request;
@@ -48,8 +48,8 @@ public final class TunnelStream {
         this.sendCredit = window;
         this.receiveRemaining = window;
         this.opened = opened;
-        if (local != null) {
-            bind(local);
+        if (end != null) {
+            bind(end);
         }
     }
 
@@ -65,10 +65,6 @@ public final class TunnelStream {
         return state;
     }
 
-    Channel local() {
-        return local;
-    }
-
     long bytesIn() {
         return bytesIn;
     }
@@ -82,25 +78,21 @@ public final class TunnelStream {
         return connection.run(task);
     }
 
-    /** Ties the stream to its local socket: the socket closing resets the stream unless it already ended. */
-    void bind(Channel channel) {
-        this.local = channel;
-        channel.closeFuture().addListener(f -> connection.run(this::localClosed));
+    /** Ties the stream to its end: the end closing resets the stream unless it already ended. */
+    void bind(StreamEnd value) {
+        this.end = value;
+        value.bind(this);
     }
 
-    /** The stream is open both ways: the local socket's bytes flow from now on. */
+    /** The stream is open both ways: the end's bytes flow from now on. */
     void start() {
         if (state != State.OPENING) {
             return;
         }
         state = State.OPEN;
-        local.pipeline().addLast("tunnel-stream", new LocalSide(this));
+        end.start(this);
         if (opened != null) {
             opened.trySuccess(this);
-        }
-        if (!local.isActive()) {
-            localClosed();
-            return;
         }
         updateReading();
     }
@@ -118,17 +110,22 @@ public final class TunnelStream {
         }
     }
 
-    /** Bytes the local socket read; sent as DATA as far as credit allows, the rest waits. */
+    /** Bytes the end read; sent as DATA as far as credit allows, the rest waits. */
     void fromLocal(ByteBuf buffer) {
-        if (state != State.OPEN || finSent) {
+        fromLocal(buffer, null);
+    }
+
+    /** @param sent runs once all of {@code buffer} went out as DATA (null: nothing to run) */
+    void fromLocal(ByteBuf buffer, Runnable sent) {
+        if (state != State.OPEN || finSent || localEof) {
             buffer.release();
             return;
         }
-        pending.add(buffer);
+        pending.add(new Pending(buffer, sent));
         pump();
     }
 
-    /** The local socket's input ended: a FIN follows everything it read. */
+    /** The end's input ended: a FIN follows everything it delivered. */
     void localInputShutdown() {
         if (state != State.OPEN) {
             return;
@@ -145,7 +142,7 @@ public final class TunnelStream {
         pump();
     }
 
-    /** DATA from the peer, written to the local socket; credit goes back once the socket took it. */
+    /** DATA from the peer, written to the end; credit goes back once the end took it. */
     void fromPeer(ByteBuf payload) {
         int length = payload.readableBytes();
         if (state != State.OPEN || finReceived) {
@@ -163,11 +160,7 @@ public final class TunnelStream {
         receiveRemaining -= length;
         bytesIn += length;
         connection.countIn(length);
-        local.writeAndFlush(payload).addListener(done -> {
-            if (done.isSuccess()) {
-                connection.run(() -> written(length));
-            }
-        });
+        end.write(payload, () -> connection.run(() -> written(length)));
     }
 
     private void written(int length) {
@@ -176,43 +169,29 @@ public final class TunnelStream {
         }
         consumed += length;
         if (consumed >= window / 4 && !finReceived) {
-            connection.send(windowFrame(consumed));
+            ByteBuf increment = connection.alloc().buffer(4).writeInt(consumed);
+            connection.send(new Frame(FrameType.WINDOW, id, increment));
             receiveRemaining += consumed;
             consumed = 0;
         }
     }
 
-    private Frame windowFrame(int increment) {
-        ByteBuf payload = connection.alloc().buffer(4).writeInt(increment);
-        return new Frame(FrameType.WINDOW, id, payload);
-    }
-
-    /** FIN from the peer: the local socket's output is shut once everything before it is written. */
+    /** FIN from the peer: passed to the end once everything before it is written. */
     void finFromPeer() {
         if (state != State.OPEN || finReceived) {
             return;
         }
         finReceived = true;
-        if (local instanceof DuplexChannel duplex) {
-            local.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
-                if (written.isSuccess()) {
-                    duplex.shutdownOutput().addListener(shut -> connection.run(this::closeIfDone));
-                } else {
-                    local.close();
-                }
-            });
-        } else {
-            local.close();
-        }
+        end.shutdownOutput(() -> connection.run(this::closeIfDone));
     }
 
-    /** RST from the peer: the local socket is closed at once. */
+    /** RST from the peer: the end is torn down at once. */
     void resetByPeer(String reason) {
         if (state == State.OPENING) {
             openFailed("reset by peer: " + reason);
             connection.remove(this);
-            if (local != null && opened == null) {
-                local.close();
+            if (end != null && opened == null) {
+                end.abort();
             }
             return;
         }
@@ -222,26 +201,41 @@ public final class TunnelStream {
         state = State.CLOSED;
         releasePending();
         connection.remove(this);
-        local.close();
+        end.abort();
     }
 
-    /** The connection is gone: every stream ends with an error towards its local socket. */
+    /** On a relay: the other leg failed, so this one is reset towards its peer. */
+    void partnerAborted() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (state == State.OPENING) {
+            openFailed("the relayed leg failed");
+        }
+        state = State.CLOSED;
+        releasePending();
+        connection.remove(this);
+        connection.sendReset(id, "relayed leg failed");
+    }
+
+    /** The connection is gone: every stream ends with an error towards its end. */
     void connectionLost() {
         if (state == State.OPENING) {
             openFailed("tunnel connection closed");
-            if (local != null && opened == null) {
-                local.close();
+            if (end != null && opened == null) {
+                end.abort();
             }
             return;
         }
         if (state == State.OPEN) {
             state = State.CLOSED;
             releasePending();
-            local.close();
+            end.abort();
         }
     }
 
-    private void localClosed() {
+    /** The end went away: quietly if both directions had ended, else with a reset. */
+    void endClosed() {
         if (state == State.CLOSED) {
             return;
         }
@@ -254,22 +248,30 @@ public final class TunnelStream {
         connection.remove(this);
         if (!ended) {
             connection.sendReset(id, "closed");
+            if (end instanceof RelayEnd) {
+                end.abort();
+            }
         }
     }
 
     private void closeIfDone() {
         if (state == State.OPEN && finSent && finReceived) {
-            local.close();
+            end.close();
         }
     }
 
     private void pump() {
         while (!pending.isEmpty() && sendCredit > 0) {
-            ByteBuf head = pending.peek();
-            int length = Math.min(Math.min(head.readableBytes(), sendCredit), FrameDecoder.MAX_DATA_PAYLOAD);
-            ByteBuf slice = head.readRetainedSlice(length);
-            if (!head.isReadable()) {
-                pending.poll().release();
+            Pending head = pending.peek();
+            ByteBuf data = head.data();
+            int length = Math.min(Math.min(data.readableBytes(), sendCredit), FrameDecoder.MAX_DATA_PAYLOAD);
+            ByteBuf slice = data.readRetainedSlice(length);
+            if (!data.isReadable()) {
+                pending.poll();
+                data.release();
+                if (head.sent() != null) {
+                    head.sent().run();
+                }
             }
             sendCredit -= length;
             bytesOut += length;
@@ -284,19 +286,18 @@ public final class TunnelStream {
         updateReading();
     }
 
-    /** Reading from the local socket goes on only while it can be sent at once. */
+    /** Reading from the end goes on only while it can be sent at once. */
     void updateReading() {
-        if (state != State.OPEN || local == null) {
+        if (state != State.OPEN || end == null) {
             return;
         }
-        boolean read = !localEof && pending.isEmpty() && sendCredit > 0 && connection.writable();
-        LocalSide.autoRead(local, read);
+        end.reading(!localEof && pending.isEmpty() && sendCredit > 0 && connection.writable());
     }
 
     private void releasePending() {
-        ByteBuf buffer;
-        while ((buffer = pending.poll()) != null) {
-            buffer.release();
+        Pending entry;
+        while ((entry = pending.poll()) != null) {
+            entry.data().release();
         }
     }
 }

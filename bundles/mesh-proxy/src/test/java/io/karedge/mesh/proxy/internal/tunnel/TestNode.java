@@ -36,10 +36,16 @@ final class TestNode implements AutoCloseable {
 
     TestNode(String name, TunnelCredentials credentials, EventLoopGroup group, InetSocketAddress bind,
              TunnelLimits limits) throws Exception {
+        this(name, credentials, group, bind, limits, false);
+    }
+
+    /** @param relay whether the node forwards streams between its peers */
+    TestNode(String name, TunnelCredentials credentials, EventLoopGroup group, InetSocketAddress bind,
+             TunnelLimits limits, boolean relay) throws Exception {
         this.name = name;
         this.group = group;
         this.tunnel = new Tunnel(credentials, limits, this::decide, group, NioSocketChannel.class,
-                NioServerSocketChannel.class);
+                NioServerSocketChannel.class, relay);
         tunnel.listen(bind);
     }
 
