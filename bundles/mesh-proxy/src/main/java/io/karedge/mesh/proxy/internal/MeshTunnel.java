@@ -60,7 +60,7 @@ final class MeshTunnel implements AutoCloseable {
                         + credentials.nodeName() + ", this node is " + nodeName);
             }
             started = new Tunnel(credentials, settings.limits(), this::decide, transport.group(),
-                    transport.socketChannel(), transport.serverChannel(), settings.relay());
+                    transport.socketChannel(), transport.serverChannel(), transport.datagramChannel(), settings.relay());
             started.relays(settings.relayNodes());
             started.listen(new InetSocketAddress(settings.bindAddress(), settings.port()));
             started.onPeerChange(node -> peersChanged.run());
@@ -186,15 +186,12 @@ final class MeshTunnel implements AutoCloseable {
         return true; // no Ready condition reported: not known to be down
     }
 
-    /** What a peer may open: TCP streams to endpoints of this node's proxied Services, nothing else. */
+    /** What a peer may open: streams to endpoints of this node's proxied Service ports (TCP or UDP as the port is), nothing else. */
     private StreamAcceptor.Decision decide(String peer, OpenRequest request) {
-        if (request.udp()) {
-            return StreamAcceptor.Decision.refuse("UDP streams are not supported");
-        }
         if (!request.relayTo().isEmpty()) {
             return StreamAcceptor.Decision.refuse("node " + nodeName + " does not relay for " + request.relayTo());
         }
-        InetSocketAddress address = exports.lookup("TCP", request.namespace(), request.service(), request.servicePort(),
+        InetSocketAddress address = exports.lookup(request.udp() ? "UDP" : "TCP", request.namespace(), request.service(), request.servicePort(),
                 request.endpointIp(), request.endpointPort());
         if (address == null) {
             return StreamAcceptor.Decision.refuse(request.endpointIp() + ":" + request.endpointPort()

@@ -84,6 +84,28 @@ final class MeshNode implements AutoCloseable {
         store.put(object, "test");
     }
 
+    /** A Service {@code default/<name>} with one UDP port 53 named {@code udp}. */
+    void udpService(String service) {
+        ObjectNode object = Mesh.object("Service", "default", service);
+        ObjectNode spec = object.putObject("spec");
+        spec.putObject("selector").put("app", service);
+        spec.putArray("ports").addObject().put("name", "udp").put("port", 53).put("protocol", "UDP");
+        store.put(object, "test");
+    }
+
+    /** UDP endpoints on 127.0.0.1, each on the node named with it. */
+    void udpEndpoints(String service, Object... nodeAndPort) {
+        ObjectNode object = Mesh.object("Endpoints", "default", service);
+        ArrayNode subsets = object.putArray("subsets");
+        for (int i = 0; i < nodeAndPort.length; i += 2) {
+            ObjectNode subset = subsets.addObject();
+            subset.putArray("addresses").addObject().put("ip", "127.0.0.1").put("nodeName", (String) nodeAndPort[i]);
+            subset.putArray("ports").addObject().put("name", "udp").put("port", (Integer) nodeAndPort[i + 1])
+                    .put("protocol", "UDP");
+        }
+        store.put(object, "test");
+    }
+
     /** Endpoints on 127.0.0.1, each on the node named with it: {@code "b", 4711, "c", 4712}. */
     void endpoints(String service, Object... nodeAndPort) {
         ObjectNode object = Mesh.object("Endpoints", "default", service);

@@ -171,11 +171,43 @@ class MeshTunnelTest {
         MeshNode a = close(new MeshNode("a", 81, pki.node("a"), dir.resolve("a"),
                 Map.of("r", List.of(r.tunnelEndpoint()), "c", List.of(nowhere)), false, false, List.of("r")));
         everywhere(List.of(a, c, r), "c", onC.port());
-        await().atMost(WAIT).until(() -> a.address("echo") != null && a.linkedTo("r")
+        await().atMost(WAIT).until(() -> a.address("echo") != null && a.linkedTo("r") && c.linkedTo("r")
+                && r.tunnel().peers().stream().anyMatch(p -> p.node().equals("c") && p.connected())
                 && a.tunnel().peers().stream().anyMatch(p -> p.node().equals("c") && p.path().equals("relay:r")));
 
         assertThat(Client.spread(a.address("echo"), 80, 10)).containsEntry("c", 10);
         assertThat(r.tunnel().peers()).extracting(p -> p.node()).contains("a", "c");
+    }
+
+    @Test
+    void udpServicePortsReachEndpointsOnOtherNodes() throws Exception {
+        UdpEchoServer udpOnB = close(new UdpEchoServer("b"));
+        UdpEchoServer udpOnC = close(new UdpEchoServer("c"));
+        MeshNode b = node("b", 82, Map.of(), false);
+        MeshNode c = node("c", 83, Map.of(), false);
+        MeshNode a = node("a", 81, Map.of("b", List.of(b.tunnelEndpoint()), "c", List.of(c.tunnelEndpoint())), false);
+        for (MeshNode node : List.of(a, b, c)) {
+            node.udpService("dns");
+            node.udpEndpoints("dns", "b", udpOnB.port(), "c", udpOnC.port());
+        }
+        await().atMost(WAIT).until(() -> a.address("dns") != null && a.linkedTo("b") && a.linkedTo("c"));
+        InetSocketAddress service = new InetSocketAddress(a.address("dns"), 53);
+
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        for (int i = 0; i < 20; i++) {
+            try (java.net.DatagramSocket client = UdpEchoServer.client()) {
+                UdpEchoServer.Answer first = UdpEchoServer.ask(client, service, "q" + i, 5000);
+                assertThat(first).as("answer to client %d", i).isNotNull();
+                assertThat(first.text()).endsWith(":q" + i);
+                assertThat(first.from()).isEqualTo(service);
+                // the session stays on its endpoint
+                UdpEchoServer.Answer second = UdpEchoServer.ask(client, service, "again", 5000);
+                assertThat(second).isNotNull();
+                assertThat(second.server()).isEqualTo(first.server());
+                counts.merge(first.server(), 1, Integer::sum);
+            }
+        }
+        assertThat(counts).containsEntry("b", 10).containsEntry("c", 10);
     }
 
     private static boolean refuses(int port) {

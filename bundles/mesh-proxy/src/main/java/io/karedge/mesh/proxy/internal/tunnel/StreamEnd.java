@@ -6,7 +6,7 @@ import io.netty.buffer.ByteBuf;
  * Where a stream's bytes end on this node: a socket ({@link SocketEnd}: the client's connection, or the
  * endpoint connection the far side dialled), or, on a relay, the stream of the other leg ({@link RelayEnd}).
  */
-interface StreamEnd {
+public interface StreamEnd {
 
     /** Ties the end to its stream: from now on the end's closing ends the stream. */
     void bind(TunnelStream stream);

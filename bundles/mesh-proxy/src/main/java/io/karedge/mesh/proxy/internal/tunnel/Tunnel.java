@@ -3,7 +3,10 @@ package io.karedge.mesh.proxy.internal.tunnel;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -41,18 +44,22 @@ public final class Tunnel implements AutoCloseable {
     public Tunnel(TunnelCredentials credentials, TunnelLimits limits, StreamAcceptor acceptor, EventLoopGroup group,
            Class<? extends SocketChannel> socketChannel, Class<? extends ServerChannel> serverChannel)
             throws SSLException {
-        this(credentials, limits, acceptor, group, socketChannel, serverChannel, false);
+        this(credentials, limits, acceptor, group, socketChannel, serverChannel, NioDatagramChannel.class, false);
     }
 
-    /** @param relay whether this node forwards streams between two of its peers (OPENs with a relay-to node) */
+    /**
+     * @param datagramChannel the channel class UDP endpoints are reached with
+     * @param relay           whether this node forwards streams between two of its peers (OPENs with a
+     *                        relay-to node)
+     */
     public Tunnel(TunnelCredentials credentials, TunnelLimits limits, StreamAcceptor acceptor, EventLoopGroup group,
-           Class<? extends SocketChannel> socketChannel, Class<? extends ServerChannel> serverChannel, boolean relay)
-            throws SSLException {
+           Class<? extends SocketChannel> socketChannel, Class<? extends ServerChannel> serverChannel,
+           Class<? extends DatagramChannel> datagramChannel, boolean relay) throws SSLException {
         this.tls = new TunnelTls(credentials);
         this.group = group;
         this.socketChannel = socketChannel;
         this.serverChannel = serverChannel;
-        this.context = new TunnelContext(credentials.nodeName(), limits, acceptor, socketChannel,
+        this.context = new TunnelContext(credentials.nodeName(), limits, acceptor, socketChannel, datagramChannel,
                 new RefusalLog(LOG), new TunnelContext.Events() {
                     @Override
                     public void ready(TunnelConnection connection) {
@@ -172,16 +179,21 @@ public final class Tunnel implements AutoCloseable {
      * applies to streams opened after it.
      */
     public Future<TunnelStream> open(String node, OpenRequest request, Channel local) {
+        return open(node, request, new SocketEnd(local), local.eventLoop());
+    }
+
+    /** The same for a stream whose end is not a socket (UDP sessions); failures complete on {@code executor}. */
+    public Future<TunnelStream> open(String node, OpenRequest request, StreamEnd end, EventExecutor executor) {
         TunnelConnection direct = connection(node);
         if (direct != null) {
-            return direct.open(request, local);
+            return direct.open(request, end);
         }
         String relay = relayFor(node);
         TunnelConnection viaRelay = relay == null ? null : connection(relay);
         if (viaRelay == null) {
-            return local.eventLoop().newFailedFuture(new TunnelStreamException("no tunnel to node " + node));
+            return executor.newFailedFuture(new TunnelStreamException("no tunnel to node " + node));
         }
-        return viaRelay.open(request.via(node), local);
+        return viaRelay.open(request.via(node), end);
     }
 
     public List<PeerStatus> peers() {

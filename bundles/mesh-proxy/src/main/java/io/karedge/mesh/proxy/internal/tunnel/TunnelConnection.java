@@ -12,7 +12,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -38,6 +41,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * side's ids increasing. Any protocol violation closes the connection with one log line.
  */
 final class TunnelConnection extends ChannelInboundHandlerAdapter {
+
+    /** a UDP stream's endpoint socket closes after this long without datagrams either way */
+    static final long DATAGRAM_IDLE_MILLIS = 30_000;
 
     enum Role { DIALER, ACCEPTOR }
 
@@ -177,7 +183,7 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
         return open(request, new RelayEnd(firstLeg));
     }
 
-    private Future<TunnelStream> open(OpenRequest request, StreamEnd end) {
+    Future<TunnelStream> open(OpenRequest request, StreamEnd end) {
         Promise<TunnelStream> promise = channel.eventLoop().newPromise();
         if (!run(() -> openOnLoop(request, end, promise))) {
             promise.tryFailure(new TunnelStreamException("tunnel connection closed"));
@@ -449,7 +455,11 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
         TunnelStream stream = new TunnelStream(this, id, request, null, null);
         streams.put(id, stream);
         streamCount = streams.size();
-        dial(stream, decision.address());
+        if (request.udp()) {
+            dialDatagram(stream, decision.address());
+        } else {
+            dial(stream, decision.address());
+        }
     }
 
     /**
@@ -490,6 +500,82 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
             send(Frame.empty(FrameType.OPEN_OK, id));
             firstLeg.start();
         }));
+    }
+
+    /**
+     * A UDP stream: a socket connected to the endpoint carries the stream's datagrams there and the
+     * endpoint's answers back; it closes (and resets the stream) after the UDP session idle time.
+     */
+    private void dialDatagram(TunnelStream stream, InetSocketAddress address) {
+        Channel[] endpoint = new Channel[1];
+        DatagramEnd end = new DatagramEnd(datagram -> {
+            Channel target = endpoint[0];
+            if (target == null || !target.isActive()) {
+                datagram.release();
+            } else {
+                target.writeAndFlush(datagram);
+            }
+        }, () -> {
+            if (endpoint[0] != null) {
+                endpoint[0].close();
+            }
+        });
+        ChannelFuture connecting = new Bootstrap()
+                .group(channel.eventLoop())
+                .channel(context.datagramChannel())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, DATAGRAM_IDLE_MILLIS, TimeUnit.MILLISECONDS),
+                                new DatagramReplies(end));
+                    }
+                })
+                .connect(address);
+        connecting.addListener(done -> {
+            Channel socket = connecting.channel();
+            if (stream.state() != TunnelStream.State.OPENING || !channel.isActive()) {
+                socket.close();
+                return;
+            }
+            if (!done.isSuccess()) {
+                remove(stream);
+                stream.openFailed("connect failed");
+                openFailed(stream.id(), "UDP socket to " + address + " failed: " + rootMessage(done.cause()));
+                return;
+            }
+            endpoint[0] = socket;
+            stream.bind(end);
+            socket.closeFuture().addListener(f -> end.end());
+            send(Frame.empty(FrameType.OPEN_OK, stream.id()));
+            stream.start();
+        });
+    }
+
+    /** Answers of a UDP endpoint, into the stream; the session ends when idle or refused. */
+    private static final class DatagramReplies extends io.netty.channel.SimpleChannelInboundHandler<DatagramPacket> {
+
+        private final DatagramEnd end;
+
+        DatagramReplies(DatagramEnd end) {
+            this.end = end;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            end.send(packet.content().retain());
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof IdleStateEvent) {
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // port unreachable and the like: the stream is reset, the peer's session ends
+        }
     }
 
     private void dial(TunnelStream stream, InetSocketAddress address) {

@@ -65,6 +65,11 @@ public final class TunnelStream {
         return state;
     }
 
+    /** @return the stream window: the most bytes in flight per direction */
+    int window() {
+        return window;
+    }
+
     long bytesIn() {
         return bytesIn;
     }

@@ -45,7 +45,7 @@ final class TestNode implements AutoCloseable {
         this.name = name;
         this.group = group;
         this.tunnel = new Tunnel(credentials, limits, this::decide, group, NioSocketChannel.class,
-                NioServerSocketChannel.class, relay);
+                NioServerSocketChannel.class, io.netty.channel.socket.nio.NioDatagramChannel.class, relay);
         tunnel.listen(bind);
     }
 
