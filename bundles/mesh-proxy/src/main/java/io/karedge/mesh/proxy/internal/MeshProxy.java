@@ -7,6 +7,8 @@ import io.karedge.api.meta.ObjectKey;
 import io.karedge.api.meta.StoredObject;
 import io.karedge.mesh.DnsStatus;
 import io.karedge.mesh.MeshEndpoint;
+import io.karedge.mesh.MeshPeer;
+import io.karedge.mesh.proxy.internal.tunnel.PeerStatus;
 import io.karedge.mesh.MeshPort;
 import io.karedge.mesh.MeshService;
 import io.karedge.mesh.Resolution;
@@ -373,6 +375,20 @@ final class MeshProxy implements AutoCloseable {
     /** @return the DNS responder's bound address, or null when DNS is off */
     InetSocketAddress dnsAddress() {
         return dns == null ? null : dns.localAddress();
+    }
+
+    /** @return the tunnel's peers, ordered by node name (empty when the tunnel is off or not started) */
+    List<MeshPeer> peers() {
+        if (tunnel == null) {
+            return List.of();
+        }
+        List<MeshPeer> peers = new ArrayList<>();
+        for (PeerStatus peer : tunnel.peers()) {
+            peers.add(new MeshPeer(peer.node(), peer.connected(), peer.path(),
+                    peer.rttNanos() < 0 ? -1 : peer.rttNanos() / 1000, peer.streams(), peer.bytesIn(), peer.bytesOut(),
+                    peer.error()));
+        }
+        return peers;
     }
 
     /** @return the tunnel, or null when it is off */

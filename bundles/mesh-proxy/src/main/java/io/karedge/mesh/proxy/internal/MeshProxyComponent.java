@@ -3,6 +3,7 @@ package io.karedge.mesh.proxy.internal;
 import io.karedge.api.meta.MetaStore;
 import io.karedge.api.node.EdgeNode;
 import io.karedge.mesh.DnsStatus;
+import io.karedge.mesh.MeshPeer;
 import io.karedge.mesh.MeshService;
 import io.karedge.mesh.MeshStatus;
 import io.karedge.mesh.Resolution;
@@ -183,5 +184,10 @@ public final class MeshProxyComponent implements MeshStatus {
     @Override
     public DnsStatus dns() {
         return proxy.dnsStatus();
+    }
+
+    @Override
+    public List<MeshPeer> peers() {
+        return proxy.peers();
     }
 }

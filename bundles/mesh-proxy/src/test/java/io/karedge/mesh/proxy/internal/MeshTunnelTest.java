@@ -83,6 +83,10 @@ class MeshTunnelTest {
 
         assertThat(spread).containsEntry("b", 30).containsEntry("c", 30);
         assertThat(a.tunnel().peers()).allSatisfy(peer -> assertThat(peer.outbound()).isTrue());
+        assertThat(a.component.peers()).extracting(p -> p.node(), p -> p.path(), p -> p.connected())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("b", "direct", true),
+                        org.assertj.core.groups.Tuple.tuple("c", "direct", true));
+        assertThat(a.component.peers()).allSatisfy(p -> assertThat(p.bytesOut()).isPositive());
         assertThat(a.component.services().get(0).ports().get(0).bytesIn()).isGreaterThan(0);
     }
 
