@@ -1,21 +1,13 @@
 package io.karedge.mesh.proxy.internal.tunnel;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -42,8 +34,6 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  */
 final class TunnelConnection extends ChannelInboundHandlerAdapter {
 
-    /** a UDP stream's endpoint socket closes after this long without datagrams either way */
-    static final long DATAGRAM_IDLE_MILLIS = 30_000;
 
     enum Role { DIALER, ACCEPTOR }
 
@@ -55,6 +45,7 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final Promise<TunnelConnection> ready;
+    private final InboundOpens opens;
     private Channel channel;
     private String certifiedPeer;
     private volatile String peer;
@@ -73,6 +64,7 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
         this.expectedPeer = expectedPeer;
         this.ready = ready;
         this.nextLocalId = role == Role.DIALER ? 1 : 2;
+        this.opens = new InboundOpens(this, context);
     }
 
     TunnelLimits limits() {
@@ -161,6 +153,12 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
         ByteBuf payload = alloc().buffer(16);
         Wire.writeString(payload, reason);
         send(new Frame(FrameType.RST, streamId, payload));
+    }
+
+    /** Adds a stream the peer opened. */
+    void register(TunnelStream stream) {
+        streams.put(stream.id(), stream);
+        streamCount = streams.size();
     }
 
     void remove(TunnelStream stream) {
@@ -307,7 +305,15 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
                     stream.credit(increment);
                 }
             });
-            case FrameType.OPEN -> withPayload(frame, payload -> accept(id, OpenRequest.decode(payload)));
+            case FrameType.OPEN -> withPayload(frame, payload -> {
+                OpenRequest request = OpenRequest.decode(payload);
+                long unsigned = Integer.toUnsignedLong(id);
+                if (ownId(id) || unsigned <= lastPeerId) {
+                    throw new TunnelProtocolException("OPEN with stream id " + unsigned + " out of order");
+                }
+                lastPeerId = unsigned;
+                opens.accept(id, request);
+            });
             case FrameType.OPEN_OK -> withPayload(frame, payload -> {
                 Wire.end(payload, "OPEN_OK");
                 TunnelStream stream = ownOpening(frame);
@@ -423,207 +429,6 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
     private boolean usedBefore(int id) {
         long unsigned = Integer.toUnsignedLong(id);
         return ownId(id) ? unsigned < Integer.toUnsignedLong(nextLocalId) : unsigned <= lastPeerId;
-    }
-
-    /** An OPEN from the peer: refused by limit or by the acceptor, else the endpoint is dialled. */
-    private void accept(int id, OpenRequest request) {
-        long unsigned = Integer.toUnsignedLong(id);
-        if (ownId(id) || unsigned <= lastPeerId) {
-            throw new TunnelProtocolException("OPEN with stream id " + unsigned + " out of order");
-        }
-        lastPeerId = unsigned;
-        if (streams.size() >= limits().maxStreams()) {
-            context.refusals().refuse(peer, "stream-limit", "OPEN refused: " + limits().maxStreams() + " streams open");
-            openFailed(id, "stream limit (" + limits().maxStreams() + ") reached");
-            return;
-        }
-        if (!request.relayTo().isEmpty()) {
-            relay(id, request);
-            return;
-        }
-        StreamAcceptor.Decision decision;
-        try {
-            decision = context.acceptor().decide(peer, request);
-        } catch (RuntimeException e) {
-            decision = StreamAcceptor.Decision.refuse("cannot decide: " + e);
-        }
-        if (decision.refusal() != null) {
-            context.refusals().refuse(peer, "open-refused", "OPEN " + request + " refused: " + decision.refusal());
-            openFailed(id, decision.refusal());
-            return;
-        }
-        TunnelStream stream = new TunnelStream(this, id, request, null, null);
-        streams.put(id, stream);
-        streamCount = streams.size();
-        if (request.udp()) {
-            dialDatagram(stream, decision.address());
-        } else {
-            dial(stream, decision.address());
-        }
-    }
-
-    /**
-     * An OPEN for another node: on a relay, the second leg is opened over the connection to that node
-     * and the two legs are joined once it is open; anywhere else it is refused.
-     */
-    private void relay(int id, OpenRequest request) {
-        String target = request.relayTo();
-        if (!context.relay()) {
-            context.refusals().refuse(peer, "relay-refused", "OPEN for node " + target + " refused: this node is not a relay");
-            openFailed(id, "node " + context.localNode() + " is not a relay");
-            return;
-        }
-        TunnelConnection next = target.equals(peer) ? null : context.route().apply(target);
-        if (next == null) {
-            openFailed(id, "relay " + context.localNode() + " has no tunnel to node " + target);
-            return;
-        }
-        TunnelStream firstLeg = new TunnelStream(this, id, request, null, null);
-        streams.put(id, firstLeg);
-        streamCount = streams.size();
-        next.openRelayed(request.relayed(), firstLeg).addListener(done -> run(() -> {
-            @SuppressWarnings("unchecked")
-            TunnelStream secondLeg = done.isSuccess() ? ((Future<TunnelStream>) done).getNow() : null;
-            if (firstLeg.state() != TunnelStream.State.OPENING || !channel.isActive()) {
-                if (secondLeg != null) {
-                    secondLeg.connectionRun(secondLeg::partnerAborted);
-                }
-                return;
-            }
-            if (secondLeg == null) {
-                remove(firstLeg);
-                firstLeg.openFailed("second leg failed");
-                openFailed(id, "via relay " + context.localNode() + ": " + TunnelConnection.rootMessage(done.cause()));
-                return;
-            }
-            firstLeg.bind(new RelayEnd(secondLeg));
-            send(Frame.empty(FrameType.OPEN_OK, id));
-            firstLeg.start();
-        }));
-    }
-
-    /**
-     * A UDP stream: a socket connected to the endpoint carries the stream's datagrams there and the
-     * endpoint's answers back; it closes (and resets the stream) after the UDP session idle time.
-     */
-    private void dialDatagram(TunnelStream stream, InetSocketAddress address) {
-        Channel[] endpoint = new Channel[1];
-        DatagramEnd end = new DatagramEnd(datagram -> {
-            Channel target = endpoint[0];
-            if (target == null || !target.isActive()) {
-                datagram.release();
-            } else {
-                target.writeAndFlush(datagram);
-            }
-        }, () -> {
-            if (endpoint[0] != null) {
-                endpoint[0].close();
-            }
-        });
-        ChannelFuture connecting = new Bootstrap()
-                .group(channel.eventLoop())
-                .channel(context.datagramChannel())
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new IdleStateHandler(0, 0, DATAGRAM_IDLE_MILLIS, TimeUnit.MILLISECONDS),
-                                new DatagramReplies(end));
-                    }
-                })
-                .connect(address);
-        connecting.addListener(done -> {
-            Channel socket = connecting.channel();
-            if (stream.state() != TunnelStream.State.OPENING || !channel.isActive()) {
-                socket.close();
-                return;
-            }
-            if (!done.isSuccess()) {
-                remove(stream);
-                stream.openFailed("connect failed");
-                openFailed(stream.id(), "UDP socket to " + address + " failed: " + rootMessage(done.cause()));
-                return;
-            }
-            endpoint[0] = socket;
-            stream.bind(end);
-            socket.closeFuture().addListener(f -> end.end());
-            send(Frame.empty(FrameType.OPEN_OK, stream.id()));
-            stream.start();
-        });
-    }
-
-    /** Answers of a UDP endpoint, into the stream; the session ends when idle or refused. */
-    private static final class DatagramReplies extends io.netty.channel.SimpleChannelInboundHandler<DatagramPacket> {
-
-        private final DatagramEnd end;
-
-        DatagramReplies(DatagramEnd end) {
-            this.end = end;
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-            end.send(packet.content().retain());
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof IdleStateEvent) {
-                ctx.close();
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close(); // port unreachable and the like: the stream is reset, the peer's session ends
-        }
-    }
-
-    private void dial(TunnelStream stream, InetSocketAddress address) {
-        ChannelFuture connecting = new Bootstrap()
-                .group(channel.eventLoop())
-                .channel(context.socketChannel())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits().connectMillis())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        // the stream's handler is added once the OPEN is answered
-                    }
-                })
-                .connect(address);
-        connecting.addListener(done -> {
-            Channel endpoint = connecting.channel();
-            if (stream.state() != TunnelStream.State.OPENING || !channel.isActive()) {
-                endpoint.close();
-                return;
-            }
-            if (!done.isSuccess()) {
-                remove(stream);
-                stream.openFailed("connect failed");
-                openFailed(stream.id(), "connect to " + address.getAddress().getHostAddress() + ":"
-                        + address.getPort() + " failed: " + rootMessage(done.cause()));
-                return;
-            }
-            stream.bind(new SocketEnd(endpoint));
-            send(Frame.empty(FrameType.OPEN_OK, stream.id()));
-            stream.start();
-        });
-    }
-
-    private void openFailed(int id, String reason) {
-        ByteBuf payload = alloc().buffer(64);
-        Wire.writeString(payload, truncate(reason));
-        send(new Frame(FrameType.OPEN_FAIL, id, payload));
-    }
-
-    private static String truncate(String reason) {
-        String value = reason == null ? "refused" : reason;
-        while (ByteBufUtil.utf8Bytes(value) > Wire.MAX_STRING_BYTES) {
-            value = value.substring(0, value.length() - 1);
-        }
-        return value;
     }
 
     @Override
