@@ -317,7 +317,7 @@ final class MeshProxy implements AutoCloseable {
                 List<MeshEndpoint> endpoints = new ArrayList<>();
                 for (Target target : port.targets()) {
                     EndpointHealth state = health.of(target);
-                    boolean healthy = state.available(nowNanos);
+                    boolean healthy = state.available(nowNanos) && routing.usable(target);
                     Instant until = healthy ? null : now.plusNanos(Math.max(0, state.ejectedUntil() - nowNanos));
                     endpoints.add(new MeshEndpoint(target.ip(), target.port(), target.source(), healthy, until,
                             state.failures(), state.openConnections(), state.totalConnections()));

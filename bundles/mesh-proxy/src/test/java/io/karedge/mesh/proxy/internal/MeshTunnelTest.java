@@ -114,6 +114,32 @@ class MeshTunnelTest {
     }
 
     @Test
+    void endpointsOfANodeReportedNotReadyLeaveThePool() throws Exception {
+        MeshNode b = node("b", 82, Map.of(), false);
+        MeshNode c = node("c", 83, Map.of(), false);
+        MeshNode a = node("a", 81, Map.of("b", List.of(b.tunnelEndpoint()), "c", List.of(c.tunnelEndpoint())), false);
+        everywhere(List.of(a, b, c), "b", onB.port(), "c", onC.port());
+        await().atMost(WAIT).until(() -> a.address("echo") != null && a.linkedTo("b") && a.linkedTo("c"));
+        InetAddress echo = a.address("echo");
+        assertThat(Client.spread(echo, 80, 10)).containsOnlyKeys("b", "c");
+
+        a.store.put(node("b", "False"), "test");
+        await().atMost(Duration.ofSeconds(2)).until(() -> a.component.services().get(0).ports().get(0).endpoints()
+                .stream().anyMatch(e -> e.port() == onB.port() && !e.healthy()));
+        assertThat(Client.spread(echo, 80, 10)).containsOnlyKeys("c");
+
+        a.store.put(node("b", "True"), "test");
+        await().atMost(WAIT).until(() -> Client.spread(echo, 80, 4).containsKey("b"));
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode node(String name, String ready) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = Mesh.object("Node", "", name);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) node.path("metadata")).remove("namespace");
+        node.putObject("status").putArray("conditions").addObject().put("type", "Ready").put("status", ready);
+        return node;
+    }
+
+    @Test
     void anEndpointTheFarNodeDoesNotExportIsRefusedThereAndSkipped() throws Exception {
         MeshNode b = node("b", 82, Map.of(), false);
         MeshNode a = node("a", 81, Map.of("b", List.of(b.tunnelEndpoint())), false);
