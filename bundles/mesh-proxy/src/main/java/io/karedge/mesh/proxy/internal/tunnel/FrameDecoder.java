@@ -52,7 +52,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
         if (!FrameType.known(type)) {
             throw new TunnelProtocolException("unknown frame type " + (type & 0xff));
         }
-        if (FrameType.connectionLevel(type) != (streamId == 0)) {
+        if (type != FrameType.WINDOW && FrameType.connectionLevel(type) != (streamId == 0)) {
             throw new TunnelProtocolException(FrameType.name(type) + " on stream " + Integer.toUnsignedString(streamId));
         }
         long limit = type == FrameType.DATA ? MAX_DATA_PAYLOAD : MAX_CONTROL_PAYLOAD;

@@ -33,11 +33,8 @@ final class SocketEnd implements StreamEnd {
 
     @Override
     public void write(ByteBuf data, Runnable written) {
-        channel.writeAndFlush(data).addListener(done -> {
-            if (done.isSuccess()) {
-                written.run();
-            }
-        });
+        // taken or failed, the bytes are off the connection's books either way
+        channel.writeAndFlush(data).addListener(done -> written.run());
     }
 
     @Override

@@ -55,6 +55,12 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
     private long lastReceivedNanos;
     private volatile long rttNanos = -1;
     private volatile int streamCount;
+    /** connection credit: bytes this side may still send over all streams */
+    private long sendCredit;
+    /** bytes the peer may still send over all streams */
+    private long receiveRemaining;
+    /** bytes taken by the streams' ends (or dropped) not yet given back to the peer as connection credit */
+    private long consumed;
     private ScheduledFuture<?> timer;
     private String closeReason;
 
@@ -65,6 +71,38 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
         this.ready = ready;
         this.nextLocalId = role == Role.DIALER ? 1 : 2;
         this.opens = new InboundOpens(this, context);
+        this.sendCredit = context.limits().connectionWindow();
+        this.receiveRemaining = context.limits().connectionWindow();
+    }
+
+    /** @return connection credit left for DATA */
+    long sendCredit() {
+        return sendCredit;
+    }
+
+    /** DATA of {@code bytes} went out: it uses connection credit. */
+    void spend(int bytes) {
+        sendCredit -= bytes;
+    }
+
+    /** DATA of {@code bytes} came in: beyond the connection credit it is a protocol error. */
+    private void receive(int bytes) {
+        if (bytes > receiveRemaining) {
+            throw new TunnelProtocolException("DATA of " + bytes + " bytes with " + receiveRemaining
+                    + " bytes of connection credit");
+        }
+        receiveRemaining -= bytes;
+    }
+
+    /** Bytes an end took (or that were dropped): connection credit goes back in quarter-window steps. */
+    void consumed(int bytes) {
+        consumed += bytes;
+        int window = limits().connectionWindow();
+        if (consumed >= window / 4 && channel.isActive()) {
+            send(new Frame(FrameType.WINDOW, 0, alloc().buffer(4).writeInt((int) consumed)));
+            receiveRemaining += consumed;
+            consumed = 0;
+        }
     }
 
     TunnelLimits limits() {
@@ -285,7 +323,9 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
         switch (type) {
             case FrameType.DATA -> {
                 TunnelStream stream;
+                int length = frame.payload().readableBytes();
                 try {
+                    receive(length);
                     stream = existing(frame);
                 } catch (TunnelProtocolException e) {
                     frame.release();
@@ -293,6 +333,7 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
                 }
                 if (stream == null) {
                     frame.release();
+                    consumed(length);
                 } else {
                     stream.fromPeer(frame.payload());
                 }
@@ -300,6 +341,16 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
             case FrameType.WINDOW -> withPayload(frame, payload -> {
                 long increment = Wire.readUnsignedInt(payload, "WINDOW increment");
                 Wire.end(payload, "WINDOW");
+                if (id == 0) {
+                    if (increment <= 0 || sendCredit + increment > limits().connectionWindow()) {
+                        throw new TunnelProtocolException("connection WINDOW of " + increment + " exceeds the window");
+                    }
+                    sendCredit += increment;
+                    for (TunnelStream waiting : new ArrayList<>(streams.values())) {
+                        waiting.creditArrived();
+                    }
+                    return;
+                }
                 TunnelStream stream = existing(frame);
                 if (stream != null && stream.state() == TunnelStream.State.OPEN) {
                     stream.credit(increment);

@@ -120,10 +120,13 @@ public final class TunnelStream {
         fromLocal(buffer, null);
     }
 
-    /** @param sent runs once all of {@code buffer} went out as DATA (null: nothing to run) */
+    /** @param sent runs once all of {@code buffer} went out as DATA, or was dropped (null: nothing to run) */
     void fromLocal(ByteBuf buffer, Runnable sent) {
         if (state != State.OPEN || finSent || localEof) {
             buffer.release();
+            if (sent != null) {
+                sent.run();
+            }
             return;
         }
         pending.add(new Pending(buffer, sent));
@@ -147,11 +150,19 @@ public final class TunnelStream {
         pump();
     }
 
+    /** Connection credit came back: bytes that waited for it go out. */
+    void creditArrived() {
+        if (state == State.OPEN) {
+            pump();
+        }
+    }
+
     /** DATA from the peer, written to the end; credit goes back once the end took it. */
     void fromPeer(ByteBuf payload) {
         int length = payload.readableBytes();
         if (state != State.OPEN || finReceived) {
             payload.release();
+            connection.consumed(length);
             if (finReceived) {
                 throw new TunnelProtocolException("DATA after FIN on stream " + id);
             }
@@ -169,6 +180,7 @@ public final class TunnelStream {
     }
 
     private void written(int length) {
+        connection.consumed(length);
         if (state != State.OPEN) {
             return;
         }
@@ -266,10 +278,11 @@ public final class TunnelStream {
     }
 
     private void pump() {
-        while (!pending.isEmpty() && sendCredit > 0) {
+        while (!pending.isEmpty() && sendCredit > 0 && connection.sendCredit() > 0) {
             Pending head = pending.peek();
             ByteBuf data = head.data();
-            int length = Math.min(Math.min(data.readableBytes(), sendCredit), FrameDecoder.MAX_DATA_PAYLOAD);
+            int credit = (int) Math.min(sendCredit, connection.sendCredit());
+            int length = Math.min(Math.min(data.readableBytes(), credit), FrameDecoder.MAX_DATA_PAYLOAD);
             ByteBuf slice = data.readRetainedSlice(length);
             if (!data.isReadable()) {
                 pending.poll();
@@ -279,6 +292,7 @@ public final class TunnelStream {
                 }
             }
             sendCredit -= length;
+            connection.spend(length);
             bytesOut += length;
             connection.countOut(length);
             connection.send(new Frame(FrameType.DATA, id, slice));
@@ -296,13 +310,17 @@ public final class TunnelStream {
         if (state != State.OPEN || end == null) {
             return;
         }
-        end.reading(!localEof && pending.isEmpty() && sendCredit > 0 && connection.writable());
+        end.reading(!localEof && pending.isEmpty() && sendCredit > 0 && connection.sendCredit() > 0
+                && connection.writable());
     }
 
     private void releasePending() {
         Pending entry;
         while ((entry = pending.poll()) != null) {
             entry.data().release();
+            if (entry.sent() != null) {
+                entry.sent().run();
+            }
         }
     }
 }
