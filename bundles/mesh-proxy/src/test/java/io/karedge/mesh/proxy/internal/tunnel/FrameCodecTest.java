@@ -55,6 +55,18 @@ class FrameCodecTest {
         assertRefused(FrameType.OPEN, 1, FrameDecoder.MAX_CONTROL_PAYLOAD + 1, "OPEN of 2049 bytes");
     }
 
+    @Test
+    void windowFramesGoOnStreamsAndOnStreamZero() {
+        for (int stream : new int[] {0, 5}) {
+            EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder());
+            channel.writeInbound(Unpooled.buffer().writeByte(FrameType.WINDOW).writeInt(stream).writeInt(4).writeInt(1024));
+            Frame frame = channel.readInbound();
+            assertThat(frame.streamId()).isEqualTo(stream);
+            frame.release();
+            channel.finishAndReleaseAll();
+        }
+    }
+
     private static void assertRefused(int type, int stream, int length, String message) {
         EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder());
         ByteBuf header = Unpooled.buffer().writeByte(type).writeInt(stream).writeInt(length);
