@@ -24,4 +24,13 @@ public interface MeshStatus {
 
     /** @return the DNS responder's address, state and counters */
     DnsStatus dns();
+
+    /**
+     * @return the other nodes this node has or wants a tunnel with, ordered by node name; empty while the
+     *         tunnel is off
+     * @since 1.3
+     */
+    default List<MeshPeer> peers() {
+        return List.of();
+    }
 }

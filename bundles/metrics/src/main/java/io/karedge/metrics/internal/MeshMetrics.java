@@ -2,6 +2,7 @@ package io.karedge.metrics.internal;
 
 import io.karedge.mesh.DnsStatus;
 import io.karedge.mesh.MeshEndpoint;
+import io.karedge.mesh.MeshPeer;
 import io.karedge.mesh.MeshPort;
 import io.karedge.mesh.MeshService;
 import io.karedge.mesh.MeshStatus;
@@ -59,6 +60,34 @@ public class MeshMetrics implements NodeCollector {
         bytes.done();
         healthy.done();
         opened.done();
+        List<MeshPeer> peers = mesh.peers();
+        if (!peers.isEmpty()) {
+            MetricFamilies.Gauge up = families.gauge("karedge_mesh_peer_up",
+                    "1 while a tunnel connection with the peer node is ready");
+            MetricFamilies.Gauge relayed = families.gauge("karedge_mesh_peer_relayed",
+                    "1 while new streams to the peer node go through a relay");
+            MetricFamilies.Gauge rtt = families.gauge("karedge_mesh_peer_rtt_seconds",
+                    "Last keepalive round trip over the direct tunnel connection");
+            MetricFamilies.Gauge streams = families.gauge("karedge_mesh_peer_streams",
+                    "Streams open on the direct tunnel connection");
+            MetricFamilies.Counter peerBytes = families.counter("karedge_mesh_peer_bytes",
+                    "Stream bytes over the direct tunnel connection: direction in from the peer, out to it");
+            for (MeshPeer peer : peers) {
+                up.add(peer.connected() ? 1 : 0, "peer", peer.node());
+                relayed.add(peer.path().startsWith("relay:") ? 1 : 0, "peer", peer.node());
+                if (peer.rttMicros() >= 0) {
+                    rtt.add(peer.rttMicros() / 1e6, "peer", peer.node());
+                }
+                streams.add(peer.streams(), "peer", peer.node());
+                peerBytes.add(peer.bytesIn(), "peer", peer.node(), "direction", "in");
+                peerBytes.add(peer.bytesOut(), "peer", peer.node(), "direction", "out");
+            }
+            up.done();
+            relayed.done();
+            rtt.done();
+            streams.done();
+            peerBytes.done();
+        }
         DnsStatus dns = mesh.dns();
         if (dns.enabled()) {
             families.counter("karedge_mesh_dns_queries", "DNS queries by outcome")

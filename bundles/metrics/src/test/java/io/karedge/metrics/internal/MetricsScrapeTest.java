@@ -227,6 +227,23 @@ class MetricsScrapeTest {
     }
 
     @Test
+    void meshTunnelPeers() throws Exception {
+        MeshStatus mesh = new FakeMesh(List.of(), List.of(
+                new io.karedge.mesh.MeshPeer("edge-b", true, "direct", 1500, 4, 1000, 3000, ""),
+                new io.karedge.mesh.MeshPeer("edge-c", false, "relay:edge-r", -1, 0, 0, 0, "refused")));
+
+        List<Sample> samples = scrape("prometheus", new MeshMetrics(mesh));
+
+        assertThat(value(samples, "karedge_mesh_peer_up", Map.of("peer", "edge-b"))).isEqualTo(1);
+        assertThat(value(samples, "karedge_mesh_peer_up", Map.of("peer", "edge-c"))).isEqualTo(0);
+        assertThat(value(samples, "karedge_mesh_peer_relayed", Map.of("peer", "edge-c"))).isEqualTo(1);
+        assertThat(value(samples, "karedge_mesh_peer_rtt_seconds", Map.of("peer", "edge-b"))).isEqualTo(0.0015);
+        assertThat(value(samples, "karedge_mesh_peer_streams", Map.of("peer", "edge-b"))).isEqualTo(4);
+        assertThat(value(samples, "karedge_mesh_peer_bytes_total", Map.of("peer", "edge-b", "direction", "out")))
+                .isEqualTo(3000);
+    }
+
+    @Test
     void dmiMappersByStateWithDevicesPendingPushesAndLastReport() throws Exception {
         io.karedge.dmi.MapperStatus mapper = new io.karedge.dmi.MapperStatus("random-mapper", "random",
                 "/run/random.sock", "v1.22.2", "v1.0.0", io.karedge.dmi.MapperState.REACHABLE, NOW.minusSeconds(60),
@@ -560,7 +577,11 @@ class MetricsScrapeTest {
         }
     }
 
-    private record FakeMesh(List<MeshService> services) implements MeshStatus {
+    private record FakeMesh(List<MeshService> services, List<io.karedge.mesh.MeshPeer> peers) implements MeshStatus {
+        FakeMesh(List<MeshService> services) {
+            this(services, List.of());
+        }
+
         public Resolution resolve(String name) {
             throw new UnsupportedOperationException();
         }

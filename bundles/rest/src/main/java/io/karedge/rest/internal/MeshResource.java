@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.api.json.KaredgeJson;
 import io.karedge.mesh.DnsStatus;
 import io.karedge.mesh.MeshEndpoint;
+import io.karedge.mesh.MeshPeer;
 import io.karedge.mesh.MeshPort;
 import io.karedge.mesh.MeshService;
 import io.karedge.mesh.MeshStatus;
@@ -24,7 +25,8 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 
 /**
  * The mesh proxy: {@code GET /api/v1/mesh/services} (services, listeners, policies, endpoints with health
- * and connections, DNS counters) and {@code GET /api/v1/mesh/resolve?name=...}. A component of its own
+ * and connections, DNS counters), {@code GET /api/v1/mesh/peers} (the tunnel's peer nodes) and
+ * {@code GET /api/v1/mesh/resolve?name=...}. A component of its own
  * that needs {@link MeshStatus}, so the rest of the API works without the mesh proxy (the package import
  * is optional).
  */
@@ -51,6 +53,29 @@ public class MeshResource {
             items.add(service(service));
         }
         answer.set("dns", dns(mesh.dns()));
+        return answer;
+    }
+
+    @GET
+    @Path("peers")
+    public JsonNode peers() {
+        ObjectNode answer = KaredgeJson.mapper().createObjectNode();
+        ArrayNode items = answer.putArray("peers");
+        for (MeshPeer peer : mesh.peers()) {
+            ObjectNode json = items.addObject();
+            json.put("node", peer.node());
+            json.put("connected", peer.connected());
+            json.put("path", peer.path());
+            if (peer.rttMicros() >= 0) {
+                json.put("rttMicros", peer.rttMicros());
+            }
+            json.put("streams", peer.streams());
+            json.put("bytesIn", peer.bytesIn());
+            json.put("bytesOut", peer.bytesOut());
+            if (!peer.error().isEmpty()) {
+                json.put("error", peer.error());
+            }
+        }
         return answer;
     }
 

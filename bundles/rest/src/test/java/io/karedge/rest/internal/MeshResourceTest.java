@@ -36,7 +36,28 @@ class MeshResourceTest {
         public DnsStatus dns() {
             return new DnsStatus(true, "127.0.0.1:10053", true, "", List.of(), 3, 2, 1, 0, 0, 0, 4);
         }
+
+        @Override
+        public List<io.karedge.mesh.MeshPeer> peers() {
+            return List.of(new io.karedge.mesh.MeshPeer("edge-b", true, "direct", 800, 2, 10, 20, ""),
+                    new io.karedge.mesh.MeshPeer("edge-c", false, "none", -1, 0, 0, 0, "connect refused"));
+        }
     };
+
+    @Test
+    void peersAsJson() {
+        JsonNode json = new MeshResource(mesh).peers();
+
+        JsonNode b = json.path("peers").get(0);
+        assertThat(b.path("node").asText()).isEqualTo("edge-b");
+        assertThat(b.path("path").asText()).isEqualTo("direct");
+        assertThat(b.path("rttMicros").asLong()).isEqualTo(800);
+        assertThat(b.path("bytesOut").asLong()).isEqualTo(20);
+        JsonNode c = json.path("peers").get(1);
+        assertThat(c.path("connected").asBoolean()).isFalse();
+        assertThat(c.has("rttMicros")).isFalse();
+        assertThat(c.path("error").asText()).isEqualTo("connect refused");
+    }
 
     @Test
     void servicesAsJson() {

@@ -2,6 +2,7 @@ package io.karedge.shell.internal;
 
 import io.karedge.mesh.DnsStatus;
 import io.karedge.mesh.MeshEndpoint;
+import io.karedge.mesh.MeshPeer;
 import io.karedge.mesh.MeshPort;
 import io.karedge.mesh.MeshService;
 import io.karedge.mesh.Resolution;
@@ -9,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Text for {@code edge:services} and {@code edge:resolve}. */
+/** Text for {@code edge:services}, {@code edge:mesh peers} and {@code edge:resolve}. */
 final class MeshFormatter {
 
     private MeshFormatter() {
@@ -48,6 +49,22 @@ final class MeshFormatter {
                     endpoint.openConnections(), "hostNetworkPod".equals(endpoint.source()) ? " (host pod)" : ""));
         }
         return String.join(", ", parts);
+    }
+
+    /** One row per peer node: its path, round trip, streams and bytes, or why this node's link is down. */
+    static String peers(List<MeshPeer> peers) {
+        if (peers.isEmpty()) {
+            return "No tunnel peers (the tunnel is off, or no node has endpoints here)\n";
+        }
+        TextTable table = new TextTable(List.of("PEER", "PATH", "RTT", "STREAMS", "BYTES IN", "BYTES OUT", "STATE"));
+        for (MeshPeer peer : peers) {
+            String rtt = peer.rttMicros() < 0 ? "-"
+                    : String.format(Locale.ROOT, "%.1f ms", peer.rttMicros() / 1000.0);
+            String state = peer.connected() ? "connected" : peer.error().isEmpty() ? "not connected" : peer.error();
+            table.row(List.of(peer.node(), peer.path(), rtt, Integer.toString(peer.streams()),
+                    Long.toString(peer.bytesIn()), Long.toString(peer.bytesOut()), state));
+        }
+        return table.render();
     }
 
     static String dns(DnsStatus dns) {

@@ -6,7 +6,7 @@ import org.apache.karaf.shell.support.CommandException;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 
-/** {@code edge:services} and {@code edge:resolve} on the mesh proxy's service (see {@link OptionalService}). */
+/** {@code edge:services}, {@code edge:mesh peers} and {@code edge:resolve} on the mesh proxy's service (see {@link OptionalService}). */
 final class MeshViews {
 
     private MeshViews() {
@@ -14,6 +14,12 @@ final class MeshViews {
 
     static void services(BundleContext context) throws CommandException {
         String out = withMesh(context, mesh -> MeshFormatter.services(mesh.services(), mesh.dns()));
+        System.out.print(out);
+        System.out.flush();
+    }
+
+    static void peers(BundleContext context) throws CommandException {
+        String out = withMesh(context, mesh -> MeshFormatter.peers(mesh.peers()));
         System.out.print(out);
         System.out.flush();
     }

@@ -49,4 +49,15 @@ class MeshFormatterTest {
         assertThat(MeshFormatter.resolution(new Resolution("x.org", false, "", "", "", "not a mesh name")))
                 .isEqualTo("x.org: not resolved (not a mesh name)\n");
     }
+
+    @Test
+    void peersShowPathRttStreamsAndBytes() {
+        String text = MeshFormatter.peers(List.of(
+                new io.karedge.mesh.MeshPeer("edge-b", true, "direct", 420, 3, 1000, 2000, ""),
+                new io.karedge.mesh.MeshPeer("edge-c", false, "relay:edge-r", -1, 0, 0, 0, "connect to 10.0.0.3:20006: refused")));
+
+        assertThat(text).startsWith("PEER").contains("edge-b", "direct", "0.4 ms", "1000", "2000", "connected",
+                "edge-c", "relay:edge-r", "connect to 10.0.0.3:20006: refused");
+        assertThat(MeshFormatter.peers(List.of())).startsWith("No tunnel peers");
+    }
 }

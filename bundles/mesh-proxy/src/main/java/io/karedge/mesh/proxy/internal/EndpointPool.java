@@ -24,6 +24,7 @@ final class EndpointPool {
     private final Policy policy;
     private final List<Target> targets;
     private final EndpointHealth[] health;
+    private final Routing routing;
     private final AtomicLong next = new AtomicLong();
     private final long[] ringHashes;
     private final int[] ringOwners;
@@ -32,6 +33,7 @@ final class EndpointPool {
         this.policy = policy;
         this.targets = List.copyOf(targets);
         this.health = new EndpointHealth[this.targets.size()];
+        this.routing = registry.routing();
         for (int i = 0; i < health.length; i++) {
             health[i] = registry.of(this.targets.get(i));
         }
@@ -61,6 +63,10 @@ final class EndpointPool {
         return policy;
     }
 
+    Routing routing() {
+        return routing;
+    }
+
     List<Target> targets() {
         return targets;
     }
@@ -69,7 +75,11 @@ final class EndpointPool {
         return policy == otherPolicy && targets.equals(otherTargets);
     }
 
-    /** @return the endpoints to try for a connection from {@code client}, best first */
+    /**
+     * @return the endpoints to try for a connection from {@code client}, best first: the policy's order over
+     *         the healthy endpoints (with {@code preferLocal}, over this node's healthy ones, the other
+     *         nodes' after them), then the ejected ones and those whose node is unreachable
+     */
     List<Target> candidates(InetSocketAddress client) {
         int size = targets.size();
         if (size == 0) {
@@ -79,7 +89,20 @@ final class EndpointPool {
         List<Integer> healthy = new ArrayList<>(size);
         List<Integer> ejected = new ArrayList<>(0);
         for (int i : order(client)) {
-            (health[i].available(now) ? healthy : ejected).add(i);
+            boolean available = health[i].available(now) && routing.usable(targets.get(i));
+            (available ? healthy : ejected).add(i);
+        }
+        List<Integer> others = List.of();
+        if (routing.preferLocal()) {
+            List<Integer> local = new ArrayList<>(healthy.size());
+            List<Integer> remote = new ArrayList<>(healthy.size());
+            for (int i : healthy) {
+                (routing.local(targets.get(i)) ? local : remote).add(i);
+            }
+            if (!local.isEmpty()) {
+                healthy = local;
+                others = remote;
+            }
         }
         if (policy == Policy.ROUND_ROBIN && healthy.size() > 1) {
             rotate(healthy, (int) Math.floorMod(next.getAndIncrement(), healthy.size()));
@@ -89,6 +112,7 @@ final class EndpointPool {
         ejected.sort(Comparator.comparingLong(i -> health[i].ejectedUntil()));
         List<Target> result = new ArrayList<>(size);
         healthy.forEach(i -> result.add(targets.get(i)));
+        others.forEach(i -> result.add(targets.get(i)));
         ejected.forEach(i -> result.add(targets.get(i)));
         return result;
     }

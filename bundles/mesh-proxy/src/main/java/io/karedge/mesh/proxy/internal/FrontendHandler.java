@@ -7,10 +7,14 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.karedge.mesh.proxy.internal.tunnel.OpenRequest;
+import io.karedge.mesh.proxy.internal.tunnel.Tunnel;
+import io.karedge.mesh.proxy.internal.tunnel.TunnelStreamException;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -24,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * timed-out connect ejects that endpoint and the next one is tried, so the client only sees a failure
  * (its connection closed) when no endpoint could be reached. Once connected, both channels get a
  * {@link RelayHandler}, are spliced into each other when the transport splices, and start reading.
+ * An endpoint on another node (with the tunnel on) is reached over a tunnel stream instead.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
@@ -73,6 +78,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         Target target = candidates.get(index);
         EndpointHealth health = pool.health(target);
+        if (pool.routing().viaTunnel(target)) {
+            connectThroughTunnel(inbound, pool, candidates, index, target, health);
+            return;
+        }
         boolean splice = transport.splice();
         Bootstrap bootstrap = new Bootstrap()
                 .group(inbound.eventLoop())
@@ -128,6 +137,54 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 connect(inbound, pool, candidates, index + 1);
             }
         });
+    }
+
+    /**
+     * The endpoint is on another node: a stream to it is opened over that node's tunnel, the far node dials
+     * it. A refusal (OPEN_FAIL: not an endpoint there, connect failed) ejects the endpoint like a failed
+     * connect; no tunnel to the node leaves the endpoint's health alone (the node's reachability already
+     * keeps it out of new connections). Either way the next candidate is tried.
+     */
+    private void connectThroughTunnel(Channel inbound, EndpointPool pool, List<Target> candidates, int index,
+                                      Target target, EndpointHealth health) {
+        Tunnel tunnel = pool.routing().tunnel();
+        OpenRequest request = OpenRequest.tcp(listener.namespace(), listener.service(), listener.port(),
+                target.ip(), target.port());
+        tunnel.open(target.node(), request, inbound).addListener(done -> inbound.eventLoop().execute(() -> {
+            if (done.isSuccess()) {
+                if (health != null) {
+                    health.succeeded();
+                    health.opened();
+                    inbound.closeFuture().addListener(f -> health.closed());
+                }
+                handOver(inbound);
+                return;
+            }
+            String reason = String.valueOf(done.cause() == null ? null : done.cause().getMessage());
+            if (health != null && done.cause() instanceof TunnelStreamException refusal && refusal.refusedByPeer()) {
+                health.failed(System.nanoTime());
+            }
+            LOG.debug("{}: stream to {} on node {} failed ({}); trying the next endpoint", listener.name(),
+                    target.id(), target.node(), reason);
+            connect(inbound, pool, candidates, index + 1);
+        }));
+    }
+
+    /**
+     * The tunnel stream's handler now follows this one in the pipeline and reading is on: this handler
+     * steps aside, passing on what it held (bytes, a FIN) in order; the byte counter goes in its place.
+     */
+    private void handOver(Channel inbound) {
+        ChannelPipeline pipeline = inbound.pipeline();
+        pipeline.replace(this, "counter", new ByteCounter(listener.bytesInCounter(), listener.bytesOutCounter()));
+        List<Object> held = new ArrayList<>(early);
+        early.clear();
+        for (Object msg : held) {
+            pipeline.fireChannelRead(msg);
+        }
+        if (inputShutdown) {
+            pipeline.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        }
     }
 
     @Override

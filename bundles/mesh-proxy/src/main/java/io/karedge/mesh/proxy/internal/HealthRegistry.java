@@ -11,10 +11,21 @@ final class HealthRegistry {
     private final long baseMillis;
     private final long maxMillis;
     private final Map<String, EndpointHealth> health = new ConcurrentHashMap<>();
+    private final Routing routing;
 
     HealthRegistry(long baseMillis, long maxMillis) {
+        this(baseMillis, maxMillis, Routing.DIRECT);
+    }
+
+    HealthRegistry(long baseMillis, long maxMillis, Routing routing) {
         this.baseMillis = baseMillis;
         this.maxMillis = maxMillis;
+        this.routing = routing;
+    }
+
+    /** @return how endpoints on other nodes are reached, shared by every pool */
+    Routing routing() {
+        return routing;
     }
 
     EndpointHealth of(Target target) {

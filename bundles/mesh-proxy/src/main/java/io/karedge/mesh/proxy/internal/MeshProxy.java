@@ -7,6 +7,8 @@ import io.karedge.api.meta.ObjectKey;
 import io.karedge.api.meta.StoredObject;
 import io.karedge.mesh.DnsStatus;
 import io.karedge.mesh.MeshEndpoint;
+import io.karedge.mesh.MeshPeer;
+import io.karedge.mesh.proxy.internal.tunnel.PeerStatus;
 import io.karedge.mesh.MeshPort;
 import io.karedge.mesh.MeshService;
 import io.karedge.mesh.Resolution;
@@ -62,6 +64,8 @@ final class MeshProxy implements AutoCloseable {
     private volatile Set<String> kernelForwarded = Set.of();
     private volatile List<Target> kernelTargets = List.of();
     private volatile boolean closed;
+    private final Routing routing;
+    private final MeshTunnel tunnel;
 
     /**
      * @param addressFile where Service addresses are kept across restarts (null: memory only)
@@ -77,17 +81,33 @@ final class MeshProxy implements AutoCloseable {
      */
     MeshProxy(MetaStore store, String nodeName, MeshSettings settings, KernelSettings kernel, Path addressFile,
               Path resolvConf) {
+        this(store, nodeName, settings, kernel, TunnelSettings.off(), addressFile, resolvConf);
+    }
+
+    /**
+     * @param tunnelSettings the node-to-node tunnel: when on, endpoints of other nodes are reached through
+     *                       their tunnels and peers may reach this node's endpoints through this one
+     */
+    MeshProxy(MetaStore store, String nodeName, MeshSettings settings, KernelSettings kernel,
+              TunnelSettings tunnelSettings, Path addressFile, Path resolvConf) {
         this.settings = settings;
         this.kernel = kernel;
         this.catalog = new ServiceCatalog(nodeName);
         this.allocator = new AddressAllocator(settings.addressRange(), addressFile);
-        this.health = new HealthRegistry(settings.ejectBaseMillis(), settings.ejectMaxMillis());
+        this.routing = new Routing(nodeName, tunnelSettings.preferLocal());
+        this.health = new HealthRegistry(settings.ejectBaseMillis(), settings.ejectMaxMillis(), routing);
         this.names = new MeshNames(settings.clusterDomain(), settings.defaultNamespace(), this::addressOf);
         this.dns = settings.dnsEnabled() ? newResponder(resolvConf) : null;
         this.transport = Transport.create(settings.nativeTransport(), settings.ioThreads(), settings.splice());
         this.prober = new EndpointProber(health, Math.min(settings.connectTimeoutMillis(), kernel.probeIntervalMillis()));
         this.control = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("karedge-mesh-control", true));
-        for (String kind : WATCHED) {
+        this.tunnel = tunnelSettings.enabled()
+                ? new MeshTunnel(tunnelSettings, nodeName, transport, routing, () -> { }) : null;
+        List<String> kinds = new ArrayList<>(WATCHED);
+        if (tunnel != null) {
+            kinds.add(Kinds.NODE);
+        }
+        for (String kind : kinds) {
             watchers.add(new MetaStoreInformer(store, kind, this::changed, this::deleted, control,
                     settings.watchRetryMillis()));
         }
@@ -123,6 +143,12 @@ final class MeshProxy implements AutoCloseable {
             probing = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("karedge-mesh-probe", true));
             probing.scheduleWithFixedDelay(this::probeKernelEndpoints, kernel.probeIntervalMillis(),
                     kernel.probeIntervalMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (tunnel != null) {
+            control.execute(() -> {
+                tunnel.ensureStarted();
+                scheduleReconcile();
+            });
         }
         scheduleReconcile();
         control.scheduleWithFixedDelay(this::retryBinds, settings.bindRetryMillis(), settings.bindRetryMillis(),
@@ -201,6 +227,9 @@ final class MeshProxy implements AutoCloseable {
         }
         health.retain(endpointIds);
         allocator.flush();
+        if (tunnel != null) {
+            tunnel.update(catalog, plans);
+        }
         applyKernelRoutes();
     }
 
@@ -257,6 +286,12 @@ final class MeshProxy implements AutoCloseable {
             return;
         }
         running.values().forEach(ServiceProxy::retryBinds);
+        if (tunnel != null && tunnel.error() != null) {
+            tunnel.ensureStarted();
+            if (tunnel.error() == null) {
+                scheduleReconcile();
+            }
+        }
         if (dns != null && !dns.listening()) {
             dns.bind(transport);
         }
@@ -282,7 +317,7 @@ final class MeshProxy implements AutoCloseable {
                 List<MeshEndpoint> endpoints = new ArrayList<>();
                 for (Target target : port.targets()) {
                     EndpointHealth state = health.of(target);
-                    boolean healthy = state.available(nowNanos);
+                    boolean healthy = state.available(nowNanos) && routing.usable(target);
                     Instant until = healthy ? null : now.plusNanos(Math.max(0, state.ejectedUntil() - nowNanos));
                     endpoints.add(new MeshEndpoint(target.ip(), target.port(), target.source(), healthy, until,
                             state.failures(), state.openConnections(), state.totalConnections()));
@@ -342,6 +377,25 @@ final class MeshProxy implements AutoCloseable {
         return dns == null ? null : dns.localAddress();
     }
 
+    /** @return the tunnel's peers, ordered by node name (empty when the tunnel is off or not started) */
+    List<MeshPeer> peers() {
+        if (tunnel == null) {
+            return List.of();
+        }
+        List<MeshPeer> peers = new ArrayList<>();
+        for (PeerStatus peer : tunnel.peers()) {
+            peers.add(new MeshPeer(peer.node(), peer.connected(), peer.path(),
+                    peer.rttNanos() < 0 ? -1 : peer.rttNanos() / 1000, peer.streams(), peer.bytesIn(), peer.bytesOut(),
+                    peer.error()));
+        }
+        return peers;
+    }
+
+    /** @return the tunnel, or null when it is off */
+    MeshTunnel tunnel() {
+        return tunnel;
+    }
+
     boolean isEpoll() {
         return transport.isEpoll();
     }
@@ -374,6 +428,9 @@ final class MeshProxy implements AutoCloseable {
         if (nftables != null) {
             nftables.remove();
             kernelForwarded = Set.of();
+        }
+        if (tunnel != null) {
+            tunnel.close();
         }
         running.values().forEach(ServiceProxy::close);
         running.clear();

@@ -3,6 +3,7 @@ package io.karedge.mesh.proxy.internal;
 import io.karedge.api.meta.MetaStore;
 import io.karedge.api.node.EdgeNode;
 import io.karedge.mesh.DnsStatus;
+import io.karedge.mesh.MeshPeer;
 import io.karedge.mesh.MeshService;
 import io.karedge.mesh.MeshStatus;
 import io.karedge.mesh.Resolution;
@@ -103,6 +104,42 @@ public final class MeshProxyComponent implements MeshStatus {
 
         @AttributeDefinition(description = "Interval at which listeners and DNS that could not bind are retried (ms)", min = "100")
         long bind_retry_ms() default 5000;
+
+        @AttributeDefinition(description = "TCP port of the node-to-node tunnel (mutual TLS with the node certificate);"
+                + " 0 switches the tunnel off and endpoints of other nodes are dialled directly", min = "0", max = "65535")
+        int tunnel_port() default 0;
+
+        @AttributeDefinition(description = "Address the tunnel listener binds")
+        String tunnel_address() default "0.0.0.0";
+
+        @AttributeDefinition(description = "Static tunnel peers: node=host[:port], separated by commas (the port"
+                + " defaults to tunnel.port); used besides the addresses of Node objects")
+        String tunnel_peers() default "";
+
+        @AttributeDefinition(description = "PEM file of the CA peer certificates must be signed by; empty: the"
+                + " cluster CA the cloud bridge stored at join (<data dir>/cloud/ca.crt)")
+        String tunnel_ca() default "";
+
+        @AttributeDefinition(description = "PEM file of this node's certificate (CN=system:node:<node> or CN=<node>);"
+                + " empty: the one CloudCore issued (<data dir>/cloud/edge.crt)")
+        String tunnel_cert() default "";
+
+        @AttributeDefinition(description = "PEM file of this node's private key (PKCS#8 or EC); empty:"
+                + " <data dir>/cloud/edge.key")
+        String tunnel_key() default "";
+
+        @AttributeDefinition(description = "Forward streams between two peers that both keep a tunnel to this node"
+                + " (this node serves as a relay, like EdgeMesh's relay nodes)")
+        boolean tunnel_relay() default false;
+
+        @AttributeDefinition(description = "Relay nodes, in order, through which a node that cannot be reached directly"
+                + " is reached (their addresses come from tunnel.peers or their Node objects); direct paths are"
+                + " preferred and retried in the background")
+        String tunnel_relay_nodes() default "";
+
+        @AttributeDefinition(description = "Send new connections to this node's healthy endpoints while there are"
+                + " any (as trafficDistribution: PreferClose); other nodes' endpoints only when none is left")
+        boolean prefer_local() default false;
     }
 
     private final MeshProxy proxy;
@@ -110,12 +147,18 @@ public final class MeshProxyComponent implements MeshStatus {
     @Activate
     public MeshProxyComponent(@Reference MetaStore store, @Reference EdgeNode node, Config config) {
         this(store, node.nodeName(), MeshSettings.of(config), KernelSettings.of(config),
+                TunnelSettings.of(config, node.dataDirectory()),
                 node.dataDirectory().resolve("mesh-proxy").resolve("addresses.properties"), Path.of("/etc/resolv.conf"));
     }
 
     MeshProxyComponent(MetaStore store, String nodeName, MeshSettings settings, KernelSettings kernel,
                        Path addressFile, Path resolvConf) {
-        this.proxy = new MeshProxy(store, nodeName, settings, kernel, addressFile, resolvConf);
+        this(store, nodeName, settings, kernel, TunnelSettings.off(), addressFile, resolvConf);
+    }
+
+    MeshProxyComponent(MetaStore store, String nodeName, MeshSettings settings, KernelSettings kernel,
+                       TunnelSettings tunnel, Path addressFile, Path resolvConf) {
+        this.proxy = new MeshProxy(store, nodeName, settings, kernel, tunnel, addressFile, resolvConf);
         proxy.start();
     }
 
@@ -141,5 +184,10 @@ public final class MeshProxyComponent implements MeshStatus {
     @Override
     public DnsStatus dns() {
         return proxy.dnsStatus();
+    }
+
+    @Override
+    public List<MeshPeer> peers() {
+        return proxy.peers();
     }
 }

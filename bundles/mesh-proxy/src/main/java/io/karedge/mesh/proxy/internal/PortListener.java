@@ -20,10 +20,14 @@ final class PortListener extends BoundPortRelay {
     private final Transport transport;
     private final int connectTimeoutMillis;
     private final AtomicInteger connections = new AtomicInteger();
+    private final String namespace;
+    private final String service;
 
-    PortListener(String name, InetAddress address, int port, EndpointPool pool, Transport transport,
-                 long connectTimeoutMillis) {
-        super(name, address, port, pool);
+    PortListener(String namespace, String service, InetAddress address, int port, EndpointPool pool,
+                 Transport transport, long connectTimeoutMillis) {
+        super(ServicePlan.id(namespace, service) + ":" + port, address, port, pool);
+        this.namespace = namespace;
+        this.service = service;
         this.transport = transport;
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis);
     }
@@ -48,6 +52,14 @@ final class PortListener extends BoundPortRelay {
                     }
                 })
                 .bind(at);
+    }
+
+    String namespace() {
+        return namespace;
+    }
+
+    String service() {
+        return service;
     }
 
     @Override

@@ -3,7 +3,9 @@ package io.karedge.mesh.proxy.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.api.meta.ObjectKey;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -29,6 +31,7 @@ final class ServiceCatalog {
     private final Map<ObjectKey, JsonNode> endpoints = new TreeMap<>();
     private final Map<ObjectKey, JsonNode> rules = new TreeMap<>();
     private final Map<ObjectKey, JsonNode> pods = new TreeMap<>();
+    private final Map<ObjectKey, JsonNode> nodes = new TreeMap<>();
 
     ServiceCatalog(String nodeName) {
         this.nodeName = nodeName == null ? "" : nodeName;
@@ -48,6 +51,7 @@ final class ServiceCatalog {
             case "Endpoints" -> endpoints;
             case DESTINATION_RULE -> rules;
             case "Pod" -> pods;
+            case "Node" -> nodes;
             default -> null;
         });
     }
@@ -100,6 +104,81 @@ final class ServiceCatalog {
                 policy.policy(), policy.source(), ports));
     }
 
+    /**
+     * What peers may reach through this node's tunnel: for every proxied Service port, the Endpoints
+     * addresses whose {@code nodeName} is this node, by {@link TunnelExports#key}, with the address this
+     * node dials for them (127.0.0.1 for its host-network pods).
+     */
+    TunnelExports exports() {
+        Map<String, InetSocketAddress> exported = new HashMap<>();
+        if (nodeName.isEmpty()) {
+            return new TunnelExports(exported);
+        }
+        for (Map.Entry<ObjectKey, JsonNode> entry : services.entrySet()) {
+            ObjectKey key = entry.getKey();
+            JsonNode spec = entry.getValue().path("spec");
+            if (plan(key, entry.getValue()).isEmpty()) {
+                continue;
+            }
+            JsonNode endpointsObject = endpoints.get(ObjectKey.of("Endpoints", key.namespace(), key.name()));
+            if (endpointsObject == null) {
+                continue;
+            }
+            List<JsonNode> localPods = hostNetworkPods(key.namespace(), spec.path("selector"));
+            Map<String, JsonNode> localPodsByName = new HashMap<>();
+            localPods.forEach(pod -> localPodsByName.put(pod.path("metadata").path("name").asText(), pod));
+            List<JsonNode> servicePorts = list(spec.path("ports"));
+            for (JsonNode port : servicePorts) {
+                int number = port.path("port").asInt(0);
+                String protocol = port.path("protocol").asText("TCP").toUpperCase(Locale.ROOT);
+                String name = port.path("name").asText("");
+                for (JsonNode subset : list(endpointsObject.path("subsets"))) {
+                    int endpointPort = subsetPort(subset, name, servicePorts.size() == 1);
+                    if (endpointPort == 0) {
+                        continue;
+                    }
+                    for (JsonNode address : list(subset.path("addresses"))) {
+                        if (!nodeName.equals(address.path("nodeName").asText(""))) {
+                            continue;
+                        }
+                        String ip = Target.of(address.path("ip").asText(null), endpointPort, Target.FROM_ENDPOINTS)
+                                .map(Target::ip).orElse(null);
+                        if (ip == null) {
+                            continue;
+                        }
+                        JsonNode ref = address.path("targetRef");
+                        boolean hostPod = "Pod".equals(ref.path("kind").asText())
+                                && localPodsByName.containsKey(ref.path("name").asText());
+                        Optional<Target> dial = hostPod
+                                ? Target.of("127.0.0.1", endpointPort, Target.FROM_HOST_POD)
+                                : Target.of(ip, endpointPort, Target.FROM_ENDPOINTS);
+                        dial.ifPresent(target -> exported.put(TunnelExports.key(protocol, key.namespace(), key.name(),
+                                number, ip, endpointPort), target.socketAddress()));
+                    }
+                }
+            }
+        }
+        return new TunnelExports(exported);
+    }
+
+    /** @return the Node objects in the store (this node's and others', as the cloud sent them) */
+    List<JsonNode> nodes() {
+        return new ArrayList<>(nodes.values());
+    }
+
+    private static int subsetPort(JsonNode subset, String portName, boolean singlePort) {
+        List<JsonNode> subsetPorts = list(subset.path("ports"));
+        for (JsonNode subsetPort : subsetPorts) {
+            if (portName.equals(subsetPort.path("name").asText(""))) {
+                return subsetPort.path("port").asInt(0);
+            }
+        }
+        if (singlePort && subsetPorts.size() == 1) {
+            return subsetPorts.get(0).path("port").asInt(0);
+        }
+        return 0;
+    }
+
     private static void fromEndpoints(JsonNode endpointsObject, String portName, boolean singlePort,
                                       Set<String> localPodNames, Map<String, Target> targets) {
         for (JsonNode subset : list(endpointsObject.path("subsets"))) {
@@ -122,7 +201,8 @@ final class ServiceCatalog {
                 if ("Pod".equals(ref.path("kind").asText()) && localPodNames.contains(ref.path("name").asText())) {
                     continue; // the same pod is reached on 127.0.0.1 as a host-network pod of this node
                 }
-                Target.of(address.path("ip").asText(null), number, Target.FROM_ENDPOINTS)
+                Target.of(address.path("ip").asText(null), number, Target.FROM_ENDPOINTS,
+                                address.path("nodeName").asText(""))
                         .ifPresent(t -> targets.putIfAbsent(t.id(), t));
             }
         }

@@ -57,8 +57,9 @@ final class ServiceProxy implements AutoCloseable {
                     EndpointPool pool = new EndpointPool(next.policy(), port.targets(), health);
                     String name = next.id() + ":" + port.port();
                     listener = "UDP".equals(port.protocol())
-                            ? new UdpPortListener(name + "/udp", address, port.port(), pool, transport)
-                            : new PortListener(name, address, port.port(), pool, transport, connectTimeoutMillis);
+                            ? new UdpPortListener(next.namespace(), next.name(), address, port.port(), pool, transport)
+                            : new PortListener(next.namespace(), next.name(), address, port.port(), pool, transport,
+                                    connectTimeoutMillis);
                     listeners.put(entry.getKey(), listener);
                     listener.bind();
                 } else if (!listener.pool().sameAs(next.policy(), port.targets())) {

@@ -1,5 +1,9 @@
 package io.karedge.mesh.proxy.internal;
 
+import io.karedge.mesh.proxy.internal.tunnel.DatagramEnd;
+import io.karedge.mesh.proxy.internal.tunnel.OpenRequest;
+import io.karedge.mesh.proxy.internal.tunnel.Tunnel;
+import io.karedge.mesh.proxy.internal.tunnel.TunnelStreamException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -27,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * replies back from the Service address. A session ends after {@link #SESSION_IDLE_MILLIS} without
  * traffic either way, or when the endpoint refuses a datagram (ICMP port unreachable), which also counts
  * as a failure of that endpoint so that new sessions avoid it. Replacing the pool leaves open sessions on
- * their endpoint (they drain by going idle).
+ * their endpoint (they drain by going idle). With the tunnel on, a session to an endpoint on another node
+ * is a UDP stream to that node instead of a socket, ended the same ways (and when the far side resets it).
  */
 final class UdpPortListener extends BoundPortRelay {
 
@@ -39,9 +44,20 @@ final class UdpPortListener extends BoundPortRelay {
     private final Transport transport;
     private final long idleMillis;
     private final Map<InetSocketAddress, Session> sessions = new ConcurrentHashMap<>();
+    private String namespace = "";
+    private String service = "";
 
     UdpPortListener(String name, InetAddress address, int port, EndpointPool pool, Transport transport) {
         this(name, address, port, pool, transport, SESSION_IDLE_MILLIS);
+    }
+
+    /** A listener of the Service {@code namespace/service}, whose sessions may go through the tunnel. */
+    UdpPortListener(String namespace, String service, InetAddress address, int port, EndpointPool pool,
+                    Transport transport) {
+        this(ServicePlan.id(namespace, service) + ":" + port + "/udp", address, port, pool, transport,
+                SESSION_IDLE_MILLIS);
+        this.namespace = namespace;
+        this.service = service;
     }
 
     UdpPortListener(String name, InetAddress address, int port, EndpointPool pool, Transport transport,
@@ -100,6 +116,10 @@ final class UdpPortListener extends BoundPortRelay {
         Target target = candidates.get(0);
         Session session = new Session(front, client, current.health(target));
         sessions.put(client, session);
+        if (current.routing().viaTunnel(target)) {
+            session.throughTunnel(current.routing().tunnel(), target);
+            return session;
+        }
         ChannelFuture connecting = new Bootstrap().group(front.eventLoop()).channel(transport.datagramChannel())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
@@ -154,6 +174,10 @@ final class UdpPortListener extends BoundPortRelay {
         private final List<ByteBuf> pending = new ArrayList<>();
         private Channel outbound;
         private boolean closed;
+        /** a session to an endpoint on another node: its datagrams go as records of a UDP tunnel stream */
+        private DatagramEnd tunnelled;
+        private boolean tunnelReady;
+        private volatile long lastActivity = System.nanoTime();
 
         Session(Channel front, InetSocketAddress client, EndpointHealth health) {
             this.front = front;
@@ -184,13 +208,58 @@ final class UdpPortListener extends BoundPortRelay {
             }));
         }
 
+        /**
+         * Opens a UDP stream to the endpoint's node; its answers come back as records. A refusal there
+         * ejects the endpoint like a refused datagram; the session ends after the idle time.
+         */
+        void throughTunnel(Tunnel tunnel, Target target) {
+            tunnelled = new DatagramEnd(this::reply, this::close);
+            OpenRequest request = new OpenRequest(true, namespace, service, port(), target.ip(), target.port(), "");
+            tunnel.open(target.node(), request, tunnelled, front.eventLoop()).addListener(done ->
+                    front.eventLoop().execute(() -> {
+                        if (!done.isSuccess()) {
+                            if (health != null && done.cause() instanceof TunnelStreamException refusal
+                                    && refusal.refusedByPeer()) {
+                                health.failed(System.nanoTime());
+                            }
+                            LOG.debug("Mesh UDP session of {} on {}: {}", client, name(), String.valueOf(done.cause()));
+                            close();
+                            return;
+                        }
+                        if (closed) {
+                            tunnelled.end();
+                            return;
+                        }
+                        tunnelReady = true;
+                        pending.forEach(tunnelled::send);
+                        pending.clear();
+                        checkIdle();
+                    }));
+        }
+
+        private void checkIdle() {
+            if (closed) {
+                return;
+            }
+            long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivity);
+            if (idle >= idleMillis) {
+                close();
+                return;
+            }
+            front.eventLoop().schedule(this::checkIdle, idleMillis - idle, TimeUnit.MILLISECONDS);
+        }
+
         void send(ByteBuf datagram) {
             if (!front.eventLoop().inEventLoop()) {
                 front.eventLoop().execute(() -> send(datagram));
                 return;
             }
+            lastActivity = System.nanoTime();
             if (closed) {
                 datagram.release();
+            } else if (tunnelled != null && tunnelReady) {
+                bytesInCounter().add(datagram.readableBytes());
+                tunnelled.send(datagram);
             } else if (outbound != null) {
                 bytesInCounter().add(datagram.readableBytes());
                 outbound.writeAndFlush(datagram);
@@ -203,6 +272,7 @@ final class UdpPortListener extends BoundPortRelay {
         }
 
         void reply(ByteBuf datagram) {
+            lastActivity = System.nanoTime();
             if (health != null) {
                 health.succeeded();
             }
@@ -232,6 +302,9 @@ final class UdpPortListener extends BoundPortRelay {
             pending.clear();
             if (outbound != null) {
                 outbound.close();
+            }
+            if (tunnelled != null) {
+                tunnelled.end();
             }
             if (health != null) {
                 health.closed();

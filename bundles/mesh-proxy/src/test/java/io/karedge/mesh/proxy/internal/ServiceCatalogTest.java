@@ -79,4 +79,28 @@ class ServiceCatalogTest {
         catalog.remove(ObjectKey.of("Service", "default", "web"));
         assertThat(catalog.plans()).isEmpty();
     }
+
+    @Test
+    void exportsOnlyThisNodesEndpointsAndItsHostNetworkPodsOnLoopback() throws IOException {
+        put("{'kind':'Service','metadata':{'namespace':'default','name':'web'},'spec':{'selector':{'app':'web'},"
+                + "'ports':[{'name':'http','port':80}]}}");
+        put("{'kind':'Endpoints','metadata':{'namespace':'default','name':'web'},'subsets':[{"
+                + "'addresses':[{'ip':'10.0.0.5','nodeName':'node-1'},{'ip':'10.0.0.6','nodeName':'node-2'},"
+                + "{'ip':'192.168.1.10','nodeName':'node-1','targetRef':{'kind':'Pod','name':'host'}},{'ip':'10.0.0.7'}],"
+                + "'ports':[{'name':'http','port':8080}]}]}");
+        put("{'kind':'Pod','metadata':{'namespace':'default','name':'host','labels':{'app':'web'}},"
+                + "'spec':{'nodeName':'node-1','hostNetwork':true}}");
+
+        TunnelExports exports = catalog.exports();
+
+        assertThat(exports.endpoints()).hasSize(2);
+        assertThat(exports.lookup("TCP", "default", "web", 80, "10.0.0.5", 8080)).hasToString("/10.0.0.5:8080");
+        assertThat(exports.lookup("TCP", "default", "web", 80, "192.168.1.10", 8080)).hasToString("/127.0.0.1:8080");
+        assertThat(exports.lookup("TCP", "default", "web", 80, "10.0.0.6", 8080)).isNull();
+        assertThat(exports.lookup("TCP", "default", "web", 80, "10.0.0.7", 8080)).isNull();
+        assertThat(exports.lookup("TCP", "default", "web", 81, "10.0.0.5", 8080)).isNull();
+        assertThat(exports.lookup("UDP", "default", "web", 80, "10.0.0.5", 8080)).isNull();
+        assertThat(catalog.plans().get(0).ports().get(0).targets()).extracting(Target::id, Target::node)
+                .contains(org.assertj.core.groups.Tuple.tuple("10.0.0.6:8080", "node-2"));
+    }
 }

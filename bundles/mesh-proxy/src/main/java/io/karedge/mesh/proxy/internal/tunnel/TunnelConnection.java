@@ -1,0 +1,570 @@
+package io.karedge.mesh.proxy.internal.tunnel;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * One TLS connection to a peer node and the streams multiplexed over it; the last handler of the tunnel
+ * channel's pipeline ({@code SslHandler}, {@link FrameDecoder}, {@link FrameEncoder}, this). Stream state
+ * lives on the channel's event loop; local sockets hand their events over to it.
+ *
+ * <p>Opening: TLS 1.3 with client certificates; the dialler checks that the acceptor's certificate names the
+ * node it dialled, the acceptor that the dialler's HELLO names the node of its certificate; both send HELLO,
+ * and nothing else is accepted before it. The dialler opens odd stream ids, the acceptor even ones, each
+ * side's ids increasing. Any protocol violation closes the connection with one log line.
+ */
+final class TunnelConnection extends ChannelInboundHandlerAdapter {
+
+
+    enum Role { DIALER, ACCEPTOR }
+
+    private final TunnelContext context;
+    private final Role role;
+    /** for a dialler, the node it dialled; for an acceptor, null until the certificate is known */
+    private final String expectedPeer;
+    private final Map<Integer, TunnelStream> streams = new HashMap<>();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final Promise<TunnelConnection> ready;
+    private final InboundOpens opens;
+    private Channel channel;
+    private String certifiedPeer;
+    private volatile String peer;
+    private boolean helloReceived;
+    private int nextLocalId;
+    private long lastPeerId;
+    private long lastReceivedNanos;
+    private volatile long rttNanos = -1;
+    private volatile int streamCount;
+    /** connection credit: bytes this side may still send over all streams */
+    private long sendCredit;
+    /** bytes the peer may still send over all streams */
+    private long receiveRemaining;
+    /** bytes taken by the streams' ends (or dropped) not yet given back to the peer as connection credit */
+    private long consumed;
+    private ScheduledFuture<?> timer;
+    private String closeReason;
+
+    TunnelConnection(TunnelContext context, Role role, String expectedPeer, Promise<TunnelConnection> ready) {
+        this.context = context;
+        this.role = role;
+        this.expectedPeer = expectedPeer;
+        this.ready = ready;
+        this.nextLocalId = role == Role.DIALER ? 1 : 2;
+        this.opens = new InboundOpens(this, context);
+        this.sendCredit = context.limits().connectionWindow();
+        this.receiveRemaining = context.limits().connectionWindow();
+    }
+
+    /** @return connection credit left for DATA */
+    long sendCredit() {
+        return sendCredit;
+    }
+
+    /** DATA of {@code bytes} went out: it uses connection credit. */
+    void spend(int bytes) {
+        sendCredit -= bytes;
+    }
+
+    /** DATA of {@code bytes} came in: beyond the connection credit it is a protocol error. */
+    private void receive(int bytes) {
+        if (bytes > receiveRemaining) {
+            throw new TunnelProtocolException("DATA of " + bytes + " bytes with " + receiveRemaining
+                    + " bytes of connection credit");
+        }
+        receiveRemaining -= bytes;
+    }
+
+    /** Bytes an end took (or that were dropped): connection credit goes back in quarter-window steps. */
+    void consumed(int bytes) {
+        consumed += bytes;
+        int window = limits().connectionWindow();
+        if (consumed >= window / 4 && channel.isActive()) {
+            send(new Frame(FrameType.WINDOW, 0, alloc().buffer(4).writeInt((int) consumed)));
+            receiveRemaining += consumed;
+            consumed = 0;
+        }
+    }
+
+    TunnelLimits limits() {
+        return context.limits();
+    }
+
+    Role role() {
+        return role;
+    }
+
+    /** @return the peer's node name once HELLOs were exchanged, else null */
+    String peer() {
+        return peer;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    boolean isReady() {
+        return peer != null && channel.isActive();
+    }
+
+    long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    /** @return the last PING round trip in nanoseconds, -1 before the first PONG */
+    long rttNanos() {
+        return rttNanos;
+    }
+
+    int streamCount() {
+        return streamCount;
+    }
+
+    /** @return why the connection ended, null while open */
+    String closeReason() {
+        return closeReason;
+    }
+
+    ByteBufAllocator alloc() {
+        return channel.alloc();
+    }
+
+    boolean writable() {
+        return channel.isWritable();
+    }
+
+    void countIn(int bytes) {
+        bytesIn.add(bytes);
+    }
+
+    void countOut(int bytes) {
+        bytesOut.add(bytes);
+    }
+
+    /** Runs the task on the connection's event loop (at once when already there). */
+    boolean run(Runnable task) {
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            task.run();
+            return true;
+        }
+        try {
+            loop.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    void send(Frame frame) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(frame, channel.voidPromise());
+        } else {
+            frame.release();
+        }
+    }
+
+    void sendReset(int streamId, String reason) {
+        ByteBuf payload = alloc().buffer(16);
+        Wire.writeString(payload, reason);
+        send(new Frame(FrameType.RST, streamId, payload));
+    }
+
+    /** Adds a stream the peer opened. */
+    void register(TunnelStream stream) {
+        streams.put(stream.id(), stream);
+        streamCount = streams.size();
+    }
+
+    void remove(TunnelStream stream) {
+        if (streams.remove(stream.id(), stream)) {
+            streamCount = streams.size();
+        }
+    }
+
+    /**
+     * Opens a stream to the peer for a local socket that is not reading yet (auto-read off). On success
+     * the socket's bytes flow through the stream; on failure the socket is left as it is (the caller may
+     * try another endpoint).
+     */
+    Future<TunnelStream> open(OpenRequest request, Channel local) {
+        return open(request, new SocketEnd(local));
+    }
+
+    /** Opens the second leg of a relayed stream, ending in the first leg. */
+    Future<TunnelStream> openRelayed(OpenRequest request, TunnelStream firstLeg) {
+        return open(request, new RelayEnd(firstLeg));
+    }
+
+    Future<TunnelStream> open(OpenRequest request, StreamEnd end) {
+        Promise<TunnelStream> promise = channel.eventLoop().newPromise();
+        if (!run(() -> openOnLoop(request, end, promise))) {
+            promise.tryFailure(new TunnelStreamException("tunnel connection closed"));
+        }
+        return promise;
+    }
+
+    private void openOnLoop(OpenRequest request, StreamEnd end, Promise<TunnelStream> promise) {
+        if (!isReady()) {
+            promise.tryFailure(new TunnelStreamException("tunnel connection to " + expectedPeerOrPeer() + " not ready"));
+            return;
+        }
+        if (streams.size() >= limits().maxStreams()) {
+            promise.tryFailure(new TunnelStreamException("stream limit (" + limits().maxStreams() + ") reached"));
+            return;
+        }
+        int id = nextLocalId;
+        nextLocalId += 2;
+        TunnelStream stream = new TunnelStream(this, id, request, end, promise);
+        streams.put(id, stream);
+        streamCount = streams.size();
+        send(request.encode(alloc(), id));
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.channel = ctx.channel();
+        channel.closeFuture().addListener(f -> closed());
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        lastReceivedNanos = System.nanoTime();
+        timer = ctx.executor().scheduleAtFixedRate(this::tick, limits().pingMillis(), limits().pingMillis(),
+                TimeUnit.MILLISECONDS);
+        ctx.executor().schedule(() -> {
+            if (peer == null && channel.isActive()) {
+                fail("handshake", "no TLS handshake and HELLO within " + limits().handshakeMillis() + " ms");
+            }
+        }, limits().handshakeMillis(), TimeUnit.MILLISECONDS);
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        ssl.handshakeFuture().addListener(done -> {
+            if (done.isSuccess()) {
+                handshaken(ssl);
+            } else {
+                fail("tls", "TLS handshake failed: " + rootMessage(done.cause()));
+            }
+        });
+        ctx.fireChannelActive();
+    }
+
+    private void handshaken(SslHandler ssl) {
+        try {
+            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+            certifiedPeer = NodeIdentity.of((X509Certificate) chain[0]);
+        } catch (SSLPeerUnverifiedException | RuntimeException e) {
+            fail("tls", "no usable peer certificate: " + e.getMessage());
+            return;
+        }
+        if (certifiedPeer.isEmpty()) {
+            fail("identity", "the peer certificate names no node");
+            return;
+        }
+        if (role == Role.DIALER) {
+            if (!certifiedPeer.equals(expectedPeer)) {
+                fail("identity", "certificate of node " + certifiedPeer + " where node " + expectedPeer + " was dialled");
+                return;
+            }
+            send(new Hello(Hello.VERSION, context.localNode()).encode(alloc()));
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Frame frame)) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
+        lastReceivedNanos = System.nanoTime();
+        try {
+            handle(frame);
+        } catch (TunnelProtocolException e) {
+            fail("protocol", "protocol error: " + e.getMessage());
+        }
+    }
+
+    private void handle(Frame frame) {
+        byte type = frame.type();
+        if (!helloReceived) {
+            try {
+                if (type != FrameType.HELLO) {
+                    throw new TunnelProtocolException(FrameType.name(type) + " before HELLO");
+                }
+                hello(Hello.decode(frame.payload()));
+            } finally {
+                frame.release();
+            }
+            return;
+        }
+        int id = frame.streamId();
+        switch (type) {
+            case FrameType.DATA -> {
+                TunnelStream stream;
+                int length = frame.payload().readableBytes();
+                try {
+                    receive(length);
+                    stream = existing(frame);
+                } catch (TunnelProtocolException e) {
+                    frame.release();
+                    throw e;
+                }
+                if (stream == null) {
+                    frame.release();
+                    consumed(length);
+                } else {
+                    stream.fromPeer(frame.payload());
+                }
+            }
+            case FrameType.WINDOW -> withPayload(frame, payload -> {
+                long increment = Wire.readUnsignedInt(payload, "WINDOW increment");
+                Wire.end(payload, "WINDOW");
+                if (id == 0) {
+                    if (increment <= 0 || sendCredit + increment > limits().connectionWindow()) {
+                        throw new TunnelProtocolException("connection WINDOW of " + increment + " exceeds the window");
+                    }
+                    sendCredit += increment;
+                    for (TunnelStream waiting : new ArrayList<>(streams.values())) {
+                        waiting.creditArrived();
+                    }
+                    return;
+                }
+                TunnelStream stream = existing(frame);
+                if (stream != null && stream.state() == TunnelStream.State.OPEN) {
+                    stream.credit(increment);
+                }
+            });
+            case FrameType.OPEN -> withPayload(frame, payload -> {
+                OpenRequest request = OpenRequest.decode(payload);
+                long unsigned = Integer.toUnsignedLong(id);
+                if (ownId(id) || unsigned <= lastPeerId) {
+                    throw new TunnelProtocolException("OPEN with stream id " + unsigned + " out of order");
+                }
+                lastPeerId = unsigned;
+                opens.accept(id, request);
+            });
+            case FrameType.OPEN_OK -> withPayload(frame, payload -> {
+                Wire.end(payload, "OPEN_OK");
+                TunnelStream stream = ownOpening(frame);
+                if (stream != null) {
+                    stream.start();
+                }
+            });
+            case FrameType.OPEN_FAIL -> withPayload(frame, payload -> {
+                String reason = Wire.readString(payload, "OPEN_FAIL reason");
+                TunnelStream stream = ownOpening(frame);
+                if (stream != null) {
+                    streams.remove(id);
+                    streamCount = streams.size();
+                    stream.openFailed(reason, true);
+                }
+            });
+            case FrameType.FIN -> withPayload(frame, payload -> {
+                Wire.end(payload, "FIN");
+                TunnelStream stream = existing(frame);
+                if (stream != null) {
+                    stream.finFromPeer();
+                }
+            });
+            case FrameType.RST -> withPayload(frame, payload -> {
+                String reason = Wire.readString(payload, "RST reason");
+                TunnelStream stream = existing(frame);
+                if (stream != null) {
+                    stream.resetByPeer(reason);
+                }
+            });
+            case FrameType.PING -> withPayload(frame, payload -> {
+                long stamp = Wire.readLong(payload, "PING");
+                Wire.end(payload, "PING");
+                send(new Frame(FrameType.PONG, 0, alloc().buffer(8).writeLong(stamp)));
+            });
+            case FrameType.PONG -> withPayload(frame, payload -> {
+                long stamp = Wire.readLong(payload, "PONG");
+                Wire.end(payload, "PONG");
+                long rtt = System.nanoTime() - stamp;
+                if (rtt >= 0) {
+                    rttNanos = rtt;
+                }
+            });
+            case FrameType.HELLO -> {
+                frame.release();
+                throw new TunnelProtocolException("second HELLO");
+            }
+            default -> {
+                frame.release();
+                throw new TunnelProtocolException("unexpected " + FrameType.name(type));
+            }
+        }
+    }
+
+    private interface PayloadHandler {
+        void handle(ByteBuf payload);
+    }
+
+    private static void withPayload(Frame frame, PayloadHandler handler) {
+        try {
+            handler.handle(frame.payload());
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void hello(Hello hello) {
+        if (hello.version() != Hello.VERSION) {
+            throw new TunnelProtocolException("HELLO version " + hello.version() + " (this node speaks " + Hello.VERSION + ")");
+        }
+        if (certifiedPeer == null) {
+            throw new TunnelProtocolException("HELLO before the TLS handshake ended");
+        }
+        if (!hello.node().equals(certifiedPeer)) {
+            fail("identity", "HELLO claims node " + hello.node() + " with a certificate of node " + certifiedPeer);
+            return;
+        }
+        helloReceived = true;
+        if (role == Role.ACCEPTOR) {
+            send(new Hello(Hello.VERSION, context.localNode()).encode(alloc()));
+        }
+        peer = hello.node();
+        ready.trySuccess(this);
+        context.events().ready(this);
+    }
+
+    /** @return the stream of a DATA/WINDOW/FIN/RST frame, or null for one that already ended */
+    private TunnelStream existing(Frame frame) {
+        int id = frame.streamId();
+        TunnelStream stream = streams.get(id);
+        if (stream == null && !usedBefore(id)) {
+            throw new TunnelProtocolException(FrameType.name(frame.type()) + " on unknown stream " + Integer.toUnsignedString(id));
+        }
+        if (stream != null && stream.state() == TunnelStream.State.OPENING && frame.type() != FrameType.RST) {
+            throw new TunnelProtocolException(FrameType.name(frame.type()) + " on stream " + id + " before it opened");
+        }
+        return stream;
+    }
+
+    private TunnelStream ownOpening(Frame frame) {
+        int id = frame.streamId();
+        if (!ownId(id) || !usedBefore(id)) {
+            throw new TunnelProtocolException(FrameType.name(frame.type()) + " for a stream this node did not open");
+        }
+        TunnelStream stream = streams.get(id);
+        return stream != null && stream.state() == TunnelStream.State.OPENING ? stream : null;
+    }
+
+    private boolean ownId(int id) {
+        return ((id & 1) == 1) == (role == Role.DIALER);
+    }
+
+    private boolean usedBefore(int id) {
+        long unsigned = Integer.toUnsignedLong(id);
+        return ownId(id) ? unsigned < Integer.toUnsignedLong(nextLocalId) : unsigned <= lastPeerId;
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        for (TunnelStream stream : new ArrayList<>(streams.values())) {
+            stream.updateReading();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (root instanceof TunnelProtocolException) {
+            fail("protocol", "protocol error: " + root.getMessage());
+        } else if (root instanceof javax.net.ssl.SSLException) {
+            fail("tls", "TLS failed: " + rootMessage(root));
+        } else {
+            closeWith("connection failed: " + root);
+            ctx.close();
+        }
+    }
+
+    private void tick() {
+        long silent = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReceivedNanos);
+        if (silent > limits().idleMillis()) {
+            fail("silent", "nothing received for " + silent + " ms");
+            return;
+        }
+        if (helloReceived) {
+            send(new Frame(FrameType.PING, 0, alloc().buffer(8).writeLong(System.nanoTime())));
+        }
+    }
+
+    /** Closes the connection for a reason the peer caused, logged once per peer and kind. */
+    private void fail(String kind, String message) {
+        if (!channel.isOpen() || closeReason != null) {
+            return;
+        }
+        closeWith(message);
+        context.refusals().refuse(describePeer(), kind, message + "; connection closed");
+        channel.close();
+    }
+
+    private void closeWith(String reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+    }
+
+    private void closed() {
+        closeWith("closed");
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        ready.tryFailure(new TunnelStreamException("tunnel connection closed: " + closeReason));
+        for (TunnelStream stream : new ArrayList<>(streams.values())) {
+            stream.connectionLost();
+        }
+        streams.clear();
+        streamCount = 0;
+        if (peer != null) {
+            context.events().closed(this);
+        }
+    }
+
+    private String describePeer() {
+        String name = peer != null ? peer : certifiedPeer != null ? certifiedPeer : expectedPeer;
+        Object remote = channel.remoteAddress();
+        String address = remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(remote);
+        return name == null ? address : name + " (" + address + ")";
+    }
+
+    private String expectedPeerOrPeer() {
+        return peer != null ? peer : String.valueOf(expectedPeer);
+    }
+
+    static String rootMessage(Throwable error) {
+        if (error == null) {
+            return "cancelled";
+        }
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

@@ -1,0 +1,63 @@
+package io.karedge.mesh.proxy.internal.tunnel;
+
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The two TLS contexts of the tunnel: TLS 1.3 only, the JDK provider, each side presenting its node
+ * certificate and accepting only certificates the cluster CA signed (PKIX path and validity checks).
+ * Host names are not checked: the peer's identity is the node name in its certificate, which the
+ * connection compares with the node it dialled or the node its HELLO claims.
+ */
+final class TunnelTls {
+
+    private static final String TLS_13 = "TLSv1.3";
+
+    private final SslContext server;
+    private final SslContext client;
+
+    TunnelTls(TunnelCredentials credentials) throws SSLException {
+        TrustManagerFactory trust = trustManagers(credentials);
+        this.server = SslContextBuilder.forServer(credentials.key(), credentials.chain())
+                .sslProvider(SslProvider.JDK)
+                .protocols(TLS_13)
+                .trustManager(trust)
+                .clientAuth(ClientAuth.REQUIRE)
+                .build();
+        this.client = SslContextBuilder.forClient()
+                .sslProvider(SslProvider.JDK)
+                .protocols(TLS_13)
+                .keyManager(credentials.key(), credentials.chain())
+                .trustManager(trust)
+                .endpointIdentificationAlgorithm(null)
+                .build();
+    }
+
+    SslContext server() {
+        return server;
+    }
+
+    SslContext client() {
+        return client;
+    }
+
+    private static TrustManagerFactory trustManagers(TunnelCredentials credentials) throws SSLException {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("cluster-ca", credentials.ca());
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            return factory;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new SSLException("cannot trust the cluster CA: " + e.getMessage(), e);
+        }
+    }
+}
