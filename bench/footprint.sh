@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The node's footprint, one command:  bench/footprint.sh [start] [features] [load]   (all three by default)
+# The node's footprint, one command:  bench/footprint.sh [start] [features] [load] [classes]
+# (start, features and load by default)
 #
 # start     BENCH_RUNS times, one after the other in the same run: a bare Apache Karaf 4.4.10 (its own
 #           distribution, as shipped) and the Karedge node (the built distribution, shipped profile, its
@@ -9,6 +10,8 @@
 #                           and an MQTT CONNECT to the embedded broker gets a CONNACK accepting it
 #             Karaf ready = its console answers: the SSH server of Karaf's default boot sends its
 #                           identification line (the last of Karaf's boot features to start)
+#           Both start from a fresh unpack (their first start installs the boot features). Then the same node
+#           is started again (FOOTPRINT_RESTART=1, the default): ready and RSS of a node's every later start.
 # features  the cost of each optional feature: a fresh node with the feature added to featuresBoot (so it
 #           starts with the node), against a fresh node without; RSS after BENCH_IDLE_SECONDS, start to
 #           ready, and the bytes of the bundle jars the feature adds (Felix's bundle cache of the two nodes).
@@ -16,11 +19,15 @@
 # load      a node with FOOTPRINT_DEVICES virtual devices: RSS idle, then FOOTPRINT_LOAD_RATE twin updates/s
 #           over MQTT QoS 1 (bench/MqttTwinClient, paced) for FOOTPRINT_LOAD_SECONDS (highest RSS sampled
 #           every 10 s), then FOOTPRINT_LOAD_IDLE seconds idle: does the memory come back.
+# classes   where an idle node's memory goes: Native Memory Tracking, the resident share of the mapped class-data
+#           archives and libraries, classes per class loader (bench/classes-by-loader.py), threads by name.
 #
 # Environment: BENCH_RUNS (3), BENCH_IDLE_SECONDS (60), FOOTPRINT_FEATURE_RUNS (1),
 # FOOTPRINT_FEATURES (space-separated; a "+" joins features into one row; default: every optional feature of
 # features/, then ssh+karedge-protocol-modbus+karedge-kube-api+karedge-cloud-bridge), FOOTPRINT_LOAD_RATE (2000),
 # FOOTPRINT_LOAD_SECONDS (600), FOOTPRINT_LOAD_IDLE (120), FOOTPRINT_DEVICES (100),
+# FOOTPRINT_KARAF=0 leaves the bare Karaf and the restart out of the start part (to compare node settings
+# quickly; FOOTPRINT_RESTART=1 keeps the restart),
 # KARAF_TARBALL (apache-karaf-4.4.10.tar.gz; default: from the local Maven repository, fetched by mvn if absent),
 # BENCH_SKIP_BUILD=1 to use the distribution and bench/target already built. KAREDGE_JVM_PROFILE and
 # EXTRA_JAVA_OPTS reach the node as bin/setenv reads them (to measure a JVM option against the profile).
@@ -36,6 +43,7 @@ LOAD_RATE=${FOOTPRINT_LOAD_RATE:-2000}
 LOAD_SECONDS=${FOOTPRINT_LOAD_SECONDS:-600}
 LOAD_IDLE=${FOOTPRINT_LOAD_IDLE:-120}
 DEVICES=${FOOTPRINT_DEVICES:-100}
+RESTART=${FOOTPRINT_RESTART:-${FOOTPRINT_KARAF:-1}}
 PARTS=${*:-start features load}
 KARAF_VERSION=4.4.10
 
@@ -174,16 +182,30 @@ case " $PARTS " in *" start "*)
     echo
     echo "## Start-up and idle RSS ($RUNS runs; bare Karaf $KARAF_VERSION and the node one after the other in each run)"
     echo
-    echo "| run | bare Karaf: console (s) | node: REST (s) | node: MQTT (s) | node ready (s) | ratio | all bundles active, JVM clock (s) | node RSS at ${IDLE} s (MiB) |"
-    echo "|---|---|---|---|---|---|---|---|"
+    echo "| run | bare Karaf: console (s) | node: REST (s) | node: MQTT (s) | node ready (s) | ratio | all bundles active, JVM clock (s) | node RSS at ${IDLE} s (MiB) | threads | restarted: ready (s) | restarted: RSS (MiB) |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
     for run in $(seq 1 "$RUNS"); do
-        karaf_s=$(boot_karaf "$WORK/karaf-$run")
+        karaf_s=0
+        if [ "${FOOTPRINT_KARAF:-1}" = 1 ]; then
+            karaf_s=$(boot_karaf "$WORK/karaf-$run")
+        fi
         unpack_node "$WORK/node-$run"
         boot_node "$WORK/node-$run"
         rss=$(idle_rss)
+        threads=$(ls "/proc/$NODE_PID/task" | wc -l)
         stop_jvm "$NODE_PID" "$LAUNCHER"
-        ratio=$(echo "$READY_S / $karaf_s" | bc -l)
-        printf '| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s |\n' "$run" "$karaf_s" "$REST_S" "$MQTT_S" "$READY_S" "$ratio" "$ACTIVE_S" "$rss"
+        ready_s=$READY_S rest_s=$REST_S mqtt_s=$MQTT_S active_s=$ACTIVE_S
+        restart_ready="" restart_rss=""
+        if [ "$RESTART" = 1 ]; then
+            # the same node started again: its features are installed, its bundles in the cache
+            boot_node "$WORK/node-$run"
+            restart_ready=$(printf '%.2f' "$READY_S")
+            restart_rss=$(idle_rss)
+            stop_jvm "$NODE_PID" "$LAUNCHER"
+        fi
+        ratio=$(echo "if ($karaf_s > 0) $ready_s / $karaf_s else 0" | bc -l)
+        printf '| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s | %s | %s | %s |\n' "$run" "$karaf_s" "$rest_s" "$mqtt_s" "$ready_s" \
+            "$ratio" "$active_s" "$rss" "$threads" "$restart_ready" "$restart_rss"
         rm -rf "$WORK/karaf-$run" "$WORK/node-$run"
     done
     ;;
@@ -304,5 +326,34 @@ case " $PARTS " in *" load "*)
     echo "| node RSS (MiB) | at ${IDLE} s idle | highest under load | load's end | ${LOAD_IDLE} s after |"
     echo "|---|---|---|---|---|"
     echo "| $DEVICES devices | $rss_idle | $peak | $rss_end | $rss_after |"
+    ;;
+esac
+
+case " $PARTS " in *" classes "*)
+    echo
+    echo "## Where the idle RSS goes (one node, Native Memory Tracking on, at ${IDLE} s)"
+    echo
+    dir="$WORK/classes"
+    unpack_node "$dir"
+    EXTRA_JAVA_OPTS="${EXTRA_JAVA_OPTS:-} -XX:NativeMemoryTracking=summary" boot_node "$dir"
+    rss=$(idle_rss)
+    echo "RSS ${rss} MiB; Native Memory Tracking, committed (MiB):"
+    echo
+    jcmd "$NODE_PID" VM.native_memory summary | awk '
+        /^Total:/ { match($0, /committed=[0-9]+KB/); printf "| total | %.1f |\n", substr($0, RSTART + 10, RLENGTH - 12) / 1024 }
+        /^-/ { name = $0; sub(/^- */, "", name); sub(/ *\(.*/, "", name); match($0, /committed=[0-9]+KB/)
+               v = substr($0, RSTART + 10, RLENGTH - 12) / 1024; if (v >= 0.5) printf "| %s | %.1f |\n", name, v }' \
+        | { echo "| part | committed |"; echo "|---|---|"; cat; }
+    echo
+    grep -E 'Rss|Pss' "/proc/$NODE_PID/smaps_rollup" | awk '{printf "%s %.0f MiB; ", $1, $2 / 1024} END {print ""}'
+    awk '/^[0-9a-f]+-[0-9a-f]+ / {file = $6} /^Rss:/ && file ~ /\.jsa$|\.so|\.jar$/ {r[file] += $2}
+         END {for (f in r) if (r[f] >= 1024) printf "resident of %s: %.1f MiB\n", f, r[f] / 1024}' "/proc/$NODE_PID/smaps" | sort
+    echo
+    jcmd "$NODE_PID" VM.classloaders show-classes > "$WORK/classes.txt"
+    python3 "$ROOT/bench/classes-by-loader.py" "$WORK/classes.txt" 25
+    echo
+    echo "threads: $(ls "/proc/$NODE_PID/task" | wc -l); by name:"
+    for task in /proc/"$NODE_PID"/task/*; do cat "$task/comm"; done | sed 's/[-#]*[0-9]*$//' | sort | uniq -c | sort -rn | head -15
+    stop_jvm "$NODE_PID" "$LAUNCHER"
     ;;
 esac
