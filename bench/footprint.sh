@@ -349,8 +349,13 @@ case " $PARTS " in *" classes "*)
     awk '/^[0-9a-f]+-[0-9a-f]+ / {file = $6} /^Rss:/ && file ~ /\.jsa$|\.so|\.jar$/ {r[file] += $2}
          END {for (f in r) if (r[f] >= 1024) printf "resident of %s: %.1f MiB\n", f, r[f] / 1024}' "/proc/$NODE_PID/smaps" | sort
     echo
-    jcmd "$NODE_PID" VM.classloaders show-classes > "$WORK/classes.txt"
-    python3 "$ROOT/bench/classes-by-loader.py" "$WORK/classes.txt" 25
+    # kept in bench/target for a closer look
+    mkdir -p "$ROOT/bench/target"
+    jcmd "$NODE_PID" VM.classloaders show-classes > "$ROOT/bench/target/footprint-classes.txt"
+    jcmd "$NODE_PID" VM.classloader_stats > "$ROOT/bench/target/footprint-classloader-stats.txt"
+    awk '/^0x/ {n++; c += $4} END {printf "VM.classloader_stats: %d class loaders, %d classes\n\n", n, c}' \
+        "$ROOT/bench/target/footprint-classloader-stats.txt"
+    python3 "$ROOT/bench/classes-by-loader.py" "$ROOT/bench/target/footprint-classes.txt" 25
     echo
     echo "threads: $(ls "/proc/$NODE_PID/task" | wc -l); by name:"
     for task in /proc/"$NODE_PID"/task/*; do cat "$task/comm"; done | sed 's/[-#]*[0-9]*$//' | sort | uniq -c | sort -rn | head -15
