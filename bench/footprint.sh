@@ -70,6 +70,11 @@ cleanup() {
     for pid in $PIDS; do
         kill -9 "$pid" 2>/dev/null || true
     done
+    # a JVM started in a command substitution (the bare Karaf) is not in PIDS: every JVM of this run has its
+    # karaf.base under WORK
+    for pid in $(pgrep -f "karaf.base=$WORK/" || true); do
+        kill -9 "$pid" 2>/dev/null || true
+    done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
