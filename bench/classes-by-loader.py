@@ -24,7 +24,7 @@ def loaders(lines):
             continue
         if current is None:
             continue
-        text = line.strip().strip("|").strip()
+        text = line.replace("|", " ").strip()  # the tree's branches: one "|" per level of nesting
         if text.startswith("Classes:"):
             text = text[len("Classes:"):].strip()
         if text and CLASS_NAME.match(text) and "." in text:
