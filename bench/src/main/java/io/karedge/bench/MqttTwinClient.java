@@ -27,7 +27,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  *
  * <p>Usage: {@code MqttTwinClient <port> <devices> <updates> <outstanding> <max seconds> [<warm-up updates>]};
  * prints one line. The warm-up (default 2000) is sent and answered first and not measured, so the JIT has
- * compiled the hot paths of both JVMs before the measurement starts.
+ * compiled the hot paths of both JVMs before the measurement starts. With {@code -Dkaredge.bench.rate=N} the
+ * measured updates are sent at N per second.
  */
 public final class MqttTwinClient implements MqttCallback {
 
@@ -44,6 +45,11 @@ public final class MqttTwinClient implements MqttCallback {
      * that has nothing to do with the node. The broker's sockets already have TCP_NODELAY.
      */
     private static final boolean NO_DELAY = !"false".equals(System.getProperty("karedge.bench.nodelay"));
+    /**
+     * -Dkaredge.bench.rate=N: the measured updates are paced at N per second (a steady load, as bench/footprint.sh
+     * runs against a node for minutes) instead of as fast as the window allows; 0 (default) is no pacing.
+     */
+    private static final int RATE = Integer.getInteger("karedge.bench.rate", 0);
 
     /** Plain sockets with TCP_NODELAY, for Paho's {@code tcp://} connections. */
     private static final class NoDelaySocketFactory extends javax.net.SocketFactory {
@@ -172,7 +178,14 @@ public final class MqttTwinClient implements MqttCallback {
         long deadline = System.nanoTime() + maxNanos;
         String prefix = warmup ? "w" : "m";
         int sent = 0;
+        long paceStart = System.nanoTime();
         for (int i = 0; i < count && System.nanoTime() < deadline; i++) {
+            if (RATE > 0 && !warmup) {
+                long due = paceStart + i * 1_000_000_000L / RATE;
+                for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+            }
             if (!window.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 break;
             }
