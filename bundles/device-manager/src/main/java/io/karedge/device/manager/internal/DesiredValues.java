@@ -100,13 +100,6 @@ final class DesiredValues {
             writing.put(property, value); // before it leaves the queue: a repeat notice sees it in one of the two
             queued.remove(property, value);
             try {
-                // listeners hear of changes after they are stored, possibly late: a value the twin has replaced
-                // since is not written (the newer one's own notice follows, in commit order)
-                String current = twinExpected().get(property);
-                if (current != null && !current.equals(value)) {
-                    LOG.debug("Desired {} of {} is no longer the twin's ({}); not written", value, device.id(), current);
-                    return;
-                }
                 write(b, List.of(new PropertyWrite(slot.request, value)));
             } finally {
                 writing.remove(property, value);
@@ -282,18 +275,40 @@ final class DesiredValues {
             writing.put(property, value);
             queued.remove(property, value);
             try {
-                if (value.equals(accepted.get(property))) {
-                    write(b, List.of(new PropertyWrite(slot.request, value)));
-                }
+                write(b, List.of(new PropertyWrite(slot.request, value)));
             } finally {
                 writing.remove(property, value);
             }
         });
     }
 
-    /** @return false when the call failed (threw or timed out), true when the driver answered */
-    private boolean write(Binding b, List<PropertyWrite> writes) {
+    /**
+     * Hands the driver those of {@code writes} that still carry the accepted value, on the binding's queue (so
+     * one write of a property never overtakes another). Right before the call, each value is checked against
+     * the accepted one (the twin's, else the spec's): a value replaced while it waited is not written, the newer
+     * one's own write follows. A device the manager knows to be away ({@link ManagedDevice#absent}) is handed
+     * nothing: a driver call that stalls there would land whenever the device is back, possibly after a newer
+     * value was accepted; its values stay pending and are written when it returns ({@link #rewriteOnReturn}).
+     *
+     * @return false when the call failed (threw or timed out), true when the driver answered or was not called
+     */
+    private boolean write(Binding b, List<PropertyWrite> requested) {
         if (b.closed || b.handler == null) {
+            return true;
+        }
+        if (device.absent()) {
+            for (PropertyWrite write : requested) {
+                pending.add(write.name());
+                PropertySlot slot = device.slots().get(write.name());
+                if (slot != null) {
+                    slot.writeResult("not written yet: the device is away or has not answered yet; written when it does");
+                }
+            }
+            LOG.debug("Device {} is away; {} desired value(s) wait for its return", device.id(), requested.size());
+            return true;
+        }
+        List<PropertyWrite> writes = stillAccepted(requested);
+        if (writes.isEmpty()) {
             return true;
         }
         try {
@@ -340,6 +355,25 @@ final class DesiredValues {
         } finally {
             b.hung = false;
         }
+    }
+
+    /**
+     * @return the writes whose value is still the accepted one. Listeners hear of a twin change after it is
+     *         stored, possibly late, so the twin is asked; without a value there, the accepted value kept here.
+     */
+    private List<PropertyWrite> stillAccepted(List<PropertyWrite> writes) {
+        Map<String, String> twins = twinExpected();
+        List<PropertyWrite> current = new ArrayList<>(writes.size());
+        for (PropertyWrite write : writes) {
+            String value = twins.getOrDefault(write.name(), accepted.get(write.name()));
+            if (value == null || value.equals(write.value())) {
+                current.add(write);
+            } else {
+                LOG.debug("Desired {} of {}/{} was replaced by {}; not written", ManagedDevice.clip(write.value()),
+                        device.id(), write.name(), ManagedDevice.clip(value));
+            }
+        }
+        return current;
     }
 
     private static String valueOf(List<PropertyWrite> writes, String property) {

@@ -232,6 +232,11 @@ final class ManagedDevice {
             return;
         }
         List<PropertyRequest> polled = subscribe(b, handler);
+        // a device with properties to poll gets its desired values once it answered its first read, as on a
+        // return: a write handed to a driver that cannot reach the device may stall there, and land after a
+        // newer value was accepted. Without reads nothing would tell: written now.
+        lostContact = !polled.isEmpty();
+        desired.away();
         desired.writeAll(b);
         cycles.start(b, polled, slots);
         if (polled.isEmpty() && state() == DeviceRunState.STARTING) {
@@ -289,10 +294,13 @@ final class ManagedDevice {
             accept(values, false);
             if (state() != DeviceRunState.ONLINE) {
                 boolean back = absent();
+                boolean wasOffline = state() == DeviceRunState.OFFLINE;
                 lostContact = false;
                 setState(DeviceRunState.ONLINE, "reading with " + b.driver.label(), "online");
                 if (back) {
-                    LOG.info("Device {} is back online; writing its accepted desired values again", id);
+                    if (wasOffline) {
+                        LOG.info("Device {} is back online; writing its accepted desired values again", id);
+                    }
                     desired.rewriteOnReturn();
                 }
             }
@@ -396,9 +404,13 @@ final class ManagedDevice {
         lostContact = true;
     }
 
-    /** @return whether the device is offline because the manager noticed it gone (its return is awaited) */
+    /**
+     * @return whether the device is offline because the manager noticed it gone, or a handler was just opened
+     *         and the device has not answered a read yet: its desired values wait for its first good read
+     */
     boolean absent() {
-        return state() == DeviceRunState.OFFLINE && lostContact;
+        DeviceRunState state = state();
+        return lostContact && (state == DeviceRunState.OFFLINE || state == DeviceRunState.STARTING);
     }
 
     /** The driver says the device is online: when it was absent, its desired values are written again. */

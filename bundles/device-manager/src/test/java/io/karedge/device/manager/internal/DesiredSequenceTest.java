@@ -32,12 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
  * ever reached the device. Real twin engine, real SQLite store, the device manager without OSGi.
  *
  * <p>A fixed seed and a random one run each time; a failure names its seed and step. Set
- * {@code -Ddesired.sequence.seed=N} to replay one, {@code -Ddesired.sequence.steps=N} for longer runs.
+ * {@code -Ddesired.sequence.seed=N} to replay one, {@code -Ddesired.sequence.steps=N} for longer runs,
+ * {@code -Ddesired.sequence.writeStallMillis=N} for a driver whose every write stalls N ms.
  */
 class DesiredSequenceTest {
 
     private static final long FIXED_SEED = 0x18L;
     private static final int STEPS = Integer.getInteger("desired.sequence.steps", 2500);
+    /** a pause inside each write of the driver, before it looks at the device: stalled writes overlap steps */
+    private static final int WRITE_STALL_MILLIS = Integer.getInteger("desired.sequence.writeStallMillis", 0);
     private static final String DEVICE = "default/plc-01";
     private static final String NODE = "node-1";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -83,6 +86,7 @@ class DesiredSequenceTest {
 
         Sequence(long seed) {
             this.random = new Random(seed);
+            plant.writeStallMillis = WRITE_STALL_MILLIS;
             this.desired = new DesiredOracle(random, node.twin, DEVICE, "setpoint", "17", node::putDevice, WAIT);
         }
 

@@ -35,6 +35,8 @@ final class RegisterDriver implements ProtocolDriver {
         final java.util.Set<String> failingWrites = ConcurrentHashMap.newKeySet();
         /** devices that drop off during their next write: it throws, and so does every call after it */
         final java.util.Set<String> droppingOnWrite = ConcurrentHashMap.newKeySet();
+        /** how long each write waits before it looks at the device (a slow link, a busy gateway) */
+        volatile long writeStallMillis;
         /** every write call, refused ones included */
         final java.util.concurrent.atomic.AtomicInteger writeCalls = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -90,6 +92,7 @@ final class RegisterDriver implements ProtocolDriver {
 
             @Override
             public List<PropertyValue> write(List<PropertyWrite> writes) throws DriverException {
+                stall();
                 reachable();
                 plant.writeCalls.incrementAndGet();
                 if (plant.droppingOnWrite.remove(name)) {
@@ -108,6 +111,17 @@ final class RegisterDriver implements ProtocolDriver {
                     plant.written.add(name + "/" + write.name() + "=" + write.value());
                 }
                 return writes.stream().map(w -> PropertyValue.of(w.name(), w.value(), w.target().type())).toList();
+            }
+
+            private void stall() throws DriverException {
+                if (plant.writeStallMillis > 0) {
+                    try {
+                        Thread.sleep(plant.writeStallMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new DriverException("interrupted while writing to " + name);
+                    }
+                }
             }
 
             private void reachable() throws DriverException {
