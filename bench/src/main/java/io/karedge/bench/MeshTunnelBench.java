@@ -124,15 +124,26 @@ public final class MeshTunnelBench {
             double[] direct = new double[runs];
             double[] tunnel = new double[runs];
             double[] relay = new double[runs];
+            double[] directCpu = new double[runs];
+            double[] tunnelCpu = new double[runs];
+            double[] relayCpu = new double[runs];
             for (int run = 0; run < runs; run++) {
-                direct[run] = throughput(directSink, megabytes);
-                tunnel[run] = throughput(tunnelSink, megabytes);
-                relay[run] = throughput(relaySink, megabytes);
+                Rate d = throughput(directSink, megabytes);
+                Rate t = throughput(tunnelSink, megabytes);
+                Rate r = throughput(relaySink, megabytes);
+                direct[run] = d.megabytesPerSecond();
+                tunnel[run] = t.megabytesPerSecond();
+                relay[run] = r.megabytesPerSecond();
+                directCpu[run] = d.cpuMillisPerMegabyte();
+                tunnelCpu[run] = t.cpuMillisPerMegabyte();
+                relayCpu[run] = r.cpuMillisPerMegabyte();
             }
             System.out.printf(Locale.ROOT, "throughput (%d x %d MB): direct median %.0f MB/s, tunnel %.0f MB/s (%.2f of direct,"
                             + " target >= 0.90), through the relay %.0f MB/s (%.2f, target >= 0.50)%n", runs, megabytes,
                     median(direct), median(tunnel), median(tunnel) / median(direct), median(relay),
                     median(relay) / median(direct));
+            System.out.printf(Locale.ROOT, "CPU of this JVM per MB (sender, sink and every node): direct %.2f ms, tunnel %.2f ms,"
+                            + " through the relay %.2f ms%n", median(directCpu), median(tunnelCpu), median(relayCpu));
 
             latency(directEcho, 2000);
             latency(tunnelEcho, 2000);
@@ -295,13 +306,20 @@ public final class MeshTunnelBench {
     }
 
     /** Sends {@code megabytes} to the sink and reads its byte count back: MB/s. */
-    private static double throughput(InetSocketAddress target, int megabytes) throws IOException {
+    /** A bulk transfer's rate and the CPU time this JVM spent on it per MB. */
+    private record Rate(double megabytesPerSecond, double cpuMillisPerMegabyte) {
+    }
+
+    private static Rate throughput(InetSocketAddress target, int megabytes) throws IOException {
         byte[] chunk = new byte[CHUNK];
         long total = (long) megabytes * 1024 * 1024;
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (Socket socket = new Socket()) {
             socket.setSoTimeout(60_000);
             socket.connect(target, 3000);
             long start = System.nanoTime();
+            long cpuStart = os.getProcessCpuTime();
             OutputStream out = socket.getOutputStream();
             for (long sent = 0; sent < total; sent += CHUNK) {
                 out.write(chunk);
@@ -311,7 +329,9 @@ public final class MeshTunnelBench {
             if (received != total) {
                 throw new IOException("sink received " + received + " of " + total + " bytes");
             }
-            return total / 1048576.0 / ((System.nanoTime() - start) / 1e9);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuMillis = (os.getProcessCpuTime() - cpuStart) / 1e6;
+            return new Rate(total / 1048576.0 / seconds, cpuMillis / megabytes);
         }
     }
 

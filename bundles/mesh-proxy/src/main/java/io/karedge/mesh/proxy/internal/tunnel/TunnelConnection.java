@@ -24,8 +24,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * One TLS connection to a peer node and the streams multiplexed over it; the last handler of the tunnel
- * channel's pipeline ({@code SslHandler}, {@link FrameDecoder}, {@link FrameEncoder}, this). Stream state
- * lives on the channel's event loop; local sockets hand their events over to it.
+ * channel's pipeline ({@code SslHandler}, {@code FlushConsolidationHandler}, {@link FrameDecoder},
+ * {@link FrameEncoder}, this). Stream state lives on the channel's event loop; local sockets hand their
+ * events over to it.
  *
  * <p>Opening: TLS 1.3 with client certificates; the dialler checks that the acceptor's certificate names the
  * node it dialled, the acceptor that the dialler's HELLO names the node of its certificate; both send HELLO,

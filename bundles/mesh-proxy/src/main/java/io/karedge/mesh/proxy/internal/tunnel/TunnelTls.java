@@ -7,6 +7,7 @@ import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.List;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -20,6 +21,13 @@ final class TunnelTls {
 
     private static final String TLS_13 = "TLSv1.3";
 
+    /**
+     * TLS 1.3 suites, fastest first: AES-128-GCM costs less CPU per byte than AES-256-GCM with the JDK's AES and
+     * GHASH intrinsics; ChaCha20 is for peers without them. The server's order decides.
+     */
+    static final List<String> CIPHERS = List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256");
+
     private final SslContext server;
     private final SslContext client;
 
@@ -28,12 +36,14 @@ final class TunnelTls {
         this.server = SslContextBuilder.forServer(credentials.key(), credentials.chain())
                 .sslProvider(SslProvider.JDK)
                 .protocols(TLS_13)
+                .ciphers(CIPHERS)
                 .trustManager(trust)
                 .clientAuth(ClientAuth.REQUIRE)
                 .build();
         this.client = SslContextBuilder.forClient()
                 .sslProvider(SslProvider.JDK)
                 .protocols(TLS_13)
+                .ciphers(CIPHERS)
                 .keyManager(credentials.key(), credentials.chain())
                 .trustManager(trust)
                 .endpointIdentificationAlgorithm(null)

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.SslHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,6 +80,16 @@ class TunnelTest {
         assertThat(seenFromA.node()).isEqualTo("b");
         assertThat(seenFromA.outbound()).isTrue();
         assertThat(seenFromA.bytesOut()).isGreaterThanOrEqualTo(7);
+    }
+
+    @Test
+    void bothEndsAgreeOnAes128Gcm() {
+        assertThat(cipherSuite(a.tunnel.connection("b"))).isEqualTo("TLS_AES_128_GCM_SHA256");
+        assertThat(cipherSuite(b.tunnel.connection("a"))).isEqualTo("TLS_AES_128_GCM_SHA256");
+    }
+
+    private static String cipherSuite(TunnelConnection connection) {
+        return connection.channel().pipeline().get(SslHandler.class).engine().getSession().getCipherSuite();
     }
 
     @Test
