@@ -4,16 +4,13 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.util.List;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The two TLS contexts of the tunnel: TLS 1.3 only, the JDK provider, each side presenting its node
- * certificate and accepting only certificates the cluster CA signed (PKIX path and validity checks).
+ * certificate and accepting only certificates the cluster CA signed ({@link ClusterCaTrust}: PKIX path and
+ * validity checks, either TLS usage on either side, since CloudCore signs edge certificates for clientAuth only).
  * Host names are not checked: the peer's identity is the node name in its certificate, which the
  * connection compares with the node it dialled or the node its HELLO claims.
  */
@@ -32,7 +29,7 @@ final class TunnelTls {
     private final SslContext client;
 
     TunnelTls(TunnelCredentials credentials) throws SSLException {
-        TrustManagerFactory trust = trustManagers(credentials);
+        ClusterCaTrust trust = new ClusterCaTrust(credentials.ca());
         this.server = SslContextBuilder.forServer(credentials.key(), credentials.chain())
                 .sslProvider(SslProvider.JDK)
                 .protocols(TLS_13)
@@ -56,18 +53,5 @@ final class TunnelTls {
 
     SslContext client() {
         return client;
-    }
-
-    private static TrustManagerFactory trustManagers(TunnelCredentials credentials) throws SSLException {
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setCertificateEntry("cluster-ca", credentials.ca());
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(store);
-            return factory;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new SSLException("cannot trust the cluster CA: " + e.getMessage(), e);
-        }
     }
 }

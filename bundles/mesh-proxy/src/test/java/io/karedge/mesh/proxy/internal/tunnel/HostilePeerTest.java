@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,34 @@ class HostilePeerTest {
         await().atMost(WAIT).until(() -> b.tunnel.refusals().refusals() >= 5);
         assertThat(b.tunnel.refusals().warnings()).isEqualTo(1);
         assertThat(b.tunnel.peers()).isEmpty();
+    }
+
+    @Test
+    void aCertificateOfTheClusterCaForAnotherPurposeIsRefused() throws Exception {
+        TunnelCredentials mail = pki.issue("CN=system:node:c,O=system:nodes", KeyPurposeId.id_kp_emailProtection);
+        Throwable failure = catchThrowable(() -> {
+            try (RawPeer peer = new RawPeer(b.address(), mail)) {
+                peer.hello("c");
+                assertThat(peer.closedByServer()).isTrue();
+            }
+        });
+        assertThat(failure == null || failure instanceof IOException).isTrue();
+        await().atMost(WAIT).until(() -> b.tunnel.refusals().refusals() >= 1);
+        assertThat(b.tunnel.peers()).isEmpty();
+    }
+
+    @Test
+    void nodeCertificatesForClientAuthenticationOnlyServeBothEnds() throws Exception {
+        // CloudCore signs edge certificates with extended key usage clientAuth only; the accepting side must take them
+        TestNode a = new TestNode("a", pki.node("a"), group, "127.0.52.1", TunnelLimits.DEFAULTS);
+        try {
+            assertThat(pki.node("x").chain().get(0).getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+            a.tunnel.peer("b", List.of(b.address()));
+            await().atMost(WAIT).until(() -> a.tunnel.reachable("b"));
+            assertThat(a.tunnel.refusals().refusals()).isZero();
+        } finally {
+            a.close();
+        }
     }
 
     @Test

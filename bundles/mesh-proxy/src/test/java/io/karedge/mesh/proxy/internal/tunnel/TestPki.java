@@ -10,13 +10,19 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A cluster CA for tests, issuing node certificates as CloudCore does: {@code CN=system:node:<node>, O=system:nodes}. */
+/**
+ * A cluster CA for tests, issuing node certificates as CloudCore does: {@code CN=system:node:<node>,
+ * O=system:nodes}, extended key usage {@code clientAuth} only (CloudCore's {@code signCerts}), used by both ends
+ * of a tunnel.
+ */
 public final class TestPki {
 
     private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime());
@@ -44,11 +50,17 @@ public final class TestPki {
     }
 
     public TunnelCredentials issue(String subject) throws Exception {
+        return issue(subject, KeyPurposeId.id_kp_clientAuth);
+    }
+
+    /** @return credentials for {@code subject} whose certificate may be used for {@code purpose} only */
+    public TunnelCredentials issue(String subject, KeyPurposeId purpose) throws Exception {
         KeyPair keys = keyPair();
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name("CN=" + caName()), serial(),
                 notBefore(), notAfter(), new X500Name(subject), keys.getPublic());
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
         return new TunnelCredentials(keys.getPrivate(), List.of(sign(builder)), ca);
     }
 
