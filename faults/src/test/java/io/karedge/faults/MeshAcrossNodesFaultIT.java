@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * loses power or its link), then plugged back and killed (its node and its endpoint with SIGKILL). Both times
  * every new connection from A started 2 s or more after the loss reaches the remaining endpoint (on R), and the
  * first one answered within 2 s. Both times A's open stream to B ends within 10 s (unplugged: the tunnel's
- * keepalive closes B's connection after 1.5 s without a frame, and its streams with it). The topology check proves that C cannot be reached from A directly (R does not forward).
+ * keepalive closes B's connection after 1.5 s without a frame, and its streams with it). The topology check
+ * proves that C cannot be reached from A directly (R does not forward).
  *
  * <p><b>What the cloud sends.</b> The double pushes the Service and its Endpoints to every connected node
  * ({@code insert} of {@code default/service/echo} and {@code default/endpoints/echo}, group resource, ACK
