@@ -138,8 +138,7 @@ public final class MeshNodesBench {
     }
 
     /**
-     * The paths measured, one column each. The tunnel adds {@code tunnel} (A's proxy with the endpoint reached
-     * through B's tunnel port) and {@code relay} (C's endpoint through R) here.
+     * The paths measured without the tunnel, one column each; the client adds the tunnel's two.
      */
     static List<Route> routes(InetAddress server, int basePort, InetAddress meshAddress) {
         return List.of(new Route("direct", server, basePort), new Route("mesh (A's proxy)", meshAddress, basePort));
