@@ -78,28 +78,50 @@ public final class MeshNodesBench {
         } else if (args.length > 0 && args[0].equals("client")) {
             client(InetAddress.getByName(args[1]), Integer.parseInt(args[2]),
                     args.length > 3 ? Integer.parseInt(args[3]) : 256, args.length > 4 ? Integer.parseInt(args[4]) : 3,
-                    args.length > 5 ? args[5] : "nio");
+                    args.length > 5 ? args[5] : "nio", args.length > 7 ? new Tunnels(Path.of(args[6]), args[7]) : null);
+        } else if (args.length > 0 && args[0].equals("node")) {
+            node(args[1], Path.of(args[2]), args[3], Boolean.parseBoolean(args[4]), args[5], args[6], args[7],
+                    Integer.parseInt(args[8]));
         } else {
             System.err.println("usage: server <bind address> <base port>"
-                    + " | client <server> <base port> <MB> <runs> [nio|native]");
+                    + " | client <server> <base port> <MB> <runs> [nio|native] [<certificates> <C's address>]"
+                    + " | node <name> <certificates> <peers> <relay> <relay nodes> <B's address> <C's address>"
+                    + " <base port>");
             System.exit(2);
         }
     }
 
+    /** The tunnel's part of the client: the certificates (ca.crt, kem-X.crt/.key) and C's address. */
+    record Tunnels(Path certificates, String serverC) {
+    }
+
     // ---- client (node A) ---------------------------------------------------------------------------------
 
-    private static void client(InetAddress server, int basePort, int megabytes, int runs, String transport)
-            throws Exception {
+    private static void client(InetAddress server, int basePort, int megabytes, int runs, String transport,
+                               Tunnels tunnels) throws Exception {
         Path directory = Files.createTempDirectory("karedge-mesh-nodes-bench");
         EdgeNode node = BenchComponents.standaloneNode("kem-a", directory);
         StoreComponent store = new StoreComponent(node, BenchComponents.config(StoreComponent.Config.class, Map.of()));
         MeshProxyComponent mesh = null;
         try {
-            store.put(service(basePort), "bench");
-            store.put(endpoints(server.getHostAddress(), basePort), "bench");
-            mesh = new MeshProxyComponent(store, node, BenchComponents.config(MeshProxyComponent.Config.class,
-                    Map.of("dns_enabled", false, "native_transport", "native".equals(transport))));
-            List<Route> routes = routes(server, basePort, awaitListening(mesh));
+            store.put(service("nodes-bench", basePort), "bench");
+            store.put(endpoints("nodes-bench", server.getHostAddress(), null, basePort), "bench");
+            Map<String, Object> config = new java.util.HashMap<>(Map.of("dns_enabled", false, "native_transport",
+                    "native".equals(transport)));
+            if (tunnels != null) {
+                putTunnelServices(store, server.getHostAddress(), tunnels.serverC(), basePort);
+                config.putAll(tunnelConfig("kem-a", tunnels.certificates(), "kem-b=" + server.getHostAddress()
+                        + ",kem-r=" + RELAY_NET1 + ",kem-c=" + tunnels.serverC(), false, "kem-r"));
+            }
+            mesh = new MeshProxyComponent(store, node, BenchComponents.config(MeshProxyComponent.Config.class, config));
+            List<Route> routes = new java.util.ArrayList<>(routes(server, basePort,
+                    awaitListening(mesh, "nodes-bench")));
+            if (tunnels != null) {
+                routes.add(new Route("tunnel (A to B's tunnel)", awaitListening(mesh, "via-b"), basePort));
+                routes.add(new Route("relay (A, R, C)", awaitListening(mesh, "via-c"), basePort));
+                awaitReached(routes.get(2));
+                awaitReached(routes.get(3));
+            }
             System.out.printf(Locale.ROOT, "client in A's namespace, server %s; mesh proxy of node A on %s (%s);"
                     + " %d runs, load %s%n", server.getHostAddress(), routes.get(1).address().getHostAddress(),
                     "native".equals(transport) ? "epoll if available" : "NIO, the node's default", runs, loadAverage());
@@ -116,8 +138,7 @@ public final class MeshNodesBench {
     }
 
     /**
-     * The paths measured, one column each. The tunnel adds {@code tunnel} (A's proxy with the endpoint reached
-     * through B's tunnel port) and {@code relay} (C's endpoint through R) here.
+     * The paths measured without the tunnel, one column each; the client adds the tunnel's two.
      */
     static List<Route> routes(InetAddress server, int basePort, InetAddress meshAddress) {
         return List.of(new Route("direct", server, basePort), new Route("mesh (A's proxy)", meshAddress, basePort));
@@ -317,11 +338,72 @@ public final class MeshNodesBench {
         return String.format(Locale.ROOT, "%d failed, %.0f ms", failures.get(), (System.nanoTime() - start) / 1e6);
     }
 
-    private static InetAddress awaitListening(MeshProxyComponent mesh) throws Exception {
+    // ---- a node with the tunnel (B, R or C) -------------------------------------------------------------
+
+    private static final String RELAY_NET1 = "10.231.1.3";
+    private static final int TUNNEL_PORT = 20006;
+
+    /**
+     * A mesh node with the tunnel on in this namespace: the Services via-b (endpoint on B, nodeName kem-b) and
+     * via-c (on C, kem-c) in its store, so B and C export their endpoints. Prints {@code ready}; ends with stdin.
+     */
+    private static void node(String name, Path certificates, String peers, boolean relay, String relayNodes,
+                             String serverB, String serverC, int basePort) throws Exception {
+        Path directory = Files.createTempDirectory("karedge-mesh-nodes-" + name);
+        EdgeNode node = BenchComponents.standaloneNode(name, directory);
+        StoreComponent store = new StoreComponent(node, BenchComponents.config(StoreComponent.Config.class, Map.of()));
+        putTunnelServices(store, serverB, serverC, basePort);
+        Map<String, Object> config = new java.util.HashMap<>(Map.of("dns_enabled", false));
+        config.putAll(tunnelConfig(name, certificates, peers, relay, relayNodes));
+        new MeshProxyComponent(store, node, BenchComponents.config(MeshProxyComponent.Config.class, config));
+        System.out.println("ready");
+        System.out.flush();
+        while (System.in.read() >= 0) {
+            // the end of stdin means the script is gone
+        }
+        Runtime.getRuntime().halt(0);
+    }
+
+    private static void putTunnelServices(StoreComponent store, String serverB, String serverC, int basePort)
+            throws Exception {
+        store.put(service("via-b", basePort), "bench");
+        store.put(endpoints("via-b", serverB, "kem-b", basePort), "bench");
+        store.put(service("via-c", basePort), "bench");
+        store.put(endpoints("via-c", serverC, "kem-c", basePort), "bench");
+    }
+
+    private static Map<String, Object> tunnelConfig(String name, Path certificates, String peers, boolean relay,
+                                                    String relayNodes) {
+        return Map.of("tunnel_port", TUNNEL_PORT, "tunnel_peers", peers, "tunnel_relay", relay,
+                "tunnel_relay_nodes", relayNodes, "tunnel_ca", certificates.resolve("ca.crt").toString(),
+                "tunnel_cert", certificates.resolve(name + ".crt").toString(),
+                "tunnel_key", certificates.resolve(name + ".key").toString());
+    }
+
+    /** Waits until a connection through the route gets its echo (the tunnel and its peers are up). */
+    private static void awaitReached(Route route) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Socket socket = new Socket()) {
+                socket.connect(route.echo(), 2000);
+                socket.setSoTimeout(2000);
+                socket.getOutputStream().write(1);
+                if (socket.getInputStream().read() == 1) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(route.name() + " did not answer within 60 s");
+    }
+
+    private static InetAddress awaitListening(MeshProxyComponent mesh, String name) throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
             for (MeshService service : mesh.services()) {
-                if (service.ports().size() == 3
+                if (service.name().equals(name) && service.ports().size() == 3
                         && service.ports().stream().allMatch(p -> p.listening() && !p.endpoints().isEmpty())) {
                     return InetAddress.getByName(service.address());
                 }
@@ -331,8 +413,8 @@ public final class MeshNodesBench {
         throw new IllegalStateException("the mesh proxy did not listen within 10 s: " + mesh.services());
     }
 
-    private static ObjectNode service(int basePort) {
-        ObjectNode service = object("Service");
+    private static ObjectNode service(String name, int basePort) {
+        ObjectNode service = object("Service", name);
         ObjectNode spec = service.putObject("spec").put("clusterIP", "10.96.20.8");
         var ports = spec.putArray("ports");
         String[] names = {"sink", "echo", "requests"};
@@ -342,10 +424,14 @@ public final class MeshNodesBench {
         return service;
     }
 
-    private static ObjectNode endpoints(String address, int basePort) {
-        ObjectNode endpoints = object("Endpoints");
+    /** @param node the address's nodeName; null: none (dialled directly, as before the tunnel) */
+    private static ObjectNode endpoints(String name, String address, String node, int basePort) {
+        ObjectNode endpoints = object("Endpoints", name);
         ObjectNode subset = endpoints.putArray("subsets").addObject();
-        subset.putArray("addresses").addObject().put("ip", address).put("nodeName", "kem-b");
+        ObjectNode entry = subset.putArray("addresses").addObject().put("ip", address);
+        if (node != null) {
+            entry.put("nodeName", node);
+        }
         var ports = subset.putArray("ports");
         String[] names = {"sink", "echo", "requests"};
         for (int i = 0; i < names.length; i++) {
@@ -354,11 +440,11 @@ public final class MeshNodesBench {
         return endpoints;
     }
 
-    private static ObjectNode object(String kind) {
+    private static ObjectNode object(String kind, String name) {
         ObjectNode object = KaredgeJson.mapper().createObjectNode();
         object.put("apiVersion", "v1");
         object.put("kind", kind);
-        object.putObject("metadata").put("namespace", "default").put("name", "nodes-bench");
+        object.putObject("metadata").put("namespace", "default").put("name", name);
         return object;
     }
 

@@ -59,6 +59,21 @@ final class CloudDouble implements AutoCloseable {
         return addresses.getProperty("cert.server");
     }
 
+    /** {@link #server()} on another of the double's advertised addresses (a node on the other net). */
+    String server(String address) {
+        return onAddress(server(), address);
+    }
+
+    /** {@link #certServer()} on another of the double's advertised addresses. */
+    String certServer(String address) {
+        return onAddress(certServer(), address);
+    }
+
+    /** {@code host:port} with another host. */
+    private static String onAddress(String hostAndPort, String address) {
+        return address + hostAndPort.substring(hostAndPort.lastIndexOf(':'));
+    }
+
     String token() {
         return addresses.getProperty("token");
     }

@@ -26,15 +26,21 @@ import org.junit.jupiter.api.Test;
  * CloudCore does. The endpoints are TCP listeners started in B's and R's namespaces ({@link MeshEndpointMain},
  * each greeting with its name); the clients run in A's namespace ({@link MeshClientMain}).
  *
- * <p>What it shows today (no tunnel yet): A resolves the Service by name through its mesh DNS and reaches B's
- * endpoint directly (A and B share net1). B is then lost twice while A has a stream open to it and keeps
- * opening new connections: first unplugged (its port on the bridge down: nothing answers, as when a node loses
- * power or its link), then plugged back and killed (its node and its endpoint with SIGKILL: its kernel answers
- * with resets). Both times every new connection from A started 2 s or more after the loss reaches the remaining
- * endpoint (on R), and the first one answered within 2 s. When B is killed, A's open stream ends (EOF) within
- * 10 s; when B is unplugged the proxy does not end it (no keepalive on the relayed connections: TCP would
- * retransmit for minutes), so that stream's end is only printed: it is the client's own 3 s read timeout. The
- * topology check proves that C cannot be reached from A at all (R does not forward).
+ * <p>All four nodes run the mesh tunnel ({@code tunnel.port}, mutual TLS with the certificates they got at join,
+ * static {@code tunnel.peers}: a real CloudCore sends a node no other node's Node object); R is a relay
+ * ({@code tunnel.relay = true}, on both nets) and A and C name it in {@code tunnel.relay.nodes}. Every Endpoints
+ * address carries its {@code nodeName}, so A reaches every endpoint through the tunnel of the endpoint's node.
+ * What it shows: A resolves the Services by name through its mesh DNS; {@code echo} (endpoints on B and R) is
+ * reached by round robin; {@code far} (its endpoint on C, on net2 only) is reached through R's relay, and A's
+ * {@code GET /api/v1/mesh/peers} shows C's path as {@code relay:kem-r} (B and R {@code direct});
+ * {@code b-loopback} (an endpoint listening on 127.0.0.1 in B's namespace, which no other node can dial) is
+ * reached, so B's tunnel end dials the endpoint itself. Then B is lost twice while A has a stream open to it and
+ * keeps opening new connections: first unplugged (its port on the bridge down: nothing answers, as when a node
+ * loses power or its link), then plugged back and killed (its node and its endpoint with SIGKILL). Both times
+ * every new connection from A started 2 s or more after the loss reaches the remaining endpoint (on R), and the
+ * first one answered within 2 s. Both times A's open stream to B ends within 10 s (unplugged: the tunnel's
+ * keepalive closes B's connection after 1.5 s without a frame, and its streams with it). The topology check
+ * proves that C cannot be reached from A directly (R does not forward).
  *
  * <p><b>What the cloud sends.</b> The double pushes the Service and its Endpoints to every connected node
  * ({@code insert} of {@code default/service/echo} and {@code default/endpoints/echo}, group resource, ACK
@@ -47,18 +53,10 @@ import org.junit.jupiter.api.Test;
  * node group only for Services annotated {@code range-nodegroup}. A node joined to a real CloudCore therefore
  * gets them only if it list-watches them through the cloud; this test does not check that.
  *
- * <p><b>Tunnel switch point.</b> The C-via-R case plugs in here once the mesh proxy has its node-to-node
- * tunnel: boot R and C as nodes too ({@link NetnsNode#create} in {@code kem-r} and {@code kem-c}, C with the
- * double's net2 address), configure the tunnel in the mesh proxy's PID on every node with
- * {@link NetnsNode#configure}({@link NetnsNode#MESH_PID}, ...) ({@code tunnel.port}, {@code tunnel.peers},
- * {@code tunnel.relay.nodes} naming R, {@code tunnel.relay} on R, {@code tunnel.ca}/{@code cert}/{@code key}
- * or the join certificates), start an endpoint in {@code kem-c} on {@link NetnsTopology#C}, push Endpoints
- * with it ({@link #endpoints} takes the node names) and check with {@link #reached} that A's connections reach
- * it, as they reach B's and R's here. Until then the case is not in this test: C is unreachable from A.
- *
- * <p>Needs root, {@code ip} and python3 (skipped otherwise, with the reason); one run boots two nodes and
- * takes about 50 s on a loaded 2-core machine. Every namespace, node and process it starts is removed at the
- * end, and a run removes what a crashed run left under the {@code kem-} prefix before it starts.
+ * <p>Needs root, {@code ip} and python3 (skipped otherwise, with the reason); one run boots four nodes (in
+ * parallel) and takes about 2 to 3 min on a loaded 2-core machine. Every namespace, node and process it starts
+ * is removed at the end, and a run removes what a crashed run left under the {@code kem-} prefix before it
+ * starts.
  */
 class MeshAcrossNodesFaultIT {
 
@@ -66,11 +64,16 @@ class MeshAcrossNodesFaultIT {
     private static final String SERVICE = "echo";
     private static final int PORT = 7000;
     private static final int MESH_DNS_PORT = 10053;
-    private static final String SERVICE_NAME = SERVICE + ".default.svc.cluster.local";
+    private static final String FAR_SERVICE = "far";
+    private static final String LOOPBACK_SERVICE = "b-loopback";
+    private static final int LOOPBACK_PORT = 7001;
+    private static final int TUNNEL_PORT = 20006;
+    private static final int REST_PORT = 8181;
     private static final long EJECTION_BOUND_MS = 2000;
 
     @Test
-    void aServiceOnAnotherNodeIsReachedByNameAndANodeThatDiesIsLeftWithin2Seconds() throws Exception {
+    void servicesOnOtherNodesAreReachedByNameDirectThroughTheirTunnelOrTheRelayAndANodeThatDiesIsLeftWithin2Seconds()
+            throws Exception {
         String unavailable = NetnsTopology.unavailableReason();
         assumeTrue(unavailable == null, unavailable);
         Path work = Distribution.workDirectory().resolve("mesh-across-nodes");
@@ -84,38 +87,84 @@ class MeshAcrossNodesFaultIT {
             try (CloudDouble cloud = CloudDouble.start(NetnsTopology.namespace("cloud"), work.resolve("cloud"),
                     NetnsTopology.CLOUD_NET1, NetnsTopology.CLOUD_NET2);
                  NetnsNode a = NetnsNode.create("kem-a", NetnsTopology.namespace("a"), cloud);
-                 NetnsNode b = NetnsNode.create("kem-b", NetnsTopology.namespace("b"), cloud)) {
-                a.start();
-                b.start();
-                a.awaitReady();
-                b.awaitReady();
-                await("both nodes joined the double").atMost(Duration.ofSeconds(120))
-                        .pollInterval(Duration.ofMillis(500))
-                        .until(() -> names(cloud.status().path("nodes")).containsAll(Set.of("kem-a", "kem-b")));
+                 NetnsNode b = NetnsNode.create("kem-b", NetnsTopology.namespace("b"), cloud);
+                 NetnsNode r = NetnsNode.create("kem-r", NetnsTopology.namespace("r"), cloud);
+                 NetnsNode c = NetnsNode.create("kem-c", NetnsTopology.namespace("c"), cloud,
+                         NetnsTopology.CLOUD_NET2)) {
+                Path certificates = certificates(work.resolve("tunnel-certs"), "kem-a", "kem-b", "kem-r", "kem-c");
+                for (NetnsNode node : List.of(a, b, r, c)) {
+                    node.configure(NetnsNode.MESH_PID, "tunnel.ca", certificates.resolve("ca.crt").toString());
+                    node.configure(NetnsNode.MESH_PID, "tunnel.cert",
+                            certificates.resolve(node.name() + ".crt").toString());
+                    node.configure(NetnsNode.MESH_PID, "tunnel.key",
+                            certificates.resolve(node.name() + ".key").toString());
+                }
+                // static peers: CloudCore sends a node no other node's Node object (see the mesh README)
+                tunnel(a, "kem-b=" + NetnsTopology.B + ",kem-r=" + NetnsTopology.R_NET1 + ",kem-c="
+                        + NetnsTopology.C);
+                a.configure(NetnsNode.MESH_PID, "tunnel.relay.nodes", "kem-r");
+                tunnel(b, "kem-a=" + NetnsTopology.A + ",kem-r=" + NetnsTopology.R_NET1);
+                tunnel(r, "kem-a=" + NetnsTopology.A + ",kem-b=" + NetnsTopology.B + ",kem-c=" + NetnsTopology.C);
+                r.configure(NetnsNode.MESH_PID, "tunnel.relay", "true");
+                tunnel(c, "kem-r=" + NetnsTopology.R_NET2);
+                c.configure(NetnsNode.MESH_PID, "tunnel.relay.nodes", "kem-r");
+                List<NetnsNode> nodes = List.of(a, b, r, c);
+                for (NetnsNode node : nodes) {
+                    node.start();
+                }
+                for (NetnsNode node : nodes) {
+                    node.awaitReady();
+                }
+                await("the four nodes joined the double").atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(500)).until(() -> names(cloud.status().path("nodes"))
+                                .containsAll(Set.of("kem-a", "kem-b", "kem-r", "kem-c")));
 
-                try (NetnsProcess endpointB = NetnsProcess.start(NetnsTopology.namespace("b"), work.resolve("b.err"),
-                        MeshEndpointMain.class.getName(), NetnsTopology.B, String.valueOf(PORT), "B");
-                     NetnsProcess endpointR = NetnsProcess.start(NetnsTopology.namespace("r"),
-                             work.resolve("r.err"), MeshEndpointMain.class.getName(), NetnsTopology.R_NET1,
-                             String.valueOf(PORT), "R")) {
-                    endpointB.awaitLine("listening"::equals, Duration.ofSeconds(30));
-                    endpointR.awaitLine("listening"::equals, Duration.ofSeconds(30));
+                try (NetnsProcess endpointB = endpoint(work, "b", NetnsTopology.B, PORT, "B");
+                     NetnsProcess endpointR = endpoint(work, "r", NetnsTopology.R_NET1, PORT, "R");
+                     NetnsProcess endpointC = endpoint(work, "c", NetnsTopology.C, PORT, "C");
+                     NetnsProcess loopbackB = endpoint(work, "b", "127.0.0.1", LOOPBACK_PORT, "B-loopback")) {
+                    for (NetnsProcess endpoint : List.of(endpointB, endpointR, endpointC, loopbackB)) {
+                        endpoint.awaitLine("listening"::equals, Duration.ofSeconds(30));
+                    }
 
-                    cloud.push("insert", "default/service/" + SERVICE, service());
                     Map<String, String> endpoints = new LinkedHashMap<>();
                     endpoints.put(NetnsTopology.B, "kem-b");
                     endpoints.put(NetnsTopology.R_NET1, "kem-r");
-                    cloud.push("insert", "default/endpoints/" + SERVICE, endpoints(endpoints));
+                    push(cloud, SERVICE, "01", "10.96.20.7", PORT, endpoints);
+                    push(cloud, FAR_SERVICE, "03", "10.96.20.8", PORT, Map.of(NetnsTopology.C, "kem-c"));
+                    push(cloud, LOOPBACK_SERVICE, "05", "10.96.20.9", LOOPBACK_PORT, Map.of("127.0.0.1", "kem-b"));
 
-                    String address = resolvedOnA(work);
-                    assertThat(address).as("the mesh address of %s on A", SERVICE_NAME).startsWith("127.100.");
-                    assertThat(reached(work, address, 20)).as("endpoints reached from A by round robin")
+                    String address = resolvedOnA(work, SERVICE);
+                    assertThat(address).as("the mesh address of %s on A", SERVICE).startsWith("127.100.");
+                    assertThat(reached(work, address, PORT, 20)).as("endpoints reached from A by round robin")
                             .containsExactlyInAnyOrder("B", "R");
+
+                    // C is on net2 only: A reaches its endpoint through R's relay
+                    String far = resolvedOnA(work, FAR_SERVICE);
+                    assertThat(reached(work, far, PORT, 10)).as("the endpoint on C reached from A")
+                            .containsExactly("C");
+                    JsonNode peers = peersOfA(work, a);
+                    assertThat(path(peers, "kem-c")).as("A's path to C in %s", peers).isEqualTo("relay:kem-r");
+                    assertThat(path(peers, "kem-b")).as("A's path to B in %s", peers).isEqualTo("direct");
+                    assertThat(path(peers, "kem-r")).as("A's path to R in %s", peers).isEqualTo("direct");
+                    FaultReport.line("mesh: A to C through the relay R", "10 connections", "10 answered by C", 0,
+                            Map.of("pathToC", path(peers, "kem-c")));
+
+                    // an endpoint that listens only on B's own loopback: B's tunnel end dials it, A cannot
+                    String loopback = resolvedOnA(work, LOOPBACK_SERVICE);
+                    assertThat(reached(work, loopback, LOOPBACK_PORT, 10))
+                            .as("B's loopback endpoint reached from A through B's tunnel").containsExactly("B-loopback");
+                    FaultReport.line("mesh: A to B's loopback endpoint through B's tunnel", "10 connections",
+                            "10 answered on B's 127.0.0.1", 0, Map.of("pathToB", path(peers, "kem-b")));
 
                     // B unplugged: its link on the bridge goes down, nothing answers (no RST, no FIN)
                     String bridgePort = "b1";
                     AfterLoss cut = loseBMidStream(work, address, "unplugged", () -> NetnsTopology.link(bridgePort,
                             false));
+                    assertThat(cut.streamEnd()).as("A's open stream to B after B was unplugged (tunnel keepalive)")
+                            .startsWith("ended ");
+                    assertThat(cut.streamEndedMs()).as("ms from the unplug to the end of A's stream")
+                            .isBetween(0L, 10_000L);
                     assertLeftWithinBound(cut, "unplugged");
                     NetnsTopology.link(bridgePort, true);
 
@@ -133,12 +182,84 @@ class MeshAcrossNodesFaultIT {
         }
     }
 
+    /**
+     * A CA and, per node, an EC P-256 key and a certificate for {@code CN=system:node:<node>, O=system:nodes}
+     * signed by it, made with openssl, without an extended key usage. The certificates the double issues at join
+     * carry {@code clientAuth} only, which the TLS server side of a tunnel refuses, so the tunnel uses these.
+     */
+    private static Path certificates(Path directory, String... nodes) throws Exception {
+        java.nio.file.Files.createDirectories(directory);
+        String script = """
+                set -e
+                cd "$1"; shift
+                openssl ecparam -name prime256v1 -genkey -noout -out ca.key
+                openssl req -x509 -new -key ca.key -subj /CN=mesh-across-nodes-ca -days 2 -out ca.crt
+                for node in "$@"; do
+                    openssl ecparam -name prime256v1 -genkey -noout -out "$node.key"
+                    openssl req -new -key "$node.key" -subj "/O=system:nodes/CN=system:node:$node" -out "$node.csr"
+                    openssl x509 -req -in "$node.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -out "$node.crt"
+                done
+                """;
+        List<String> command = new ArrayList<>(List.of("bash", "-c", script, "certificates", directory.toString()));
+        command.addAll(List.of(nodes));
+        Process openssl = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(directory.resolve("openssl.out").toFile()).start();
+        assertThat(openssl.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && openssl.exitValue() == 0)
+                .as("openssl made the tunnel certificates (see %s)", directory.resolve("openssl.out")).isTrue();
+        return directory;
+    }
+
+    /** The tunnel on {@link #TUNNEL_PORT} with static peers; certificates: the ones the node got at join. */
+    private static void tunnel(NetnsNode node, String peers) throws java.io.IOException {
+        node.configure(NetnsNode.MESH_PID, "tunnel.port", String.valueOf(TUNNEL_PORT));
+        node.configure(NetnsNode.MESH_PID, "tunnel.peers", peers);
+    }
+
+    private static NetnsProcess endpoint(Path work, String node, String bind, int port, String name)
+            throws java.io.IOException {
+        return NetnsProcess.start(NetnsTopology.namespace(node), work.resolve(node + ".err"),
+                MeshEndpointMain.class.getName(), bind, String.valueOf(port), name);
+    }
+
+    private static void push(CloudDouble cloud, String name, String uid, String clusterIp, int port,
+                             Map<String, String> nodeByAddress) throws Exception {
+        cloud.push("insert", "default/service/" + name, service(name, uid, clusterIp, port));
+        cloud.push("insert", "default/endpoints/" + name, endpoints(name, port, nodeByAddress));
+    }
+
+    /** {@code GET /api/v1/mesh/peers} of A, from inside A's namespace, with A's token. */
+    private static JsonNode peersOfA(Path work, NetnsNode a) throws Exception {
+        JsonNode[] peers = new JsonNode[1];
+        await("A's peers view").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            try (NetnsProcess get = client(work, "get", "http://127.0.0.1:" + REST_PORT + "/api/v1/mesh/peers",
+                    a.apiToken().toString())) {
+                List<String> out = get.awaitExit(Duration.ofSeconds(30));
+                if (out.size() < 2 || !out.get(0).equals("status 200")) {
+                    return false;
+                }
+                peers[0] = JSON.readTree(out.get(1)).path("peers");
+                return true;
+            }
+        });
+        return peers[0];
+    }
+
+    private static String path(JsonNode peers, String node) {
+        for (JsonNode peer : peers) {
+            if (node.equals(peer.path("node").asText())) {
+                return peer.path("path").asText();
+            }
+        }
+        return "(not listed)";
+    }
+
     /** A's mesh DNS, asked from inside A's namespace until the pushed Service is there. */
-    private static String resolvedOnA(Path work) {
+    private static String resolvedOnA(Path work, String service) {
+        String name = service + ".default.svc.cluster.local";
         String[] answer = new String[1];
-        await("A resolves " + SERVICE_NAME).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+        await("A resolves " + name).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> {
-                    try (NetnsProcess resolve = client(work, "resolve", String.valueOf(MESH_DNS_PORT), SERVICE_NAME)) {
+                    try (NetnsProcess resolve = client(work, "resolve", String.valueOf(MESH_DNS_PORT), name)) {
                         List<String> out = resolve.awaitExit(Duration.ofSeconds(30));
                         answer[0] = out.stream().filter(line -> line.startsWith("address ")).findFirst()
                                 .map(line -> line.substring("address ".length())).orElse(null);
@@ -149,8 +270,8 @@ class MeshAcrossNodesFaultIT {
     }
 
     /** @return the endpoint names {@code count} sequential connections from A reached; fails on a failed one */
-    private static Set<String> reached(Path work, String address, int count) throws Exception {
-        try (NetnsProcess loop = client(work, "loop", address, String.valueOf(PORT), String.valueOf(count), "60000")) {
+    private static Set<String> reached(Path work, String address, int port, int count) throws Exception {
+        try (NetnsProcess loop = client(work, "loop", address, String.valueOf(port), String.valueOf(count), "60000")) {
             List<String> lines = loop.awaitExit(Duration.ofSeconds(90));
             List<String> results = lines.stream().filter(line -> line.matches("\\d+ \\d+ .*")).toList();
             assertThat(results).as("connections from A").hasSize(count)
@@ -252,24 +373,29 @@ class MeshAcrossNodesFaultIT {
         return names;
     }
 
-    private static ObjectNode service() {
+    private static ObjectNode service(String name, String uid, String clusterIp, int port) {
         ObjectNode service = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Service");
-        service.putObject("metadata").put("name", SERVICE).put("namespace", "default")
-                .put("uid", "9a1d2c3e-0000-4000-8000-00000000e001").put("resourceVersion", "101");
-        ObjectNode spec = service.putObject("spec").put("clusterIP", "10.96.20.7").put("type", "ClusterIP");
-        spec.putArray("ports").addObject().put("protocol", "TCP").put("port", PORT).put("targetPort", PORT);
+        service.putObject("metadata").put("name", name).put("namespace", "default")
+                .put("uid", "9a1d2c3e-0000-4000-8000-00000000e0" + uid).put("resourceVersion", "101");
+        ObjectNode spec = service.putObject("spec").put("clusterIP", clusterIp).put("type", "ClusterIP");
+        spec.putArray("ports").addObject().put("protocol", "TCP").put("port", port).put("targetPort", port);
         return service;
     }
 
     /** Endpoints as the Kubernetes endpoints controller writes them: one subset, each address with its node. */
     static ObjectNode endpoints(Map<String, String> nodeByAddress) {
+        return endpoints(SERVICE, PORT, nodeByAddress);
+    }
+
+    static ObjectNode endpoints(String name, int port, Map<String, String> nodeByAddress) {
         ObjectNode endpoints = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Endpoints");
-        endpoints.putObject("metadata").put("name", SERVICE).put("namespace", "default")
-                .put("uid", "9a1d2c3e-0000-4000-8000-00000000e002").put("resourceVersion", "102");
+        endpoints.putObject("metadata").put("name", name).put("namespace", "default")
+                .put("uid", "9a1d2c3e-1000-4000-8000-0000" + Math.abs(name.hashCode() % 100000000))
+                .put("resourceVersion", "102");
         ObjectNode subset = endpoints.putArray("subsets").addObject();
         ArrayNode addresses = subset.putArray("addresses");
         nodeByAddress.forEach((ip, node) -> addresses.addObject().put("ip", ip).put("nodeName", node));
-        subset.putArray("ports").addObject().put("port", PORT).put("protocol", "TCP");
+        subset.putArray("ports").addObject().put("port", port).put("protocol", "TCP");
         return endpoints;
     }
 }

@@ -28,6 +28,8 @@ import javax.naming.directory.InitialDirContext;
  * (round robin reaches it within a few tries once it is not ejected; up to 120 tries 250 ms apart), prints
  * {@code open <endpoint>}, then sends 1 KiB every 10 ms and reads each echo back for {@code seconds}; prints
  * {@code completed bytes=<n>}, or when the stream breaks {@code ended <eof|error|timeout> bytes=<n> at=<epoch ms> detail=<text>}.</li>
+ * <li>{@code get <url> <token file>}: an HTTP GET with {@code Authorization: Bearer <token>} (the node's REST
+ * API as its user reaches it); prints {@code status <code>} and then the body on one line.</li>
  * </ul>
  */
 public final class MeshClientMain {
@@ -42,6 +44,7 @@ public final class MeshClientMain {
             case "resolve" -> resolve(Integer.parseInt(args[1]), args[2]);
             case "loop" -> loop(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Long.parseLong(args[4]));
             case "stream" -> stream(args[1], Integer.parseInt(args[2]), args[3], Long.parseLong(args[4]));
+            case "get" -> get(args[1], java.nio.file.Path.of(args[2]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
         System.out.flush();
@@ -132,6 +135,20 @@ public final class MeshClientMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static void get(String url, java.nio.file.Path tokenFile) throws IOException {
+        String token = java.nio.file.Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
+        java.net.HttpURLConnection connection = (java.net.HttpURLConnection) java.net.URI.create(url).toURL()
+                .openConnection();
+        connection.setConnectTimeout(TIMEOUT_MS);
+        connection.setReadTimeout(10_000);
+        connection.setRequestProperty("Authorization", "Bearer " + token);
+        int status = connection.getResponseCode();
+        InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream();
+        String text = body == null ? "" : new String(body.readAllBytes(), StandardCharsets.UTF_8);
+        System.out.println("status " + status);
+        System.out.println(text.replace('\n', ' '));
     }
 
     private static void sleep(long millis) {

@@ -50,6 +50,17 @@ final class NetnsNode implements AutoCloseable {
      * {@code namespace}, with the cloud bridge pointed at the double and the mesh proxy installed at boot.
      */
     static NetnsNode create(String name, String namespace, CloudDouble cloud) throws IOException, InterruptedException {
+        return create(name, namespace, cloud.server(), cloud.certServer(), cloud.token());
+    }
+
+    /** As {@link #create(String, String, CloudDouble)}, the double reached on {@code cloudAddress}. */
+    static NetnsNode create(String name, String namespace, CloudDouble cloud, String cloudAddress)
+            throws IOException, InterruptedException {
+        return create(name, namespace, cloud.server(cloudAddress), cloud.certServer(cloudAddress), cloud.token());
+    }
+
+    private static NetnsNode create(String name, String namespace, String server, String certServer, String token)
+            throws IOException, InterruptedException {
         Path distribution = Distribution.home();
         Path home = Distribution.workDirectory().resolve("mesh-nodes").resolve(name);
         KaredgeNode.deleteTree(home);
@@ -66,9 +77,9 @@ final class NetnsNode implements AutoCloseable {
         NetnsNode node = new NetnsNode(name, namespace, home);
         node.addBootFeatures("karedge-cloud-bridge", "karedge-mesh-proxy");
         node.configure("io.karedge.node", "node.name", name);
-        node.configure("io.karedge.cloud.bridge", "server", cloud.server());
-        node.configure("io.karedge.cloud.bridge", "cert.server", cloud.certServer());
-        node.configure("io.karedge.cloud.bridge", "token", cloud.token());
+        node.configure("io.karedge.cloud.bridge", "server", server);
+        node.configure("io.karedge.cloud.bridge", "cert.server", certServer);
+        node.configure("io.karedge.cloud.bridge", "token", token);
         return node;
     }
 
@@ -78,6 +89,11 @@ final class NetnsNode implements AutoCloseable {
 
     String namespace() {
         return namespace;
+    }
+
+    /** The REST API's token file, made at the node's first start. */
+    Path apiToken() {
+        return home.resolve("data").resolve("karedge").resolve("api-token");
     }
 
     Path karafLog() {
