@@ -91,14 +91,6 @@ class MeshAcrossNodesFaultIT {
                  NetnsNode r = NetnsNode.create("kem-r", NetnsTopology.namespace("r"), cloud);
                  NetnsNode c = NetnsNode.create("kem-c", NetnsTopology.namespace("c"), cloud,
                          NetnsTopology.CLOUD_NET2)) {
-                Path certificates = certificates(work.resolve("tunnel-certs"), "kem-a", "kem-b", "kem-r", "kem-c");
-                for (NetnsNode node : List.of(a, b, r, c)) {
-                    node.configure(NetnsNode.MESH_PID, "tunnel.ca", certificates.resolve("ca.crt").toString());
-                    node.configure(NetnsNode.MESH_PID, "tunnel.cert",
-                            certificates.resolve(node.name() + ".crt").toString());
-                    node.configure(NetnsNode.MESH_PID, "tunnel.key",
-                            certificates.resolve(node.name() + ".key").toString());
-                }
                 // static peers: CloudCore sends a node no other node's Node object (see the mesh README)
                 tunnel(a, "kem-b=" + NetnsTopology.B + ",kem-r=" + NetnsTopology.R_NET1 + ",kem-c="
                         + NetnsTopology.C);
@@ -180,33 +172,6 @@ class MeshAcrossNodesFaultIT {
                 }
             }
         }
-    }
-
-    /**
-     * A CA and, per node, an EC P-256 key and a certificate for {@code CN=system:node:<node>, O=system:nodes}
-     * signed by it, made with openssl, without an extended key usage. The certificates the double issues at join
-     * carry {@code clientAuth} only, which the TLS server side of a tunnel refuses, so the tunnel uses these.
-     */
-    private static Path certificates(Path directory, String... nodes) throws Exception {
-        java.nio.file.Files.createDirectories(directory);
-        String script = """
-                set -e
-                cd "$1"; shift
-                openssl ecparam -name prime256v1 -genkey -noout -out ca.key
-                openssl req -x509 -new -key ca.key -subj /CN=mesh-across-nodes-ca -days 2 -out ca.crt
-                for node in "$@"; do
-                    openssl ecparam -name prime256v1 -genkey -noout -out "$node.key"
-                    openssl req -new -key "$node.key" -subj "/O=system:nodes/CN=system:node:$node" -out "$node.csr"
-                    openssl x509 -req -in "$node.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -out "$node.crt"
-                done
-                """;
-        List<String> command = new ArrayList<>(List.of("bash", "-c", script, "certificates", directory.toString()));
-        command.addAll(List.of(nodes));
-        Process openssl = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(directory.resolve("openssl.out").toFile()).start();
-        assertThat(openssl.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && openssl.exitValue() == 0)
-                .as("openssl made the tunnel certificates (see %s)", directory.resolve("openssl.out")).isTrue();
-        return directory;
     }
 
     /** The tunnel on {@link #TUNNEL_PORT} with static peers; certificates: the ones the node got at join. */
