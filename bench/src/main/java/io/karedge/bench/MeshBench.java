@@ -104,8 +104,8 @@ public final class MeshBench {
                 // warm-up of both paths
                 throughput(directSink, 64);
                 throughput(proxySink, 64);
-                latency(directEcho, 2000);
-                latency(proxyEcho, 2000);
+                PingPong.roundTrips(directEcho, 2000);
+                PingPong.roundTrips(proxyEcho, 2000);
 
                 Bulk[] direct = new Bulk[runs];
                 Bulk[] proxy = new Bulk[runs];
@@ -118,8 +118,8 @@ public final class MeshBench {
                 double[] directPings99 = new double[runs];
                 double[] proxyPings99 = new double[runs];
                 for (int run = 0; run < runs; run++) {
-                    long[] d = latency(directEcho, pings);
-                    long[] p = latency(proxyEcho, pings);
+                    long[] d = PingPong.roundTrips(directEcho, pings);
+                    long[] p = PingPong.roundTrips(proxyEcho, pings);
                     directPings50[run] = micros(d, 50);
                     directPings99[run] = micros(d, 99);
                     proxyPings50[run] = micros(p, 50);
@@ -339,27 +339,6 @@ public final class MeshBench {
 
     private static double min(double[] values) {
         return Arrays.stream(values).min().orElse(Double.NaN);
-    }
-
-    /** @return the round-trip times in ns, sorted */
-    private static long[] latency(InetSocketAddress target, int count) throws IOException {
-        byte[] message = new byte[64];
-        long[] times = new long[count];
-        try (Socket socket = new Socket()) {
-            socket.setTcpNoDelay(true);
-            socket.setSoTimeout(10_000);
-            socket.connect(target, 3000);
-            OutputStream out = socket.getOutputStream();
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            for (int i = 0; i < count; i++) {
-                long start = System.nanoTime();
-                out.write(message);
-                in.readFully(message);
-                times[i] = System.nanoTime() - start;
-            }
-        }
-        Arrays.sort(times);
-        return times;
     }
 
     private static double connectionRate(InetSocketAddress target, int seconds) throws IOException {

@@ -235,23 +235,7 @@ public final class MeshNodesBench {
 
     /** @return the round-trip times in ns, sorted */
     private static long[] pingPong(Route route, int count) throws IOException {
-        byte[] message = new byte[64];
-        long[] times = new long[count];
-        try (Socket socket = new Socket()) {
-            socket.setTcpNoDelay(true);
-            socket.setSoTimeout(10_000);
-            socket.connect(route.echo(), 3000);
-            OutputStream out = socket.getOutputStream();
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            for (int i = 0; i < count; i++) {
-                long start = System.nanoTime();
-                out.write(message);
-                in.readFully(message);
-                times[i] = System.nanoTime() - start;
-            }
-        }
-        Arrays.sort(times);
-        return times;
+        return PingPong.roundTrips(route.echo(), count);
     }
 
     /** @return the median ms of {@code count} round trips of 4 MB up and 4 MB back, each on a new connection */

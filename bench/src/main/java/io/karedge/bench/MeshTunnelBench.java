@@ -145,14 +145,14 @@ public final class MeshTunnelBench {
             System.out.printf(Locale.ROOT, "CPU of this JVM per MB (sender, sink and every node): direct %.2f ms, tunnel %.2f ms,"
                             + " through the relay %.2f ms%n", median(directCpu), median(tunnelCpu), median(relayCpu));
 
-            latency(directEcho, 2000);
-            latency(tunnelEcho, 2000);
+            PingPong.roundTrips(directEcho, 2000);
+            PingPong.roundTrips(tunnelEcho, 2000);
             double[] direct50 = new double[runs];
             double[] tunnel50 = new double[runs];
             double[] tunnel99 = new double[runs];
             for (int run = 0; run < runs; run++) {
-                long[] d = latency(directEcho, pings);
-                long[] t = latency(tunnelEcho, pings);
+                long[] d = PingPong.roundTrips(directEcho, pings);
+                long[] t = PingPong.roundTrips(tunnelEcho, pings);
                 direct50[run] = micros(d, 50);
                 tunnel50[run] = micros(t, 50);
                 tunnel99[run] = micros(t, 99);
@@ -376,26 +376,6 @@ public final class MeshTunnelBench {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static long[] latency(InetSocketAddress target, int count) throws IOException {
-        byte[] message = new byte[64];
-        long[] times = new long[count];
-        try (Socket socket = new Socket()) {
-            socket.setTcpNoDelay(true);
-            socket.setSoTimeout(10_000);
-            socket.connect(target, 3000);
-            OutputStream out = socket.getOutputStream();
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            for (int i = 0; i < count; i++) {
-                long start = System.nanoTime();
-                out.write(message);
-                in.readFully(message);
-                times[i] = System.nanoTime() - start;
-            }
-        }
-        Arrays.sort(times);
-        return times;
     }
 
     private static double micros(long[] sorted, int percentile) {
