@@ -1,7 +1,6 @@
 package io.karedge.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.karedge.api.json.KaredgeJson;
 import io.karedge.api.node.EdgeNode;
 import io.karedge.mesh.MeshService;
 import io.karedge.mesh.proxy.internal.MeshProxyComponent;
@@ -398,38 +397,18 @@ public final class MeshNodesBench {
     }
 
     private static ObjectNode service(String name, int basePort) {
-        ObjectNode service = object("Service", name);
-        ObjectNode spec = service.putObject("spec").put("clusterIP", "10.96.20.8");
-        var ports = spec.putArray("ports");
-        String[] names = {"sink", "echo", "requests"};
-        for (int i = 0; i < names.length; i++) {
-            ports.addObject().put("name", names[i]).put("port", basePort + i).put("protocol", "TCP");
-        }
+        ObjectNode service = BenchObjects.service(name, ports(basePort));
+        ((ObjectNode) service.get("spec")).put("clusterIP", "10.96.20.8");
         return service;
+    }
+
+    private static Map<String, Integer> ports(int basePort) {
+        return BenchObjects.ports("sink", basePort, "echo", basePort + 1, "requests", basePort + 2);
     }
 
     /** @param node the address's nodeName; null: none (dialled directly, as before the tunnel) */
     private static ObjectNode endpoints(String name, String address, String node, int basePort) {
-        ObjectNode endpoints = object("Endpoints", name);
-        ObjectNode subset = endpoints.putArray("subsets").addObject();
-        ObjectNode entry = subset.putArray("addresses").addObject().put("ip", address);
-        if (node != null) {
-            entry.put("nodeName", node);
-        }
-        var ports = subset.putArray("ports");
-        String[] names = {"sink", "echo", "requests"};
-        for (int i = 0; i < names.length; i++) {
-            ports.addObject().put("name", names[i]).put("port", basePort + i).put("protocol", "TCP");
-        }
-        return endpoints;
-    }
-
-    private static ObjectNode object(String kind, String name) {
-        ObjectNode object = KaredgeJson.mapper().createObjectNode();
-        object.put("apiVersion", "v1");
-        object.put("kind", kind);
-        object.putObject("metadata").put("namespace", "default").put("name", name);
-        return object;
+        return BenchObjects.endpoints(name, address, node, ports(basePort));
     }
 
     private static double micros(long[] sorted, int percentile) {

@@ -1,7 +1,6 @@
 package io.karedge.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.karedge.api.json.KaredgeJson;
 import io.karedge.api.node.EdgeNode;
 import io.karedge.mesh.MeshPeer;
 import io.karedge.mesh.MeshService;
@@ -398,28 +397,11 @@ public final class MeshTunnelBench {
     }
 
     private static ObjectNode service(String name, int port) {
-        ObjectNode service = object("Service", name);
-        ObjectNode spec = service.putObject("spec");
-        spec.putArray("ports").add(KaredgeJson.mapper().createObjectNode().put("name", "sink").put("port", port))
-                .add(KaredgeJson.mapper().createObjectNode().put("name", "echo").put("port", port + 1));
-        return service;
+        return BenchObjects.service(name, BenchObjects.ports("sink", port, "echo", port + 1));
     }
 
     private static ObjectNode endpoints(String name, String node, int sinkPort, int echoPort) {
-        ObjectNode endpoints = object("Endpoints", name);
-        ObjectNode subset = endpoints.putArray("subsets").addObject();
-        subset.putArray("addresses").addObject().put("ip", "127.0.0.1").put("nodeName", node);
-        subset.putArray("ports").add(KaredgeJson.mapper().createObjectNode().put("name", "sink").put("port", sinkPort))
-                .add(KaredgeJson.mapper().createObjectNode().put("name", "echo").put("port", echoPort));
-        return endpoints;
-    }
-
-    private static ObjectNode object(String kind, String name) {
-        ObjectNode object = KaredgeJson.mapper().createObjectNode();
-        object.put("apiVersion", "v1");
-        object.put("kind", kind);
-        object.putObject("metadata").put("namespace", "default").put("name", name);
-        return object;
+        return BenchObjects.endpoints(name, "127.0.0.1", node, BenchObjects.ports("sink", sinkPort, "echo", echoPort));
     }
 
     private static int freePort() throws IOException {

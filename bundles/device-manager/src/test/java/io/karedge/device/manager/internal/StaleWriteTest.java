@@ -28,15 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class StaleWriteTest {
 
-    private static final String MODEL = """
-            apiVersion: devices.kubeedge.io/v1beta1
-            kind: DeviceModel
-            metadata: {name: plc-model, namespace: default}
-            spec:
-              protocol: register
-              properties:
-                - {name: setpoint, type: INT, accessMode: ReadWrite}
-            """;
+    private static final String MODEL = SetpointPlc.MODEL;
     private static final String DEVICE = """
             apiVersion: devices.kubeedge.io/v1beta1
             kind: Device
@@ -47,7 +39,7 @@ class StaleWriteTest {
               properties:
                 - {name: setpoint, collectCycle: 20, desired: {value: "%s"}}
             """;
-    private static final String ID = "default/plc-01";
+    private static final String ID = SetpointPlc.ID;
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofMillis(1);
 
