@@ -39,6 +39,11 @@ final class DrainProgress {
     private boolean readPast;
     private long removed;
     private long lastCheck;
+    /**
+     * Removals begun and not yet reported, whatever the task: removals commit on several threads, so the store
+     * can be empty of the backlog while the report of an entry it no longer holds is still on its way.
+     */
+    private long removing;
 
     DrainProgress(Supplier<ProgressTracker> tracker, Uplink uplink, Clock clock) {
         this.tracker = tracker;
@@ -86,8 +91,19 @@ final class DrainProgress {
         }
     }
 
+    /** The removal of an entry from the Uplink begins; {@link #removed} or {@link #removalFailed} follows. */
+    synchronized void removing() {
+        removing++;
+    }
+
+    /** A removal begun with {@link #removing} did not commit: the entry is sent again later. */
+    synchronized void removalFailed() {
+        removing = Math.max(0, removing - 1);
+    }
+
     /** The removal of this entry from the Uplink committed. */
     synchronized void removed(long sequence) {
+        removing = Math.max(0, removing - 1);
         if (task == null) {
             return;
         }
@@ -97,9 +113,10 @@ final class DrainProgress {
         }
         if (removed >= backlog) {
             end(null);
-        } else if (readPast || clock.millis() - lastCheck >= CHECK_MILLIS) {
+        } else if (removing == 0 && (readPast || clock.millis() - lastCheck >= CHECK_MILLIS)) {
             // at the tail of the drain (at most a window of entries), or now and then before: entries of the
-            // backlog replaced by newer ones never come here, so whether any still waits is asked
+            // backlog replaced by newer ones never come here, so whether any still waits is asked; not while
+            // another removal is on its way, as the store would no longer hold an entry not yet counted
             lastCheck = clock.millis();
             checkBacklogGone();
         }

@@ -296,14 +296,20 @@ final class UplinkDrainer {
 
     private void acknowledge(long sequence) {
         acknowledging.add(sequence);
+        DrainProgress reporting = progress;
+        if (reporting != null) {
+            reporting.removing();
+        }
         ackers.execute(() -> {
             try {
                 uplink.acknowledge(sequence);
-                DrainProgress reporting = progress;
                 if (reporting != null) {
                     reporting.removed(sequence);
                 }
             } catch (RuntimeException e) {
+                if (reporting != null) {
+                    reporting.removalFailed();
+                }
                 LOG.warn("Cannot remove uplink entry {} (it will be sent again): {}", sequence, e.toString());
             } finally {
                 acknowledging.remove(sequence);
