@@ -153,10 +153,19 @@ public final class MeshProxyComponent implements MeshStatus {
 
     @Activate
     public MeshProxyComponent(@Reference MetaStore store, @Reference EdgeNode node, Config config, BundleContext context) {
+        this(store, node, config, new Registrar(context));
+    }
+
+    /** Outside OSGi (the benchmarks): the tunnel's port is published nowhere. */
+    public MeshProxyComponent(MetaStore store, EdgeNode node, Config config) {
+        this(store, node, config, published -> { });
+    }
+
+    private MeshProxyComponent(MetaStore store, EdgeNode node, Config config, Consumer<TunnelAnnotations> publisher) {
         this(store, node.nodeName(), MeshSettings.of(config), KernelSettings.of(config),
                 TunnelSettings.of(config, node.dataDirectory()),
                 node.dataDirectory().resolve("mesh-proxy").resolve("addresses.properties"), Path.of("/etc/resolv.conf"),
-                new Registrar(context));
+                publisher);
     }
 
     MeshProxyComponent(MetaStore store, String nodeName, MeshSettings settings, KernelSettings kernel,
