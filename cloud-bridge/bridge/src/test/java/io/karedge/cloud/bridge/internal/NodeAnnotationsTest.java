@@ -9,17 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.karedge.api.node.NodeAnnotationContributor;
 import io.karedge.cloud.bridge.LinkState;
-import io.karedge.store.internal.StoreComponent;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The annotations the node publishes on its own Node, end to end against the double, which applies the node's
@@ -28,32 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * stay as they are.
  */
 @Timeout(120)
-class NodeAnnotationsTest {
+class NodeAnnotationsTest extends AgainstCloudHubDouble {
 
     private static final String PORT = "mesh.karedge.io/tunnel-port";
-
-    @TempDir
-    Path data;
-
-    CloudHubDouble cloud;
-    StoreComponent store;
-    CloudBridgeComponent bridge;
-
-    @BeforeEach
-    void start() throws Exception {
-        cloud = new CloudHubDouble();
-        store = Fixtures.openStore(data);
-    }
-
-    @AfterEach
-    void stop() {
-        if (bridge != null) {
-            bridge.deactivate();
-        }
-        Fixtures.closeStore(store);
-        cloud.close();
-        assertThat(cloud.invalidReasons).isEmpty();
-    }
 
     private CloudBridgeComponent connect() {
         CloudBridgeComponent started = Fixtures.bridge(Fixtures.fast(cloud), store, data);
