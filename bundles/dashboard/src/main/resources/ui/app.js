@@ -284,6 +284,31 @@ async function refreshMesh() {
   }
 }
 
+// The tunnel's peer nodes (/api/v1/mesh/peers): how new streams reach each (direct, relay:<node>, none), the
+// keepalive round trip, open streams and bytes of the direct connection, and whether it is up (else why not).
+function bytes(n) {
+  if (n === undefined || n === null) return '–';
+  if (n >= 1048576) return `${format(n / 1048576)} MiB`;
+  if (n >= 1024) return `${format(n / 1024)} KiB`;
+  return `${n} B`;
+}
+
+async function refreshPeers() {
+  const empty = (text) => [el('tr', {}, el('td', { colspan: 6, class: 'muted' }, text))];
+  try {
+    const body = await getJson('/api/v1/mesh/peers');
+    const rows = body.peers.map((p) => el('tr', { 'data-peer': p.node },
+      el('td', { class: 'id' }, p.node), el('td', { class: 'id' }, p.path),
+      el('td', { class: 'num' }, p.rttMicros === undefined ? '–' : `${format(p.rttMicros / 1000)} ms`),
+      el('td', { class: 'num' }, p.streams),
+      el('td', { class: 'num' }, `${bytes(p.bytesIn)} / ${bytes(p.bytesOut)}`),
+      el('td', { class: p.connected ? '' : 'bad', title: p.error || '' }, p.connected ? 'connected' : p.error ? 'down' : 'connecting')));
+    $('#peers tbody').replaceChildren(...(rows.length ? rows : empty('no peers (tunnel off, or no other node needed yet)')));
+  } catch (e) {
+    $('#peers tbody').replaceChildren(...empty(e.status === 404 ? 'mesh proxy not running' : 'unavailable'));
+  }
+}
+
 // --- rates and the Uplink drain
 
 async function refreshMetrics() {
@@ -368,11 +393,11 @@ function renderWork() {
 // --- start
 
 setUpRates($('#charts'));
-refreshStatus(); refreshCloud(); refreshPods(); refreshMesh(); refreshMetrics();
+refreshStatus(); refreshCloud(); refreshPods(); refreshMesh(); refreshPeers(); refreshMetrics();
 // units first, so the twins are shown with them
 refreshDrivers().finally(watchTwins);
 setInterval(refreshStatus, 5000);
 setInterval(refreshMetrics, 2000);
 refreshProgress();
 setInterval(refreshProgress, 5000);
-setInterval(() => { refreshDrivers(); refreshCloud(); refreshPods(); refreshMesh(); }, 10000);
+setInterval(() => { refreshDrivers(); refreshCloud(); refreshPods(); refreshMesh(); refreshPeers(); }, 10000);

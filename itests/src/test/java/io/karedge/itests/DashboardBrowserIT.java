@@ -81,6 +81,11 @@ public class DashboardBrowserIT {
                 "org.osgi.service.http.port = " + httpPort));
         // its MQTT app connects without a user name
         Files.writeString(node.resolve("etc/io.karedge.eventbus.cfg"), "port = " + mqttPort + "\nallow.anonymous = true\n");
+        // the mesh proxy runs too (without DNS), its tunnel off until meshPeersPanelShowsTheTunnelsPeers turns it on
+        Path features = node.resolve("etc/org.apache.karaf.features.cfg");
+        Files.writeString(features, Files.readString(features).replaceFirst("karedge-core/([^,\\s]+),",
+                "karedge-core/$1, karedge-mesh-proxy/$1,"));
+        Files.writeString(node.resolve("etc/io.karedge.mesh.proxy.cfg"), "dns.enabled = false\n");
         Path shell = node.resolve("etc/org.apache.karaf.shell.cfg");
         Files.writeString(shell, Files.readString(shell).replaceAll("(?m)^sshPort\\s*=.*$", "sshPort = " + freePort()));
         karaf = new ProcessBuilder(node.resolve("bin/karaf").toString(), "server")
@@ -286,6 +291,37 @@ public class DashboardBrowserIT {
                 "//figure[contains(@class,'chart')][.//span[@class='label' and text()='Twin updates applied']]")))[0] >= 2);
         ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
         Files.write(Path.of("target", "dashboard-phone.png"), ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    public void meshPeersPanelShowsTheTunnelsPeers() throws Exception {
+        browser.get("http://127.0.0.1:" + httpPort + "/ui/");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        // the mesh runs, its tunnel is off: an empty list, said in words
+        assertEquals("{\"peers\":[]}", get("/api/v1/mesh/peers").toString());
+        wait.until(d -> text(d, "#peers tbody").contains("no peers"));
+
+        // the tunnel on (certificates for this node's name from a CA of the test), with a static peer that does not
+        // answer: the panel lists it on its next refresh, as the REST API has it
+        String nodeName = get("/api/v1/status").path("nodeName").asText();
+        Path certificates = Files.createDirectories(node.resolve("tunnel-certificates"));
+        NodeCertificates.ca(certificates);
+        NodeCertificates.node(certificates, "node", nodeName);
+        Files.writeString(node.resolve("etc/io.karedge.mesh.proxy.cfg"), String.join("\n", "dns.enabled = false",
+                "tunnel.port = " + freePort(), "tunnel.address = 127.0.0.1",
+                "tunnel.ca = " + certificates.resolve("ca.crt"), "tunnel.cert = " + certificates.resolve("node.crt"),
+                "tunnel.key = " + certificates.resolve("node.key"), "tunnel.peers = ghost=127.0.0.1:" + freePort(), ""));
+        await("the tunnel's peer in the REST API", Duration.ofSeconds(30),
+                () -> get("/api/v1/mesh/peers").path("peers").path(0).path("node").asText().equals("ghost"));
+        WebElement row = new WebDriverWait(browser, Duration.ofSeconds(25), Duration.ofMillis(250))
+                .until(d -> d.findElement(By.cssSelector("#peers tr[data-peer='ghost']")));
+        JsonNode peer = get("/api/v1/mesh/peers").path("peers").path(0);
+        assertEquals(false, peer.path("connected").asBoolean());
+        List<String> cells = row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+        String state = peer.path("error").asText("").isEmpty() ? "connecting" : "down";
+        assertEquals(List.of("ghost", peer.path("path").asText(), "–", "0", "0 B / 0 B", state), cells);
+        System.out.println("dashboard: mesh peers panel row " + cells + " (REST: " + peer + ")");
         assertNoConsoleErrors();
     }
 

@@ -31,7 +31,6 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumSet;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -63,16 +62,12 @@ public class MeshTunnelIT extends KaredgeTestSupport {
     @Configuration
     public Option[] config() throws Exception {
         Path certificates = Files.createTempDirectory("karedge-tunnel-it");
-        openssl(certificates, "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ca.key");
-        openssl(certificates, "req", "-x509", "-new", "-key", "ca.key", "-subj", "/CN=itest-ca", "-days", "2", "-out", "ca.crt");
-        openssl(certificates, "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "node.key");
-        openssl(certificates, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "peer.key");
-        for (String[] subject : new String[][] {{"node", "itest-node"}, {"peer", "itest-peer"}}) {
-            openssl(certificates, "req", "-new", "-key", subject[0] + ".key", "-subj",
-                    "/O=system:nodes/CN=system:node:" + subject[1], "-out", subject[0] + ".csr");
-            openssl(certificates, "x509", "-req", "-in", subject[0] + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-                    "-CAcreateserial", "-days", "2", "-out", subject[0] + ".crt");
-        }
+        NodeCertificates.ca(certificates);
+        NodeCertificates.node(certificates, "node", "itest-node");
+        // the peer's key as PKCS#8, the node's as SEC1: both forms are read
+        NodeCertificates.openssl(certificates, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-out", "peer.key");
+        NodeCertificates.node(certificates, "peer", "itest-peer");
         String cfg = "etc/io.karedge.mesh.proxy.cfg";
         return baseConfiguration(
                 editConfigurationFilePut(cfg, "tunnel.port", String.valueOf(TUNNEL_PORT)),
@@ -83,17 +78,6 @@ public class MeshTunnelIT extends KaredgeTestSupport {
                 editConfigurationFilePut(cfg, "dns.enabled", "false"),
                 CoreOptions.systemProperty("karedge.itest.tunnel.certs").value(certificates.toString()),
                 CoreOptions.systemProperty("karedge.itest.tunnel.port").value(String.valueOf(TUNNEL_PORT)));
-    }
-
-    private static void openssl(Path directory, String... arguments) throws Exception {
-        String[] command = new String[arguments.length + 1];
-        command[0] = "openssl";
-        System.arraycopy(arguments, 0, command, 1, arguments.length);
-        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException("openssl " + String.join(" ", arguments) + " failed: " + output);
-        }
     }
 
     @Test

@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +91,15 @@ final class MeshProxy implements AutoCloseable {
      */
     MeshProxy(MetaStore store, String nodeName, MeshSettings settings, KernelSettings kernel,
               TunnelSettings tunnelSettings, Path addressFile, Path resolvConf) {
+        this(store, nodeName, settings, kernel, tunnelSettings, addressFile, resolvConf, published -> { });
+    }
+
+    /**
+     * @param publish told what to publish on this node's Node once the tunnel listens ({@link TunnelAnnotations}),
+     *                and {@code null} when it stops
+     */
+    MeshProxy(MetaStore store, String nodeName, MeshSettings settings, KernelSettings kernel,
+              TunnelSettings tunnelSettings, Path addressFile, Path resolvConf, Consumer<TunnelAnnotations> publish) {
         this.settings = settings;
         this.kernel = kernel;
         this.catalog = new ServiceCatalog(nodeName);
@@ -102,7 +112,8 @@ final class MeshProxy implements AutoCloseable {
         this.prober = new EndpointProber(health, Math.min(settings.connectTimeoutMillis(), kernel.probeIntervalMillis()));
         this.control = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("karedge-mesh-control", true));
         this.tunnel = tunnelSettings.enabled()
-                ? new MeshTunnel(tunnelSettings, nodeName, transport, routing, () -> { }) : null;
+                ? new MeshTunnel(tunnelSettings, nodeName, transport, routing, () -> { },
+                        address -> publish.accept(address == null ? null : TunnelAnnotations.of(address))) : null;
         List<String> kinds = new ArrayList<>(WATCHED);
         if (tunnel != null) {
             kinds.add(Kinds.NODE);

@@ -2,6 +2,7 @@ package io.karedge.mesh.proxy.internal;
 
 import io.karedge.api.meta.MetaStore;
 import io.karedge.api.node.EdgeNode;
+import io.karedge.api.node.NodeAnnotationContributor;
 import io.karedge.mesh.DnsStatus;
 import io.karedge.mesh.MeshPeer;
 import io.karedge.mesh.MeshService;
@@ -9,6 +10,9 @@ import io.karedge.mesh.MeshStatus;
 import io.karedge.mesh.Resolution;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -19,7 +23,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The mesh proxy as a DS component. A configuration change restarts it: listeners and DNS are rebuilt
- * from the MetaStore (connections open at that moment are closed).
+ * from the MetaStore (connections open at that moment are closed). While the tunnel listens, a
+ * {@link NodeAnnotationContributor} with its port is registered, so that the cloud bridge publishes it on the
+ * node's Node; it is unregistered when the tunnel stops (also when a restart moves or switches off the tunnel).
  */
 @Component(service = MeshStatus.class, configurationPid = MeshProxyComponent.PID, immediate = true)
 @Designate(ocd = MeshProxyComponent.Config.class)
@@ -143,12 +149,23 @@ public final class MeshProxyComponent implements MeshStatus {
     }
 
     private final MeshProxy proxy;
+    private final Consumer<TunnelAnnotations> publisher;
 
     @Activate
-    public MeshProxyComponent(@Reference MetaStore store, @Reference EdgeNode node, Config config) {
+    public MeshProxyComponent(@Reference MetaStore store, @Reference EdgeNode node, Config config, BundleContext context) {
+        this(store, node, config, new Registrar(context));
+    }
+
+    /** Outside OSGi (the benchmarks): the tunnel's port is published nowhere. */
+    public MeshProxyComponent(MetaStore store, EdgeNode node, Config config) {
+        this(store, node, config, published -> { });
+    }
+
+    private MeshProxyComponent(MetaStore store, EdgeNode node, Config config, Consumer<TunnelAnnotations> publisher) {
         this(store, node.nodeName(), MeshSettings.of(config), KernelSettings.of(config),
                 TunnelSettings.of(config, node.dataDirectory()),
-                node.dataDirectory().resolve("mesh-proxy").resolve("addresses.properties"), Path.of("/etc/resolv.conf"));
+                node.dataDirectory().resolve("mesh-proxy").resolve("addresses.properties"), Path.of("/etc/resolv.conf"),
+                publisher);
     }
 
     MeshProxyComponent(MetaStore store, String nodeName, MeshSettings settings, KernelSettings kernel,
@@ -158,13 +175,47 @@ public final class MeshProxyComponent implements MeshStatus {
 
     MeshProxyComponent(MetaStore store, String nodeName, MeshSettings settings, KernelSettings kernel,
                        TunnelSettings tunnel, Path addressFile, Path resolvConf) {
-        this.proxy = new MeshProxy(store, nodeName, settings, kernel, tunnel, addressFile, resolvConf);
+        this(store, nodeName, settings, kernel, tunnel, addressFile, resolvConf, published -> { });
+    }
+
+    /** @param publisher told what to publish on the node's Node while the tunnel listens (null: nothing) */
+    MeshProxyComponent(MetaStore store, String nodeName, MeshSettings settings, KernelSettings kernel,
+                       TunnelSettings tunnel, Path addressFile, Path resolvConf, Consumer<TunnelAnnotations> publisher) {
+        this.publisher = publisher;
+        this.proxy = new MeshProxy(store, nodeName, settings, kernel, tunnel, addressFile, resolvConf, publisher);
         proxy.start();
     }
 
     @Deactivate
     void deactivate() {
         proxy.close();
+        publisher.accept(null);
+    }
+
+    /** Keeps at most one registration of what the tunnel publishes: the latest. */
+    private static final class Registrar implements Consumer<TunnelAnnotations> {
+
+        private final BundleContext context;
+        private ServiceRegistration<NodeAnnotationContributor> registration;
+
+        Registrar(BundleContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public synchronized void accept(TunnelAnnotations published) {
+            if (registration != null) {
+                try {
+                    registration.unregister();
+                } catch (IllegalStateException e) {
+                    // already gone with the bundle
+                }
+                registration = null;
+            }
+            if (published != null) {
+                registration = context.registerService(NodeAnnotationContributor.class, published, null);
+            }
+        }
     }
 
     MeshProxy proxy() {

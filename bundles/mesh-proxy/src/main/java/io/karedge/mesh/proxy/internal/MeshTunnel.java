@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,7 @@ final class MeshTunnel implements AutoCloseable {
     private final Transport transport;
     private final Routing routing;
     private final Runnable peersChanged;
+    private final Consumer<InetSocketAddress> listening;
     private volatile TunnelExports exports = TunnelExports.NONE;
     private volatile String error;
     private Tunnel tunnel;
@@ -40,6 +42,16 @@ final class MeshTunnel implements AutoCloseable {
     private Map<String, List<InetSocketAddress>> linked = Map.of();
 
     MeshTunnel(TunnelSettings settings, String nodeName, Transport transport, Routing routing, Runnable peersChanged) {
+        this(settings, nodeName, transport, routing, peersChanged, address -> { });
+    }
+
+    /**
+     * @param listening told the address the listener is bound to once the tunnel runs, and {@code null} when it
+     *                  stops (the node publishes it on its Node)
+     */
+    MeshTunnel(TunnelSettings settings, String nodeName, Transport transport, Routing routing, Runnable peersChanged,
+               Consumer<InetSocketAddress> listening) {
+        this.listening = listening;
         this.settings = settings;
         this.nodeName = nodeName;
         this.transport = transport;
@@ -68,6 +80,7 @@ final class MeshTunnel implements AutoCloseable {
             routing.tunnel(started);
             error = null;
             LOG.info("Mesh tunnel of node {} listening on {}", nodeName, started.address());
+            listening.accept(started.address());
         } catch (Exception e) {
             if (started != null) {
                 started.close();
@@ -156,21 +169,30 @@ final class MeshTunnel implements AutoCloseable {
         linked = Map.copyOf(wanted);
     }
 
-    /** InternalIP first, then ExternalIP, at the port the node's annotation names (else this node's port). */
+    /**
+     * The address the node publishes for its tunnel, then its InternalIP, then its ExternalIP, at the port the
+     * node's annotation names (else this node's port).
+     */
     private List<InetSocketAddress> addresses(JsonNode node) {
         List<InetSocketAddress> result = new ArrayList<>();
         if (node == null) {
             return result;
         }
-        int port = node.path("metadata").path("annotations").path(TunnelSettings.PORT_ANNOTATION).asInt(settings.port());
+        JsonNode annotations = node.path("metadata").path("annotations");
+        int port = annotations.path(TunnelSettings.PORT_ANNOTATION).asInt(settings.port());
         if (port <= 0 || port > 65535) {
             port = settings.port();
+        }
+        String published = annotations.path(TunnelSettings.ADDRESS_ANNOTATION).asText("");
+        if (!published.isEmpty()) {
+            result.add(InetSocketAddress.createUnresolved(published, port));
         }
         for (String type : List.of("InternalIP", "ExternalIP")) {
             for (JsonNode address : node.path("status").path("addresses")) {
                 String value = address.path("address").asText("");
-                if (type.equals(address.path("type").asText()) && !value.isEmpty()) {
-                    result.add(InetSocketAddress.createUnresolved(value, port));
+                InetSocketAddress candidate = InetSocketAddress.createUnresolved(value, port);
+                if (type.equals(address.path("type").asText()) && !value.isEmpty() && !result.contains(candidate)) {
+                    result.add(candidate);
                 }
             }
         }
@@ -205,6 +227,7 @@ final class MeshTunnel implements AutoCloseable {
     public void close() {
         routing.tunnel(null);
         if (tunnel != null) {
+            listening.accept(null);
             tunnel.close();
             tunnel = null;
         }

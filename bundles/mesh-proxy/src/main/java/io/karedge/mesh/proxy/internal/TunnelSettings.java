@@ -30,6 +30,8 @@ record TunnelSettings(int port, String bindAddress, Map<String, List<InetSocketA
     private static final Logger LOG = LoggerFactory.getLogger(TunnelSettings.class);
     /** the annotation a node's tunnel port is read from on its Node object (else this node's port is assumed) */
     static final String PORT_ANNOTATION = "mesh.karedge.io/tunnel-port";
+    /** the annotation with the one address a node's tunnel listens on, when it is bound to one (dialled first) */
+    static final String ADDRESS_ANNOTATION = "mesh.karedge.io/tunnel-address";
     /** keepalive every 500 ms, a peer silent for 1.5 s is gone: its endpoints leave the pools within 2 s */
     static final TunnelLimits MESH_LIMITS = TunnelLimits.DEFAULTS.withPing(500, 1500);
 

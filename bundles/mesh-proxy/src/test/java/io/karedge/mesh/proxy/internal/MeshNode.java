@@ -31,6 +31,9 @@ final class MeshNode implements AutoCloseable {
     private final TunnelSettings tunnel;
     private final Path directory;
     MeshProxyComponent component;
+    /** What the node's tunnel publishes on its Node now (null while it does not listen). */
+    final java.util.concurrent.atomic.AtomicReference<TunnelAnnotations> published =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     MeshNode(String name, int n, TunnelCredentials credentials, Path directory, Map<String, List<InetSocketAddress>> peers,
              boolean preferLocal) throws Exception {
@@ -64,7 +67,7 @@ final class MeshNode implements AutoCloseable {
 
     void start() {
         component = new MeshProxyComponent(store, name, settings, KernelSettings.off(), tunnel,
-                directory.resolve("addresses.properties"), Path.of("/nonexistent/resolv.conf"));
+                directory.resolve("addresses.properties"), Path.of("/nonexistent/resolv.conf"), published::set);
     }
 
     private static void pem(Path file, Object object) throws IOException {

@@ -132,6 +132,49 @@ class MeshTunnelTest {
         await().atMost(WAIT).until(() -> Client.spread(echo, 80, 4).containsKey("b"));
     }
 
+    @Test
+    void theTunnelPublishesThePortItListensOnAndANodeIsFoundByIt() throws Exception {
+        MeshNode b = node("b", 82, Map.of(), false);
+        await().atMost(WAIT).until(() -> b.published.get() != null);
+        // bound to a loopback address: the port only (other hosts could not use 127.0.82.1)
+        assertThat(b.published.get().annotations())
+                .containsExactly(Map.entry(TunnelSettings.PORT_ANNOTATION, Integer.toString(b.tunnelPort)));
+        try (java.net.Socket probe = new java.net.Socket(b.tunnelAddress, b.tunnelPort)) {
+            assertThat(probe.isConnected()).as("the published port is the one listening").isTrue();
+        }
+
+        // a has no static peers and its own tunnel on another port: it finds b by b's Node, with what b published
+        MeshNode a = node("a", 81, Map.of(), false);
+        assertThat(a.tunnelPort).isNotEqualTo(b.tunnelPort);
+        com.fasterxml.jackson.databind.node.ObjectNode bNode = node("b", "True");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) bNode.path("status")).putArray("addresses").addObject()
+                .put("type", "InternalIP").put("address", b.tunnelAddress.getHostAddress());
+        b.published.get().annotations().forEach(((com.fasterxml.jackson.databind.node.ObjectNode) bNode
+                .path("metadata")).putObject("annotations")::put);
+        a.store.put(bNode, "test");
+        everywhere(List.of(a, b), "b", onB.port());
+        await().atMost(WAIT).until(() -> a.address("echo") != null && a.linkedTo("b"));
+        assertThat(Client.spread(a.address("echo"), 80, 4)).containsOnlyKeys("b");
+
+        // the tunnel stops (switched off, or moved by a restart): withdrawn
+        b.close();
+        assertThat(b.published.get()).isNull();
+    }
+
+    @Test
+    void aTunnelBoundToOneRoutableAddressPublishesItToo() throws Exception {
+        assertThat(TunnelAnnotations.of(new InetSocketAddress("10.20.30.40", 20006)).annotations())
+                .containsEntry(TunnelSettings.PORT_ANNOTATION, "20006")
+                .containsEntry(TunnelSettings.ADDRESS_ANNOTATION, "10.20.30.40");
+        assertThat(TunnelAnnotations.of(new InetSocketAddress("0.0.0.0", 20006)).annotations())
+                .containsOnlyKeys(TunnelSettings.PORT_ANNOTATION);
+        assertThat(TunnelAnnotations.of(new InetSocketAddress("127.0.0.1", 20006)).annotations())
+                .containsOnlyKeys(TunnelSettings.PORT_ANNOTATION);
+        for (String key : TunnelAnnotations.of(new InetSocketAddress("10.20.30.40", 1)).annotations().keySet()) {
+            assertThat(io.karedge.api.node.NodeAnnotationContributor.owned(key)).as(key).isTrue();
+        }
+    }
+
     private static com.fasterxml.jackson.databind.node.ObjectNode node(String name, String ready) {
         com.fasterxml.jackson.databind.node.ObjectNode node = Mesh.object("Node", "", name);
         ((com.fasterxml.jackson.databind.node.ObjectNode) node.path("metadata")).remove("namespace");

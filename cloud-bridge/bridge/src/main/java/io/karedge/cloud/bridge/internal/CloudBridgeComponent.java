@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.api.meta.MetaStore;
 import io.karedge.api.node.ContainerRuntimeInfo;
 import io.karedge.api.node.EdgeNode;
+import io.karedge.api.node.NodeAnnotationContributor;
 import io.karedge.api.progress.ProgressTracker;
 import io.karedge.api.uplink.Uplink;
 import io.karedge.cloud.bridge.CloudLinkSnapshot;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -58,6 +60,7 @@ public final class CloudBridgeComponent implements CloudLinkStatus {
     private final ScheduledExecutorService drainThread;
     private final ExecutorService ackers;
     private final AutoCloseable enqueueHook;
+    private final PublishedAnnotations annotations = new PublishedAnnotations();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ContainerRuntimeInfo runtime;
@@ -113,8 +116,12 @@ public final class CloudBridgeComponent implements CloudLinkStatus {
                     }
                 });
         this.queries = new RemoteQueries(link::session, link.scheduler(), downstream, settings.queryTimeout());
-        this.agent = new NodeAgent(settings, dataDirectory, uplink, () -> runtime, queries, link.scheduler(), clock);
+        this.agent = new NodeAgent(settings, dataDirectory, uplink, () -> runtime, queries, link.scheduler(), clock,
+                annotations::current);
         agentHolder[0] = agent;
+        if (settings.registerNode()) {
+            annotations.onChange(agent::annotationsChanged);
+        }
         this.drainer = new UplinkDrainer(uplink, settings, status, agent,
                 new DeviceReports(metaStore, settings.reportLocalDevices(), status), drainThread, ackers);
         link.wire(new Dispatcher(downstream, queries, drainer, status), drainer, agent, queries);
@@ -134,6 +141,21 @@ public final class CloudBridgeComponent implements CloudLinkStatus {
         link.start();
         LOG.info("Cloud bridge started: CloudHub {}, certificate service {}, node {}", settings.server(),
                 settings.certServer(), settings.nodeName());
+    }
+
+    /** A part of the node that wants annotations on the node's Node (the mesh's tunnel port). */
+    @Reference(name = "annotations", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeAnnotations", updated = "updatedAnnotations")
+    void addAnnotations(NodeAnnotationContributor contributor, Map<String, Object> properties) {
+        annotations.add(contributor, properties);
+    }
+
+    void updatedAnnotations(NodeAnnotationContributor contributor, Map<String, Object> properties) {
+        annotations.add(contributor, properties);
+    }
+
+    void removeAnnotations(NodeAnnotationContributor contributor, Map<String, Object> properties) {
+        annotations.remove(contributor, properties);
     }
 
     /** @return whether the bridge's configuration still exists in Config Admin (true when it cannot be told) */

@@ -5,14 +5,19 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.karedge.api.node.ContainerRuntimeInfo;
+import io.karedge.api.node.NodeAnnotationContributor;
 import io.karedge.api.uplink.Uplink;
 import io.karedge.api.uplink.UplinkMessage;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +41,15 @@ import org.slf4j.LoggerFactory;
  * after a look-up that went unanswered; {@code AlreadyExists} counts as registered, as for kubelet. A
  * registration the cloud refuses, or that gets no answer, is tried again after
  * {@value #REGISTER_RETRY_MILLIS} ms.
+ *
+ * <p><b>Annotations.</b> The node owns the {@code karedge.io} annotation domain on its Node (see
+ * {@link NodeAnnotationContributor}). The {@code insert} carries the contributors' annotations,
+ * and so does every status patch, in {@code metadata.annotations} next to {@code status}: CloudCore applies a
+ * {@code nodepatch} to the Node's status subresource, which for Nodes keeps changes to the metadata (only
+ * {@code spec} is reset), whereas it answers an {@code insert} of an existing Node with {@code AlreadyExists} and
+ * applies nothing. An annotation of the domain that the cloud's copy of the Node has (learnt from the look-up,
+ * from the answers to the patches and from pushes of this Node) or that this run published, and that no
+ * contributor gives any more, goes as {@code null}, which a strategic-merge patch turns into a removal.
  */
 final class NodeAgent implements UplinkDrainer.AnswerListener {
 
@@ -54,6 +68,7 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
     private final RemoteQueries queries;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
+    private final Supplier<Map<String, String>> annotations;
 
     private final Object lock = new Object();
     private ObjectNode knownLease;
@@ -68,9 +83,21 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
     private ScheduledFuture<?> leaseTask;
     private ScheduledFuture<?> statusTask;
     private volatile Runnable onRegistered = () -> { };
+    /** The annotations of the node's domain on the cloud's copy of the Node, as last seen; null while unknown. */
+    private Map<String, String> cloudAnnotations;
+    /** Keys of the node's domain this run sent with a value and has not seen removed since. */
+    private final Set<String> published = new HashSet<>();
 
     NodeAgent(BridgeSettings settings, Path dataDirectory, Uplink uplink, Supplier<ContainerRuntimeInfo> runtime,
               RemoteQueries queries, ScheduledExecutorService scheduler, Clock clock) {
+        this(settings, dataDirectory, uplink, runtime, queries, scheduler, clock, Map::of);
+    }
+
+    /** @param annotations the annotations the node publishes on its Node now ({@link PublishedAnnotations}) */
+    NodeAgent(BridgeSettings settings, Path dataDirectory, Uplink uplink, Supplier<ContainerRuntimeInfo> runtime,
+              RemoteQueries queries, ScheduledExecutorService scheduler, Clock clock,
+              Supplier<Map<String, String>> annotations) {
+        this.annotations = annotations;
         this.settings = settings;
         this.dataDirectory = dataDirectory;
         this.uplink = uplink;
@@ -107,6 +134,15 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
         }));
     }
 
+    /** The published annotations may have changed: report at once if the Node is registered (else registering sends them). */
+    void annotationsChanged() {
+        scheduler.execute(guard(() -> {
+            if (registered()) {
+                reportStatus(false);
+            }
+        }));
+    }
+
     /** Runs {@code hook} (on the link thread) each time the cloud is found to have this node's Node. */
     void onRegistered(Runnable hook) {
         this.onRegistered = hook;
@@ -133,6 +169,7 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
     private void registrationEnded(boolean done, JsonNode node, boolean retry) {
         if (node != null) {
             rememberUid(node);
+            cloudCopy(node);
         }
         synchronized (lock) {
             registering = false;
@@ -188,9 +225,17 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
             conditions = NodeObjects.conditions(machine, info, conditions, now);
             current = conditions;
         }
+        ObjectNode node = NodeObjects.node(settings.nodeName(), machine, info, current, now);
+        Map<String, String> wanted = annotations.get();
+        if (!wanted.isEmpty()) {
+            ObjectNode annotationsNode = ((ObjectNode) node.get("metadata")).putObject("annotations");
+            wanted.forEach(annotationsNode::put);
+            synchronized (lock) {
+                published.addAll(wanted.keySet());
+            }
+        }
         Message insert = Message.request(Routes.SOURCE_EDGED, Routes.GROUP_META, Routes.INSERT,
-                NodeObjects.nodeResource(settings.nodeName()),
-                NodeObjects.node(settings.nodeName(), machine, info, current, now));
+                NodeObjects.nodeResource(settings.nodeName()), node);
         queries.request(insert, Duration.ofMillis(settings.ackTimeoutMillis())).whenComplete((answer, failure) ->
                 scheduler.execute(guard(() -> {
                     if (failure != null) {
@@ -228,10 +273,39 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
                 ready = true;
             }
         }
+        boolean annotationsDiffer = cloudCopy(node);
         if (!ready) {
             LOG.info("The cloud's copy of node {} is not Ready; reporting the status again", settings.nodeName());
             scheduler.execute(guard(() -> reportStatus(true)));
+        } else if (annotationsDiffer && registered()) {
+            LOG.info("The cloud's copy of node {} has other {} annotations than the node publishes; reporting again",
+                    settings.nodeName(), NodeAnnotationContributor.DOMAIN);
+            scheduler.execute(guard(() -> reportStatus(true)));
         }
+    }
+
+    /**
+     * Remembers the annotations of the node's domain on a copy of the Node the cloud returned or pushed.
+     *
+     * @return whether they differ from what the node publishes now
+     */
+    private boolean cloudCopy(JsonNode node) {
+        JsonNode metadata = node.path("metadata");
+        if (!metadata.isObject()) {
+            return false;
+        }
+        Map<String, String> owned = new TreeMap<>();
+        metadata.path("annotations").fields().forEachRemaining(field -> {
+            if (NodeAnnotationContributor.owned(field.getKey()) && field.getValue().isTextual()) {
+                owned.put(field.getKey(), field.getValue().asText());
+            }
+        });
+        Map<String, String> wanted = annotations.get();
+        synchronized (lock) {
+            cloudAnnotations = owned;
+            published.removeIf(key -> !owned.containsKey(key) && !wanted.containsKey(key));
+        }
+        return !owned.equals(wanted);
     }
 
     @Override
@@ -241,6 +315,13 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
         }
         if (sent.resource().equals(NodeObjects.leaseResource(settings.nodeName()))) {
             leaseAnswer(answer);
+        } else if (sent.resource().equals(NodeObjects.nodePatchResource(settings.nodeName()))) {
+            JsonNode content = answer.content();
+            if (!ContentDecoder.isError(content) && content.path("Object").isObject()) {
+                cloudCopy(content.get("Object"));
+            } else {
+                LOG.debug("Node status patch answer {}", content);
+            }
         }
     }
 
@@ -298,26 +379,50 @@ final class NodeAgent implements UplinkDrainer.AnswerListener {
         MachineInfo machine = MachineInfo.read(dataDirectory);
         ContainerRuntimeInfo info = runtime.get();
         Instant now = clock.instant();
+        Map<String, String> wanted = annotations.get();
         ObjectNode status;
+        ObjectNode annotationPatch;
         synchronized (lock) {
             conditions = NodeObjects.conditions(machine, info, conditions, now);
             status = NodeObjects.status(settings.nodeName(), machine, info, conditions, now);
-            JsonNode comparable = withoutHeartbeats(status);
+            annotationPatch = annotationPatch(wanted);
+            ObjectNode comparable = withoutHeartbeats(status);
+            comparable.set("annotations", MessageCodec.mapper().valueToTree(wanted));
             boolean due = Duration.between(lastReportAt, now).toMillis() >= settings.nodeStatusIntervalMillis();
             if (!force && !due && comparable.equals(lastReported)) {
                 return;
             }
             lastReported = comparable;
             lastReportAt = now;
+            published.addAll(wanted.keySet());
         }
         ObjectNode patch = MessageCodec.mapper().createObjectNode();
+        if (!annotationPatch.isEmpty()) {
+            patch.putObject("metadata").set("annotations", annotationPatch);
+        }
         patch.set("status", status);
         // EdgeCore sends node patches as a JSON string; CloudCore accepts both forms
         enqueue(Routes.PATCH, NodeObjects.nodePatchResource(settings.nodeName()),
                 TextNode.valueOf(MessageCodec.mapper().valueToTree(patch).toString()), KEY_STATUS);
     }
 
-    private static JsonNode withoutHeartbeats(ObjectNode status) {
+    /**
+     * The annotations part of a status patch: every annotation the node publishes, and {@code null} (remove) for
+     * each key of its domain the cloud's copy has or this run published that is no longer given. Under the lock.
+     */
+    private ObjectNode annotationPatch(Map<String, String> wanted) {
+        ObjectNode patch = MessageCodec.mapper().createObjectNode();
+        Set<String> stale = new TreeSet<>(published);
+        if (cloudAnnotations != null) {
+            stale.addAll(cloudAnnotations.keySet());
+        }
+        stale.removeAll(wanted.keySet());
+        wanted.forEach(patch::put);
+        stale.forEach(patch::putNull);
+        return patch;
+    }
+
+    private static ObjectNode withoutHeartbeats(ObjectNode status) {
         ObjectNode copy = status.deepCopy();
         for (JsonNode condition : copy.path("conditions")) {
             ((ObjectNode) condition).remove("lastHeartbeatTime");

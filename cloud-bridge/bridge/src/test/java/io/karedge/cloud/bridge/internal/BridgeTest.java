@@ -10,44 +10,20 @@ import io.karedge.api.meta.ObjectKey;
 import io.karedge.api.uplink.UplinkMessage;
 import io.karedge.cloud.bridge.LinkState;
 import io.karedge.cloud.bridge.UplinkDelivery;
-import io.karedge.store.internal.StoreComponent;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(120)
-class BridgeTest {
-
-    @TempDir
-    Path data;
-
-    CloudHubDouble cloud;
-    StoreComponent store;
-    CloudBridgeComponent bridge;
-
-    @BeforeEach
-    void start() throws Exception {
-        cloud = new CloudHubDouble();
-        store = Fixtures.openStore(data);
-    }
+class BridgeTest extends AgainstCloudHubDouble {
 
     @AfterEach
-    void stop() {
-        if (bridge != null) {
-            bridge.deactivate();
-        }
-        Fixtures.closeStore(store);
-        cloud.close();
-        assertThat(cloud.invalidReasons).as("frames CloudHub would have refused").isEmpty();
-        assertThat(cloud.invalidFrames.get()).isZero();
+    void cloudCoreLoggedNothing() {
         assertThat(cloud.cloudCoreLog).as("what CloudCore would have logged about the node's requests").isEmpty();
     }
 

@@ -373,9 +373,7 @@ public final class CloudHubDouble implements AutoCloseable {
                 return nodeAnswer(message, path[2], content);
             }
             case "nodepatch" -> {
-                content.putObject("Object").putObject("metadata").put("name", path[2]);
-                content.set("Err", NullNode.getInstance());
-                return content;
+                return nodePatchAnswer(message, path[0], path[2], content);
             }
             case "lease" -> {
                 return leaseAnswer(message, content);
@@ -414,6 +412,8 @@ public final class CloudHubDouble implements AutoCloseable {
                 ObjectNode node = ContentDecoder.object(message.content()).orElse(MessageCodec.mapper()
                         .createObjectNode()).deepCopy();
                 node.with("metadata").put("uid", "node-uid-1").put("resourceVersion", "1");
+                // createNode adds CloudCore's own address (common.EdgeMappingCloudKey)
+                node.with("metadata").with("annotations").put("cloudcore", "127.0.0.1");
                 nodes.put(name, node);
                 content.set("Object", node);
                 content.set("Err", NullNode.getInstance());
@@ -429,10 +429,62 @@ public final class CloudHubDouble implements AutoCloseable {
                 }
                 return held.deepCopy();
             }
+            case Routes.UPDATE -> {
+                // updateNode: a Node the cloud does not have is logged and not answered
+                if (held == null) {
+                    cloudCoreLog.add("message: " + message.id() + " process failure, node " + name + " not found");
+                    return null;
+                }
+                try {
+                    nodes.put(name, NodeApi.updateMetadata(held, ContentDecoder.object(message.content())
+                            .orElse(MessageCodec.mapper().createObjectNode())));
+                } catch (NodeApi.Refused e) {
+                    cloudCoreLog.add("message: " + message.id() + " process failure, update node failed with error: "
+                            + e.getMessage() + ", namespace: , name: " + name);
+                    return null;
+                }
+                return TextNode.valueOf("OK");
+            }
             default -> {
                 return TextNode.valueOf("OK");
             }
         }
+    }
+
+    /**
+     * EdgeController's patchNode: the content's bytes (a string as it is, anything else as JSON) are a strategic-merge
+     * patch of the Node's status subresource; the answer is an ObjectResp with the Node as patched, or with an
+     * empty Node and the error (logged by CloudCore).
+     */
+    private JsonNode nodePatchAnswer(Message message, String namespace, String name, ObjectNode content) {
+        ObjectNode held = nodes.get(name);
+        NodeApi.Refused refused;
+        if (held == null) {
+            refused = new NodeApi.Refused("NotFound", 404, "nodes \"" + name + "\" not found");
+        } else {
+            try {
+                JsonNode patch = message.content().isTextual()
+                        ? MessageCodec.mapper().readTree(message.content().asText()) : message.content();
+                ObjectNode patched = NodeApi.patchStatus(held, patch == null ? NullNode.getInstance() : patch);
+                nodes.put(name, patched);
+                content.set("Object", patched.deepCopy());
+                content.set("Err", NullNode.getInstance());
+                return content;
+            } catch (NodeApi.Refused e) {
+                refused = e;
+            } catch (IOException e) {
+                refused = new NodeApi.Refused("BadRequest", 400, "invalid JSON patch: " + e.getMessage());
+            }
+        }
+        cloudCoreLog.add("message: " + message.id() + " process failure, patch node failed with error: "
+                + refused.getMessage() + ", namespace: " + namespace + ", name: " + name);
+        ObjectNode empty = content.putObject("Object");
+        empty.putObject("metadata").putNull("creationTimestamp");
+        empty.putObject("spec");
+        empty.putObject("status");
+        content.putObject("Err").putObject("ErrStatus").put("status", "Failure").put("message", refused.getMessage())
+                .put("reason", refused.reason).put("code", refused.code);
+        return content;
     }
 
     private JsonNode leaseAnswer(Message message, ObjectNode content) {

@@ -11,44 +11,16 @@ import io.karedge.cloud.bridge.CloudLinkSnapshot;
 import io.karedge.cloud.bridge.LinkState;
 import io.karedge.cloud.bridge.internal.rest.CloudResource;
 import io.karedge.cloud.bridge.internal.shell.CloudCommand;
-import io.karedge.store.internal.StoreComponent;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Device reports go upstream only for Devices the cloud sent; the rest is counted and shown. */
 @Timeout(120)
-class DeviceReportsTest {
+class DeviceReportsTest extends AgainstCloudHubDouble {
 
     static final String MANIFEST = "manifest:/opt/karedge/etc/manifests/demo-devices.yaml";
-
-    @TempDir
-    Path data;
-
-    CloudHubDouble cloud;
-    StoreComponent store;
-    CloudBridgeComponent bridge;
-
-    @BeforeEach
-    void start() throws Exception {
-        cloud = new CloudHubDouble();
-        store = Fixtures.openStore(data);
-    }
-
-    @AfterEach
-    void stop() {
-        if (bridge != null) {
-            bridge.deactivate();
-        }
-        Fixtures.closeStore(store);
-        cloud.close();
-        assertThat(cloud.invalidReasons).isEmpty();
-    }
 
     private void connect(Map<String, Object> overrides) {
         Map<String, Object> values = Fixtures.fast(cloud);

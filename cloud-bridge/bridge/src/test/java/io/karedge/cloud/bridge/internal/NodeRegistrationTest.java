@@ -6,45 +6,17 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.karedge.api.uplink.UplinkMessage;
 import io.karedge.cloud.bridge.LinkState;
-import io.karedge.store.internal.StoreComponent;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the node sends at connect and reconnect, checked against CloudCore's routing and its Node registry in
  * the double: nothing CloudCore would log as dropped or refused.
  */
 @Timeout(120)
-class NodeRegistrationTest {
-
-    @TempDir
-    Path data;
-
-    CloudHubDouble cloud;
-    StoreComponent store;
-    CloudBridgeComponent bridge;
-
-    @BeforeEach
-    void start() throws Exception {
-        cloud = new CloudHubDouble();
-        store = Fixtures.openStore(data);
-    }
-
-    @AfterEach
-    void stop() {
-        if (bridge != null) {
-            bridge.deactivate();
-        }
-        Fixtures.closeStore(store);
-        cloud.close();
-        assertThat(cloud.invalidReasons).isEmpty();
-    }
+class NodeRegistrationTest extends AgainstCloudHubDouble {
 
     private CloudBridgeComponent connect(Map<String, Object> overrides) {
         Map<String, Object> values = Fixtures.fast(cloud);
