@@ -24,7 +24,6 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 public class MetricsResource {
 
     private final MetricsRegistry registry;
-    private final ExpositionFormats formats = ExpositionFormats.init();
 
     @Activate
     public MetricsResource(@Reference(name = "registry") MetricsRegistry registry) {
@@ -41,9 +40,15 @@ public class MetricsResource {
     }
 
     ExpositionFormatWriter writerFor(String accept) {
+        ExpositionFormats formats = Formats.INSTANCE;
         if (formats.getOpenMetricsTextFormatWriter().accepts(accept)) {
             return formats.getOpenMetricsTextFormatWriter();
         }
         return formats.getPrometheusTextFormatWriter();
+    }
+
+    /** The writers, read from the client's configuration at the first scrape (not when the node starts). */
+    private static final class Formats {
+        static final ExpositionFormats INSTANCE = ExpositionFormats.init();
     }
 }

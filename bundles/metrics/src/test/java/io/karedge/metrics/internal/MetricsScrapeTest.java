@@ -424,6 +424,25 @@ class MetricsScrapeTest {
         assertThat(samples).noneMatch(s -> s.family().startsWith("karedge_mqtt"));
     }
 
+    @Test
+    void theRegistryIsSetUpAtTheFirstScrapeWithEveryPartAddedBeforeOrAfter() throws Exception {
+        MetricsRegistry registry = new MetricsRegistry();
+        EventBusMetrics bus = new EventBusMetrics(new FakeBus(3, 1, 1, 0, 0));
+        registry.addCollector(bus);
+        assertThat(registry.started()).as("nothing set up before a scrape").isFalse();
+
+        List<Sample> first = PrometheusTextParser.parse(write(registry, "prometheus"), "prometheus");
+        assertThat(registry.started()).isTrue();
+        assertThat(value(first, "karedge_mqtt_clients", Map.of())).isEqualTo(3);
+        assertThat(first).extracting(Sample::family).contains("jvm_threads_current");
+
+        registry.removeCollector(bus);
+        registry.addCollector(new UplinkMetrics(new FakeUplink(4, null), CLOCK));
+        List<Sample> second = PrometheusTextParser.parse(write(registry, "prometheus"), "prometheus");
+        assertThat(second).noneMatch(s -> s.family().startsWith("karedge_mqtt"));
+        assertThat(value(second, "karedge_uplink_depth", Map.of())).isEqualTo(4);
+    }
+
     // --- helpers
 
     private static List<Sample> scrape(String format, NodeCollector collector) throws Exception {

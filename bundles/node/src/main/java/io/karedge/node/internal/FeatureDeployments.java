@@ -20,6 +20,10 @@ import org.osgi.service.component.annotations.Reference;
  * driver's feature) as {@code feature-install} tasks: the four steps Karaf tells its deployment listeners
  * (resolving, bundles installed, bundles resolved and starting, finished) and the features installed. Karaf
  * reports no failed deployment; one that never finished is ended as failed when the next one starts.
+ *
+ * <p>It follows features only from the first deployment on: registering a {@link FeaturesListener} makes
+ * Karaf replay every repository, which parses each features XML (JAXB, the Maven resolver) on every start of
+ * the node; a deployment parses them anyway, so the listener costs nothing more then.
  */
 @Component(service = {}, immediate = true, property = "karedge.optional.part=features service")
 public final class FeatureDeployments implements DeploymentListener, FeaturesListener {
@@ -32,13 +36,13 @@ public final class FeatureDeployments implements DeploymentListener, FeaturesLis
     private final List<String> installed = new ArrayList<>();
     private int moreInstalled;
     private ProgressTask task;
+    private boolean followingFeatures;
 
     @Activate
     public FeatureDeployments(@Reference(name = "features") FeaturesService features,
                               @Reference(name = "tracker") ProgressTracker tracker) {
         this(tracker, features);
         features.registerListener((DeploymentListener) this);
-        features.registerListener((FeaturesListener) this);
     }
 
     FeatureDeployments(ProgressTracker tracker, FeaturesService features) {
@@ -49,7 +53,11 @@ public final class FeatureDeployments implements DeploymentListener, FeaturesLis
     @Deactivate
     void stop() {
         features.unregisterListener((DeploymentListener) this);
-        features.unregisterListener((FeaturesListener) this);
+        synchronized (this) {
+            if (followingFeatures) {
+                features.unregisterListener((FeaturesListener) this);
+            }
+        }
         synchronized (this) {
             if (task != null) {
                 task.failed("no longer followed: the node's progress reporting stopped");
@@ -67,6 +75,7 @@ public final class FeatureDeployments implements DeploymentListener, FeaturesLis
             installed.clear();
             moreInstalled = 0;
             task = tracker.start(ProgressTracker.FEATURE_INSTALL, "feature deployment", STEPS, ProgressTask.STEPS);
+            followFeatures();
         } else if (task == null) {
             return; // the tail of a deployment that started before this listener: nothing to follow
         }
@@ -76,6 +85,14 @@ public final class FeatureDeployments implements DeploymentListener, FeaturesLis
         if (event == DeploymentEvent.DEPLOYMENT_FINISHED) {
             task.succeeded(installed.isEmpty() ? "no feature added" : "installed " + installedSoFar().substring(2));
             task = null;
+        }
+    }
+
+    /** From the first deployment on, the features it installs are named (the replayed ones are not). */
+    private void followFeatures() {
+        if (!followingFeatures && features != null) {
+            followingFeatures = true;
+            features.registerListener((FeaturesListener) this);
         }
     }
 

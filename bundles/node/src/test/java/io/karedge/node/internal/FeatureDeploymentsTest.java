@@ -8,9 +8,12 @@ import io.karedge.api.progress.TaskState;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.karaf.features.DeploymentEvent;
 import org.apache.karaf.features.Feature;
 import org.apache.karaf.features.FeatureEvent;
+import org.apache.karaf.features.FeaturesService;
 import org.junit.jupiter.api.Test;
 
 class FeatureDeploymentsTest {
@@ -68,6 +71,27 @@ class FeatureDeploymentsTest {
         assertThat(tracker.tasks().get(0).message()).as("a new deployment starts a new list")
                 .isEqualTo("no feature added");
         assertThat(tracker.tasks().get(1).message()).contains("did not finish");
+    }
+
+    @Test
+    void followsFeaturesOnlyFromTheFirstDeploymentSoAStartParsesNoFeaturesXml() {
+        List<String> calls = new ArrayList<>();
+        FeaturesService service = (FeaturesService) Proxy.newProxyInstance(FeaturesService.class.getClassLoader(),
+                new Class<?>[] {FeaturesService.class}, (proxy, method, args) -> {
+                    calls.add(method.getName() + " " + method.getParameterTypes()[0].getSimpleName());
+                    return null;
+                });
+        FeatureDeployments started = new FeatureDeployments(service, tracker);
+        assertThat(calls).as("activation: deployments only").containsExactly("registerListener DeploymentListener");
+
+        started.deploymentEvent(DeploymentEvent.DEPLOYMENT_STARTED);
+        started.deploymentEvent(DeploymentEvent.DEPLOYMENT_FINISHED);
+        started.deploymentEvent(DeploymentEvent.DEPLOYMENT_STARTED);
+        assertThat(calls).as("the features listener once, at the first deployment")
+                .containsExactly("registerListener DeploymentListener", "registerListener FeaturesListener");
+
+        started.stop();
+        assertThat(calls).endsWith("unregisterListener DeploymentListener", "unregisterListener FeaturesListener");
     }
 
     private static FeatureEvent installed(String name, String version, boolean replay) {
