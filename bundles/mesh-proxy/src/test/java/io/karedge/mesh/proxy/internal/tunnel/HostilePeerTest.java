@@ -31,7 +31,7 @@ class HostilePeerTest {
 
     private EventLoopGroup group;
     private TestPki pki;
-    private TestNode b;
+    TestNode b;
     private ByteEcho echo;
 
     @BeforeEach
