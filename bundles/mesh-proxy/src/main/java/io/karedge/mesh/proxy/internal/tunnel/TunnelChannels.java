@@ -1,9 +1,7 @@
 package io.karedge.mesh.proxy.internal.tunnel;
 
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
@@ -17,17 +15,9 @@ final class TunnelChannels {
     private TunnelChannels() {
     }
 
-    /** reads of the tunnel socket and of stream sockets grow to 256 KiB under load (fewer reads, unwraps, tasks) */
-    static final RecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator(2048, 16 * 1024, 256 * 1024);
-
-    /** TLS seals up to a whole DATA frame and its header per call (several records), not 16 KiB at a time */
-    static final int WRAP_BYTES = FrameDecoder.MAX_DATA_PAYLOAD + Frame.HEADER_BYTES;
-
     static void configure(Channel channel, SslHandler ssl, TunnelConnection connection) {
         channel.config().setOption(ChannelOption.TCP_NODELAY, true);
         channel.config().setWriteBufferWaterMark(WATER_MARK);
-        channel.config().setRecvByteBufAllocator(READS);
-        ssl.setWrapDataSize(WRAP_BYTES);
         channel.pipeline().addLast("tls", ssl);
         // frames are written with a flush each; the flushes of one event-loop turn (a read batch of a local
         // socket, of the peer) go out as one, so TLS fills its records and the socket takes one write
