@@ -117,6 +117,9 @@ public final class MeshTunnelBench {
             System.out.printf(Locale.ROOT, "tunnel a -> b direct, a -> c through relay r; %d cores, %s, load %s%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"), loadAverage());
 
+            System.out.printf(Locale.ROOT, "tunnel TLS engine: %s%n",
+                    "jdk".equals(System.getProperty("karedge.mesh.tunnel.tls")) || !io.netty.handler.ssl.OpenSsl.isAvailable()
+                            ? "JDK" : "OpenSSL (" + io.netty.handler.ssl.OpenSsl.versionString() + ")");
             throughput(directSink, 64);
             throughput(tunnelSink, 64);
             throughput(relaySink, 64);
@@ -143,6 +146,10 @@ public final class MeshTunnelBench {
                     median(relay) / median(direct));
             System.out.printf(Locale.ROOT, "CPU of this JVM per MB (sender, sink and every node): direct %.2f ms, tunnel %.2f ms,"
                             + " through the relay %.2f ms%n", median(directCpu), median(tunnelCpu), median(relayCpu));
+
+            for (boolean tls : new boolean[] {false, true}) {
+                socatReference(servers.sink.getLocalPort(), directSink, tls, certificates, megabytes, runs);
+            }
 
             PingPong.roundTrips(directEcho, 2000);
             PingPong.roundTrips(tunnelEcho, 2000);
@@ -302,6 +309,43 @@ public final class MeshTunnelBench {
             Thread.sleep(10);
         }
         throw new IllegalStateException("the mesh did not listen within 10 s");
+    }
+
+    /**
+     * The bulk runs through two socat relays in a row (the tunnel path's hops, without the mesh), plain or TLS,
+     * alternating with direct runs: what a lean user-space relay reaches on the same path and cores.
+     */
+    private static void socatReference(int sinkPort, InetSocketAddress directSink, boolean tls, Path certificates,
+                                       int megabytes, int runs) throws Exception {
+        String name = tls ? "socat -> socat over TLS 1.3 (OpenSSL)" : "socat -> socat, plain TCP";
+        SocatChain chain;
+        try {
+            chain = SocatChain.start(sinkPort, tls, certificates);
+        } catch (IOException e) {
+            System.out.printf(Locale.ROOT, "reference %s: %s, skipped%n", name, e.getMessage());
+            return;
+        }
+        if (chain == null) {
+            System.out.printf(Locale.ROOT, "reference %s: socat not installed, skipped%n", name);
+            return;
+        }
+        try (chain) {
+            throughput(chain.entry(), 64);
+            double[] direct = new double[runs];
+            double[] relayed = new double[runs];
+            double[] cpu = new double[runs];
+            for (int run = 0; run < runs; run++) {
+                direct[run] = throughput(directSink, megabytes).megabytesPerSecond();
+                long ticks = chain.childTicks();
+                Rate rate = throughput(chain.entry(), megabytes);
+                Thread.sleep(100); // the relays' children exit and are reaped after the sink's answer
+                relayed[run] = rate.megabytesPerSecond();
+                cpu[run] = rate.cpuMillisPerMegabyte() + (chain.childTicks() - ticks) * 10.0 / megabytes;
+            }
+            System.out.printf(Locale.ROOT, "reference %s (%d x %d MB): direct median %.0f MB/s, %.0f MB/s (%.2f of"
+                            + " direct); CPU per MB (this JVM + socat) %.2f ms%n", name, runs, megabytes, median(direct),
+                    median(relayed), median(relayed) / median(direct), median(cpu));
+        }
     }
 
     /** Sends {@code megabytes} to the sink and reads its byte count back: MB/s. */

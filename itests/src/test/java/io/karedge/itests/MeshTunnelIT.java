@@ -80,6 +80,21 @@ public class MeshTunnelIT extends KaredgeTestSupport {
                 CoreOptions.systemProperty("karedge.itest.tunnel.port").value(String.valueOf(TUNNEL_PORT)));
     }
 
+    /**
+     * Asks Netty's {@code OpenSsl} class as the mesh proxy bundle wires it (its import of io.netty.handler.ssl) whether
+     * the native library loaded: the check the tunnel makes when it picks its TLS engine.
+     */
+    private static Object openSslAvailableToMeshProxy() throws Exception {
+        org.osgi.framework.BundleContext context = org.osgi.framework.FrameworkUtil.getBundle(MeshTunnelIT.class)
+                .getBundleContext();
+        for (org.osgi.framework.Bundle bundle : context.getBundles()) {
+            if ("io.karedge.mesh.proxy".equals(bundle.getSymbolicName())) {
+                return bundle.loadClass("io.netty.handler.ssl.OpenSsl").getMethod("isAvailable").invoke(null);
+            }
+        }
+        throw new IllegalStateException("no mesh proxy bundle");
+    }
+
     @Test
     public void aPeerOpensStreamsOnlyToEndpointsThisNodeOwns() throws Exception {
         service(FeaturesService.class).installFeature("karedge-mesh-proxy", EnumSet.noneOf(FeaturesService.Option.class));
@@ -97,6 +112,8 @@ public class MeshTunnelIT extends KaredgeTestSupport {
             await("service proxied", WAIT, this::serviceProxied);
             SSLContext tls = clientContext(certificates);
             await("tunnel listening", WAIT, () -> handshakes(tls, tunnelPort));
+            assertEquals("OpenSSL (netty-tcnative) loads in the distribution, so the tunnel's TLS runs on it",
+                    Boolean.TRUE, openSslAvailableToMeshProxy());
             try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", tunnelPort), 5000);
                 socket.setSoTimeout(20_000);

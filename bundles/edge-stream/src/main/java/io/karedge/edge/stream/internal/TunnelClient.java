@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -73,8 +74,9 @@ final class TunnelClient implements AutoCloseable {
         this.usage = new UsageSource(settings.nodeName(), pods, NodeUsageReader.system());
         this.streams = streams;
         // the tunnel's server certificate is checked against the cloud's CA; its names are not (EdgeCore
-        // does not check the tunnel server at all, and CloudCore's tunnel certificate rarely names the address)
-        this.ssl = SslContextBuilder.forClient().keyManager(credentials.key(), credentials.certificate())
+        // does not check the tunnel server at all, and CloudCore's tunnel certificate rarely names the address);
+        // the JDK's engine, named so that OpenSSL installed for the mesh tunnel does not change this connection
+        this.ssl = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).keyManager(credentials.key(), credentials.certificate())
                 .trustManager(credentials.ca()).protocols("TLSv1.3", "TLSv1.2").build();
     }
 

@@ -56,6 +56,9 @@ public final class Tunnel implements AutoCloseable {
            Class<? extends SocketChannel> socketChannel, Class<? extends ServerChannel> serverChannel,
            Class<? extends DatagramChannel> datagramChannel, boolean relay) throws SSLException {
         this.tls = new TunnelTls(credentials);
+        String fallback = tls.fallbackReason();
+        LOG.info("Tunnel TLS engine of node {}: {}{}", credentials.nodeName(), tls.engine(),
+                fallback == null ? "" : " (OpenSSL not used: " + fallback + ")");
         this.group = group;
         this.socketChannel = socketChannel;
         this.serverChannel = serverChannel;
@@ -79,6 +82,11 @@ public final class Tunnel implements AutoCloseable {
                         peerChanged(connection.peer());
                     }
                 }, relay, this::connection);
+    }
+
+    /** @return the TLS engine of the tunnel's connections: {@code OpenSSL (<version>)} or {@code JDK} */
+    public String tlsEngine() {
+        return tls.engine();
     }
 
     public String localNode() {

@@ -506,7 +506,11 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
 
     private void tick() {
         long silent = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReceivedNanos);
-        if (silent > limits().idleMillis()) {
+        // before HELLO only the handshake deadline applies: TLS handshake records are not frames, so a
+        // handshake slower than the idle limit (a loaded host) would otherwise be cut in the middle, and the
+        // peer would see a plaintext alert where it expects a sealed record ("Insufficient buffer remaining
+        // for AEAD cipher fragment")
+        if (helloReceived && silent > limits().idleMillis()) {
             fail("silent", "nothing received for " + silent + " ms");
             return;
         }

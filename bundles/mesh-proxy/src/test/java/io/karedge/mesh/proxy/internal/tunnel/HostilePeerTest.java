@@ -10,6 +10,9 @@ import io.netty.channel.nio.NioIoHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,7 +34,7 @@ class HostilePeerTest {
 
     private EventLoopGroup group;
     private TestPki pki;
-    private TestNode b;
+    TestNode b;
     private ByteEcho echo;
 
     @BeforeEach
@@ -236,5 +239,19 @@ class HostilePeerTest {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         out.writeShort(bytes.length);
         out.write(bytes);
+    }
+
+    @Test
+    void aHandshakeSlowerThanTheIdleLimitRunsUntilTheHandshakeDeadline() throws Exception {
+        // idle after 150 ms, handshake within 1.5 s; the far end accepts TCP and never answers the ClientHello
+        TunnelLimits limits = new TunnelLimits(8, 64 * 1024, 64 * 1024, 50, 150, 1500, 1000);
+        try (ServerSocket mute = new ServerSocket(0, 5, InetAddress.getByName("127.0.52.9"));
+             TestNode a = new TestNode("a", pki.node("a"), group, "127.0.52.1", limits)) {
+            a.tunnel.peer("m", List.of(new InetSocketAddress("127.0.52.9", mute.getLocalPort())));
+            Socket held = mute.accept();
+            await().atMost(WAIT).until(() -> a.tunnel.peers().stream().anyMatch(p -> p.error() != null));
+            assertThat(a.tunnel.peers().get(0).error()).contains("no TLS handshake and HELLO within 1500 ms");
+            held.close();
+        }
     }
 }

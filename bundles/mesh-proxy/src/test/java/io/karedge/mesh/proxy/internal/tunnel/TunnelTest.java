@@ -88,6 +88,38 @@ class TunnelTest {
         assertThat(cipherSuite(b.tunnel.connection("a"))).isEqualTo("TLS_AES_128_GCM_SHA256");
     }
 
+    @Test
+    void theTunnelRunsOnOpenSslWhenItLoads() {
+        assertThat(a.tunnel.tlsEngine()).startsWith("OpenSSL");
+        assertThat(a.tunnel.connection("b").channel().pipeline().get(SslHandler.class).engine())
+                .isInstanceOf(io.netty.handler.ssl.ReferenceCountedOpenSslEngine.class);
+    }
+
+    @Test
+    void aNodeOnTheJdkEngineAndOneOnOpenSslTalk() throws Exception {
+        System.setProperty(TunnelTls.ENGINE_PROPERTY, "jdk");
+        TestNode c;
+        try {
+            c = new TestNode("c", pki.node("c"), group, "127.0.51.3", TunnelLimits.DEFAULTS);
+        } finally {
+            System.clearProperty(TunnelTls.ENGINE_PROPERTY);
+        }
+        try {
+            assertThat(c.tunnel.tlsEngine()).isEqualTo("JDK");
+            c.endpoints.add(echoOnA.port());
+            b.endpoints.add(echoOnB.port());
+            c.dial(b);
+            a.dial(c);
+            await().atMost(WAIT).until(() -> c.tunnel.reachable("b") && a.tunnel.reachable("c"));
+            byte[] payload = new byte[1024 * 1024 + 3];
+            new Random(11).nextBytes(payload);
+            assertSame(exchange(c.entry("b", echoOnB.port()), payload), payload);
+            assertSame(exchange(a.entry("c", echoOnA.port()), payload), payload);
+        } finally {
+            c.close();
+        }
+    }
+
     private static String cipherSuite(TunnelConnection connection) {
         return connection.channel().pipeline().get(SslHandler.class).engine().getSession().getCipherSuite();
     }
