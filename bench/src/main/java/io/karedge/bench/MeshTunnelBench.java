@@ -52,6 +52,9 @@ import java.util.stream.Stream;
  */
 public final class MeshTunnelBench {
 
+    /** the tunnel's TLS engine in every node of the bench: {@code MESH_TUNNEL_TLS=jdk} for the JDK's, else auto */
+    private static final String TLS_ENGINE = System.getenv().getOrDefault("MESH_TUNNEL_TLS", "auto");
+
     private static final int CHUNK = 64 * 1024;
     private static final List<AutoCloseable> CLEANUP = new ArrayList<>();
 
@@ -101,7 +104,8 @@ public final class MeshTunnelBench {
                                 "address_range", "127.1" + (10 + i) + ".0.0/16", "dns_enabled", false,
                                 "tunnel_port", ports[i], "tunnel_address", tunnels.get(name).getAddress().getHostAddress(),
                                 "tunnel_peers", peers.get(name), "tunnel_relay", "r".equals(name),
-                                "tunnel_relay_nodes", "a".equals(name) ? "r" : "")));
+                                "tunnel_relay_nodes", "a".equals(name) ? "r" : "",
+                                "tunnel_tls", TLS_ENGINE)));
                 CLEANUP.add(0, () -> invoke(mesh, "deactivate"));
                 meshes.put(name, mesh);
             }
@@ -118,7 +122,7 @@ public final class MeshTunnelBench {
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"), loadAverage());
 
             System.out.printf(Locale.ROOT, "tunnel TLS engine: %s%n",
-                    "jdk".equals(System.getProperty("karedge.mesh.tunnel.tls")) || !io.netty.handler.ssl.OpenSsl.isAvailable()
+                    "jdk".equals(TLS_ENGINE) || !io.netty.handler.ssl.OpenSsl.isAvailable()
                             ? "JDK" : "OpenSSL (" + io.netty.handler.ssl.OpenSsl.versionString() + ")");
             throughput(directSink, 64);
             throughput(tunnelSink, 64);

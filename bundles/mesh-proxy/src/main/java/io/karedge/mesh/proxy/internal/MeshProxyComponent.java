@@ -143,6 +143,10 @@ public final class MeshProxyComponent implements MeshStatus {
                 + " preferred and retried in the background")
         String tunnel_relay_nodes() default "";
 
+        @AttributeDefinition(description = "TLS engine of the tunnel: auto (OpenSSL through netty-tcnative when its"
+                + " native library loads, else the JDK's) or jdk (always the JDK's)")
+        String tunnel_tls() default "auto";
+
         @AttributeDefinition(description = "Send new connections to this node's healthy endpoints while there are"
                 + " any (as trafficDistribution: PreferClose); other nodes' endpoints only when none is left")
         boolean prefer_local() default false;

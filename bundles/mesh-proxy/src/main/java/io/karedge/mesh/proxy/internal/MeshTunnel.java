@@ -72,7 +72,8 @@ final class MeshTunnel implements AutoCloseable {
                         + credentials.nodeName() + ", this node is " + nodeName);
             }
             started = new Tunnel(credentials, settings.limits(), this::decide, transport.group(),
-                    transport.socketChannel(), transport.serverChannel(), transport.datagramChannel(), settings.relay());
+                    transport.socketChannel(), transport.serverChannel(), transport.datagramChannel(), settings.relay(),
+                    settings.tls());
             started.relays(settings.relayNodes());
             started.listen(new InetSocketAddress(settings.bindAddress(), settings.port()));
             started.onPeerChange(node -> peersChanged.run());

@@ -1,5 +1,6 @@
 package io.karedge.mesh.proxy.internal;
 
+import io.karedge.mesh.proxy.internal.tunnel.TlsEngine;
 import io.karedge.mesh.proxy.internal.tunnel.TunnelLimits;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 record TunnelSettings(int port, String bindAddress, Map<String, List<InetSocketAddress>> peers, Path ca,
                       Path certificate, Path key, boolean preferLocal, TunnelLimits limits, boolean relay,
-                      List<String> relayNodes) {
+                      List<String> relayNodes, TlsEngine tls) {
 
     private static final Logger LOG = LoggerFactory.getLogger(TunnelSettings.class);
     /** the annotation a node's tunnel port is read from on its Node object (else this node's port is assumed) */
@@ -40,15 +41,16 @@ record TunnelSettings(int port, String bindAddress, Map<String, List<InetSocketA
         bindAddress = bindAddress == null || bindAddress.isBlank() ? "0.0.0.0" : bindAddress.trim();
         peers = Map.copyOf(peers);
         relayNodes = relayNodes == null ? List.of() : List.copyOf(relayNodes);
+        tls = tls == null ? TlsEngine.AUTO : tls;
     }
 
     TunnelSettings(int port, String bindAddress, Map<String, List<InetSocketAddress>> peers, Path ca,
                    Path certificate, Path key, boolean preferLocal, TunnelLimits limits) {
-        this(port, bindAddress, peers, ca, certificate, key, preferLocal, limits, false, List.of());
+        this(port, bindAddress, peers, ca, certificate, key, preferLocal, limits, false, List.of(), TlsEngine.AUTO);
     }
 
     TunnelSettings withRelay(boolean serves, List<String> via) {
-        return new TunnelSettings(port, bindAddress, peers, ca, certificate, key, preferLocal, limits, serves, via);
+        return new TunnelSettings(port, bindAddress, peers, ca, certificate, key, preferLocal, limits, serves, via, tls);
     }
 
     static TunnelSettings off() {
@@ -60,7 +62,7 @@ record TunnelSettings(int port, String bindAddress, Map<String, List<InetSocketA
     }
 
     TunnelSettings withPreferLocal(boolean prefer) {
-        return new TunnelSettings(port, bindAddress, peers, ca, certificate, key, prefer, limits, relay, relayNodes);
+        return new TunnelSettings(port, bindAddress, peers, ca, certificate, key, prefer, limits, relay, relayNodes, tls);
     }
 
     /**
@@ -73,7 +75,16 @@ record TunnelSettings(int port, String bindAddress, Map<String, List<InetSocketA
                 parsePeers(config.tunnel_peers(), config.tunnel_port()),
                 file(config.tunnel_ca(), cloud.resolve("ca.crt")), file(config.tunnel_cert(), cloud.resolve("edge.crt")),
                 file(config.tunnel_key(), cloud.resolve("edge.key")), config.prefer_local(), MESH_LIMITS,
-                config.tunnel_relay(), names(config.tunnel_relay_nodes()));
+                config.tunnel_relay(), names(config.tunnel_relay_nodes()), tlsEngine(config.tunnel_tls()));
+    }
+
+    private static TlsEngine tlsEngine(String value) {
+        TlsEngine engine = TlsEngine.parse(value);
+        if (engine == null) {
+            LOG.warn("tunnel.tls '{}' ignored: expected auto or jdk; using auto", value);
+            return TlsEngine.AUTO;
+        }
+        return engine;
     }
 
     private static List<String> names(String value) {

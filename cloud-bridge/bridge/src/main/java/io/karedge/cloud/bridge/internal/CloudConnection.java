@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.URI;
@@ -61,8 +62,13 @@ final class CloudConnection {
         this.channel = channel;
     }
 
+    /**
+     * The JDK's TLS engine, named: Netty's default becomes OpenSSL once netty-tcnative (installed for the mesh
+     * tunnel) has loaded, and the cloud link keeps the engine it was built and tested with.
+     */
     static SslContext sslContext(Credentials credentials) throws SSLException {
         return SslContextBuilder.forClient()
+                .sslProvider(SslProvider.JDK)
                 .keyManager(credentials.key(), credentials.certificate())
                 .trustManager(credentials.ca())
                 .protocols("TLSv1.3", "TLSv1.2")

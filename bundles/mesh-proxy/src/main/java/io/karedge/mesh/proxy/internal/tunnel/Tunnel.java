@@ -55,7 +55,14 @@ public final class Tunnel implements AutoCloseable {
     public Tunnel(TunnelCredentials credentials, TunnelLimits limits, StreamAcceptor acceptor, EventLoopGroup group,
            Class<? extends SocketChannel> socketChannel, Class<? extends ServerChannel> serverChannel,
            Class<? extends DatagramChannel> datagramChannel, boolean relay) throws SSLException {
-        this.tls = new TunnelTls(credentials);
+        this(credentials, limits, acceptor, group, socketChannel, serverChannel, datagramChannel, relay, TlsEngine.AUTO);
+    }
+
+    /** @param engine the TLS engine to use ({@link TlsEngine#AUTO}: OpenSSL when it loads) */
+    public Tunnel(TunnelCredentials credentials, TunnelLimits limits, StreamAcceptor acceptor, EventLoopGroup group,
+           Class<? extends SocketChannel> socketChannel, Class<? extends ServerChannel> serverChannel,
+           Class<? extends DatagramChannel> datagramChannel, boolean relay, TlsEngine engine) throws SSLException {
+        this.tls = new TunnelTls(credentials, engine);
         String fallback = tls.fallbackReason();
         LOG.info("Tunnel TLS engine of node {}: {}{}", credentials.nodeName(), tls.engine(),
                 fallback == null ? "" : " (OpenSSL not used: " + fallback + ")");

@@ -6,7 +6,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.util.List;
-import java.util.Locale;
 import javax.net.ssl.SSLException;
 
 /**
@@ -18,13 +17,10 @@ import javax.net.ssl.SSLException;
  *
  * <p>The engine is OpenSSL (BoringSSL through netty-tcnative) when its native library loads, because the tunnel's
  * bulk rate is bound by the cost of AES-GCM and the JDK's engine spends several times BoringSSL's CPU per byte on
- * it; otherwise, or when the system property {@value #ENGINE_PROPERTY} is {@code jdk}, the JDK's engine. Both
- * ends need not use the same engine: the wire is TLS 1.3 either way.
+ * it; otherwise, or when {@link TlsEngine#JDK} is configured, the JDK's engine. Both ends need not use the same
+ * engine: the wire is TLS 1.3 either way.
  */
 final class TunnelTls {
-
-    /** system property: {@code jdk} keeps the tunnel on the JDK's TLS engine even when OpenSSL is available */
-    static final String ENGINE_PROPERTY = "karedge.mesh.tunnel.tls";
 
     private static final String TLS_13 = "TLSv1.3";
 
@@ -35,12 +31,14 @@ final class TunnelTls {
     static final List<String> CIPHERS = List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
             "TLS_CHACHA20_POLY1305_SHA256");
 
+    private final TlsEngine configured;
     private final SslProvider provider;
     private final SslContext server;
     private final SslContext client;
 
-    TunnelTls(TunnelCredentials credentials) throws SSLException {
-        this.provider = chooseProvider();
+    TunnelTls(TunnelCredentials credentials, TlsEngine configured) throws SSLException {
+        this.configured = configured;
+        this.provider = configured == TlsEngine.JDK ? SslProvider.JDK : openSslIfUsable();
         ClusterCaTrust trust = new ClusterCaTrust(credentials.ca());
         this.server = SslContextBuilder.forServer(credentials.key(), credentials.chain())
                 .sslProvider(provider)
@@ -69,8 +67,8 @@ final class TunnelTls {
         if (provider != SslProvider.JDK) {
             return null;
         }
-        if (jdkRequested()) {
-            return ENGINE_PROPERTY + "=jdk";
+        if (configured == TlsEngine.JDK) {
+            return "tunnel.tls=jdk";
         }
         Throwable cause = OpenSsl.unavailabilityCause();
         return cause == null ? "OpenSSL without TLS 1.3" : TunnelConnection.rootMessage(cause);
@@ -84,18 +82,11 @@ final class TunnelTls {
         return client;
     }
 
-    private static SslProvider chooseProvider() {
-        if (jdkRequested()) {
-            return SslProvider.JDK;
-        }
+    private static SslProvider openSslIfUsable() {
         try {
             return OpenSsl.isAvailable() && SslProvider.isTlsv13Supported(SslProvider.OPENSSL) ? SslProvider.OPENSSL : SslProvider.JDK;
         } catch (LinkageError e) {
             return SslProvider.JDK; // netty-handler wired without netty-tcnative's classes
         }
-    }
-
-    private static boolean jdkRequested() {
-        return "jdk".equals(System.getProperty(ENGINE_PROPERTY, "").trim().toLowerCase(Locale.ROOT));
     }
 }

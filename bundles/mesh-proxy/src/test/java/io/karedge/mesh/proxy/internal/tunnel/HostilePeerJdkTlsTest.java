@@ -14,12 +14,12 @@ class HostilePeerJdkTlsTest extends HostilePeerTest {
 
     @BeforeAll
     static void jdkEngine() {
-        System.setProperty(TunnelTls.ENGINE_PROPERTY, "jdk");
+        TestNode.engine = TlsEngine.JDK;
     }
 
     @AfterAll
     static void defaultEngine() {
-        System.clearProperty(TunnelTls.ENGINE_PROPERTY);
+        TestNode.engine = TlsEngine.AUTO;
     }
 
     @BeforeEach

@@ -22,6 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class TestNode implements AutoCloseable {
 
+    /** The TLS engine of the nodes constructed from now on; a test class that sets it puts it back after. */
+    static volatile TlsEngine engine = TlsEngine.AUTO;
+
     final String name;
     final Tunnel tunnel;
     final Set<Integer> endpoints = ConcurrentHashMap.newKeySet();
@@ -45,7 +48,7 @@ final class TestNode implements AutoCloseable {
         this.name = name;
         this.group = group;
         this.tunnel = new Tunnel(credentials, limits, this::decide, group, NioSocketChannel.class,
-                NioServerSocketChannel.class, io.netty.channel.socket.nio.NioDatagramChannel.class, relay);
+                NioServerSocketChannel.class, io.netty.channel.socket.nio.NioDatagramChannel.class, relay, engine);
         tunnel.listen(bind);
     }
 

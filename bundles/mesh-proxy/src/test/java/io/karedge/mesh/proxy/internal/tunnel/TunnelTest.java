@@ -97,12 +97,12 @@ class TunnelTest {
 
     @Test
     void aNodeOnTheJdkEngineAndOneOnOpenSslTalk() throws Exception {
-        System.setProperty(TunnelTls.ENGINE_PROPERTY, "jdk");
+        TestNode.engine = TlsEngine.JDK;
         TestNode c;
         try {
             c = new TestNode("c", pki.node("c"), group, "127.0.51.3", TunnelLimits.DEFAULTS);
         } finally {
-            System.clearProperty(TunnelTls.ENGINE_PROPERTY);
+            TestNode.engine = TlsEngine.AUTO;
         }
         try {
             assertThat(c.tunnel.tlsEngine()).isEqualTo("JDK");
