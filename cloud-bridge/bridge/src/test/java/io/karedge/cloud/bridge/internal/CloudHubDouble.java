@@ -105,6 +105,10 @@ public final class CloudHubDouble implements AutoCloseable {
     public volatile long resendMillis = 300;
     /** Run on the I/O thread when a WebSocket session is established (before any frame is read). */
     public volatile Runnable onSession;
+    /** CloudCore's DynamicController: the cluster's Services, Endpoints and Nodes, applications and watches. */
+    public final DynamicControllerDouble dynamic;
+    /** The node a session belongs to (its {@code node_id} header). */
+    private static final io.netty.util.AttributeKey<String> NODE = io.netty.util.AttributeKey.valueOf("node");
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("double-io", true),
             NioIoHandler.newFactory());
@@ -175,6 +179,7 @@ public final class CloudHubDouble implements AutoCloseable {
                     }
                 })
                 .bind(bindAddress, 0).sync().channel();
+        dynamic = new DynamicControllerDouble(cloudCoreLog, this::sendToNode, this::acks);
         ackWorker = new Thread(this::deliverLoop, "double-ack-queue");
         ackWorker.setDaemon(true);
         ackWorker.start();
@@ -205,6 +210,19 @@ public final class CloudHubDouble implements AutoCloseable {
 
     public void send(Message message) {
         sendRaw(MessageCodec.encode(message), false);
+    }
+
+    /** @return whether the node had a session the message was written to */
+    boolean sendToNode(String node, Message message) {
+        boolean sent = false;
+        for (Channel channel : sessions) {
+            if (node.equals(channel.attr(NODE).get()) && channel.isActive()) {
+                sendsById.computeIfAbsent(message.id(), id -> new AtomicInteger()).incrementAndGet();
+                channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(MessageCodec.encode(message))));
+                sent = true;
+            }
+        }
+        return sent;
     }
 
     /**
@@ -338,6 +356,10 @@ public final class CloudHubDouble implements AutoCloseable {
             return;
         }
         if (!answerRequests) {
+            return;
+        }
+        if (message.source().equals("metaserver")) {
+            dynamic.receive(channel, String.valueOf(channel.attr(NODE).get()), message);
             return;
         }
         JsonNode answer = answerFor(message);
@@ -679,6 +701,7 @@ public final class CloudHubDouble implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        dynamic.close();
         ackWorker.interrupt();
         https.stop(0);
         server.close();
@@ -693,6 +716,7 @@ public final class CloudHubDouble implements AutoCloseable {
                 lastHeaders.clear();
                 request.headers().forEach(header -> lastHeaders.put(header.getKey().toLowerCase(), header.getValue()));
                 lastHeaders.put(":path", request.uri());
+                context.channel().attr(NODE).set(request.headers().get("node_id"));
             }
             super.channelRead(context, message);
         }
