@@ -31,20 +31,12 @@ class CloudWatchFeedTest extends AgainstCloudHubDouble {
     private static final Map<String, String> KINDS = Map.of("services", Kinds.SERVICE, "endpoints", Kinds.ENDPOINTS,
             "nodes", Kinds.NODE);
 
-    private CloudBridgeComponent connect(Map<String, Object> overrides) {
-        Map<String, Object> values = Fixtures.fast(cloud);
-        values.putAll(overrides);
-        CloudBridgeComponent started = Fixtures.bridge(values, store, data);
-        await().atMost(Duration.ofSeconds(20)).until(() -> started.snapshot().state() == LinkState.CONNECTED);
-        return started;
-    }
-
     @Test
     void theNodeSyncsItsWatchesAndListsInCloudCoresWireFormatAndChangesFollow() {
         cloud.dynamic.apply("services", service("default", "echo", "10.96.0.10"));
         cloud.dynamic.apply("endpoints", endpoints("default", "echo", "10.244.1.5", "edge-2"));
         cloud.dynamic.apply("nodes", node("edge-2"));
-        bridge = connect(Map.of());
+        bridge = connectedBridge(Map.of());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> held(Kinds.SERVICE, "default", "echo") != null
                 && held(Kinds.ENDPOINTS, "default", "echo") != null && held(Kinds.NODE, "", "edge-2") != null);
@@ -101,7 +93,7 @@ class CloudWatchFeedTest extends AgainstCloudHubDouble {
     void aListDeletesWhatTheCloudLostWhileTheNodeWasAwayButNeverTheNodesOwnObjects() {
         cloud.dynamic.apply("services", service("default", "old", "10.96.0.20"));
         cloud.dynamic.apply("nodes", node("edge-2"));
-        bridge = connect(Map.of());
+        bridge = connectedBridge(Map.of());
         await().atMost(Duration.ofSeconds(10)).until(() -> held(Kinds.SERVICE, "default", "old") != null
                 && held(Kinds.NODE, "", "edge-2") != null);
         // the node's own objects by other routes: a local Service, its own Node and a pod from the cloud
@@ -135,10 +127,10 @@ class CloudWatchFeedTest extends AgainstCloudHubDouble {
 
     @Test
     void anEmptyWatchListSyncsNoWatchesSoTheCloudDropsEarlierOnes() {
-        bridge = connect(Map.of());
+        bridge = connectedBridge(Map.of());
         await().atMost(Duration.ofSeconds(10)).until(() -> cloud.dynamic.listeners("edge-1").size() == 3);
         bridge.deactivate();
-        bridge = connect(Map.of("watch.resources", ""));
+        bridge = connectedBridge(Map.of("watch.resources", ""));
         await().atMost(Duration.ofSeconds(10)).until(() -> cloud.dynamic.listeners("edge-1").isEmpty());
         assertThat(cloud.received("null", "null")).as("no lists").hasSize(3);
         assertThat(cloud.cloudCoreLog).isEmpty();
@@ -152,7 +144,7 @@ class CloudWatchFeedTest extends AgainstCloudHubDouble {
         store.put(service("default", "local", "10.96.0.30"), MANIFEST);
         store.put(pod("default", "web-0", "edge-1"), Downstream.SOURCE);
         store.put(node("edge-1"), Downstream.SOURCE);
-        bridge = connect(Map.of("register.node", false));
+        bridge = connectedBridge(Map.of("register.node", false));
         List<String> resources = List.of("services", "endpoints", "nodes");
         for (int step = 0; step < 80; step++) {
             int choice = random.nextInt(100);
