@@ -47,8 +47,9 @@ import org.junit.jupiter.api.Test;
  * the nodes' cloud bridges list-watch ({@code watch.resources}, default services, endpoints and nodes: a watch
  * sync and a list application on every connect), as {@code insert} of {@code default/service/echo} and
  * {@code default/endpoints/echo} from source {@code dynamiccontroller}, each address with its {@code nodeName}.
- * The double's DynamicController does not hold the nodes' own Node objects (those are in its EdgeController
- * part), so the peers still come from {@code tunnel.peers}.
+ * The Node each node registers and patches through the double's EdgeController part is in the same cluster, so
+ * the nodes get each other's Nodes by that feed too; the test still names every peer in {@code tunnel.peers}, so
+ * which addresses the Nodes report does not decide the paths.
  *
  * <p>Needs root, {@code ip} and python3 (skipped otherwise, with the reason); one run boots four nodes (in
  * parallel) and takes about 2 to 3 min on a loaded 2-core machine. Every namespace, node and process it starts

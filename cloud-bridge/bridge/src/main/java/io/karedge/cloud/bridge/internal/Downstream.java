@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * unknown update is a create), delete removes it and is idempotent. Repeated message ids are not applied
  * again. The caller acknowledges afterwards, except for {@link Outcome#RETRY}. A list answer replaces the
  * cloud's objects of its kind ({@link #replaceListed}); the delete pushes seen since the last connect are kept
- * (as tombstones) so that a list taken before a delete cannot bring the object back. Every method is
+ * (as tombstones) so that a list taken before a delete cannot bring the object back, and a push of an object
+ * the last list neither names nor predates is a late one and ignored. Every method is
  * synchronized: pushes come on the inbound thread, list answers may complete on another.
  */
 final class Downstream {
@@ -60,6 +61,11 @@ final class Downstream {
     private final Consumer<ObjectNode> cloudNodeListener;
     /** Deletes applied since the last connect: key to the resourceVersion of the delete. */
     private final Map<ObjectKey, String> tombstones = new HashMap<>();
+    /** The last list of each kind: its resourceVersion and the keys it named. */
+    private final Map<String, Listed> lastLists = new HashMap<>();
+
+    private record Listed(String version, Set<ObjectKey> keys) {
+    }
 
     Downstream(MetaStore store, String nodeName, LinkStatusHolder status, RecentIds recent,
                Consumer<ObjectNode> cloudNodeListener) {
@@ -106,6 +112,12 @@ final class Downstream {
                 if (object.isEmpty()) {
                     LOG.warn("{} carries no object, ignored", message);
                     return Outcome.REJECTED;
+                }
+                if (deletedBeforeLastList(key, message.resourceVersion().isEmpty() ? object.get().path("metadata")
+                        .path("resourceVersion").asText("") : message.resourceVersion())) {
+                    status.staleIn.incrementAndGet();
+                    LOG.debug("{}: the last list is newer and does not name it, ignored", message);
+                    return Outcome.STALE;
                 }
                 return put(key, object.get(), message.resourceVersion(), message);
             }
@@ -233,6 +245,7 @@ final class Downstream {
                 }
             }
         }
+        lastLists.put(kind, new Listed(listVersion, Set.copyOf(listed)));
         int deleted = 0;
         for (StoredObject held : store.list(Selector.kind(kind)).items()) {
             ObjectKey key = held.key();
@@ -248,6 +261,16 @@ final class Downstream {
             deleted++;
         }
         return new Replaced(stored, deleted, rejected);
+    }
+
+    /**
+     * An object the last list of its kind does not name, in a version that list is newer than, was deleted
+     * before the list (a late push, for example one CloudHub sent again after a reconnect).
+     */
+    private boolean deletedBeforeLastList(ObjectKey key, String version) {
+        Listed listed = lastLists.get(key.kind());
+        return listed != null && !version.isEmpty() && !listed.version().isEmpty() && !listed.keys().contains(key)
+                && !isNewer(version, listed.version());
     }
 
     private static boolean isNewer(String version, String than) {

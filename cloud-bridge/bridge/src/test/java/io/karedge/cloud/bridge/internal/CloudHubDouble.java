@@ -436,8 +436,9 @@ public final class CloudHubDouble implements AutoCloseable {
                 node.with("metadata").put("uid", "node-uid-1").put("resourceVersion", "1");
                 // createNode adds CloudCore's own address (common.EdgeMappingCloudKey)
                 node.with("metadata").with("annotations").put("cloudcore", "127.0.0.1");
-                nodes.put(name, node);
-                content.set("Object", node);
+                ObjectNode created = inCluster(node);
+                nodes.put(name, created);
+                content.set("Object", created);
                 content.set("Err", NullNode.getInstance());
                 return content;
             }
@@ -458,8 +459,8 @@ public final class CloudHubDouble implements AutoCloseable {
                     return null;
                 }
                 try {
-                    nodes.put(name, NodeApi.updateMetadata(held, ContentDecoder.object(message.content())
-                            .orElse(MessageCodec.mapper().createObjectNode())));
+                    nodes.put(name, inCluster(NodeApi.updateMetadata(held, ContentDecoder.object(message.content())
+                            .orElse(MessageCodec.mapper().createObjectNode()))));
                 } catch (NodeApi.Refused e) {
                     cloudCoreLog.add("message: " + message.id() + " process failure, update node failed with error: "
                             + e.getMessage() + ", namespace: , name: " + name);
@@ -471,6 +472,14 @@ public final class CloudHubDouble implements AutoCloseable {
                 return TextNode.valueOf("OK");
             }
         }
+    }
+
+    /**
+     * A Node written through EdgeController is written to the one cluster DynamicController serves too: it gets
+     * the cluster's next resourceVersion and goes to the nodes that watch {@code nodes}.
+     */
+    private ObjectNode inCluster(ObjectNode node) {
+        return dynamic.apply("nodes", node);
     }
 
     /**
@@ -487,7 +496,8 @@ public final class CloudHubDouble implements AutoCloseable {
             try {
                 JsonNode patch = message.content().isTextual()
                         ? MessageCodec.mapper().readTree(message.content().asText()) : message.content();
-                ObjectNode patched = NodeApi.patchStatus(held, patch == null ? NullNode.getInstance() : patch);
+                ObjectNode patched = inCluster(NodeApi.patchStatus(held,
+                        patch == null ? NullNode.getInstance() : patch));
                 nodes.put(name, patched);
                 content.set("Object", patched.deepCopy());
                 content.set("Err", NullNode.getInstance());

@@ -70,6 +70,9 @@ class CloudWatchFeedTest extends AgainstCloudHubDouble {
             assertThat(list.content().path("Option").asText()).isEqualTo("e30="); // {}
         });
         assertThat(cloud.dynamic.listeners("edge-1")).hasSize(3);
+        // the node's own Node, registered through EdgeController, is in the same cluster and comes back by the watch
+        await().atMost(Duration.ofSeconds(10)).until(() -> held(Kinds.NODE, "", "edge-1") != null
+                && held(Kinds.NODE, "", "edge-1").object().at("/metadata/annotations/cloudcore").isTextual());
 
         // watch events: create, update, delete
         cloud.dynamic.apply("services", service("shop", "cart", "10.96.0.11"));

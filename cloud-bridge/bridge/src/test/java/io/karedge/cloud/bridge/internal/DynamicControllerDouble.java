@@ -114,9 +114,10 @@ public final class DynamicControllerDouble {
         return new TreeMap<>(cluster.get(resource));
     }
 
-    /** CloudCore restarts: every listener (kept in memory only) is gone. */
+    /** CloudCore restarts: every listener and every message waiting for a node (kept in memory only) is gone. */
     public synchronized void restartCloudCore() {
         listeners.clear();
+        queues.values().forEach(BlockingQueue::clear);
     }
 
     /** @return the IDs of the node's listeners */
@@ -188,7 +189,7 @@ public final class DynamicControllerDouble {
                     }
                     Thread.sleep(2);
                 }
-                queue.poll();
+                queue.remove(message); // a CloudCore restart may have emptied the queue meanwhile
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

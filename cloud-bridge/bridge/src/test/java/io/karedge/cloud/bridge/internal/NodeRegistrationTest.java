@@ -59,6 +59,7 @@ class NodeRegistrationTest extends AgainstCloudHubDouble {
         await().atMost(Duration.ofSeconds(10)).until(() -> cloud.nodes.containsKey("edge-1"));
         bridge.deactivate();
         cloud.nodes.clear();
+        cloud.dynamic.remove("nodes", "", "edge-1");
         cloud.cloudCoreLog.clear();
 
         bridge = connectedBridge(Map.of());
