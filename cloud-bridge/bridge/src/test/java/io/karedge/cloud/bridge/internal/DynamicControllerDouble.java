@@ -266,22 +266,26 @@ public final class DynamicControllerDouble {
             cloudCoreLog.add("failed to ProcessWatchSync: failed translate msg to Applications");
             return;
         }
-        answered.computeIfAbsent("sync", v -> new AtomicInteger()).incrementAndGet();
-        Map<String, Listener> held = listeners.computeIfAbsent(node, n -> new ConcurrentHashMap<>());
-        // listeners of this node the edge no longer names are deleted
-        held.keySet().removeIf(id -> !applications.has(id));
-        ObjectNode failed = MessageCodec.mapper().createObjectNode();
+        // MsgToApplications unmarshals the whole map first: one bad entry fails the message, nothing changes
+        Map<String, ObjectNode> parsed = new TreeMap<>();
         for (Map.Entry<String, JsonNode> entry : applications.properties()) {
-            if (held.containsKey(entry.getKey())) {
-                continue;
-            }
-            ObjectNode application;
             try {
-                application = application(entry.getValue());
+                parsed.put(entry.getKey(), application(entry.getValue()));
             } catch (IllegalArgumentException e) {
                 cloudCoreLog.add("failed to ProcessWatchSync: failed translate msg to Applications: " + e.getMessage());
                 return;
             }
+        }
+        answered.computeIfAbsent("sync", v -> new AtomicInteger()).incrementAndGet();
+        Map<String, Listener> held = listeners.computeIfAbsent(node, n -> new ConcurrentHashMap<>());
+        // listeners of this node the edge no longer names are deleted
+        held.keySet().removeIf(id -> !parsed.containsKey(id));
+        ObjectNode failed = MessageCodec.mapper().createObjectNode();
+        for (Map.Entry<String, ObjectNode> entry : parsed.entrySet()) {
+            if (held.containsKey(entry.getKey())) {
+                continue;
+            }
+            ObjectNode application = entry.getValue();
             if (!node.equals(application.path("Nodename").asText())) {
                 // ProcessWatchSync returns an error before answering
                 cloudCoreLog.add("failed to ProcessWatchSync: node name \"" + application.path("Nodename").asText()
