@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * {@code null/node/<name>}, source {@code dynamiccontroller}) and go through {@link Downstream}.
  *
  * <p>A sync or list that fails (no answer, refused) is tried again on the same session after 5 s, doubling to
- * 60 s; a new session starts over.
+ * 60 s (logged once at WARN, then at DEBUG); a retried sync does not list again. A new session starts over.
  */
 final class CloudWatchFeed {
 
@@ -64,7 +64,7 @@ final class CloudWatchFeed {
     /** A session started: sync the watches, then list. With no resources, the sync drops earlier watches. */
     void connected(Session current) {
         downstream.connected();
-        sync(current, FIRST_RETRY_MILLIS);
+        sync(current, FIRST_RETRY_MILLIS, true);
     }
 
     /** The watch applications this node keeps, by ID, as a watch sync carries them. */
@@ -77,7 +77,8 @@ final class CloudWatchFeed {
         return applications;
     }
 
-    private void sync(Session current, long retryMillis) {
+    /** @param thenList whether to list afterwards (the first sync of a session; a retried one only re-adds watches) */
+    private void sync(Session current, long retryMillis, boolean thenList) {
         if (session.get() != current) {
             return;
         }
@@ -85,7 +86,7 @@ final class CloudWatchFeed {
         queries.request(sync, timeout).whenComplete((answer, failure) -> {
             if (failure != null) {
                 retry(current, "the watch sync", failure.toString(), retryMillis, () -> sync(current,
-                        next(retryMillis)));
+                        next(retryMillis), thenList));
                 return;
             }
             // the answer names the watch applications CloudCore could not add (an empty object: none)
@@ -97,12 +98,14 @@ final class CloudWatchFeed {
             }));
             if (!failed.isEmpty()) {
                 retry(current, "watches " + failed, "refused by CloudCore", retryMillis,
-                        () -> sync(current, next(retryMillis)));
+                        () -> sync(current, next(retryMillis), false));
             } else if (!resources.isEmpty()) {
                 LOG.info("Watching {} in the cloud", String.join(", ", resources));
             }
-            for (String resource : resources) {
-                list(current, resource, FIRST_RETRY_MILLIS);
+            if (thenList) {
+                for (String resource : resources) {
+                    list(current, resource, FIRST_RETRY_MILLIS);
+                }
             }
         });
     }
@@ -168,7 +171,13 @@ final class CloudWatchFeed {
             LOG.debug("{} ended with the session: {}", what, problem);
             return;
         }
-        LOG.warn("Cloud watch feed: {} failed ({}); trying again in {} s", what, problem, retryMillis / 1000);
+        // once per session and request at WARN, the retries after it at DEBUG
+        if (retryMillis == FIRST_RETRY_MILLIS) {
+            LOG.warn("Cloud watch feed: {} failed ({}); trying again in {} s, then less often", what, problem,
+                    retryMillis / 1000);
+        } else {
+            LOG.debug("Cloud watch feed: {} failed again ({}); next try in {} s", what, problem, retryMillis / 1000);
+        }
         scheduler.schedule(again, retryMillis, TimeUnit.MILLISECONDS);
     }
 

@@ -129,6 +129,21 @@ class CloudWatchFeedTest extends AgainstCloudHubDouble {
     }
 
     @Test
+    void aCloudWithoutDynamicControllerIsAskedAgainUntilItAnswers() {
+        cloud.dynamic.enabled = false;
+        cloud.dynamic.apply("services", service("default", "echo", "10.96.0.10"));
+        bridge = connectedBridge(Map.of());
+        await().atMost(Duration.ofSeconds(10)).until(() -> cloud.received("null", "watchapp/sync").size() == 1);
+        assertThat(held(Kinds.SERVICE, "default", "echo")).isNull();
+        // the sync times out (ack.timeout.ms) and is sent again 5 s later, on the same session
+        cloud.dynamic.enabled = true;
+        await().atMost(Duration.ofSeconds(20)).until(() -> held(Kinds.SERVICE, "default", "echo") != null);
+        assertThat(cloud.received("null", "watchapp/sync")).hasSize(2);
+        assertThat(bridge.snapshot().reconnects()).isZero();
+        assertThat(cloud.dynamic.listeners("edge-1")).hasSize(3);
+    }
+
+    @Test
     void anEmptyWatchListSyncsNoWatchesSoTheCloudDropsEarlierOnes() {
         bridge = connectedBridge(Map.of());
         await().atMost(Duration.ofSeconds(10)).until(() -> cloud.dynamic.listeners("edge-1").size() == 3);

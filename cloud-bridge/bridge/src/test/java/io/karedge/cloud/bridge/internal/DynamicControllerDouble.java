@@ -67,6 +67,9 @@ public final class DynamicControllerDouble {
     private long resourceVersion = 1000;
     private volatile boolean closed;
 
+    /** {@code dynamicController.enable}: when false, applications reach no module and are never answered. */
+    public volatile boolean enabled = true;
+
     /** Applications answered, by verb ({@code list}, {@code watch}, {@code sync}). */
     public final Map<String, AtomicInteger> answered = new ConcurrentHashMap<>();
 
@@ -200,6 +203,9 @@ public final class DynamicControllerDouble {
 
     /** A message from {@code node}'s session with source {@code metaserver}. */
     synchronized void receive(Channel channel, String node, Message message) {
+        if (!enabled) {
+            return;
+        }
         if (message.resource().endsWith("watchapp/sync")) {
             watchSync(channel, node, message);
             return;
