@@ -84,14 +84,14 @@ final class CloudDouble implements AutoCloseable {
     }
 
     /**
-     * Pushes a Kubernetes object to every connected node as CloudCore's controllers do (resource
-     * {@code <namespace>/<type>/<name>}, group resource, ACK required).
+     * Creates or replaces an object in the cluster of the double's DynamicController ({@code services},
+     * {@code endpoints} or {@code nodes}); the nodes that list-watch that resource through it get it as CloudCore
+     * sends it.
      */
-    void push(String operation, String resource, JsonNode object) throws IOException, InterruptedException {
-        String answer = http("POST", "/push?operation=" + operation + "&resource=" + resource,
-                JSON.writeValueAsString(object));
-        if (answer.isBlank()) {
-            throw new IOException("the double refused the push of " + resource);
+    void apply(String resource, JsonNode object) throws IOException, InterruptedException {
+        String answer = http("POST", "/cluster?operation=apply&resource=" + resource, JSON.writeValueAsString(object));
+        if (!answer.strip().matches("[0-9]+")) {
+            throw new IOException("the double refused " + resource + ": " + answer);
         }
     }
 

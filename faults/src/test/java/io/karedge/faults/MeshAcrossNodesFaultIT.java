@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * each greeting with its name); the clients run in A's namespace ({@link MeshClientMain}).
  *
  * <p>All four nodes run the mesh tunnel ({@code tunnel.port}, mutual TLS with the certificates they got at join,
- * static {@code tunnel.peers}: a real CloudCore sends a node no other node's Node object); R is a relay
+ * static {@code tunnel.peers}); R is a relay
  * ({@code tunnel.relay = true}, on both nets) and A and C name it in {@code tunnel.relay.nodes}. Every Endpoints
  * address carries its {@code nodeName}, so A reaches every endpoint through the tunnel of the endpoint's node.
  * What it shows: A resolves the Services by name through its mesh DNS; {@code echo} (endpoints on B and R) is
@@ -42,16 +42,14 @@ import org.junit.jupiter.api.Test;
  * keepalive closes B's connection after 1.5 s without a frame, and its streams with it). The topology check
  * proves that C cannot be reached from A directly (R does not forward).
  *
- * <p><b>What the cloud sends.</b> The double pushes the Service and its Endpoints to every connected node
- * ({@code insert} of {@code default/service/echo} and {@code default/endpoints/echo}, group resource, ACK
- * required), each address with its {@code nodeName}. KubeEdge CloudCore v1.22.2 sends them another way: its
- * edgecontroller sends a node only its own Node object, the pods bound to it and the ConfigMaps and Secrets
- * those use; Services, Endpoints (and EndpointSlices) and other nodes' Node objects reach an edge node only
- * from the dynamiccontroller, once an application on that node list-watches them through the edge's MetaServer
- * (as edgemesh-agent does), as insert/update/delete messages of source {@code dynamiccontroller} per object
- * (cluster-scoped ones, such as Nodes, under the namespace {@code null}); Endpoints are filtered to a node's
- * node group only for Services annotated {@code range-nodegroup}. A node joined to a real CloudCore therefore
- * gets them only if it list-watches them through the cloud; this test does not check that.
+ * <p><b>What the cloud sends.</b> The Services and their Endpoints are created in the double's cluster after the
+ * nodes joined, and reach the nodes as KubeEdge CloudCore v1.22 sends them: through its DynamicController, which
+ * the nodes' cloud bridges list-watch ({@code watch.resources}, default services, endpoints and nodes: a watch
+ * sync and a list application on every connect), as {@code insert} of {@code default/service/echo} and
+ * {@code default/endpoints/echo} from source {@code dynamiccontroller}, each address with its {@code nodeName}.
+ * The Node each node registers and patches through the double's EdgeController part is in the same cluster, so
+ * the nodes get each other's Nodes by that feed too; the test still names every peer in {@code tunnel.peers}, so
+ * which addresses the Nodes report does not decide the paths.
  *
  * <p>Needs root, {@code ip} and python3 (skipped otherwise, with the reason); one run boots four nodes (in
  * parallel) and takes about 2 to 3 min on a loaded 2-core machine. Every namespace, node and process it starts
@@ -188,8 +186,8 @@ class MeshAcrossNodesFaultIT {
 
     private static void push(CloudDouble cloud, String name, String uid, String clusterIp, int port,
                              Map<String, String> nodeByAddress) throws Exception {
-        cloud.push("insert", "default/service/" + name, service(name, uid, clusterIp, port));
-        cloud.push("insert", "default/endpoints/" + name, endpoints(name, port, nodeByAddress));
+        cloud.apply("services", service(name, uid, clusterIp, port));
+        cloud.apply("endpoints", endpoints(name, port, nodeByAddress));
     }
 
     /** {@code GET /api/v1/mesh/peers} of A, from inside A's namespace, with A's token. */

@@ -97,4 +97,9 @@ public @interface BridgeConfig {
             description = "Device twin and state reports sent upstream: cloud = only of Devices the cloud sent"
                     + " (CloudCore answers no others), all = of every Device, local ones included.")
     String report_devices() default "cloud";
+
+    @AttributeDefinition(name = "watch.resources",
+            description = "Resources the node list-watches in the cloud through CloudCore's DynamicController"
+                    + " (comma-separated: services, endpoints, nodes; empty = none), as EdgeCore's MetaServer does.")
+    String watch_resources() default "services,endpoints,nodes";
 }

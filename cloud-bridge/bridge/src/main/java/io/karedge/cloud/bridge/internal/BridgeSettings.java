@@ -1,6 +1,8 @@
 package io.karedge.cloud.bridge.internal;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The checked configuration of the bridge. */
 record BridgeSettings(HostPort server, HostPort certServer, String token, String nodeName, String projectId,
@@ -8,7 +10,8 @@ record BridgeSettings(HostPort server, HostPort certServer, String token, String
                       int backoffInitialMillis, int backoffMaxMillis, int ackTimeoutMillis, int uplinkWindow,
                       int uplinkMaxAttempts, int uplinkQps, int uplinkBurst, int nodeStatusIntervalMillis,
                       int leaseIntervalMillis, Duration queryTimeout, int maxFrameBytes, int maxMessageBytes,
-                      boolean rotateCertificates, boolean registerNode, boolean reportLocalDevices) {
+                      boolean rotateCertificates, boolean registerNode, boolean reportLocalDevices,
+                      List<String> watchResources) {
 
     static final int CLOUDHUB_PORT = 10000;
     static final int CERT_PORT = 10002;
@@ -43,6 +46,24 @@ record BridgeSettings(HostPort server, HostPort certServer, String token, String
                 Math.max(0, config.uplink_qps()), Math.max(1, config.uplink_burst()),
                 config.node_status_interval_s() * 1000, config.lease_interval_s() * 1000,
                 Duration.ofSeconds(config.query_timeout_s()), config.max_frame_bytes(), config.max_message_bytes(),
-                config.rotate_certificates(), config.register_node(), reportDevices.equals("all"));
+                config.rotate_certificates(), config.register_node(), reportDevices.equals("all"),
+                watchResources(config.watch_resources()));
+    }
+
+    /** @throws IllegalArgumentException for a resource the bridge cannot watch */
+    static List<String> watchResources(String value) {
+        List<String> resources = new ArrayList<>();
+        for (String part : value == null ? new String[0] : value.split(",")) {
+            String resource = part.trim();
+            if (resource.isEmpty() || resources.contains(resource)) {
+                continue;
+            }
+            if (!CloudWatchFeed.RESOURCES.containsKey(resource)) {
+                throw new IllegalArgumentException("watch.resources: \"" + resource + "\" cannot be watched; use "
+                        + "services, endpoints, nodes or nothing");
+            }
+            resources.add(resource);
+        }
+        return List.copyOf(resources);
     }
 }

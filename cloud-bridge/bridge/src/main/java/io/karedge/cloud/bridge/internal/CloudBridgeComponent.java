@@ -125,6 +125,8 @@ public final class CloudBridgeComponent implements CloudLinkStatus {
         this.drainer = new UplinkDrainer(uplink, settings, status, agent,
                 new DeviceReports(metaStore, settings.reportLocalDevices(), status), drainThread, ackers);
         link.wire(new Dispatcher(downstream, queries, drainer, status), drainer, agent, queries);
+        link.watchFeed(new CloudWatchFeed(settings.watchResources(), settings.nodeName(), queries, link::session,
+                downstream, link.scheduler(), Duration.ofMillis(settings.ackTimeoutMillis())));
         link.progress(joinProgress, drainProgress);
         drainer.progress(drainProgress);
         agent.onRegistered(joinProgress::registered);

@@ -44,6 +44,7 @@ final class CloudLink {
     private UplinkDrainer drainer;
     private NodeAgent agent;
     private RemoteQueries queries;
+    private CloudWatchFeed watchFeed;
     private JoinProgress joinProgress;
     private DrainProgress drainProgress;
 
@@ -80,6 +81,11 @@ final class CloudLink {
         this.drainer = drainer;
         this.agent = agent;
         this.queries = queries;
+    }
+
+    /** What list-watches the cloud after every connect. */
+    void watchFeed(CloudWatchFeed feed) {
+        this.watchFeed = feed;
     }
 
     Session session() {
@@ -217,6 +223,9 @@ final class CloudLink {
         drainer.connected(current);
         if (settings.registerNode()) {
             agent.connected();
+        }
+        if (watchFeed != null) {
+            watchFeed.connected(current);
         }
         scheduleRotation();
         if (listener.closedReason != null) {

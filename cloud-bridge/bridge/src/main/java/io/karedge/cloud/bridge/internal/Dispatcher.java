@@ -76,6 +76,10 @@ final class Dispatcher {
      * ignores ACKs for messages it is not waiting for.
      */
     static boolean answerNeedsAck(Message message) {
+        if (Routes.APPLICATION_RESPONSE.equals(message.operation())) {
+            // DynamicController's answers are not on CloudHub's ACK queue (noAckRequired)
+            return false;
+        }
         JsonNode content = message.content();
         return content.isObject() && !content.isEmpty() && !ContentDecoder.isError(content)
                 && !content.has("Object") && !content.has("Err");

@@ -6,10 +6,15 @@ import io.karedge.api.meta.InvalidObjectException;
 import io.karedge.api.meta.Kinds;
 import io.karedge.api.meta.MetaStore;
 import io.karedge.api.meta.ObjectKey;
+import io.karedge.api.meta.Selector;
 import io.karedge.api.meta.StoreException;
 import io.karedge.api.meta.StoredObject;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,11 +23,16 @@ import org.slf4j.LoggerFactory;
  * Applies cloud pushes (group {@code resource}) to the MetaStore with source {@code cloud}: insert and
  * update store the object unless the MetaStore already holds the same or a newer resourceVersion (an
  * unknown update is a create), delete removes it and is idempotent. Repeated message ids are not applied
- * again. The caller acknowledges afterwards, except for {@link Outcome#RETRY}.
+ * again. The caller acknowledges afterwards, except for {@link Outcome#RETRY}. A list answer replaces the
+ * cloud's objects of its kind ({@link #replaceListed}); the delete pushes seen since the last connect are kept
+ * (as tombstones) so that a list taken before a delete cannot bring the object back, and a push of an object
+ * the last list neither names nor predates is a late one and ignored. Every method is
+ * synchronized: pushes come on the inbound thread, list answers may complete on another.
  */
 final class Downstream {
 
     static final String SOURCE = "cloud";
+    private static final int MAX_TOMBSTONES = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(Downstream.class);
 
@@ -49,6 +59,13 @@ final class Downstream {
     private final LinkStatusHolder status;
     private final RecentIds recent;
     private final Consumer<ObjectNode> cloudNodeListener;
+    /** Deletes applied since the last connect: key to the resourceVersion of the delete. */
+    private final Map<ObjectKey, String> tombstones = new HashMap<>();
+    /** The last list of each kind: its resourceVersion and the keys it named. */
+    private final Map<String, Listed> lastLists = new HashMap<>();
+
+    private record Listed(String version, Set<ObjectKey> keys) {
+    }
 
     Downstream(MetaStore store, String nodeName, LinkStatusHolder status, RecentIds recent,
                Consumer<ObjectNode> cloudNodeListener) {
@@ -59,7 +76,7 @@ final class Downstream {
         this.cloudNodeListener = cloudNodeListener;
     }
 
-    Outcome apply(Message message) {
+    synchronized Outcome apply(Message message) {
         if (recent.contains(message.id())) {
             status.duplicatesIn.incrementAndGet();
             LOG.debug("Already applied {}", message);
@@ -96,9 +113,24 @@ final class Downstream {
                     LOG.warn("{} carries no object, ignored", message);
                     return Outcome.REJECTED;
                 }
+                if (deletedBeforeLastList(key, message.resourceVersion().isEmpty() ? object.get().path("metadata")
+                        .path("resourceVersion").asText("") : message.resourceVersion())) {
+                    status.staleIn.incrementAndGet();
+                    LOG.debug("{}: the last list is newer and does not name it, ignored", message);
+                    return Outcome.STALE;
+                }
                 return put(key, object.get(), message.resourceVersion(), message);
             }
             case Routes.DELETE -> {
+                String version = message.resourceVersion().isEmpty()
+                        ? ContentDecoder.object(message.content()).map(object -> object.path("metadata")
+                                .path("resourceVersion").asText("")).orElse("") : message.resourceVersion();
+                if (!version.isEmpty()) {
+                    if (tombstones.size() >= MAX_TOMBSTONES) {
+                        tombstones.clear();
+                    }
+                    tombstones.put(key, version);
+                }
                 return delete(key, message.content());
             }
             default -> {
@@ -109,7 +141,7 @@ final class Downstream {
     }
 
     /** Stores a cloud object unless a same-or-newer version is held; used by pushes and query answers. */
-    Outcome put(ObjectKey key, ObjectNode incoming, String headerVersion, Object context) {
+    synchronized Outcome put(ObjectKey key, ObjectNode incoming, String headerVersion, Object context) {
         ObjectNode object = incoming.deepCopy();
         if (!object.hasNonNull("kind")) {
             object.put("kind", key.kind());
@@ -166,6 +198,87 @@ final class Downstream {
         }
         store.delete(key);
         return Outcome.APPLIED;
+    }
+
+    /** A new session: the cloud's list answers from now on are newer than every delete seen before. */
+    synchronized void connected() {
+        tombstones.clear();
+    }
+
+    /** What a list answer changed. */
+    record Replaced(int stored, int deleted, int rejected) {
+    }
+
+    /**
+     * Makes the stored objects of one kind the cloud's listed set: stores each listed object (unless held in the
+     * same or a newer version, or deleted by a push at a version the list predates), and deletes the objects of
+     * that kind the cloud sent earlier (source {@code cloud}) that the list does not name, unless the stored copy
+     * is newer than the list (a push that overtook the answer). Objects from another source, and this node's
+     * own Node, are never deleted.
+     *
+     * @param listVersion the list's {@code metadata.resourceVersion} (empty if it had none)
+     */
+    synchronized Replaced replaceListed(String kind, List<ObjectNode> items, String listVersion, Object context) {
+        Set<ObjectKey> listed = new HashSet<>();
+        int stored = 0;
+        int rejected = 0;
+        for (ObjectNode item : items) {
+            JsonNode metadata = item.path("metadata");
+            String name = metadata.path("name").asText("");
+            if (name.isEmpty()) {
+                rejected++;
+                continue;
+            }
+            ObjectKey key = ObjectKey.of(kind, Kinds.isNamespaced(kind) ? metadata.path("namespace").asText("") : "",
+                    name);
+            listed.add(key);
+            String version = metadata.path("resourceVersion").asText("");
+            String deletedAt = tombstones.get(key);
+            if (deletedAt != null && !version.isEmpty() && !isNewer(version, deletedAt)) {
+                continue;
+            }
+            switch (put(key, item, "", context)) {
+                case APPLIED -> stored++;
+                case REJECTED -> rejected++;
+                default -> {
+                    // same or newer already held
+                }
+            }
+        }
+        lastLists.put(kind, new Listed(listVersion, Set.copyOf(listed)));
+        int deleted = 0;
+        for (StoredObject held : store.list(Selector.kind(kind)).items()) {
+            ObjectKey key = held.key();
+            if (listed.contains(key) || !SOURCE.equals(held.source())
+                    || (Kinds.NODE.equals(kind) && key.name().equals(nodeName))) {
+                continue;
+            }
+            String version = held.object().path("metadata").path("resourceVersion").asText("");
+            if (!listVersion.isEmpty() && !version.isEmpty() && isNewer(version, listVersion)) {
+                continue;
+            }
+            store.delete(key);
+            deleted++;
+        }
+        return new Replaced(stored, deleted, rejected);
+    }
+
+    /**
+     * An object the last list of its kind does not name, in a version that list is newer than, was deleted
+     * before the list (a late push, for example one CloudHub sent again after a reconnect).
+     */
+    private boolean deletedBeforeLastList(ObjectKey key, String version) {
+        Listed listed = lastLists.get(key.kind());
+        return listed != null && !version.isEmpty() && !listed.version().isEmpty() && !listed.keys().contains(key)
+                && !isNewer(version, listed.version());
+    }
+
+    private static boolean isNewer(String version, String than) {
+        try {
+            return Long.compareUnsigned(Long.parseUnsignedLong(version), Long.parseUnsignedLong(than)) > 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** Kubernetes resourceVersions are opaque, but KubeEdge compares them as unsigned integers; so do we. */

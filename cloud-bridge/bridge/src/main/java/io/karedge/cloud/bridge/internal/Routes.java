@@ -13,6 +13,8 @@ final class Routes {
     static final String DELETE = "delete";
     static final String PATCH = "patch";
     static final String QUERY = "query";
+    /** DynamicController's answer to a MetaServer application. */
+    static final String APPLICATION_RESPONSE = "applicationResponse";
 
     static final String GROUP_RESOURCE = "resource";
     static final String GROUP_FUNC = "func";

@@ -105,6 +105,10 @@ public final class CloudHubDouble implements AutoCloseable {
     public volatile long resendMillis = 300;
     /** Run on the I/O thread when a WebSocket session is established (before any frame is read). */
     public volatile Runnable onSession;
+    /** CloudCore's DynamicController: the cluster's Services, Endpoints and Nodes, applications and watches. */
+    public final DynamicControllerDouble dynamic;
+    /** The node a session belongs to (its {@code node_id} header). */
+    private static final io.netty.util.AttributeKey<String> NODE = io.netty.util.AttributeKey.valueOf("node");
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("double-io", true),
             NioIoHandler.newFactory());
@@ -175,6 +179,7 @@ public final class CloudHubDouble implements AutoCloseable {
                     }
                 })
                 .bind(bindAddress, 0).sync().channel();
+        dynamic = new DynamicControllerDouble(cloudCoreLog, this::sendToNode, this::acks);
         ackWorker = new Thread(this::deliverLoop, "double-ack-queue");
         ackWorker.setDaemon(true);
         ackWorker.start();
@@ -205,6 +210,19 @@ public final class CloudHubDouble implements AutoCloseable {
 
     public void send(Message message) {
         sendRaw(MessageCodec.encode(message), false);
+    }
+
+    /** @return whether the node had a session the message was written to */
+    boolean sendToNode(String node, Message message) {
+        boolean sent = false;
+        for (Channel channel : sessions) {
+            if (node.equals(channel.attr(NODE).get()) && channel.isActive()) {
+                sendsById.computeIfAbsent(message.id(), id -> new AtomicInteger()).incrementAndGet();
+                channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(MessageCodec.encode(message))));
+                sent = true;
+            }
+        }
+        return sent;
     }
 
     /**
@@ -340,6 +358,10 @@ public final class CloudHubDouble implements AutoCloseable {
         if (!answerRequests) {
             return;
         }
+        if (message.source().equals("metaserver")) {
+            dynamic.receive(channel, String.valueOf(channel.attr(NODE).get()), message);
+            return;
+        }
         JsonNode answer = answerFor(message);
         if (answer != null) {
             String group = message.source().equals("twin") ? Routes.GROUP_TWIN : Routes.GROUP_RESOURCE;
@@ -414,8 +436,9 @@ public final class CloudHubDouble implements AutoCloseable {
                 node.with("metadata").put("uid", "node-uid-1").put("resourceVersion", "1");
                 // createNode adds CloudCore's own address (common.EdgeMappingCloudKey)
                 node.with("metadata").with("annotations").put("cloudcore", "127.0.0.1");
-                nodes.put(name, node);
-                content.set("Object", node);
+                ObjectNode created = inCluster(node);
+                nodes.put(name, created);
+                content.set("Object", created);
                 content.set("Err", NullNode.getInstance());
                 return content;
             }
@@ -436,8 +459,8 @@ public final class CloudHubDouble implements AutoCloseable {
                     return null;
                 }
                 try {
-                    nodes.put(name, NodeApi.updateMetadata(held, ContentDecoder.object(message.content())
-                            .orElse(MessageCodec.mapper().createObjectNode())));
+                    nodes.put(name, inCluster(NodeApi.updateMetadata(held, ContentDecoder.object(message.content())
+                            .orElse(MessageCodec.mapper().createObjectNode()))));
                 } catch (NodeApi.Refused e) {
                     cloudCoreLog.add("message: " + message.id() + " process failure, update node failed with error: "
                             + e.getMessage() + ", namespace: , name: " + name);
@@ -449,6 +472,14 @@ public final class CloudHubDouble implements AutoCloseable {
                 return TextNode.valueOf("OK");
             }
         }
+    }
+
+    /**
+     * A Node written through EdgeController is written to the one cluster DynamicController serves too: it gets
+     * the cluster's next resourceVersion and goes to the nodes that watch {@code nodes}.
+     */
+    private ObjectNode inCluster(ObjectNode node) {
+        return dynamic.apply("nodes", node);
     }
 
     /**
@@ -465,7 +496,8 @@ public final class CloudHubDouble implements AutoCloseable {
             try {
                 JsonNode patch = message.content().isTextual()
                         ? MessageCodec.mapper().readTree(message.content().asText()) : message.content();
-                ObjectNode patched = NodeApi.patchStatus(held, patch == null ? NullNode.getInstance() : patch);
+                ObjectNode patched = inCluster(NodeApi.patchStatus(held,
+                        patch == null ? NullNode.getInstance() : patch));
                 nodes.put(name, patched);
                 content.set("Object", patched.deepCopy());
                 content.set("Err", NullNode.getInstance());
@@ -679,6 +711,7 @@ public final class CloudHubDouble implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        dynamic.close();
         ackWorker.interrupt();
         https.stop(0);
         server.close();
@@ -693,6 +726,7 @@ public final class CloudHubDouble implements AutoCloseable {
                 lastHeaders.clear();
                 request.headers().forEach(header -> lastHeaders.put(header.getKey().toLowerCase(), header.getValue()));
                 lastHeaders.put(":path", request.uri());
+                context.channel().attr(NODE).set(request.headers().get("node_id"));
             }
             super.channelRead(context, message);
         }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -32,7 +33,10 @@ import java.util.concurrent.TimeUnit;
  * Ready condition in the last node status patch (or null), {@code cloudCoreLog} what CloudCore would have
  * logged as refused or dropped. {@code POST http://<admin>/push?operation=insert&resource=<ns>/configmap/<name>}
  * with a Kubernetes object as the body pushes it down as CloudCore's edgecontroller does (answers the message
- * id). {@code POST http://<admin>/accepting?value=false} cuts the cloud (drops the sessions and refuses new
+ * id). {@code POST http://<admin>/cluster?operation=apply&resource=services|endpoints|nodes} with an object as the
+ * body creates or replaces it in the cluster of the double's DynamicController, which sends it to the nodes that
+ * watch that resource, as CloudCore does ({@code operation=delete&resource=…&namespace=…&name=…} deletes; answers
+ * the resourceVersion, or whether it was there). {@code POST http://<admin>/accepting?value=false} cuts the cloud (drops the sessions and refuses new
  * ones until {@code value=true}).
  *
  * <p>The process ends when its stdin closes (the test that started it is gone) or when its lifetime is over.
@@ -59,17 +63,9 @@ public final class CloudHubDoubleMain {
         });
         admin.createContext("/push", exchange -> {
             // POST /push?operation=insert&resource=<ns>/configmap/<name>, the object as the body
-            String query = exchange.getRequestURI().getQuery() == null ? "" : exchange.getRequestURI().getQuery();
-            String operation = null;
-            String resource = null;
-            for (String pair : query.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0 && pair.substring(0, eq).equals("operation")) {
-                    operation = pair.substring(eq + 1);
-                } else if (eq > 0 && pair.substring(0, eq).equals("resource")) {
-                    resource = pair.substring(eq + 1);
-                }
-            }
+            Map<String, String> parameters = parameters(exchange.getRequestURI().getQuery());
+            String operation = parameters.get("operation");
+            String resource = parameters.get("resource");
             byte[] answer;
             int code;
             try {
@@ -84,10 +80,40 @@ public final class CloudHubDoubleMain {
                 answer = String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8);
                 code = 400;
             }
-            exchange.sendResponseHeaders(code, answer.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(answer);
+            reply(exchange, code, answer);
+        });
+        admin.createContext("/cluster", exchange -> {
+            // POST /cluster?operation=apply&resource=services, the object as the body: created or replaced in the
+            // cluster, and sent to the nodes that watch it (DynamicController); operation=delete&namespace=&name=
+            Map<String, String> parameters = parameters(exchange.getRequestURI().getQuery());
+            byte[] answer;
+            int code = 200;
+            try {
+                String resource = parameters.getOrDefault("resource", "");
+                if (!"POST".equals(exchange.getRequestMethod())
+                        || !DynamicControllerDouble.KINDS.containsKey(resource)) {
+                    throw new IllegalArgumentException("POST /cluster?operation=apply|delete&resource=services|"
+                            + "endpoints|nodes");
+                }
+                if ("apply".equals(parameters.get("operation"))) {
+                    JsonNode object = MessageCodec.mapper().readTree(exchange.getRequestBody());
+                    if (!(object instanceof ObjectNode node)) {
+                        throw new IllegalArgumentException("apply needs an object as the body");
+                    }
+                    answer = cloud.dynamic.apply(resource, node).path("metadata").path("resourceVersion").asText()
+                            .getBytes(StandardCharsets.UTF_8);
+                } else if ("delete".equals(parameters.get("operation"))) {
+                    boolean deleted = cloud.dynamic.remove(resource, parameters.getOrDefault("namespace", ""),
+                            parameters.getOrDefault("name", ""));
+                    answer = String.valueOf(deleted).getBytes(StandardCharsets.UTF_8);
+                } else {
+                    throw new IllegalArgumentException("operation must be apply or delete");
+                }
+            } catch (Exception e) {
+                answer = String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8);
+                code = 400;
             }
+            reply(exchange, code, answer);
         });
         admin.createContext("/accepting", exchange -> {
             // POST /accepting?value=false: the cloud goes away (sessions dropped, new ones refused); true: back
@@ -135,6 +161,25 @@ public final class CloudHubDoubleMain {
         admin.stop(0);
         cloud.close();
         Runtime.getRuntime().halt(0);
+    }
+
+    private static void reply(com.sun.net.httpserver.HttpExchange exchange, int code, byte[] answer)
+            throws java.io.IOException {
+        exchange.sendResponseHeaders(code, answer.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(answer);
+        }
+    }
+
+    private static Map<String, String> parameters(String query) {
+        Map<String, String> parameters = new java.util.HashMap<>();
+        for (String pair : (query == null ? "" : query).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                parameters.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return parameters;
     }
 
     static ObjectNode status(CloudHubDouble cloud) {

@@ -18,21 +18,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class NodeRegistrationTest extends AgainstCloudHubDouble {
 
-    private CloudBridgeComponent connect(Map<String, Object> overrides) {
-        Map<String, Object> values = Fixtures.fast(cloud);
-        values.putAll(overrides);
-        CloudBridgeComponent started = Fixtures.bridge(values, store, data);
-        await().atMost(Duration.ofSeconds(20)).until(() -> started.snapshot().state() == LinkState.CONNECTED);
-        return started;
-    }
-
     private int registrations() {
         return cloud.received("insert", "null/node/edge-1").size();
     }
 
     @Test
     void theNodeIsRegisteredOnceNotOnReconnectsNorAfterARestart() {
-        bridge = connect(Map.of());
+        bridge = connectedBridge(Map.of());
         await().atMost(Duration.ofSeconds(10)).until(() -> cloud.nodes.containsKey("edge-1"));
         await().atMost(Duration.ofSeconds(10)).until(() -> !cloud.received("patch", "null/nodepatch/edge-1").isEmpty());
         assertThat(cloud.received("query", "null/node/edge-1")).as("looked up first").hasSize(1);
@@ -53,7 +45,7 @@ class NodeRegistrationTest extends AgainstCloudHubDouble {
 
         // a restart of the bridge (or the node): the cloud has the Node, so it is looked up and not created
         bridge.deactivate();
-        bridge = connect(Map.of());
+        bridge = connectedBridge(Map.of());
         await().atMost(Duration.ofSeconds(10)).until(() -> cloud.received("query", "null/node/edge-1").size() == 2);
         await().atMost(Duration.ofSeconds(10)).until(() -> bridge.snapshot().messagesOut() > 3
                 && cloud.received("patch", "null/nodepatch/edge-1").size() >= 4);
@@ -63,13 +55,14 @@ class NodeRegistrationTest extends AgainstCloudHubDouble {
 
     @Test
     void aNodeDeletedInTheCloudIsRegisteredAgainAfterARestart() {
-        bridge = connect(Map.of());
+        bridge = connectedBridge(Map.of());
         await().atMost(Duration.ofSeconds(10)).until(() -> cloud.nodes.containsKey("edge-1"));
         bridge.deactivate();
         cloud.nodes.clear();
+        cloud.dynamic.remove("nodes", "", "edge-1");
         cloud.cloudCoreLog.clear();
 
-        bridge = connect(Map.of());
+        bridge = connectedBridge(Map.of());
         await().atMost(Duration.ofSeconds(10)).until(() -> cloud.nodes.containsKey("edge-1"));
         assertThat(registrations()).isEqualTo(2);
         assertThat(cloud.cloudCoreLog).isEmpty();
@@ -77,7 +70,7 @@ class NodeRegistrationTest extends AgainstCloudHubDouble {
 
     @Test
     void aRequestCloudCoreDoesNotRouteIsADeadLetterAndNeverSent() {
-        bridge = connect(Map.of("register.node", false));
+        bridge = connectedBridge(Map.of("register.node", false));
         store.enqueue(new UplinkMessage("edged", "meta", "update", "default/gizmo/g", TextNode.valueOf("{}"), null));
         store.enqueue(new UplinkMessage("edged", "meta", "update", "node", TextNode.valueOf("{}"), null));
         store.enqueue(new UplinkMessage("edged", "meta", "patch", "null/node/edge-1", TextNode.valueOf("{}"), null));
@@ -111,7 +104,7 @@ class NodeRegistrationTest extends AgainstCloudHubDouble {
                 TextNode.valueOf("{}")))).isNull();
 
         // a second registration of an existing Node: AlreadyExists, and the error CloudCore logs
-        bridge = connect(Map.of());
+        bridge = connectedBridge(Map.of());
         await().atMost(Duration.ofSeconds(10)).until(() -> cloud.nodes.containsKey("edge-1")
                 && bridge.snapshot().uplinkDepth() == 0);
         store.enqueue(new UplinkMessage("edged", "meta", "insert", "null/node/edge-1",
