@@ -31,14 +31,7 @@ class DrainProgressCountTest {
 
     @Test
     void theLastTwoRemovalsReportedInReverseOrderAreBothCounted() {
-        int backlog = (int) DrainProgress.MIN_BACKLOG;
-        for (int i = 1; i <= backlog; i++) {
-            uplink.add(i, connect.minusSeconds(1));
-        }
-        progress.connected();
-        for (long s = 1; s <= backlog; s++) {
-            progress.read(uplink.entries.get(s));
-        }
+        int backlog = connectWithBacklogRead(DrainProgress.MIN_BACKLOG);
         uplink.add(backlog + 1, connect.plusSeconds(1)); // enqueued after the connect
         progress.read(uplink.entries.get((long) backlog + 1)); // the drainer has read past the backlog
 
@@ -63,14 +56,7 @@ class DrainProgressCountTest {
 
     @Test
     void aFailedRemovalDoesNotHoldBackTheEndOfTheTask() {
-        int backlog = (int) DrainProgress.MIN_BACKLOG;
-        for (int i = 1; i <= backlog; i++) {
-            uplink.add(i, connect.minusSeconds(1));
-        }
-        progress.connected();
-        for (long s = 1; s <= backlog; s++) {
-            progress.read(uplink.entries.get(s));
-        }
+        int backlog = connectWithBacklogRead(DrainProgress.MIN_BACKLOG);
         progress.removing();
         progress.removalFailed(); // entry 1 stays and is sent again
         for (long s = 1; s <= backlog; s++) {
@@ -84,13 +70,7 @@ class DrainProgressCountTest {
     @Test
     void backlogEntriesReplacedBeforeTheirTurnEndTheTaskOnceNoRemovalIsOnItsWay() {
         int backlog = (int) DrainProgress.MIN_BACKLOG;
-        for (int i = 1; i <= backlog; i++) {
-            uplink.add(i, connect.minusSeconds(1));
-        }
-        progress.connected();
-        for (long s = 1; s <= backlog - 5; s++) {
-            progress.read(uplink.entries.get(s));
-        }
+        connectWithBacklogRead(backlog - 5, backlog);
         for (long s = backlog - 4; s <= backlog; s++) {
             uplink.entries.remove(s); // coalesced into a newer entry
         }
@@ -103,6 +83,23 @@ class DrainProgressCountTest {
         }
         assertThat(drain().message()).isEqualTo((backlog - 5) + " entries delivered, 5 replaced by newer ones"
                 + " before their turn");
+    }
+
+    /** A backlog of {@code size} entries enqueued before the connect, all read by the drainer; @return size */
+    private int connectWithBacklogRead(long size) {
+        return connectWithBacklogRead(size, size);
+    }
+
+    /** A backlog of {@code size} entries enqueued before the connect, the first {@code read} read by the drainer */
+    private int connectWithBacklogRead(long read, long size) {
+        for (long s = 1; s <= size; s++) {
+            uplink.add(s, connect.minusSeconds(1));
+        }
+        progress.connected();
+        for (long s = 1; s <= read; s++) {
+            progress.read(uplink.entries.get(s));
+        }
+        return (int) size;
     }
 
     private TaskProgress drain() {
