@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -93,7 +95,7 @@ final class CloudWatchFeed {
         queries.request(sync, timeout).whenComplete((answer, failure) -> {
             if (failure != null) {
                 if (session.get() == current) {
-                    status.syncFailed(failure.toString(), retryMillis);
+                    status.syncFailed(shortly(failure), retryMillis);
                 }
                 retry(current, "the watch sync", failure.toString(), retryMillis, () -> sync(current,
                         next(retryMillis), thenList));
@@ -135,11 +137,14 @@ final class CloudWatchFeed {
             String problem;
             if (failure != null) {
                 problem = failure.toString();
+                if (session.get() == current) {
+                    status.listFailed(resource, shortly(failure));
+                }
             } else {
                 problem = listed(resource, answer);
             }
             if (problem != null) {
-                if (session.get() == current) {
+                if (failure == null && session.get() == current) {
                     status.listFailed(resource, problem);
                 }
                 retry(current, "the list of " + resource, problem, retryMillis,
@@ -175,6 +180,16 @@ final class CloudWatchFeed {
         LOG.info("The cloud lists {} {}: {} stored, {} deleted here{}", items.size(), resource, replaced.stored(),
                 replaced.deleted(), replaced.rejected() == 0 ? "" : ", " + replaced.rejected() + " invalid ignored");
         return null;
+    }
+
+    /** @return a failure as the status shows it: without the request a timeout's message repeats */
+    private String shortly(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof TimeoutException) {
+            return "no answer within " + timeout.toMillis() + " ms";
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
     /** @return the resource of an application key {@code /core/v1/<resource>/<ns>/<name>}, or the key itself */

@@ -114,7 +114,7 @@ class CloudWatchStatusTest extends AgainstCloudHubDouble {
         awaitWatch("services", w -> w.state() == WatchState.RETRYING);
         assertThat(bridge.snapshot().cloudWatch()).allSatisfy(watch -> {
             assertThat(watch.state()).isEqualTo(WatchState.RETRYING);
-            assertThat(watch.reason()).isNotEmpty();
+            assertThat(watch.reason()).isEqualTo("no answer within 2000 ms");
             assertThat(watch.retryAt()).isAfter(before);
             assertThat(watch.lastList()).isNull();
         });
