@@ -4,6 +4,7 @@ import io.karedge.cloud.bridge.CloudLinkSnapshot;
 import io.karedge.cloud.bridge.CloudLinkStatus;
 import io.karedge.cloud.bridge.LinkState;
 import io.karedge.cloud.bridge.UplinkDelivery;
+import io.karedge.cloud.bridge.WatchedResource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -13,7 +14,8 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * The link to the cloud: state, reconnects, messages, dead letters, keepalive age, certificate expiry; and
- * what the bridge did with the Uplink's entries (sent, acknowledged, dead-lettered, given up unanswered).
+ * what the bridge did with the Uplink's entries (sent, acknowledged, dead-lettered, given up unanswered); and the
+ * watch events of the cloud watch feed per watched resource.
  */
 @Component(service = NodeCollector.class, property = "karedge.optional.part=cloud bridge")
 public class CloudMetrics implements NodeCollector {
@@ -50,6 +52,12 @@ public class CloudMetrics implements NodeCollector {
                 .add(snapshot.deadLetters()).done();
         families.gauge("karedge_cloud_devices_not_reported", "Devices whose status the cloud has not taken")
                 .add(snapshot.devicesNotReported().size()).done();
+        MetricFamilies.Counter watchEvents = families.counter("karedge_cloud_watch_events",
+                "Watch events received from CloudCore's DynamicController since the bridge started, per resource");
+        for (WatchedResource watch : snapshot.cloudWatch()) {
+            watchEvents.add(watch.eventsTotal(), "resource", watch.resource());
+        }
+        watchEvents.done();
         UplinkDelivery delivery = link.uplinkDelivery();
         families.counter("karedge_uplink_sent", "Uplink entries written to the cloud, sends again included")
                 .add(delivery.sent()).done();

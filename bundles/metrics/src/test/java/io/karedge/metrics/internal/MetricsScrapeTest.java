@@ -23,6 +23,8 @@ import io.karedge.api.uplink.UplinkEntry;
 import io.karedge.api.uplink.UplinkMessage;
 import io.karedge.cloud.bridge.CloudLinkSnapshot;
 import io.karedge.cloud.bridge.CloudLinkStatus;
+import io.karedge.cloud.bridge.WatchState;
+import io.karedge.cloud.bridge.WatchedResource;
 import io.karedge.cloud.bridge.LinkState;
 import io.karedge.cloud.bridge.UplinkDelivery;
 import io.karedge.device.driver.StateDetail;
@@ -301,6 +303,20 @@ class MetricsScrapeTest {
         assertThat(value(samples, "karedge_cloud_keepalive_age_seconds", Map.of())).isEqualTo(12);
         assertThat(value(samples, "karedge_cloud_certificate_expiry_timestamp_seconds", Map.of()))
                 .isEqualTo(Instant.parse("2027-01-01T00:00:00Z").getEpochSecond());
+        assertThat(samples).extracting(Sample::name).doesNotContain("karedge_cloud_watch_events_total");
+    }
+
+    @Test
+    void cloudWatchEventsPerResourceSinceTheBridgeStarted() throws Exception {
+        CloudLinkSnapshot snapshot = new CloudLinkSnapshot(LinkState.CONNECTED, "", NOW, "cloud:10000", "edge-1",
+                null, null, null, 0, 0, 0, 0, 0, 0, Map.of(), List.of(
+                        new WatchedResource("services", WatchState.ACCEPTED, "", null, NOW, 4, 0, "", 3, 41),
+                        new WatchedResource("nodes", WatchState.REFUSED, "forbidden", NOW, null, 0, 0, "", 0, 0)));
+
+        List<Sample> samples = scrape("openmetrics", new CloudMetrics(() -> snapshot, CLOCK));
+
+        assertThat(value(samples, "karedge_cloud_watch_events_total", Map.of("resource", "services"))).isEqualTo(41);
+        assertThat(value(samples, "karedge_cloud_watch_events_total", Map.of("resource", "nodes"))).isZero();
     }
 
     @Test

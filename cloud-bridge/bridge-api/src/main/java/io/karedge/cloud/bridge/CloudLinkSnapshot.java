@@ -2,6 +2,7 @@ package io.karedge.cloud.bridge;
 
 import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -26,12 +27,15 @@ import java.util.TreeMap;
  *                          does not know their Device (setting {@code report.devices})
  * @param devicesNotReported the Devices ({@code <namespace>/<name>}) whose reports were not sent, each with
  *                          why, sorted by id; at most {@link #MAX_DEVICES_LISTED} of them
+ * @param cloudWatch        the cloud watch feed, one entry per resource of {@code watch.resources} in that order
+ *                          (empty when none is watched); since 1.3
  * @since 1.1
  */
 public record CloudLinkSnapshot(LinkState state, String reason, Instant since, String server, String node,
                                 Instant certificateExpiry, Instant certificateRenewal, Instant lastKeepalive,
                                 long uplinkDepth, long messagesIn, long messagesOut, long reconnects,
-                                long deadLetters, long reportsNotSent, Map<String, String> devicesNotReported) {
+                                long deadLetters, long reportsNotSent, Map<String, String> devicesNotReported,
+                                List<WatchedResource> cloudWatch) {
 
     /** Most Devices listed in {@link #devicesNotReported}. */
     public static final int MAX_DEVICES_LISTED = 100;
@@ -43,6 +47,16 @@ public record CloudLinkSnapshot(LinkState state, String reason, Instant since, S
         node = node == null ? "" : node;
         devicesNotReported = devicesNotReported == null ? Map.of()
                 : Collections.unmodifiableMap(new TreeMap<>(devicesNotReported));
+        cloudWatch = cloudWatch == null ? List.of() : List.copyOf(cloudWatch);
+    }
+
+    /** A snapshot without the cloud watch feed (the form of version 1.1). */
+    public CloudLinkSnapshot(LinkState state, String reason, Instant since, String server, String node,
+                             Instant certificateExpiry, Instant certificateRenewal, Instant lastKeepalive,
+                             long uplinkDepth, long messagesIn, long messagesOut, long reconnects, long deadLetters,
+                             long reportsNotSent, Map<String, String> devicesNotReported) {
+        this(state, reason, since, server, node, certificateExpiry, certificateRenewal, lastKeepalive, uplinkDepth,
+                messagesIn, messagesOut, reconnects, deadLetters, reportsNotSent, devicesNotReported, List.of());
     }
 
     /** A snapshot with no device reports held back (the form of version 1.0). */
@@ -50,6 +64,6 @@ public record CloudLinkSnapshot(LinkState state, String reason, Instant since, S
                              Instant certificateExpiry, Instant certificateRenewal, Instant lastKeepalive,
                              long uplinkDepth, long messagesIn, long messagesOut, long reconnects, long deadLetters) {
         this(state, reason, since, server, node, certificateExpiry, certificateRenewal, lastKeepalive, uplinkDepth,
-                messagesIn, messagesOut, reconnects, deadLetters, 0, Map.of());
+                messagesIn, messagesOut, reconnects, deadLetters, 0, Map.of(), List.of());
     }
 }

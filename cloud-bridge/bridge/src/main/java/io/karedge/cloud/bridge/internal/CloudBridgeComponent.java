@@ -98,7 +98,8 @@ public final class CloudBridgeComponent implements CloudLinkStatus {
         JoinProgress joinProgress = new JoinProgress(progressTracker, settings, dataDirectory.resolve("cloud"));
         DrainProgress drainProgress = new DrainProgress(progressTracker, uplink, clock);
         SecureRandom random = new SecureRandom();
-        this.status = new LinkStatusHolder(clock, settings.server().toString(), settings.nodeName(), uplink::depth);
+        this.status = new LinkStatusHolder(clock, settings.server().toString(), settings.nodeName(), uplink::depth,
+                settings.watchResources());
         Enrollment enrollment = new Enrollment(new CredentialFiles(dataDirectory.resolve("cloud")),
                 new CertificateService(settings.certServer().toString(),
                         Duration.ofMillis(Math.max(settings.connectTimeoutMillis(), 5_000))),
@@ -126,7 +127,7 @@ public final class CloudBridgeComponent implements CloudLinkStatus {
                 new DeviceReports(metaStore, settings.reportLocalDevices(), status), drainThread, ackers);
         link.wire(new Dispatcher(downstream, queries, drainer, status), drainer, agent, queries);
         link.watchFeed(new CloudWatchFeed(settings.watchResources(), settings.nodeName(), queries, link::session,
-                downstream, link.scheduler(), Duration.ofMillis(settings.ackTimeoutMillis())));
+                downstream, link.scheduler(), Duration.ofMillis(settings.ackTimeoutMillis()), status.watch));
         link.progress(joinProgress, drainProgress);
         drainer.progress(drainProgress);
         agent.onRegistered(joinProgress::registered);

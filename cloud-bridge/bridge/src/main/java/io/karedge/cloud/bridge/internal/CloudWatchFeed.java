@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.api.meta.Kinds;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -29,6 +32,8 @@ final class CloudWatchFeed {
 
     static final String SOURCE = "metaserver";
     static final String GROUP = "dynamiccontroller";
+    /** The source of the DynamicController's answers and watch events. */
+    static final String EVENT_SOURCE = "dynamiccontroller";
     static final String WATCH_SYNC = "watchapp/sync";
     static final String NULL = "null";
 
@@ -49,9 +54,11 @@ final class CloudWatchFeed {
     private final Downstream downstream;
     private final ScheduledExecutorService scheduler;
     private final Duration timeout;
+    private final CloudWatchStatus status;
 
     CloudWatchFeed(List<String> resources, String nodeName, RemoteQueries queries, Supplier<Session> session,
-                   Downstream downstream, ScheduledExecutorService scheduler, Duration timeout) {
+                   Downstream downstream, ScheduledExecutorService scheduler, Duration timeout,
+                   CloudWatchStatus status) {
         this.resources = List.copyOf(resources);
         this.nodeName = nodeName;
         this.queries = queries;
@@ -59,11 +66,13 @@ final class CloudWatchFeed {
         this.downstream = downstream;
         this.scheduler = scheduler;
         this.timeout = timeout;
+        this.status = status;
     }
 
     /** A session started: sync the watches, then list. With no resources, the sync drops earlier watches. */
     void connected(Session current) {
         downstream.connected();
+        status.asked();
         sync(current, FIRST_RETRY_MILLIS, true);
     }
 
@@ -85,17 +94,25 @@ final class CloudWatchFeed {
         Message sync = Message.request(SOURCE, GROUP, NULL, WATCH_SYNC, watchApplications());
         queries.request(sync, timeout).whenComplete((answer, failure) -> {
             if (failure != null) {
+                if (session.get() == current) {
+                    status.syncFailed(shortly(failure), retryMillis);
+                }
                 retry(current, "the watch sync", failure.toString(), retryMillis, () -> sync(current,
                         next(retryMillis), thenList));
                 return;
             }
             // the answer names the watch applications CloudCore could not add (an empty object: none)
             List<String> failed = new ArrayList<>();
+            Map<String, String> refusedResources = new HashMap<>();
             ContentDecoder.object(answer.content()).ifPresent(refused -> refused.properties().forEach(entry -> {
                 JsonNode application = entry.getValue();
-                failed.add(application.path("Key").asText(entry.getKey()) + ": "
-                        + reason(application));
+                String key = application.path("Key").asText(entry.getKey());
+                failed.add(key + ": " + reason(application));
+                refusedResources.put(resourceOf(key), reason(application));
             }));
+            if (session.get() == current) {
+                status.answered(refusedResources, retryMillis);
+            }
             if (!failed.isEmpty()) {
                 retry(current, "watches " + failed, "refused by CloudCore", retryMillis,
                         () -> sync(current, next(retryMillis), false));
@@ -120,10 +137,16 @@ final class CloudWatchFeed {
             String problem;
             if (failure != null) {
                 problem = failure.toString();
+                if (session.get() == current) {
+                    status.listFailed(resource, shortly(failure));
+                }
             } else {
                 problem = listed(resource, answer);
             }
             if (problem != null) {
+                if (failure == null && session.get() == current) {
+                    status.listFailed(resource, problem);
+                }
                 retry(current, "the list of " + resource, problem, retryMillis,
                         () -> list(current, resource, next(retryMillis)));
             }
@@ -153,9 +176,26 @@ final class CloudWatchFeed {
         }
         Downstream.Replaced replaced = downstream.replaceListed(RESOURCES.get(resource), items,
                 list.path("metadata").path("resourceVersion").asText(""), "list of " + resource);
+        status.listed(resource, items.size(), replaced.deleted());
         LOG.info("The cloud lists {} {}: {} stored, {} deleted here{}", items.size(), resource, replaced.stored(),
                 replaced.deleted(), replaced.rejected() == 0 ? "" : ", " + replaced.rejected() + " invalid ignored");
         return null;
+    }
+
+    /** @return a failure as the status shows it: without the request a timeout's message repeats */
+    private String shortly(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof TimeoutException) {
+            return "no answer within " + timeout.toMillis() + " ms";
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
+    /** @return the resource of an application key {@code /core/v1/<resource>/<ns>/<name>}, or the key itself */
+    static String resourceOf(String key) {
+        String[] parts = key.split("/", -1);
+        return parts.length > 3 ? parts[3] : key;
     }
 
     private static String reason(JsonNode application) {

@@ -90,6 +90,9 @@ final class Downstream {
             return Outcome.RETRY;
         }
         recent.add(message.id());
+        if (CloudWatchFeed.EVENT_SOURCE.equals(message.source()) && outcome != Outcome.IGNORED) {
+            countWatchEvent(message);
+        }
         return outcome;
     }
 
@@ -198,6 +201,14 @@ final class Downstream {
         }
         store.delete(key);
         return Outcome.APPLIED;
+    }
+
+    private void countWatchEvent(Message message) {
+        String[] path = message.resource().split("/", -1);
+        String kind = path.length == 3 ? KINDS.get(path[1]) : null;
+        if (kind != null) {
+            status.watch.event(kind);
+        }
     }
 
     /** A new session: the cloud's list answers from now on are newer than every delete seen before. */

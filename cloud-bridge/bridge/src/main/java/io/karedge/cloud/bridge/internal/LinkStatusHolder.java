@@ -6,6 +6,7 @@ import io.karedge.cloud.bridge.LinkState;
 import io.karedge.cloud.bridge.UplinkDelivery;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,6 +29,8 @@ final class LinkStatusHolder implements CloudLinkStatus {
     final LongAdder uplinkAcked = new LongAdder();
     /** Devices whose reports are held back, with why (at most {@link CloudLinkSnapshot#MAX_DEVICES_LISTED}). */
     final Map<String, String> devicesNotReported = new ConcurrentSkipListMap<>();
+    /** The cloud watch feed per resource of {@code watch.resources}. */
+    final CloudWatchStatus watch;
 
     private final Clock clock;
     private final String server;
@@ -43,7 +46,13 @@ final class LinkStatusHolder implements CloudLinkStatus {
     }
 
     LinkStatusHolder(Clock clock, String server, String node, LongSupplier uplinkDepth) {
+        this(clock, server, node, uplinkDepth, List.of());
+    }
+
+    /** @param watchResources the resources of {@code watch.resources}, in order */
+    LinkStatusHolder(Clock clock, String server, String node, LongSupplier uplinkDepth, List<String> watchResources) {
         this.clock = clock;
+        this.watch = new CloudWatchStatus(clock, watchResources);
         this.server = server;
         this.node = node;
         this.uplinkDepth = uplinkDepth;
@@ -91,6 +100,6 @@ final class LinkStatusHolder implements CloudLinkStatus {
         }
         return new CloudLinkSnapshot(current.state(), current.reason(), current.since(), server, node,
                 certificateExpiry, certificateRenewal, lastKeepalive, depth, messagesIn.get(), messagesOut.get(),
-                reconnects.get(), deadLetters.get(), reportsNotSent.get(), Map.copyOf(devicesNotReported));
+                reconnects.get(), deadLetters.get(), reportsNotSent.get(), Map.copyOf(devicesNotReported), watch.snapshot());
     }
 }

@@ -69,6 +69,12 @@ public final class DynamicControllerDouble {
 
     /** {@code dynamicController.enable}: when false, applications reach no module and are never answered. */
     public volatile boolean enabled = true;
+    /**
+     * Resources whose watch CloudCore cannot add, with the error it gets (as when the API server forbids
+     * CloudCore's service account to watch them): a sync names such a watch among the failed applications with
+     * that reason, as {@code processWatchApp} failing does.
+     */
+    public final Map<String, String> refusedWatches = new ConcurrentHashMap<>();
 
     /** Applications answered, by verb ({@code list}, {@code watch}, {@code sync}). */
     public final Map<String, AtomicInteger> answered = new ConcurrentHashMap<>();
@@ -301,7 +307,8 @@ public final class DynamicControllerDouble {
             String[] key = parseKey(application.path("Key").asText());
             ObjectNode option = option(application);
             String reason = option == null ? "failed to parse Option bytes, unexpected end of JSON input"
-                    : !KINDS.containsKey(key[0]) ? "resource " + key[0] + " is not served" : null;
+                    : !KINDS.containsKey(key[0]) ? "resource " + key[0] + " is not served"
+                    : refusedWatches.get(key[0]);
             if (reason != null) {
                 application.put("Status", "Rejected").put("Reason", reason);
                 failed.set(application.path("ID").asText(), application);

@@ -1,9 +1,11 @@
 package io.karedge.cloud.bridge.internal.rest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karedge.cloud.bridge.CloudLinkSnapshot;
 import io.karedge.cloud.bridge.CloudLinkStatus;
+import io.karedge.cloud.bridge.WatchedResource;
 import java.time.Instant;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
@@ -60,6 +62,21 @@ public class CloudResource {
         node.put("reportsNotSent", s.reportsNotSent());
         ObjectNode devices = node.putObject("devicesNotReported");
         s.devicesNotReported().forEach(devices::put);
+        ArrayNode watches = node.putArray("cloudWatch");
+        for (WatchedResource w : s.cloudWatch()) {
+            ObjectNode watch = watches.addObject();
+            watch.put("resource", w.resource());
+            watch.put("state", w.state().name());
+            watch.put("reason", w.reason());
+            watch.put("retryAt", text(w.retryAt()));
+            ObjectNode list = watch.putObject("lastList");
+            list.put("at", text(w.lastList()));
+            list.put("objects", w.listedObjects());
+            list.put("deletedHere", w.deletedByList());
+            list.put("problem", w.listProblem());
+            watch.put("eventsSinceConnect", w.eventsSinceConnect());
+            watch.put("eventsTotal", w.eventsTotal());
+        }
         return node;
     }
 

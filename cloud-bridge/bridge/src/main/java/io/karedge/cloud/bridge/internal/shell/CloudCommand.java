@@ -2,6 +2,7 @@ package io.karedge.cloud.bridge.internal.shell;
 
 import io.karedge.cloud.bridge.CloudLinkSnapshot;
 import io.karedge.cloud.bridge.CloudLinkStatus;
+import io.karedge.cloud.bridge.WatchedResource;
 import java.time.Instant;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
@@ -54,7 +55,34 @@ public class CloudCommand implements Action {
         line(out, "Reconnects", Long.toString(s.reconnects()));
         line(out, "Dead letters", Long.toString(s.deadLetters()));
         notReported(out, s);
+        cloudWatch(out, s);
         return out.toString();
+    }
+
+    /** The cloud watch feed, one line per watched resource: the watch, the last list, the events. */
+    private static void cloudWatch(StringBuilder out, CloudLinkSnapshot s) {
+        if (s.cloudWatch().isEmpty()) {
+            line(out, "Cloud watch", "none (watch.resources is empty)");
+            return;
+        }
+        for (WatchedResource watch : s.cloudWatch()) {
+            line(out, "Watch " + watch.resource(), watch(watch));
+        }
+    }
+
+    static String watch(WatchedResource w) {
+        String state = switch (w.state()) {
+            case NOT_ASKED -> "not asked";
+            case ASKED -> "asked";
+            case ACCEPTED -> "accepted";
+            case REFUSED -> "refused (" + w.reason() + "), asked again at " + text(w.retryAt());
+            case RETRYING -> "retrying at " + text(w.retryAt()) + " (" + w.reason() + ")";
+        };
+        String list = w.lastList() == null ? "never listed"
+                : "listed " + w.listedObjects() + " at " + text(w.lastList()) + ", " + w.deletedByList()
+                + " deleted here";
+        String listProblem = w.listProblem().isEmpty() ? "" : " (list failing: " + w.listProblem() + ")";
+        return state + "; " + list + listProblem + "; " + w.eventsSinceConnect() + " event(s) since connect";
     }
 
     /** Device reports held back, and for which Devices and why (see the setting report.devices). */
@@ -71,7 +99,7 @@ public class CloudCommand implements Action {
     }
 
     private static String text(Instant instant) {
-        return instant.toString();
+        return String.valueOf(instant);
     }
 
     private static void line(StringBuilder out, String label, String value) {

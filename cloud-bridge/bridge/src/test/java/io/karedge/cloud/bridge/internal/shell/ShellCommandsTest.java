@@ -6,6 +6,8 @@ import io.karedge.api.node.EdgeNode;
 import io.karedge.api.node.NodeMode;
 import io.karedge.cloud.bridge.CloudLinkSnapshot;
 import io.karedge.cloud.bridge.LinkState;
+import io.karedge.cloud.bridge.WatchState;
+import io.karedge.cloud.bridge.WatchedResource;
 import io.karedge.cloud.bridge.internal.BridgeConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.support.CommandException;
@@ -239,6 +242,42 @@ class ShellCommandsTest {
                 .contains("Server:          10.0.0.5:10000").contains("Certificate:     none")
                 .contains("Last keepalive:  never").contains("Uplink depth:    12").contains("Reconnects:      5")
                 .contains("Dead letters:    6");
+    }
+
+    @Test
+    void cloudShowsTheWatchFeedOneLinePerResource() {
+        Instant now = Instant.parse("2026-01-02T03:04:05Z");
+        List<WatchedResource> watches = List.of(
+                new WatchedResource("services", WatchState.ACCEPTED, "", null, now, 12, 1, "", 7, 30),
+                new WatchedResource("endpoints", WatchState.REFUSED, "endpoints is forbidden", now.plusSeconds(5),
+                        now, 3, 0, "", 0, 0),
+                new WatchedResource("nodes", WatchState.RETRYING, "no answer in 10 s", now.plusSeconds(20), null, 0, 0,
+                        "Rejected: not served", 0, 0));
+        CloudCommand command = new CloudCommand();
+        command.status = () -> new CloudLinkSnapshot(LinkState.CONNECTED, "", now, "10.0.0.5:10000", "edge-1", null,
+                null, null, 0, 0, 0, 0, 0, 0, Map.of(), watches);
+        command.execute();
+        assertThat(out()).contains("Watch services:  accepted; listed 12 at 2026-01-02T03:04:05Z, 1 deleted here;"
+                        + " 7 event(s) since connect\n")
+                .contains("Watch endpoints: refused (endpoints is forbidden), asked again at 2026-01-02T03:04:10Z;"
+                        + " listed 3 at 2026-01-02T03:04:05Z, 0 deleted here; 0 event(s) since connect\n")
+                .contains("Watch nodes:     retrying at 2026-01-02T03:04:25Z (no answer in 10 s); never listed"
+                        + " (list failing: Rejected: not served); 0 event(s) since connect\n");
+        out.reset();
+
+        command.status = () -> new CloudLinkSnapshot(LinkState.CONNECTED, "", now, "10.0.0.5:10000", "edge-1", null,
+                null, null, 0, 0, 0, 0, 0, 0, Map.of(), List.of(
+                        new WatchedResource("services", WatchState.NOT_ASKED, "", null, null, 0, 0, "", 0, 0),
+                        new WatchedResource("nodes", WatchState.ASKED, "", null, null, 0, 0, "", 0, 4)));
+        command.execute();
+        assertThat(out()).contains("Watch services:  not asked; never listed; 0 event(s) since connect")
+                .contains("Watch nodes:     asked; never listed; 0 event(s) since connect");
+        out.reset();
+
+        command.status = () -> new CloudLinkSnapshot(LinkState.CONNECTED, "", now, "10.0.0.5:10000", "edge-1", null,
+                null, null, 0, 0, 0, 0, 0);
+        command.execute();
+        assertThat(out()).contains("Cloud watch:     none (watch.resources is empty)").doesNotContain("Watch ");
     }
 
     /** Runs a command that must refuse: Karaf shows the exception's message and exits 1 (bin/client too). */
