@@ -26,8 +26,12 @@ import org.junit.jupiter.api.Test;
  * CloudCore does. The endpoints are TCP listeners started in B's and R's namespaces ({@link MeshEndpointMain},
  * each greeting with its name); the clients run in A's namespace ({@link MeshClientMain}).
  *
- * <p>All four nodes run the mesh tunnel ({@code tunnel.port}, mutual TLS with the certificates they got at join,
- * static {@code tunnel.peers}); R is a relay
+ * <p>All four nodes run the mesh tunnel ({@code tunnel.port}, mutual TLS with the certificates they got at join);
+ * B is in no node's {@code tunnel.peers} and its tunnel listens on a port of its own, so A (and R) find B's tunnel
+ * from B's Node alone: its InternalIP (the address of its one interface, the veth in its namespace) and the
+ * {@code mesh.karedge.io/tunnel-port} annotation B publishes through its status patches; the test reads A's copy
+ * of B's Node ({@code GET /api/v1/nodes/kem-b} on A) before it checks the paths. R and C are still static peers
+ * (R is on both nets and its Node reports one InternalIP, which C may not reach; C's is on net2). R is a relay
  * ({@code tunnel.relay = true}, on both nets) and A and C name it in {@code tunnel.relay.nodes}. Every Endpoints
  * address carries its {@code nodeName}, so A reaches every endpoint through the tunnel of the endpoint's node.
  * What it shows: A resolves the Services by name through its mesh DNS; {@code echo} (endpoints on B and R) is
@@ -48,8 +52,8 @@ import org.junit.jupiter.api.Test;
  * sync and a list application on every connect), as {@code insert} of {@code default/service/echo} and
  * {@code default/endpoints/echo} from source {@code dynamiccontroller}, each address with its {@code nodeName}.
  * The Node each node registers and patches through the double's EdgeController part is in the same cluster, so
- * the nodes get each other's Nodes by that feed too; the test still names every peer in {@code tunnel.peers}, so
- * which addresses the Nodes report does not decide the paths.
+ * the nodes get each other's Nodes by that feed too, with the annotations each node published, and that is how A
+ * and R reach B.
  *
  * <p>Needs root, {@code ip} and python3 (skipped otherwise, with the reason); one run boots four nodes (in
  * parallel) and takes about 2 to 3 min on a loaded 2-core machine. Every namespace, node and process it starts
@@ -66,6 +70,10 @@ class MeshAcrossNodesFaultIT {
     private static final String LOOPBACK_SERVICE = "b-loopback";
     private static final int LOOPBACK_PORT = 7001;
     private static final int TUNNEL_PORT = 20006;
+    /** B's tunnel port, not the others': A can only know it from the annotation on B's Node. */
+    private static final int B_TUNNEL_PORT = 20007;
+    private static final String TUNNEL_PORT_ANNOTATION = "mesh.karedge.io/tunnel-port";
+    private static final String TUNNEL_ADDRESS_ANNOTATION = "mesh.karedge.io/tunnel-address";
     private static final int REST_PORT = 8181;
     private static final long EJECTION_BOUND_MS = 2000;
 
@@ -89,12 +97,13 @@ class MeshAcrossNodesFaultIT {
                  NetnsNode r = NetnsNode.create("kem-r", NetnsTopology.namespace("r"), cloud);
                  NetnsNode c = NetnsNode.create("kem-c", NetnsTopology.namespace("c"), cloud,
                          NetnsTopology.CLOUD_NET2)) {
-                // static peers: CloudCore sends a node no other node's Node object (see the mesh README)
-                tunnel(a, "kem-b=" + NetnsTopology.B + ",kem-r=" + NetnsTopology.R_NET1 + ",kem-c="
-                        + NetnsTopology.C);
+                // B is in no one's tunnel.peers and listens on a port of its own: A and R can find its tunnel
+                // only from B's Node (InternalIP, and the port annotation B publishes)
+                tunnel(a, "kem-r=" + NetnsTopology.R_NET1 + ",kem-c=" + NetnsTopology.C);
                 a.configure(NetnsNode.MESH_PID, "tunnel.relay.nodes", "kem-r");
-                tunnel(b, "kem-a=" + NetnsTopology.A + ",kem-r=" + NetnsTopology.R_NET1);
-                tunnel(r, "kem-a=" + NetnsTopology.A + ",kem-b=" + NetnsTopology.B + ",kem-c=" + NetnsTopology.C);
+                tunnel(b, "kem-r=" + NetnsTopology.R_NET1 + ":" + TUNNEL_PORT);
+                b.configure(NetnsNode.MESH_PID, "tunnel.port", String.valueOf(B_TUNNEL_PORT));
+                tunnel(r, "kem-a=" + NetnsTopology.A + ",kem-c=" + NetnsTopology.C);
                 r.configure(NetnsNode.MESH_PID, "tunnel.relay", "true");
                 tunnel(c, "kem-r=" + NetnsTopology.R_NET2);
                 c.configure(NetnsNode.MESH_PID, "tunnel.relay.nodes", "kem-r");
@@ -124,6 +133,14 @@ class MeshAcrossNodesFaultIT {
                     push(cloud, FAR_SERVICE, "03", "10.96.20.8", PORT, Map.of(NetnsTopology.C, "kem-c"));
                     push(cloud, LOOPBACK_SERVICE, "05", "10.96.20.9", LOOPBACK_PORT, Map.of("127.0.0.1", "kem-b"));
 
+                    // B's Node as A holds it (from the double's DynamicController): the address and port A dials
+                    JsonNode nodeB = nodeOnA(work, a, "kem-b", node -> String.valueOf(B_TUNNEL_PORT).equals(
+                            node.path("metadata").path("annotations").path(TUNNEL_PORT_ANNOTATION).asText()));
+                    assertThat(internalIp(nodeB)).as("B's InternalIP in A's copy of B's Node %s", nodeB)
+                            .isEqualTo(NetnsTopology.B);
+                    assertThat(nodeB.path("metadata").path("annotations").has(TUNNEL_ADDRESS_ANNOTATION))
+                            .as("B's tunnel listens on every address: no address annotation in %s", nodeB).isFalse();
+
                     String address = resolvedOnA(work, SERVICE);
                     assertThat(address).as("the mesh address of %s on A", SERVICE).startsWith("127.100.");
                     assertThat(reached(work, address, PORT, 20)).as("endpoints reached from A by round robin")
@@ -137,6 +154,10 @@ class MeshAcrossNodesFaultIT {
                     assertThat(path(peers, "kem-c")).as("A's path to C in %s", peers).isEqualTo("relay:kem-r");
                     assertThat(path(peers, "kem-b")).as("A's path to B in %s", peers).isEqualTo("direct");
                     assertThat(path(peers, "kem-r")).as("A's path to R in %s", peers).isEqualTo("direct");
+                    FaultReport.line("mesh: A finds B's tunnel from B's Node alone", "no tunnel.peers entry for B",
+                            "B's endpoint reached, path " + path(peers, "kem-b"), 0, Map.of("internalIpB",
+                                    internalIp(nodeB), "tunnelPortB", B_TUNNEL_PORT, "internalIpR",
+                                    internalIp(nodeOnA(work, a, "kem-r", node -> true))));
                     FaultReport.line("mesh: A to C through the relay R", "10 connections", "10 answered by C", 0,
                             Map.of("pathToC", path(peers, "kem-c")));
 
@@ -205,6 +226,34 @@ class MeshAcrossNodesFaultIT {
             }
         });
         return peers[0];
+    }
+
+    /** {@code GET /api/v1/nodes/<name>} of A (its MetaStore copy of that Node), until {@code wanted} holds. */
+    private static JsonNode nodeOnA(Path work, NetnsNode a, String name,
+                                    java.util.function.Predicate<JsonNode> wanted) {
+        JsonNode[] node = new JsonNode[1];
+        await("A's copy of the Node " + name).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    try (NetnsProcess get = client(work, "get", "http://127.0.0.1:" + REST_PORT + "/api/v1/nodes/"
+                            + name, a.apiToken().toString())) {
+                        List<String> out = get.awaitExit(Duration.ofSeconds(30));
+                        if (out.size() < 2 || !out.get(0).equals("status 200")) {
+                            return false;
+                        }
+                        node[0] = JSON.readTree(out.get(1));
+                        return wanted.test(node[0]);
+                    }
+                });
+        return node[0];
+    }
+
+    private static String internalIp(JsonNode node) {
+        for (JsonNode address : node.path("status").path("addresses")) {
+            if ("InternalIP".equals(address.path("type").asText())) {
+                return address.path("address").asText();
+            }
+        }
+        return "(none)";
     }
 
     private static String path(JsonNode peers, String node) {
