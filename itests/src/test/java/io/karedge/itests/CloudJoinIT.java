@@ -104,12 +104,18 @@ public class CloudJoinIT extends KaredgeTestSupport {
                 return seen != null && "itest-joined".equals(seen.path("registered").asText(null))
                         && "True".equals(seen.path("ready").asText(null));
             });
+            await("the cloud watch feed accepted and listed", Duration.ofSeconds(30),
+                    () -> quietly("edge:cloud").contains("Watch nodes:     accepted; listed "));
             String shown = execute("edge:cloud");
             assertTrue(shown, shown.contains("Node:            itest-joined"));
+            assertTrue(shown, shown.contains("Watch services:  accepted; listed "));
             assertTrue(shown, shown.contains("expires "));
             JsonNode rest = KaredgeJson.mapper().readTree(get("http://127.0.0.1:" + httpPort() + "/api/v1/cloud"));
             assertEquals(rest.toString(), "CONNECTED", rest.path("state").asText());
             assertEquals(rest.toString(), server, rest.path("server").asText());
+            assertEquals(rest.toString(), 3, rest.path("cloudWatch").size());
+            assertEquals(rest.toString(), "services", rest.path("cloudWatch").path(0).path("resource").asText());
+            assertEquals(rest.toString(), "ACCEPTED", rest.path("cloudWatch").path(0).path("state").asText());
             await("edge:status under the joined name", Duration.ofSeconds(30),
                     () -> quietly("edge:status").contains("itest-joined"));
             String status = execute("edge:status");
