@@ -28,7 +28,7 @@ class CheckpointTest {
             assertThat(autoCheckpoint).as("automatic checkpoints inside commits").isZero();
             assertThat(database.checkpoints()).isZero();
 
-            for (int i = 0; i < Database.CHECKPOINT_EVERY_COMMITS * 2; i++) {
+            for (int i = 0; i < Checkpointer.EVERY_COMMITS * 2; i++) {
                 int value = i;
                 database.write(context -> {
                     var insert = context.statement("INSERT OR REPLACE INTO store_info (key, value) VALUES (?, ?)");
@@ -41,7 +41,7 @@ class CheckpointTest {
             while (database.checkpoints() < 1 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertThat(database.checkpoints()).as("checkpoints after %d commits", Database.CHECKPOINT_EVERY_COMMITS * 2)
+            assertThat(database.checkpoints()).as("checkpoints after %d commits", Checkpointer.EVERY_COMMITS * 2)
                     .isGreaterThanOrEqualTo(1);
         }
         // everything committed is in the file after close, and the file is sound
