@@ -111,8 +111,9 @@ final class Checkpointer {
                         connection = SqliteConnections.connect(file, settings, false);
                     }
                     checkpoint(connection);
-                } catch (SQLException e) {
-                    LOG.warn("Checkpoint of {} failed (retried after the next commits): {}", file, e.getMessage());
+                } catch (SQLException | RuntimeException e) {
+                    // the thread must outlive any failure: without it only the writer's rare checkpoint is left
+                    LOG.warn("Checkpoint of {} failed (retried after the next commits): {}", file, e.toString());
                     SqliteConnections.closeQuietly(connection);
                     connection = null;
                 }

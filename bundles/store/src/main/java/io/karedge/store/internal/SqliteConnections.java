@@ -83,7 +83,11 @@ final class SqliteConnections {
         return dataSource.getConnection();
     }
 
+    /** Closes the connection, if there is one, logging a failure at debug level only. */
     static void closeQuietly(Connection connection) {
+        if (connection == null) {
+            return;
+        }
         try {
             connection.close();
         } catch (SQLException e) {
