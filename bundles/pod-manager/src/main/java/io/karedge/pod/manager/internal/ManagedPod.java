@@ -6,6 +6,7 @@ import io.karedge.api.meta.ObjectKey;
 import io.karedge.pod.PodInfo;
 import io.karedge.pod.PodObservation;
 import io.karedge.pod.PodRef;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -54,6 +55,12 @@ final class ManagedPod {
         this.queue = queue;
         this.pod = pod;
         this.source = source;
+    }
+
+    /** The container's track, made with the back-offs of {@code settings} when it is first asked for. */
+    ContainerTrack track(String name, Settings settings) {
+        return tracks.computeIfAbsent(name, n -> new ContainerTrack(
+                Duration.ofMillis(settings.backoffInitialMillis()), Duration.ofMillis(settings.backoffMaxMillis())));
     }
 
     boolean deletionRequested() {

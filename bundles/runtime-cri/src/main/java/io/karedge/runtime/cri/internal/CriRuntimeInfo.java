@@ -59,7 +59,7 @@ final class CriRuntimeInfo implements ContainerRuntimeInfo {
             return true;
         } catch (StatusRuntimeException e) {
             ready = false;
-            reason = "container runtime is down: " + CriPodRuntime.describe(e);
+            reason = "container runtime is down: " + CriCalls.describe(e);
             return false;
         }
     }
