@@ -147,4 +147,15 @@ public final class CriRuntimeComponent implements PodRuntime {
                                            int maxBytes) throws io.karedge.pod.PodRuntimeException {
         return runtime.readLog(pod, container, previous, offset, maxBytes);
     }
+
+    @Override
+    public java.net.URI streamUrl(io.karedge.pod.PodRef pod, String container, io.karedge.pod.StreamRequest request)
+            throws io.karedge.pod.PodRuntimeException {
+        return runtime.streamUrl(pod, container, request);
+    }
+
+    @Override
+    public java.util.List<io.karedge.pod.ContainerUsage> usage() throws io.karedge.pod.PodRuntimeException {
+        return runtime.usage();
+    }
 }
