@@ -96,6 +96,8 @@ class OfflineRebootFaultIT {
         assertThat(get(keptPort, "/env.txt")).isEqualTo("greeting-v1");
         int keptRestarts = restarts("kept");
         assertThat(keptRestarts).isZero();
+        // the registered CRI runtime measures its pods (its usage once fell to the interface's empty default)
+        await().atMost(SETTLE).until(() -> measured("kept"));
 
         // the node is alone (no cloud); the pod is deleted locally, then the power goes
         Files.writeString(manifest, configMap() + pod("kept", keptPort));
@@ -205,6 +207,19 @@ class OfflineRebootFaultIT {
                 + "/status").timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
+    }
+
+    /** Whether {@code GET /api/v1/pods/usage} lists the pod with the memory containerd measured for it. */
+    private boolean measured(String pod) throws Exception {
+        HttpResponse<String> response = http.send(node.request("/api/v1/pods/usage").timeout(Duration.ofSeconds(5))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        for (JsonNode entry : JSON.readTree(response.body()).path("pods")) {
+            if (pod.equals(entry.path("name").asText()) && entry.path("workingSetBytes").asLong() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int restarts(String pod) {
