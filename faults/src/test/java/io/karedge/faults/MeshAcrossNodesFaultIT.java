@@ -26,13 +26,15 @@ import org.junit.jupiter.api.Test;
  * CloudCore does. The endpoints are TCP listeners started in B's and R's namespaces ({@link MeshEndpointMain},
  * each greeting with its name); the clients run in A's namespace ({@link MeshClientMain}).
  *
- * <p>All four nodes run the mesh tunnel ({@code tunnel.port}, mutual TLS with the certificates they got at join);
- * B is in no node's {@code tunnel.peers} and its tunnel listens on a port of its own, so A (and R) find B's tunnel
- * from B's Node alone: its InternalIP (the address of its one interface, the veth in its namespace) and the
- * {@code mesh.karedge.io/tunnel-port} annotation B publishes through its status patches; the test reads A's copy
- * of B's Node ({@code GET /api/v1/nodes/kem-b} on A) before it checks the paths. R and C are still static peers
- * (R is on both nets and its Node reports one InternalIP, which C may not reach; C's is on net2). R is a relay
- * ({@code tunnel.relay = true}, on both nets) and A and C name it in {@code tunnel.relay.nodes}. Every Endpoints
+ * <p>All four nodes run the mesh tunnel ({@code tunnel.port} on the wildcard, mutual TLS with the certificates they
+ * got at join) and none has {@code tunnel.peers}: each finds the others' tunnels from their Nodes alone, the
+ * addresses each node publishes in {@code mesh.karedge.io/tunnel-addresses} (every address of its interfaces),
+ * then its InternalIP, on the port of its {@code mesh.karedge.io/tunnel-port} annotation, all sent through its
+ * status patches. B's tunnel listens on a port of its own, which A and R can only learn from B's Node; R is on both
+ * nets and its Node reports one InternalIP, but R publishes both its addresses, so A (net1) and C (net2) each
+ * dial the one they can reach. The test reads A's copies of B's and R's Nodes ({@code GET /api/v1/nodes/<name>}
+ * on A) before it checks the paths. R is a relay ({@code tunnel.relay = true}) and A and C name it, by node name,
+ * in {@code tunnel.relay.nodes}; R reaches C from C's Node to relay for A. Every Endpoints
  * address carries its {@code nodeName}, so A reaches every endpoint through the tunnel of the endpoint's node.
  * What it shows: A resolves the Services by name through its mesh DNS; {@code echo} (endpoints on B and R) is
  * reached by round robin; {@code far} (its endpoint on C, on net2 only) is reached through R's relay, and A's
@@ -52,8 +54,8 @@ import org.junit.jupiter.api.Test;
  * sync and a list application on every connect), as {@code insert} of {@code default/service/echo} and
  * {@code default/endpoints/echo} from source {@code dynamiccontroller}, each address with its {@code nodeName}.
  * The Node each node registers and patches through the double's EdgeController part is in the same cluster, so
- * the nodes get each other's Nodes by that feed too, with the annotations each node published, and that is how A
- * and R reach B.
+ * the nodes get each other's Nodes by that feed too, with the annotations each node published, and that is how
+ * every node finds the others.
  *
  * <p>Needs root, {@code ip} and python3 (skipped otherwise, with the reason); one run boots four nodes (in
  * parallel) and takes about 2 to 3 min on a loaded 2-core machine. Every namespace, node and process it starts
@@ -74,6 +76,7 @@ class MeshAcrossNodesFaultIT {
     private static final int B_TUNNEL_PORT = 20007;
     private static final String TUNNEL_PORT_ANNOTATION = "mesh.karedge.io/tunnel-port";
     private static final String TUNNEL_ADDRESS_ANNOTATION = "mesh.karedge.io/tunnel-address";
+    private static final String TUNNEL_ADDRESSES_ANNOTATION = "mesh.karedge.io/tunnel-addresses";
     private static final int REST_PORT = 8181;
     private static final long EJECTION_BOUND_MS = 2000;
 
@@ -97,15 +100,16 @@ class MeshAcrossNodesFaultIT {
                  NetnsNode r = NetnsNode.create("kem-r", NetnsTopology.namespace("r"), cloud);
                  NetnsNode c = NetnsNode.create("kem-c", NetnsTopology.namespace("c"), cloud,
                          NetnsTopology.CLOUD_NET2)) {
-                // B is in no one's tunnel.peers and listens on a port of its own: A and R can find its tunnel
-                // only from B's Node (InternalIP, and the port annotation B publishes)
-                tunnel(a, "kem-r=" + NetnsTopology.R_NET1 + ",kem-c=" + NetnsTopology.C);
+                // no node has tunnel.peers: every tunnel is found from its node's Node (the addresses it publishes,
+                // its InternalIP, the port annotation); B listens on a port of its own, which A and R can only
+                // learn from B's Node; R (on both nets) is named as relay by node name only
+                tunnel(a);
                 a.configure(NetnsNode.MESH_PID, "tunnel.relay.nodes", "kem-r");
-                tunnel(b, "kem-r=" + NetnsTopology.R_NET1 + ":" + TUNNEL_PORT);
+                tunnel(b);
                 b.configure(NetnsNode.MESH_PID, "tunnel.port", String.valueOf(B_TUNNEL_PORT));
-                tunnel(r, "kem-a=" + NetnsTopology.A + ",kem-c=" + NetnsTopology.C);
+                tunnel(r);
                 r.configure(NetnsNode.MESH_PID, "tunnel.relay", "true");
-                tunnel(c, "kem-r=" + NetnsTopology.R_NET2);
+                tunnel(c);
                 c.configure(NetnsNode.MESH_PID, "tunnel.relay.nodes", "kem-r");
                 List<NetnsNode> nodes = List.of(a, b, r, c);
                 for (NetnsNode node : nodes) {
@@ -139,7 +143,16 @@ class MeshAcrossNodesFaultIT {
                     assertThat(internalIp(nodeB)).as("B's InternalIP in A's copy of B's Node %s", nodeB)
                             .isEqualTo(NetnsTopology.B);
                     assertThat(nodeB.path("metadata").path("annotations").has(TUNNEL_ADDRESS_ANNOTATION))
-                            .as("B's tunnel listens on every address: no address annotation in %s", nodeB).isFalse();
+                            .as("B's tunnel listens on every address: no single address in %s", nodeB).isFalse();
+                    assertThat(annotation(nodeB, TUNNEL_ADDRESSES_ANNOTATION))
+                            .as("the addresses B's tunnel publishes (its one interface) in %s", nodeB)
+                            .isEqualTo(NetnsTopology.B);
+                    // R is on both nets: its Node has one InternalIP, and R publishes both addresses
+                    JsonNode nodeR = nodeOnA(work, a, "kem-r", node -> annotation(node, TUNNEL_ADDRESSES_ANNOTATION)
+                            .contains(","));
+                    assertThat(annotation(nodeR, TUNNEL_ADDRESSES_ANNOTATION).split(","))
+                            .as("the addresses R's tunnel publishes in %s", nodeR)
+                            .containsExactlyInAnyOrder(NetnsTopology.R_NET1, NetnsTopology.R_NET2);
 
                     String address = resolvedOnA(work, SERVICE);
                     assertThat(address).as("the mesh address of %s on A", SERVICE).startsWith("127.100.");
@@ -154,10 +167,12 @@ class MeshAcrossNodesFaultIT {
                     assertThat(path(peers, "kem-c")).as("A's path to C in %s", peers).isEqualTo("relay:kem-r");
                     assertThat(path(peers, "kem-b")).as("A's path to B in %s", peers).isEqualTo("direct");
                     assertThat(path(peers, "kem-r")).as("A's path to R in %s", peers).isEqualTo("direct");
-                    FaultReport.line("mesh: A finds B's tunnel from B's Node alone", "no tunnel.peers entry for B",
-                            "B's endpoint reached, path " + path(peers, "kem-b"), 0, Map.of("internalIpB",
+                    FaultReport.line("mesh: A finds B's and R's tunnels from their Nodes alone",
+                            "no tunnel.peers on any node", "B's endpoint reached, path " + path(peers, "kem-b")
+                                    + ", R's path " + path(peers, "kem-r"), 0, Map.of("internalIpB",
                                     internalIp(nodeB), "tunnelPortB", B_TUNNEL_PORT, "internalIpR",
-                                    internalIp(nodeOnA(work, a, "kem-r", node -> true))));
+                                    internalIp(nodeR), "tunnelAddressesR",
+                                    annotation(nodeR, TUNNEL_ADDRESSES_ANNOTATION)));
                     FaultReport.line("mesh: A to C through the relay R", "10 connections", "10 answered by C", 0,
                             Map.of("pathToC", path(peers, "kem-c")));
 
@@ -193,10 +208,12 @@ class MeshAcrossNodesFaultIT {
         }
     }
 
-    /** The tunnel on {@link #TUNNEL_PORT} with static peers; certificates: the ones the node got at join. */
-    private static void tunnel(NetnsNode node, String peers) throws java.io.IOException {
+    /**
+     * The tunnel on {@link #TUNNEL_PORT}, on the wildcard, without static peers; certificates: the ones the node
+     * got at join.
+     */
+    private static void tunnel(NetnsNode node) throws java.io.IOException {
         node.configure(NetnsNode.MESH_PID, "tunnel.port", String.valueOf(TUNNEL_PORT));
-        node.configure(NetnsNode.MESH_PID, "tunnel.peers", peers);
     }
 
     private static NetnsProcess endpoint(Path work, String node, String bind, int port, String name)
@@ -245,6 +262,10 @@ class MeshAcrossNodesFaultIT {
                     }
                 });
         return node[0];
+    }
+
+    private static String annotation(JsonNode node, String key) {
+        return node.path("metadata").path("annotations").path(key).asText("");
     }
 
     private static String internalIp(JsonNode node) {

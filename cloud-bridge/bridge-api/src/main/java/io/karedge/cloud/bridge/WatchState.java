@@ -16,5 +16,10 @@ public enum WatchState {
     /** CloudCore answered that it could not add the watch (the reason says why); asked again at the retry time. */
     REFUSED,
     /** The watch sync got no usable answer (timeout, lost request); asked again at the retry time. */
-    RETRYING
+    RETRYING,
+    /**
+     * The link went down after the watch was asked for: whatever CloudCore keeps, no event reaches the node until
+     * the link is back, and the watch is asked for again on the next session. Since 1.4.
+     */
+    DISCONNECTED
 }

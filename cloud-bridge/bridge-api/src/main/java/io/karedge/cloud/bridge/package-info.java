@@ -3,7 +3,7 @@
  * The cloud bridge provides {@link io.karedge.cloud.bridge.CloudLinkStatus}; other bundles only read it.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.karedge.cloud.bridge;
 
 import org.osgi.annotation.bundle.Export;

@@ -67,6 +67,7 @@ final class MeshProxy implements AutoCloseable {
     private volatile boolean closed;
     private final Routing routing;
     private final MeshTunnel tunnel;
+    private final TunnelPublication publication;
 
     /**
      * @param addressFile where Service addresses are kept across restarts (null: memory only)
@@ -111,9 +112,10 @@ final class MeshProxy implements AutoCloseable {
         this.transport = Transport.create(settings.nativeTransport(), settings.ioThreads(), settings.splice());
         this.prober = new EndpointProber(health, Math.min(settings.connectTimeoutMillis(), kernel.probeIntervalMillis()));
         this.control = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("karedge-mesh-control", true));
+        this.publication = tunnelSettings.enabled()
+                ? new TunnelPublication(publish, () -> HostAddresses.current(HostAddresses.ipv6Sockets())) : null;
         this.tunnel = tunnelSettings.enabled()
-                ? new MeshTunnel(tunnelSettings, nodeName, transport, routing, () -> { },
-                        address -> publish.accept(address == null ? null : TunnelAnnotations.of(address))) : null;
+                ? new MeshTunnel(tunnelSettings, nodeName, transport, routing, () -> { }, publication) : null;
         List<String> kinds = new ArrayList<>(WATCHED);
         if (tunnel != null) {
             kinds.add(Kinds.NODE);
@@ -164,6 +166,10 @@ final class MeshProxy implements AutoCloseable {
         scheduleReconcile();
         control.scheduleWithFixedDelay(this::retryBinds, settings.bindRetryMillis(), settings.bindRetryMillis(),
                 TimeUnit.MILLISECONDS);
+        if (publication != null) {
+            control.scheduleWithFixedDelay(this::republish, TunnelSettings.ADDRESS_CHECK_MILLIS,
+                    TunnelSettings.ADDRESS_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        }
         LOG.info("Mesh proxy started: addresses from {}, {} transport, DNS {}", settings.addressRange(),
                 transport.splice() ? "epoll (splice)" : transport.isEpoll() ? "epoll" : "NIO",
                 dns == null ? "off" : settings.dnsAddress() + ":" + settings.dnsPort());
@@ -290,6 +296,18 @@ final class MeshProxy implements AutoCloseable {
 
     private static String kernelKey(InetAddress address, int port) {
         return address.getHostAddress() + ":" + port;
+    }
+
+    /** The host's addresses may have changed under a tunnel on the wildcard: published again if they did. */
+    private void republish() {
+        if (closed) {
+            return;
+        }
+        try {
+            publication.refresh();
+        } catch (RuntimeException e) {
+            LOG.warn("Tunnel addresses not checked: {}", e.toString());
+        }
     }
 
     private void retryBinds() {

@@ -115,7 +115,8 @@ public final class MeshProxyComponent implements MeshStatus {
                 + " 0 switches the tunnel off and endpoints of other nodes are dialled directly", min = "0", max = "65535")
         int tunnel_port() default 0;
 
-        @AttributeDefinition(description = "Address the tunnel listener binds")
+        @AttributeDefinition(description = "Address the tunnel listener binds; on the wildcard the node publishes every"
+                + " address of its interfaces for peers to dial, on one routable address that address")
         String tunnel_address() default "0.0.0.0";
 
         @AttributeDefinition(description = "Static tunnel peers: node=host[:port], separated by commas (the port"

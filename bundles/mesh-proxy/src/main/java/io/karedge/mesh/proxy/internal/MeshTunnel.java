@@ -8,7 +8,6 @@ import io.karedge.mesh.proxy.internal.tunnel.StreamAcceptor;
 import io.karedge.mesh.proxy.internal.tunnel.Tunnel;
 import io.karedge.mesh.proxy.internal.tunnel.TunnelCredentials;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +39,7 @@ final class MeshTunnel implements AutoCloseable {
     private Tunnel tunnel;
     private String lastLogged;
     private Map<String, List<InetSocketAddress>> linked = Map.of();
+    private final PeerAddresses peerAddresses;
 
     MeshTunnel(TunnelSettings settings, String nodeName, Transport transport, Routing routing, Runnable peersChanged) {
         this(settings, nodeName, transport, routing, peersChanged, address -> { });
@@ -57,6 +57,7 @@ final class MeshTunnel implements AutoCloseable {
         this.transport = transport;
         this.routing = routing;
         this.peersChanged = peersChanged;
+        this.peerAddresses = new PeerAddresses(settings.port());
     }
 
     /** Starts the tunnel if it is not running yet; a missing credential or a port in use is logged once. */
@@ -135,7 +136,7 @@ final class MeshTunnel implements AutoCloseable {
         Map<String, List<InetSocketAddress>> wanted = new LinkedHashMap<>(settings.peers());
         for (String relay : settings.relayNodes()) {
             if (!wanted.containsKey(relay)) {
-                List<InetSocketAddress> addresses = addresses(nodes.get(relay));
+                List<InetSocketAddress> addresses = peerAddresses.of(nodes.get(relay));
                 if (!addresses.isEmpty()) {
                     wanted.put(relay, addresses);
                 }
@@ -145,7 +146,7 @@ final class MeshTunnel implements AutoCloseable {
             for (ServicePlan.PortPlan port : plan.ports()) {
                 for (Target target : port.targets()) {
                     if (!routing.local(target) && !wanted.containsKey(target.node())) {
-                        List<InetSocketAddress> addresses = addresses(nodes.get(target.node()));
+                        List<InetSocketAddress> addresses = peerAddresses.of(nodes.get(target.node()));
                         if (!addresses.isEmpty()) {
                             wanted.put(target.node(), addresses);
                         }
@@ -168,36 +169,6 @@ final class MeshTunnel implements AutoCloseable {
             }
         });
         linked = Map.copyOf(wanted);
-    }
-
-    /**
-     * The address the node publishes for its tunnel, then its InternalIP, then its ExternalIP, at the port the
-     * node's annotation names (else this node's port).
-     */
-    private List<InetSocketAddress> addresses(JsonNode node) {
-        List<InetSocketAddress> result = new ArrayList<>();
-        if (node == null) {
-            return result;
-        }
-        JsonNode annotations = node.path("metadata").path("annotations");
-        int port = annotations.path(TunnelSettings.PORT_ANNOTATION).asInt(settings.port());
-        if (port <= 0 || port > 65535) {
-            port = settings.port();
-        }
-        String published = annotations.path(TunnelSettings.ADDRESS_ANNOTATION).asText("");
-        if (!published.isEmpty()) {
-            result.add(InetSocketAddress.createUnresolved(published, port));
-        }
-        for (String type : List.of("InternalIP", "ExternalIP")) {
-            for (JsonNode address : node.path("status").path("addresses")) {
-                String value = address.path("address").asText("");
-                InetSocketAddress candidate = InetSocketAddress.createUnresolved(value, port);
-                if (type.equals(address.path("type").asText()) && !value.isEmpty() && !result.contains(candidate)) {
-                    result.add(candidate);
-                }
-            }
-        }
-        return result;
     }
 
     private static boolean ready(JsonNode node) {

@@ -33,6 +33,14 @@ record TunnelSettings(int port, String bindAddress, Map<String, List<InetSocketA
     static final String PORT_ANNOTATION = "mesh.karedge.io/tunnel-port";
     /** the annotation with the one address a node's tunnel listens on, when it is bound to one (dialled first) */
     static final String ADDRESS_ANNOTATION = "mesh.karedge.io/tunnel-address";
+    /**
+     * the annotation with the addresses of the host's interfaces, comma-separated (IPv4 first, at most
+     * {@value HostAddresses#MAX}), when the listener is bound to the wildcard (dialled in order before the
+     * Node's status addresses)
+     */
+    static final String ADDRESSES_ANNOTATION = "mesh.karedge.io/tunnel-addresses";
+    /** how often a listener on the wildcard checks the host's addresses, to publish them again when they changed */
+    static final long ADDRESS_CHECK_MILLIS = 15_000;
     /** keepalive every 500 ms, a peer silent for 1.5 s is gone: its endpoints leave the pools within 2 s */
     static final TunnelLimits MESH_LIMITS = TunnelLimits.DEFAULTS.withPing(500, 1500);
 

@@ -162,17 +162,44 @@ class MeshTunnelTest {
     }
 
     @Test
-    void aTunnelBoundToOneRoutableAddressPublishesItToo() throws Exception {
-        assertThat(TunnelAnnotations.of(new InetSocketAddress("10.20.30.40", 20006)).annotations())
-                .containsEntry(TunnelSettings.PORT_ANNOTATION, "20006")
-                .containsEntry(TunnelSettings.ADDRESS_ANNOTATION, "10.20.30.40");
-        assertThat(TunnelAnnotations.of(new InetSocketAddress("0.0.0.0", 20006)).annotations())
+    void aTunnelBoundToOneRoutableAddressPublishesItAndOneOnTheWildcardPublishesTheHostsAddresses() {
+        List<String> host = List.of("192.0.2.7", "198.51.100.3", "2001:db8::7");
+        assertThat(TunnelAnnotations.of(new InetSocketAddress("10.20.30.40", 20006), host).annotations())
+                .containsOnly(Map.entry(TunnelSettings.PORT_ANNOTATION, "20006"),
+                        Map.entry(TunnelSettings.ADDRESS_ANNOTATION, "10.20.30.40"));
+        assertThat(TunnelAnnotations.of(new InetSocketAddress("0.0.0.0", 20006), host).annotations())
+                .containsOnly(Map.entry(TunnelSettings.PORT_ANNOTATION, "20006"),
+                        Map.entry(TunnelSettings.ADDRESSES_ANNOTATION, "192.0.2.7,198.51.100.3,2001:db8::7"));
+        assertThat(TunnelAnnotations.of(new InetSocketAddress("::", 20006), host).annotations())
+                .containsEntry(TunnelSettings.ADDRESSES_ANNOTATION, "192.0.2.7,198.51.100.3,2001:db8::7");
+        assertThat(TunnelAnnotations.of(new InetSocketAddress("0.0.0.0", 20006), List.of()).annotations())
+                .as("a host with no address other nodes could dial").containsOnlyKeys(TunnelSettings.PORT_ANNOTATION);
+        assertThat(TunnelAnnotations.of(new InetSocketAddress("127.0.0.1", 20006), host).annotations())
                 .containsOnlyKeys(TunnelSettings.PORT_ANNOTATION);
-        assertThat(TunnelAnnotations.of(new InetSocketAddress("127.0.0.1", 20006)).annotations())
-                .containsOnlyKeys(TunnelSettings.PORT_ANNOTATION);
-        for (String key : TunnelAnnotations.of(new InetSocketAddress("10.20.30.40", 1)).annotations().keySet()) {
+        for (String key : TunnelAnnotations.of(new InetSocketAddress("0.0.0.0", 1), host).annotations().keySet()) {
             assertThat(io.karedge.api.node.NodeAnnotationContributor.owned(key)).as(key).isTrue();
         }
+        for (String key : TunnelAnnotations.of(new InetSocketAddress("10.20.30.40", 1), host).annotations().keySet()) {
+            assertThat(io.karedge.api.node.NodeAnnotationContributor.owned(key)).as(key).isTrue();
+        }
+    }
+
+    @Test
+    void aNodeIsDialledAtTheAddressesItPublishesInOrderSkippingMalformedOnes() throws Exception {
+        // b publishes garbage, then an address where nothing listens, then its tunnel; its Node has no status
+        // addresses, so a reaches b through the third entry of the list alone
+        MeshNode b = node("b", 82, Map.of(), false);
+        await().atMost(WAIT).until(() -> b.published.get() != null);
+        MeshNode a = node("a", 81, Map.of(), false);
+        com.fasterxml.jackson.databind.node.ObjectNode bNode = node("b", "True");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) bNode.path("metadata")).putObject("annotations")
+                .put(TunnelSettings.PORT_ANNOTATION, Integer.toString(b.tunnelPort))
+                .put(TunnelSettings.ADDRESSES_ANNOTATION, "no-such-host.example,127.0.82.9,"
+                        + b.tunnelAddress.getHostAddress());
+        a.store.put(bNode, "test");
+        everywhere(List.of(a, b), "b", onB.port());
+        await().atMost(WAIT).until(() -> a.address("echo") != null && a.linkedTo("b"));
+        assertThat(Client.spread(a.address("echo"), 80, 4)).containsOnlyKeys("b");
     }
 
     private static com.fasterxml.jackson.databind.node.ObjectNode node(String name, String ready) {

@@ -248,6 +248,9 @@ final class CloudLink {
         if (drainProgress != null) {
             drainProgress.disconnected(reason);
         }
+        if (watchFeed != null) {
+            watchFeed.disconnected(reason);
+        }
         queries.failAll();
         if (stopped) {
             return;

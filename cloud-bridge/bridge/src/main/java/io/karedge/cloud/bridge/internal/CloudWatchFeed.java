@@ -76,6 +76,11 @@ final class CloudWatchFeed {
         sync(current, FIRST_RETRY_MILLIS, true);
     }
 
+    /** The session ended: the watches are no longer in force for this node until the next session asks again. */
+    void disconnected(String reason) {
+        status.disconnected(reason);
+    }
+
     /** The watch applications this node keeps, by ID, as a watch sync carries them. */
     ObjectNode watchApplications() {
         ObjectNode applications = MessageCodec.mapper().createObjectNode();
@@ -134,18 +139,10 @@ final class CloudWatchFeed {
         MetaServerApplication application = MetaServerApplication.of(resource, MetaServerApplication.LIST, nodeName);
         Message request = Message.request(SOURCE, GROUP, NULL, NULL, application.toJson());
         queries.request(request, timeout).whenComplete((answer, failure) -> {
-            String problem;
-            if (failure != null) {
-                problem = failure.toString();
-                if (session.get() == current) {
-                    status.listFailed(resource, shortly(failure));
-                }
-            } else {
-                problem = listed(resource, answer);
-            }
+            String problem = failure != null ? failure.toString() : listed(resource, answer);
             if (problem != null) {
-                if (failure == null && session.get() == current) {
-                    status.listFailed(resource, problem);
+                if (session.get() == current) {
+                    status.listFailed(resource, failure != null ? shortly(failure) : problem, retryMillis);
                 }
                 retry(current, "the list of " + resource, problem, retryMillis,
                         () -> list(current, resource, next(retryMillis)));

@@ -21,6 +21,11 @@ final class CloudWatchStatus {
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     /** Resource name by stored kind, to count watch events. */
     private final Map<String, String> resourceByKind = new LinkedHashMap<>();
+    /**
+     * Whether a session is up: an answer that comes in after the link went down (its request failed with the
+     * session) changes no watch state.
+     */
+    private boolean linkUp;
 
     private static final class Entry {
         WatchState state = WatchState.NOT_ASKED;
@@ -30,6 +35,7 @@ final class CloudWatchStatus {
         long listedObjects;
         long deletedByList;
         String listProblem = "";
+        Instant listRetryAt;
         long eventsSinceConnect;
         long eventsTotal;
     }
@@ -47,17 +53,40 @@ final class CloudWatchStatus {
 
     /** A session started and the watch sync goes out: every watch is asked for, the event counts start over. */
     synchronized void asked() {
+        linkUp = true;
         for (Entry entry : entries.values()) {
             entry.state = WatchState.ASKED;
             entry.reason = "";
             entry.retryAt = null;
             entry.listProblem = "";
+            entry.listRetryAt = null;
             entry.eventsSinceConnect = 0;
+        }
+    }
+
+    /**
+     * The link went down: no watch is in force for the node any more, whatever it was; the last list's counts and
+     * the events stay until the next session asks again. Watches never asked (no session yet) stay not asked.
+     */
+    synchronized void disconnected(String reason) {
+        linkUp = false;
+        for (Entry entry : entries.values()) {
+            if (entry.state == WatchState.NOT_ASKED) {
+                continue;
+            }
+            entry.state = WatchState.DISCONNECTED;
+            entry.reason = reason == null ? "" : reason;
+            entry.retryAt = null;
+            entry.listProblem = "";
+            entry.listRetryAt = null;
         }
     }
 
     /** CloudCore answered the sync and added every watch it was asked for except those in {@code refused}. */
     synchronized void answered(Map<String, String> refused, long retryMillis) {
+        if (!linkUp) {
+            return;
+        }
         Instant retryAt = refused.isEmpty() ? null : clock.instant().plusMillis(retryMillis);
         entries.forEach((resource, entry) -> {
             String reason = refused.get(resource);
@@ -69,6 +98,9 @@ final class CloudWatchStatus {
 
     /** The sync got no usable answer: every watch not yet accepted is asked again after {@code retryMillis}. */
     synchronized void syncFailed(String problem, long retryMillis) {
+        if (!linkUp) {
+            return;
+        }
         Instant retryAt = clock.instant().plusMillis(retryMillis);
         for (Entry entry : entries.values()) {
             if (entry.state != WatchState.ACCEPTED) {
@@ -86,13 +118,16 @@ final class CloudWatchStatus {
             entry.listedObjects = objects;
             entry.deletedByList = deleted;
             entry.listProblem = "";
+            entry.listRetryAt = null;
         }
     }
 
-    synchronized void listFailed(String resource, String problem) {
+    /** A list of the current session failed and is tried again after {@code retryMillis}. */
+    synchronized void listFailed(String resource, String problem, long retryMillis) {
         Entry entry = entries.get(resource);
-        if (entry != null) {
+        if (entry != null && linkUp) {
             entry.listProblem = problem;
+            entry.listRetryAt = clock.instant().plusMillis(retryMillis);
         }
     }
 
@@ -109,7 +144,8 @@ final class CloudWatchStatus {
     synchronized List<WatchedResource> snapshot() {
         List<WatchedResource> out = new ArrayList<>(entries.size());
         entries.forEach((resource, e) -> out.add(new WatchedResource(resource, e.state, e.reason, e.retryAt,
-                e.lastList, e.listedObjects, e.deletedByList, e.listProblem, e.eventsSinceConnect, e.eventsTotal)));
+                e.lastList, e.listedObjects, e.deletedByList, e.listProblem, e.listRetryAt, e.eventsSinceConnect,
+                e.eventsTotal)));
         return out;
     }
 }

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the bridge's status shows of the cloud watch feed, against the CloudHub double's DynamicController: the
- * watch state of each resource (not asked, accepted, refused with CloudCore's reason, retrying without an answer),
- * the last list's counts (objects named, objects deleted on the node) and the watch events of the session.
+ * watch state of each resource (not asked, accepted, refused with CloudCore's reason, retrying without an answer,
+ * disconnected while the link is down), the last list's counts (objects named, objects deleted on the node), a
+ * failing list's problem and retry time, and the watch events of the session.
  */
 class CloudWatchStatusTest extends AgainstCloudHubDouble {
 
@@ -72,6 +73,17 @@ class CloudWatchStatusTest extends AgainstCloudHubDouble {
         cloud.accepting = false;
         cloud.dropSessions();
         await().atMost(Duration.ofSeconds(10)).until(() -> bridge.snapshot().state() != LinkState.CONNECTED);
+        // while the link is down no watch is in force: none says accepted, and the last lists' counts stay
+        awaitWatch("nodes", w -> w.state() == WatchState.DISCONNECTED);
+        assertThat(bridge.snapshot().cloudWatch()).allSatisfy(watch -> {
+            assertThat(watch.state()).isEqualTo(WatchState.DISCONNECTED);
+            assertThat(watch.reason()).isNotEmpty();
+            assertThat(watch.retryAt()).isNull();
+            assertThat(watch.lastList()).isNotNull();
+        });
+        assertThat(watch("services").listedObjects()).isEqualTo(2);
+        assertThat(watch("services").eventsTotal()).isEqualTo(5);
+        assertThat(watch("endpoints").listedObjects()).isEqualTo(1);
         cloud.dynamic.restartCloudCore();
         cloud.dynamic.remove("services", "default", "a");
         cloud.accepting = true;
@@ -122,6 +134,65 @@ class CloudWatchStatusTest extends AgainstCloudHubDouble {
         cloud.dynamic.enabled = true;
         awaitWatch("services", w -> w.state() == WatchState.ACCEPTED && w.lastList() != null);
         assertThat(watch("services").reason()).isEmpty();
+    }
+
+    @Test
+    void aFailedListShowsItsProblemAndWhenItIsTriedAgainUntilItSucceeds() {
+        cloud.dynamic.failedLists.put("endpoints", "endpoints is forbidden: cannot list resource \"endpoints\"");
+        cloud.dynamic.apply("endpoints", endpoints("default", "a", "10.244.1.5", "edge-2"));
+        Instant before = Instant.now();
+        bridge = connectedBridge(Map.of());
+
+        awaitWatch("endpoints", w -> !w.listProblem().isEmpty());
+        WatchedResource failing = watch("endpoints");
+        assertThat(failing.listProblem()).isEqualTo("Rejected: endpoints is forbidden: cannot list resource \"endpoints\"");
+        assertThat(failing.listRetryAt()).isAfter(before).isBefore(Instant.now().plusSeconds(6));
+        assertThat(failing.lastList()).isNull();
+        awaitWatch("services", w -> w.lastList() != null);
+        assertThat(watch("services").listRetryAt()).as("a list that worked").isNull();
+
+        // the list is allowed again: the retry (5 s later, on the same session) replaces the stored set
+        cloud.dynamic.failedLists.clear();
+        awaitWatch("endpoints", w -> w.lastList() != null);
+        WatchedResource listed = watch("endpoints");
+        assertThat(listed.listProblem()).isEmpty();
+        assertThat(listed.listRetryAt()).isNull();
+        assertThat(listed.listedObjects()).isEqualTo(1);
+        assertThat(bridge.snapshot().reconnects()).isZero();
+    }
+
+    @Test
+    void anAnswerThatArrivesAfterTheLinkWentDownChangesNoWatchState() {
+        java.time.Clock clock = java.time.Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), java.time.ZoneOffset.UTC);
+        CloudWatchStatus status = new CloudWatchStatus(clock, java.util.List.of("services", "nodes"));
+        status.asked();
+        status.listed("services", 3, 1);
+        status.listFailed("nodes", "no answer within 2000 ms", 5000);
+        assertThat(status.snapshot().get(1).listRetryAt()).isEqualTo(clock.instant().plusMillis(5000));
+
+        status.disconnected("CloudHub closed the connection");
+        status.answered(Map.of(), 5000);
+        status.syncFailed("the session closed", 5000);
+        status.listFailed("services", "the session closed", 5000);
+
+        assertThat(status.snapshot()).allSatisfy(watch -> {
+            assertThat(watch.state()).isEqualTo(WatchState.DISCONNECTED);
+            assertThat(watch.reason()).isEqualTo("CloudHub closed the connection");
+            assertThat(watch.listProblem()).isEmpty();
+            assertThat(watch.listRetryAt()).isNull();
+        });
+        assertThat(status.snapshot().get(0).listedObjects()).isEqualTo(3);
+        assertThat(status.snapshot().get(0).deletedByList()).isEqualTo(1);
+
+        status.asked();
+        assertThat(status.snapshot()).allSatisfy(watch -> assertThat(watch.state()).isEqualTo(WatchState.ASKED));
+    }
+
+    @Test
+    void aLinkThatDropsBeforeAnySessionLeavesTheWatchesNotAsked() {
+        CloudWatchStatus status = new CloudWatchStatus(java.time.Clock.systemUTC(), java.util.List.of("services"));
+        status.disconnected("connection refused");
+        assertThat(status.snapshot().get(0).state()).isEqualTo(WatchState.NOT_ASKED);
     }
 
     @Test

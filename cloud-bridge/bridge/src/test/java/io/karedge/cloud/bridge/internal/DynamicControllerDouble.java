@@ -76,6 +76,12 @@ public final class DynamicControllerDouble {
      */
     public final Map<String, String> refusedWatches = new ConcurrentHashMap<>();
 
+    /**
+     * Resources whose list fails in CloudCore, with the error (as when the API server refuses the list): a list
+     * application for one is answered {@code Rejected} with that reason.
+     */
+    public final Map<String, String> failedLists = new ConcurrentHashMap<>();
+
     /** Applications answered, by verb ({@code list}, {@code watch}, {@code sync}). */
     public final Map<String, AtomicInteger> answered = new ConcurrentHashMap<>();
 
@@ -242,6 +248,8 @@ public final class DynamicControllerDouble {
                 } else if (!KINDS.containsKey(key[0])) {
                     problem = null;
                     error = notFound();
+                } else if (failedLists.containsKey(key[0])) {
+                    problem = failedLists.get(key[0]);
                 } else {
                     problem = null;
                     respBody = base64(list(key[0], key[1]));

@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one outbound tunnel connection to a peer node: dials its addresses in turn, and after a failure or
- * a close dials again after a backoff (100 ms doubling to 10 s, with jitter), reset by a connection that
- * got as far as HELLO.
+ * Keeps one outbound tunnel connection to a peer node: dials its addresses in turn, the next one at once when
+ * an address fails before HELLO, and after a whole round of failed addresses, or after a connection that got
+ * as far as HELLO closed, again after a backoff (100 ms doubling to 10 s, with jitter; reset by a connection that
+ * got as far as HELLO). A link that was up dials the address it was up on first.
  */
 final class PeerLink {
 
@@ -34,6 +35,7 @@ final class PeerLink {
     private volatile TunnelConnection current;
     private volatile String lastError;
     private int next;
+    private int failedInRound;
 
     PeerLink(String node, List<InetSocketAddress> addresses, TunnelContext context, TunnelTls tls,
              EventLoopGroup group, Class<? extends SocketChannel> channelClass) {
@@ -81,14 +83,16 @@ final class PeerLink {
             lastError = "no address";
             return;
         }
-        InetSocketAddress address = targets.get(next++ % targets.size());
+        int index = Math.floorMod(next, targets.size());
+        next = index + 1;
+        InetSocketAddress address = targets.get(index);
         Promise<TunnelConnection> ready = group.next().newPromise();
         TunnelConnection connection = new TunnelConnection(context, TunnelConnection.Role.DIALER, node, ready);
         current = connection;
         AtomicBoolean retried = new AtomicBoolean();
         Runnable retryOnce = () -> {
             if (retried.compareAndSet(false, true)) {
-                retry();
+                retry(ready.isSuccess(), index);
             }
         };
         ChannelFuture connecting = new Bootstrap()
@@ -127,9 +131,23 @@ final class PeerLink {
         });
     }
 
-    private synchronized void retry() {
+    /**
+     * @param wasReady whether the connection that ended got as far as HELLO
+     * @param index    the index of the address it was dialled at
+     */
+    private synchronized void retry(boolean wasReady, int index) {
         if (closed) {
             return;
+        }
+        if (wasReady) {
+            backoff.reset();
+            failedInRound = 0;
+            next = index;
+        } else if (++failedInRound < addresses.size()) {
+            group.execute(this::dial);
+            return;
+        } else {
+            failedInRound = 0;
         }
         long delay = backoff.next();
         group.schedule(this::dial, delay, TimeUnit.MILLISECONDS);

@@ -74,6 +74,7 @@ public class CloudResource {
             list.put("objects", w.listedObjects());
             list.put("deletedHere", w.deletedByList());
             list.put("problem", w.listProblem());
+            list.put("retryAt", text(w.listRetryAt()));
             watch.put("eventsSinceConnect", w.eventsSinceConnect());
             watch.put("eventsTotal", w.eventsTotal());
         }

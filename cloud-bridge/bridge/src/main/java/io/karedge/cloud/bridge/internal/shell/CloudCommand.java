@@ -77,11 +77,14 @@ public class CloudCommand implements Action {
             case ACCEPTED -> "accepted";
             case REFUSED -> "refused (" + w.reason() + "), asked again at " + text(w.retryAt());
             case RETRYING -> "retrying at " + text(w.retryAt()) + " (" + w.reason() + ")";
+            case DISCONNECTED -> "disconnected, asked again when the link is back"
+                    + (w.reason().isEmpty() ? "" : " (" + w.reason() + ")");
         };
         String list = w.lastList() == null ? "never listed"
                 : "listed " + w.listedObjects() + " at " + text(w.lastList()) + ", " + w.deletedByList()
                 + " deleted here";
-        String listProblem = w.listProblem().isEmpty() ? "" : " (list failing: " + w.listProblem() + ")";
+        String listProblem = w.listProblem().isEmpty() ? "" : " (list failing: " + w.listProblem()
+                + (w.listRetryAt() == null ? "" : ", tried again at " + text(w.listRetryAt())) + ")";
         return state + "; " + list + listProblem + "; " + w.eventsSinceConnect() + " event(s) since connect";
     }
 

@@ -70,7 +70,7 @@ class CloudResourceTest {
                 "edge-1", null, null, null, 0, 0, 0, 0, 0, 0, Map.of(), List.of(
                         new WatchedResource("services", WatchState.ACCEPTED, "", null, at, 12, 1, "", 7, 30),
                         new WatchedResource("endpoints", WatchState.REFUSED, "endpoints is forbidden",
-                                at.plusSeconds(5), null, 0, 0, "Rejected: not served", 0, 2))));
+                                at.plusSeconds(5), null, 0, 0, "Rejected: not served", at.plusSeconds(20), 0, 2))));
 
         assertThat(json.path("cloudWatch").size()).isEqualTo(2);
         var services = json.path("cloudWatch").path(0);
@@ -82,6 +82,7 @@ class CloudResourceTest {
         assertThat(services.at("/lastList/objects").asLong()).isEqualTo(12);
         assertThat(services.at("/lastList/deletedHere").asLong()).isEqualTo(1);
         assertThat(services.at("/lastList/problem").asText()).isEmpty();
+        assertThat(services.at("/lastList/retryAt").isNull()).isTrue();
         assertThat(services.path("eventsSinceConnect").asLong()).isEqualTo(7);
         assertThat(services.path("eventsTotal").asLong()).isEqualTo(30);
         var endpoints = json.path("cloudWatch").path(1);
@@ -90,6 +91,7 @@ class CloudResourceTest {
         assertThat(endpoints.path("retryAt").asText()).isEqualTo("2026-01-02T03:04:10Z");
         assertThat(endpoints.at("/lastList/at").isNull()).isTrue();
         assertThat(endpoints.at("/lastList/problem").asText()).isEqualTo("Rejected: not served");
+        assertThat(endpoints.at("/lastList/retryAt").asText()).isEqualTo("2026-01-02T03:04:25Z");
         assertThat(endpoints.path("eventsTotal").asLong()).isEqualTo(2);
     }
 

@@ -252,7 +252,7 @@ class ShellCommandsTest {
                 new WatchedResource("endpoints", WatchState.REFUSED, "endpoints is forbidden", now.plusSeconds(5),
                         now, 3, 0, "", 0, 0),
                 new WatchedResource("nodes", WatchState.RETRYING, "no answer in 10 s", now.plusSeconds(20), null, 0, 0,
-                        "Rejected: not served", 0, 0));
+                        "Rejected: not served", now.plusSeconds(10), 0, 0));
         CloudCommand command = new CloudCommand();
         command.status = () -> new CloudLinkSnapshot(LinkState.CONNECTED, "", now, "10.0.0.5:10000", "edge-1", null,
                 null, null, 0, 0, 0, 0, 0, 0, Map.of(), watches);
@@ -262,7 +262,17 @@ class ShellCommandsTest {
                 .contains("Watch endpoints: refused (endpoints is forbidden), asked again at 2026-01-02T03:04:10Z;"
                         + " listed 3 at 2026-01-02T03:04:05Z, 0 deleted here; 0 event(s) since connect\n")
                 .contains("Watch nodes:     retrying at 2026-01-02T03:04:25Z (no answer in 10 s); never listed"
-                        + " (list failing: Rejected: not served); 0 event(s) since connect\n");
+                        + " (list failing: Rejected: not served, tried again at 2026-01-02T03:04:15Z); 0 event(s) since"
+                        + " connect\n");
+        out.reset();
+
+        command.status = () -> new CloudLinkSnapshot(LinkState.BACKING_OFF, "connection refused", now,
+                "10.0.0.5:10000", "edge-1", null, null, null, 0, 0, 0, 0, 0, 0, Map.of(), List.of(
+                        new WatchedResource("services", WatchState.DISCONNECTED, "CloudHub closed the connection",
+                                null, now, 12, 1, "", 7, 30)));
+        command.execute();
+        assertThat(out()).contains("Watch services:  disconnected, asked again when the link is back (CloudHub closed"
+                + " the connection); listed 12 at 2026-01-02T03:04:05Z, 1 deleted here; 7 event(s) since connect\n");
         out.reset();
 
         command.status = () -> new CloudLinkSnapshot(LinkState.CONNECTED, "", now, "10.0.0.5:10000", "edge-1", null,
