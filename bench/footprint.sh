@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The node's footprint, one command:  bench/footprint.sh [start] [features] [load] [classes]
+# The node's footprint, one command:  bench/footprint.sh [start] [features] [load] [jlink] [classes]
 # (start, features and load by default)
 #
 # start     BENCH_RUNS times, one after the other in the same run: a bare Apache Karaf 4.4.10 (its own
@@ -19,6 +19,10 @@
 # load      a node with FOOTPRINT_DEVICES virtual devices: RSS idle, then FOOTPRINT_LOAD_RATE twin updates/s
 #           over MQTT QoS 1 (bench/MqttTwinClient, paced) for FOOTPRINT_LOAD_SECONDS (highest RSS sampled
 #           every 10 s), then FOOTPRINT_LOAD_IDLE seconds idle: does the memory come back.
+# jlink     the node on a runtime image made with jlink from the running JDK, holding only the modules the node
+#           loads classes from (FOOTPRINT_JLINK_MODULES), with its own class-data archives (the image's, and
+#           lib/karedge.jsa written again for it), against the same node on the full JDK: BENCH_RUNS restarts
+#           each, alternately; ready, RSS after BENCH_IDLE_SECONDS, and the sizes on disk.
 # classes   where an idle node's memory goes: Native Memory Tracking, the resident share of the mapped class-data
 #           archives and libraries, classes per class loader (bench/classes-by-loader.py), threads by name.
 #
@@ -53,7 +57,10 @@ if [ "${BENCH_SKIP_BUILD:-0}" != "1" ]; then
 fi
 TARBALL=$(ls "$ROOT"/karaf-assembly/target/karedge-*.tar.gz | head -1)
 if [ -z "${KARAF_TARBALL:-}" ]; then
-    REPO=$(mvn -q help:evaluate -Dexpression=settings.localRepository -DforceStdout 2>/dev/null || echo "$HOME/.m2/repository")
+    # without colour codes: some Maven set-ups print them around the value even in batch mode
+    REPO=$(mvn -B -q help:evaluate -Dexpression=settings.localRepository -DforceStdout 2>/dev/null \
+        | sed 's/\x1b\[[0-9;]*m//g' || echo "$HOME/.m2/repository")
+    REPO=${REPO:-$HOME/.m2/repository}
     KARAF_TARBALL="$REPO/org/apache/karaf/apache-karaf/$KARAF_VERSION/apache-karaf-$KARAF_VERSION.tar.gz"
     if [ ! -f "$KARAF_TARBALL" ]; then
         mvn -q dependency:get -Dartifact="org.apache.karaf:apache-karaf:$KARAF_VERSION:tar.gz" -Dtransitive=false >&2
@@ -331,6 +338,40 @@ case " $PARTS " in *" load "*)
     echo "| node RSS (MiB) | at ${IDLE} s idle | highest under load | load's end | ${LOAD_IDLE} s after |"
     echo "|---|---|---|---|---|"
     echo "| $DEVICES devices | $rss_idle | $peak | $rss_end | $rss_after |"
+    ;;
+esac
+
+case " $PARTS " in *" jlink "*)
+    # the modules an idle node and its optional features load classes from (-Xlog:class+load of a node, each
+    # class's package looked up in the JDK's lib/modules with jimage), and those the features need besides
+    # (java.instrument for the Java 24+ agent, java.net.http, jdk.zipfs, java.rmi for Karaf's management)
+    MODULES=${FOOTPRINT_JLINK_MODULES:-java.base,java.compiler,java.datatransfer,java.desktop,java.instrument,java.logging,java.management,java.naming,java.net.http,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.smartcardio,java.sql,java.xml,java.xml.crypto,jdk.charsets,jdk.crypto.cryptoki,jdk.crypto.ec,jdk.jfr,jdk.localedata,jdk.management,jdk.management.jfr,jdk.naming.dns,jdk.net,jdk.security.jgss,jdk.unsupported,jdk.zipfs}
+    JDK_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+    echo
+    echo "## A jlink runtime image against the full JDK ($JDK_HOME), $RUNS restarts each"
+    echo
+    "$JDK_HOME/bin/jlink" --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages \
+        --generate-cds-archive --output "$WORK/jre" > /dev/null
+    unpack_node "$WORK/full"
+    unpack_node "$WORK/image"
+    (cd "$WORK/image" && JAVA_HOME="$WORK/jre" sh bin/karedge-cds > /dev/null)
+    # both nodes install their features once before the measured restarts
+    boot_node "$WORK/full"; stop_jvm "$NODE_PID" "$LAUNCHER"
+    JAVA_HOME="$WORK/jre" boot_node "$WORK/image"; stop_jvm "$NODE_PID" "$LAUNCHER"
+    echo "| run | full JDK: ready (s) | full JDK: RSS (MiB) | jlink image: ready (s) | jlink image: RSS (MiB) |"
+    echo "|---|---|---|---|---|"
+    for run in $(seq 1 "$RUNS"); do
+        boot_node "$WORK/full"; full_ready=$READY_S; full_rss=$(idle_rss); stop_jvm "$NODE_PID" "$LAUNCHER"
+        JAVA_HOME="$WORK/jre" boot_node "$WORK/image"
+        if [ "$(readlink "/proc/$NODE_PID/exe")" != "$WORK/jre/bin/java" ]; then
+            echo "the image's node did not run on the image's java" >&2
+            exit 1
+        fi
+        image_ready=$READY_S; image_rss=$(idle_rss); stop_jvm "$NODE_PID" "$LAUNCHER"
+        printf '| %s | %.2f | %s | %.2f | %s |\n' "$run" "$full_ready" "$full_rss" "$image_ready" "$image_rss"
+    done
+    echo
+    echo "on disk: the JDK $(du -sm "$JDK_HOME" | cut -f1) MB (lib/modules $(($(stat -c %s "$JDK_HOME/lib/modules") / 1048576)) MB), the image $(du -sm "$WORK/jre" | cut -f1) MB (lib/modules $(($(stat -c %s "$WORK/jre/lib/modules") / 1048576)) MB)"
     ;;
 esac
 
