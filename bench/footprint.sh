@@ -352,16 +352,23 @@ case " $PARTS " in *" jlink "*)
     echo
     "$JDK_HOME/bin/jlink" --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages \
         --generate-cds-archive --output "$WORK/jre" > /dev/null
+    # unpack_node picks the ports (HTTP, MQTT) boot_node probes: each node keeps its own
     unpack_node "$WORK/full"
+    full_ports="$HTTP $MQTT"
     unpack_node "$WORK/image"
+    image_ports="$HTTP $MQTT"
     (cd "$WORK/image" && JAVA_HOME="$WORK/jre" sh bin/karedge-cds > /dev/null)
     # both nodes install their features once before the measured restarts
+    read -r HTTP MQTT <<< "$full_ports"
     boot_node "$WORK/full"; stop_jvm "$NODE_PID" "$LAUNCHER"
+    read -r HTTP MQTT <<< "$image_ports"
     JAVA_HOME="$WORK/jre" boot_node "$WORK/image"; stop_jvm "$NODE_PID" "$LAUNCHER"
     echo "| run | full JDK: ready (s) | full JDK: RSS (MiB) | jlink image: ready (s) | jlink image: RSS (MiB) |"
     echo "|---|---|---|---|---|"
     for run in $(seq 1 "$RUNS"); do
+        read -r HTTP MQTT <<< "$full_ports"
         boot_node "$WORK/full"; full_ready=$READY_S; full_rss=$(idle_rss); stop_jvm "$NODE_PID" "$LAUNCHER"
+        read -r HTTP MQTT <<< "$image_ports"
         JAVA_HOME="$WORK/jre" boot_node "$WORK/image"
         if [ "$(readlink "/proc/$NODE_PID/exe")" != "$WORK/jre/bin/java" ]; then
             echo "the image's node did not run on the image's java" >&2
