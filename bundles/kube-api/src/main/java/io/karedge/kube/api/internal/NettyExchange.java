@@ -52,6 +52,8 @@ final class NettyExchange extends HttpsExchange {
     private final Map<String, Object> attributes = new HashMap<>();
     private final Runnable finished;
     private final boolean keepAlive;
+    /** whether the request announced a body (a length above zero, or chunks) */
+    private final boolean hasBody;
     private final Object writable = new Object();
     private volatile int code = -1;
     private boolean noBody;
@@ -69,6 +71,7 @@ final class NettyExchange extends HttpsExchange {
         this.body = body;
         this.finished = finished;
         this.keepAlive = HttpUtil.isKeepAlive(request);
+        this.hasBody = HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request);
         request.headers().forEach(header -> requestHeaders.add(header.getKey(), header.getValue()));
     }
 
@@ -132,7 +135,10 @@ final class NettyExchange extends HttpsExchange {
         code = rCode;
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(rCode));
         responseHeaders.forEach((name, values) -> values.forEach(value -> head.headers().add(name, value)));
-        if ("close".equalsIgnoreCase(responseHeaders.getFirst("Connection")) || !keepAlive) {
+        // An answer given before the request's body was all read (a refusal on the head alone) ends the
+        // connection, since the rest of the body is not read: the client must know not to send another request on it.
+        if ("close".equalsIgnoreCase(responseHeaders.getFirst("Connection")) || !keepAlive
+                || (hasBody && !body.ended())) {
             closeAfter = true;
             head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }

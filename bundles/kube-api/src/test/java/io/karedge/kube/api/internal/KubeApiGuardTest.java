@@ -72,6 +72,23 @@ class KubeApiGuardTest {
     private static final String TOKEN = "Authorization: " + FixedTokenAccess.BEARER + "\r\n";
 
     @Test
+    void anAnswerBeforeTheBodyIsReadTellsTheClientTheConnectionEnds() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            // a keep-alive request refused on its head (an unsupported media type), whose body has not come yet
+            String head = "POST /api/v1/namespaces/app/configmaps HTTP/1.1\r\nHost: 127.0.0.1\r\n" + TOKEN
+                    + "Content-Type: application/yaml\r\nContent-Length: 100\r\n\r\nkind: ConfigMap\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(status(answer)).isEqualTo("HTTP/1.1 415 Unsupported Media Type");
+            assertThat(answer.substring(0, answer.indexOf("\r\n\r\n")))
+                    .as("the head of an answer after which the server closes").containsIgnoringCase("connection: close");
+        }
+    }
+
+    @Test
     void withoutTheTokenOnlyTheOpenedPathsAnswer() throws Exception {
         String stranger = get("/api/v1/secrets");
         assertThat(status(stranger)).isEqualTo("HTTP/1.1 401 Unauthorized");
