@@ -347,11 +347,30 @@ final class KaredgeNode implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /**
+     * A loopback port free now, below Linux's ephemeral range (32768 and up), and never handed out twice by this
+     * JVM. A port from the ephemeral range can be taken, before the node binds it, as the source port of any
+     * outgoing connection on the machine (a broker's "Address already in use" failed a run that way).
+     */
+    static synchronized int freePort() throws IOException {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = FIRST_PORT + PORTS.nextInt(LAST_PORT - FIRST_PORT + 1);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException inUse) {
+                // taken: try another
+            }
         }
+        throw new IOException("no free loopback port between " + FIRST_PORT + " and " + LAST_PORT);
     }
+
+    private static final int FIRST_PORT = 21_000;
+    private static final int LAST_PORT = 32_000;
+    private static final java.util.Random PORTS = new java.util.Random();
+    private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
 
     private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {

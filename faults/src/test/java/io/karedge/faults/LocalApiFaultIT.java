@@ -394,8 +394,6 @@ class LocalApiFaultIT {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return KaredgeNode.freePort();
     }
 }
