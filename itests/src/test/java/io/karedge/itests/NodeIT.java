@@ -40,7 +40,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.wiring.BundleRevision;
 
 /** One boot of the distribution: bundles, demo manifests, shell, REST list/watch, store hot swap. */
@@ -169,14 +168,6 @@ public class NodeIT extends KaredgeTestSupport {
         for (String name : List.of("io.karedge.api", "io.karedge.device.driver", "io.karedge.node",
                 "io.karedge.store", "io.karedge.manifests", "io.karedge.shell", "io.karedge.rest")) {
             assertEquals(name, Bundle.ACTIVE, bundle(name).getState());
-        }
-        // Karaf's features service starts last, after the node's bundles (karaf-assembly/pom.xml)
-        int featuresLevel = bundle("org.apache.karaf.features.core").adapt(BundleStartLevel.class).getStartLevel();
-        for (Bundle bundle : bundleContext.getBundles()) {
-            if (bundle.getSymbolicName() != null && bundle.getSymbolicName().startsWith("io.karedge.")) {
-                assertTrue(bundle.getSymbolicName() + " starts before the features service",
-                        bundle.adapt(BundleStartLevel.class).getStartLevel() < featuresLevel);
-            }
         }
     }
 
