@@ -4,7 +4,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The work queue of a pool that starts threads on demand: a task is queued only when a worker is free
@@ -26,7 +27,14 @@ final class OnDemandWorkQueue extends LinkedBlockingQueue<Runnable> {
 
     private final int keptIdle;
     private final long surplusWaitNanos;
-    private final AtomicInteger waiting = new AtomicInteger();
+    /**
+     * Guards {@link #parked} together with handing out and queueing tasks, so a worker is either parked
+     * (and counted as free) or has its task, never in between: a task offered while a worker has just taken
+     * another one must not be queued for that worker as if it were still free.
+     */
+    private final ReentrantLock handOver = new ReentrantLock();
+    private final Condition queued = handOver.newCondition();
+    private int parked;
     private transient ThreadPoolExecutor executor;
 
     OnDemandWorkQueue() {
@@ -44,26 +52,51 @@ final class OnDemandWorkQueue extends LinkedBlockingQueue<Runnable> {
 
     @Override
     public boolean offer(Runnable task) {
-        ThreadPoolExecutor pool = executor;
-        if (pool != null && pool.getPoolSize() < pool.getMaximumPoolSize()
-                && pool.getActiveCount() + size() >= pool.getPoolSize()) {
-            return false; // every worker is busy: let the executor start one more
+        handOver.lock();
+        try {
+            ThreadPoolExecutor pool = executor;
+            if (pool != null && pool.getPoolSize() < pool.getMaximumPoolSize() && parked <= size()) {
+                return false; // no free worker for it: let the executor start one more
+            }
+            return queue(task);
+        } finally {
+            handOver.unlock();
         }
-        return super.offer(task);
     }
 
     /** The executor's idle workers wait here; see the class comment for who waits how long. */
     @Override
     public Runnable poll(long timeout, TimeUnit unit) throws InterruptedException {
-        int waiters = waiting.incrementAndGet();
+        handOver.lockInterruptibly();
         try {
             long wait = unit.toNanos(timeout);
-            if (waiters > keptIdle) {
+            if (parked + 1 > keptIdle) {
                 wait = Math.min(wait, surplusWaitNanos);
             }
-            return super.poll(wait, TimeUnit.NANOSECONDS);
+            while (true) {
+                Runnable task = super.poll();
+                if (task != null || wait <= 0) {
+                    return task;
+                }
+                parked++;
+                try {
+                    wait = queued.awaitNanos(wait);
+                } finally {
+                    parked--;
+                }
+            }
         } finally {
-            waiting.decrementAndGet();
+            handOver.unlock();
+        }
+    }
+
+    @Override
+    public Runnable take() throws InterruptedException {
+        while (true) {
+            Runnable task = poll(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+            if (task != null) {
+                return task;
+            }
         }
     }
 
@@ -72,8 +105,21 @@ final class OnDemandWorkQueue extends LinkedBlockingQueue<Runnable> {
      * gets it; the other is queued here for the workers there are. A shut-down pool still rejects.
      */
     void queueRejected(Runnable task, ThreadPoolExecutor pool) {
-        if (pool.isShutdown() || !super.offer(task)) {
-            throw new RejectedExecutionException("twin engine stopped");
+        handOver.lock();
+        try {
+            if (pool.isShutdown() || !queue(task)) {
+                throw new RejectedExecutionException("twin engine stopped");
+            }
+        } finally {
+            handOver.unlock();
         }
+    }
+
+    private boolean queue(Runnable task) {
+        if (!super.offer(task)) {
+            return false;
+        }
+        queued.signal();
+        return true;
     }
 }

@@ -110,6 +110,46 @@ class OnDemandWorkQueueTest {
         assertThat(pool.getLargestPoolSize()).isLessThanOrEqualTo(8);
     }
 
+    /**
+     * A worker that has just taken a task from the queue is not yet counted as active; a task offered in
+     * that moment must not be queued for it as if it were idle, or that task waits for a busy worker to
+     * finish while the pool could still grow.
+     */
+    @Test
+    void everyBlockingTaskGetsAWorkerWhileThePoolCanGrow() throws Exception {
+        OnDemandWorkQueue growing = new OnDemandWorkQueue(2, 5);
+        ThreadPoolExecutor wide = new ThreadPoolExecutor(0, 64, 30, TimeUnit.SECONDS, growing,
+                (task, executor) -> growing.queueRejected(task, executor));
+        growing.attach(wide);
+        long seed = System.nanoTime();
+        java.util.Random random = new java.util.Random(seed);
+        try {
+            for (int round = 0; round < 200; round++) {
+                int tasks = 2 + random.nextInt(40);
+                CountDownLatch release = new CountDownLatch(1);
+                CountDownLatch running = new CountDownLatch(tasks);
+                AtomicInteger finished = new AtomicInteger();
+                for (int i = 0; i < tasks; i++) {
+                    wide.execute(() -> {
+                        running.countDown();
+                        waitFor(release);
+                        finished.incrementAndGet();
+                    });
+                }
+                boolean allRunning = running.await(2, TimeUnit.SECONDS);
+                release.countDown();
+                assertThat(allRunning).as("round %d: all %d tasks running at once (seed %d)", round, tasks,
+                        seed).isTrue();
+                await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1))
+                        .until(() -> finished.get() == tasks);
+                Thread.sleep(random.nextInt(20)); // surplus workers end after 5 ms: the pool shrinks
+            }
+        } finally {
+            wide.shutdownNow();
+            wide.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
     private static void waitFor(CountDownLatch release) {
         try {
             release.await();
