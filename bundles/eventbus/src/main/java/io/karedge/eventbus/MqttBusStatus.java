@@ -77,4 +77,13 @@ public interface MqttBusStatus {
     default long sessionDropped() {
         return 0;
     }
+
+    /**
+     * @return why MQTT is not up, or null while it is: an embedded listener whose address can't be bound (it
+     *         tries again every {@code bind.retry.ms}), or an external broker that can't be reached
+     * @since 1.2
+     */
+    default String problem() {
+        return null;
+    }
 }

@@ -6,7 +6,7 @@
  * ({@code @ProviderType}); consumers import the package with a minor-version range.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.karedge.eventbus;
 
 import org.osgi.annotation.bundle.Export;

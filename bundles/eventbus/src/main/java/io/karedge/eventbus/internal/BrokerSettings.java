@@ -19,17 +19,19 @@ package io.karedge.eventbus.internal;
  * @param maxPendingBytes    payload bytes one client has sent that are not taken over yet (waiting for the
  *                           store); past it the broker stops reading from that client until they are
  * @param maxPendingTotalBytes the same for all clients together
+ * @param bindRetryMillis    how often a listener whose address can't be bound tries again
  */
 public record BrokerSettings(String host, int port, int maxMessageSize, int maxInflight, int maxQueued,
                              int maxRetained, int connectTimeoutSecs, int ioThreads, long maxRetainedBytes,
                              long maxQueuedBytes, long maxQueuedTotalBytes, long maxPendingBytes,
-                             long maxPendingTotalBytes) {
+                             long maxPendingTotalBytes, long bindRetryMillis) {
 
     public static final long DEFAULT_MAX_RETAINED_BYTES = 16L * 1024 * 1024;
     public static final long DEFAULT_MAX_QUEUED_BYTES = 8L * 1024 * 1024;
     public static final long DEFAULT_MAX_QUEUED_TOTAL_BYTES = 32L * 1024 * 1024;
     public static final long DEFAULT_MAX_PENDING_BYTES = 8L * 1024 * 1024;
     public static final long DEFAULT_MAX_PENDING_TOTAL_BYTES = 32L * 1024 * 1024;
+    public static final long DEFAULT_BIND_RETRY_MILLIS = 5000;
 
     /** With the default byte budgets. */
     public BrokerSettings(String host, int port, int maxMessageSize, int maxInflight, int maxQueued,
@@ -37,6 +39,16 @@ public record BrokerSettings(String host, int port, int maxMessageSize, int maxI
         this(host, port, maxMessageSize, maxInflight, maxQueued, maxRetained, connectTimeoutSecs, ioThreads,
                 DEFAULT_MAX_RETAINED_BYTES, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_QUEUED_TOTAL_BYTES,
                 DEFAULT_MAX_PENDING_BYTES, DEFAULT_MAX_PENDING_TOTAL_BYTES);
+    }
+
+    /** With the default bind retry. */
+    public BrokerSettings(String host, int port, int maxMessageSize, int maxInflight, int maxQueued,
+                          int maxRetained, int connectTimeoutSecs, int ioThreads, long maxRetainedBytes,
+                          long maxQueuedBytes, long maxQueuedTotalBytes, long maxPendingBytes,
+                          long maxPendingTotalBytes) {
+        this(host, port, maxMessageSize, maxInflight, maxQueued, maxRetained, connectTimeoutSecs, ioThreads,
+                maxRetainedBytes, maxQueuedBytes, maxQueuedTotalBytes, maxPendingBytes, maxPendingTotalBytes,
+                DEFAULT_BIND_RETRY_MILLIS);
     }
 
     public BrokerSettings {
@@ -57,6 +69,9 @@ public record BrokerSettings(String host, int port, int maxMessageSize, int maxI
         positive("max.queued.total.bytes", maxQueuedTotalBytes);
         positive("max.pending.bytes", maxPendingBytes);
         positive("max.pending.total.bytes", maxPendingTotalBytes);
+        if (bindRetryMillis < 100) {
+            throw new IllegalArgumentException("bind.retry.ms must be at least 100, not " + bindRetryMillis);
+        }
         if (maxInflight > 65535) {
             throw new IllegalArgumentException("max.inflight must be at most 65535");
         }
@@ -70,13 +85,22 @@ public record BrokerSettings(String host, int port, int maxMessageSize, int maxI
     /** The same settings with other byte budgets. */
     BrokerSettings withByteBudgets(long retainedBytes, long queuedBytes, long queuedTotalBytes) {
         return new BrokerSettings(host, port, maxMessageSize, maxInflight, maxQueued, maxRetained, connectTimeoutSecs,
-                ioThreads, retainedBytes, queuedBytes, queuedTotalBytes, maxPendingBytes, maxPendingTotalBytes);
+                ioThreads, retainedBytes, queuedBytes, queuedTotalBytes, maxPendingBytes, maxPendingTotalBytes,
+                bindRetryMillis);
     }
 
     /** The same settings with other budgets for data received and not taken over yet. */
     BrokerSettings withPendingBudgets(long pendingBytes, long pendingTotalBytes) {
         return new BrokerSettings(host, port, maxMessageSize, maxInflight, maxQueued, maxRetained, connectTimeoutSecs,
-                ioThreads, maxRetainedBytes, maxQueuedBytes, maxQueuedTotalBytes, pendingBytes, pendingTotalBytes);
+                ioThreads, maxRetainedBytes, maxQueuedBytes, maxQueuedTotalBytes, pendingBytes, pendingTotalBytes,
+                bindRetryMillis);
+    }
+
+    /** The same settings with another bind retry interval. */
+    BrokerSettings withBindRetry(long millis) {
+        return new BrokerSettings(host, port, maxMessageSize, maxInflight, maxQueued, maxRetained, connectTimeoutSecs,
+                ioThreads, maxRetainedBytes, maxQueuedBytes, maxQueuedTotalBytes, maxPendingBytes, maxPendingTotalBytes,
+                millis);
     }
 
     private static void positive(String key, long value) {

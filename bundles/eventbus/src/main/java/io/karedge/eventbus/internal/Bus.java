@@ -11,6 +11,9 @@ public interface Bus extends BusPublisher, AutoCloseable {
 
     int connectedClients();
 
+    /** @return why MQTT is not up (a listener that can't bind, a broker that can't be reached), or null */
+    String problem();
+
     @Override
     void close();
 }

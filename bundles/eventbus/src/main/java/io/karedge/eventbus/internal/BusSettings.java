@@ -52,7 +52,7 @@ public record BusSettings(Mode mode, BrokerSettings broker, int publishQos, bool
         BrokerSettings broker = new BrokerSettings(config.host(), config.port(), config.max_message_size(),
                 config.max_inflight(), config.max_queued(), config.max_retained(), 10, config.io_threads(),
                 config.max_retained_bytes(), config.max_queued_bytes(), config.max_queued_total_bytes(),
-                config.max_pending_bytes(), config.max_pending_total_bytes());
+                config.max_pending_bytes(), config.max_pending_total_bytes(), config.bind_retry_ms());
         String clientId = config.client_id().isBlank() ? "karedge-" + nodeName : config.client_id().trim();
         ExternalSettings external = mode == Mode.EXTERNAL
                 ? new ExternalSettings(config.external_url().trim(), clientId, config.username(), config.password(),

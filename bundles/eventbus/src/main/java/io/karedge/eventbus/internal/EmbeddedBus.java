@@ -47,6 +47,11 @@ public final class EmbeddedBus implements Bus {
     }
 
     @Override
+    public String problem() {
+        return broker.problem();
+    }
+
+    @Override
     public int connectedClients() {
         return broker.connectedClients();
     }

@@ -58,6 +58,11 @@ public final class EventBusComponent implements MqttBusStatus, TwinListener, Mqt
         @AttributeDefinition(name = "port", description = "Embedded mode: the port the broker binds.", min = "0", max = "65535")
         int port() default 1883;
 
+        @AttributeDefinition(name = "bind.retry.ms", description = "Embedded mode: when the broker's address can't"
+                + " be bound (the port is taken, the address is not up yet), the node starts without MQTT, says why"
+                + " in edge:mqtt and tries again this often.", min = "100")
+        long bind_retry_ms() default BrokerSettings.DEFAULT_BIND_RETRY_MILLIS;
+
         @AttributeDefinition(name = "publish.qos", description = "Embedded mode: QoS of the bus's own publications"
                 + " (results, documents, deltas).", min = "0", max = "2")
         int publish_qos() default 1;
@@ -212,7 +217,11 @@ public final class EventBusComponent implements MqttBusStatus, TwinListener, Mqt
             uplinkExecutor.shutdownNow();
             throw e;
         }
-        LOG.info("Event bus started: {} MQTT at {}", settings.mode().label(), bus.address());
+        if (bus.problem() == null) {
+            LOG.info("Event bus started: {} MQTT at {}", settings.mode().label(), bus.address());
+        } else {
+            LOG.warn("Event bus started without MQTT at {}: {}", bus.address(), bus.problem());
+        }
     }
 
     @Deactivate
@@ -251,6 +260,11 @@ public final class EventBusComponent implements MqttBusStatus, TwinListener, Mqt
     @Override
     public int connectedClients() {
         return bus.connectedClients();
+    }
+
+    @Override
+    public String problem() {
+        return bus.problem();
     }
 
     @Override

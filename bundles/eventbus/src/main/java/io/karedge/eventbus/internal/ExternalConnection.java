@@ -48,6 +48,8 @@ public final class ExternalConnection implements Bus, MqttCallbackExtended {
     private final AtomicBoolean reconnectPending = new AtomicBoolean();
     private final WarnLimiter warnings = new WarnLimiter(5);
     private volatile boolean closed;
+    /** why the last connect failed or the connection was lost; null once connected */
+    private volatile String lastFailure;
 
     public ExternalConnection(ExternalSettings settings, PublishHook hook, BusMetrics metrics)
             throws MqttException, IOException, GeneralSecurityException {
@@ -105,6 +107,7 @@ public final class ExternalConnection implements Bus, MqttCallbackExtended {
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable failure) {
+                    lastFailure = "cannot connect: " + failure;
                     warn("Cannot connect to MQTT broker {} as {}: {}; retrying in {} ms", settings.url(),
                             settings.clientId(), String.valueOf(failure), backoffMs.get());
                     scheduleReconnect();
@@ -115,6 +118,7 @@ public final class ExternalConnection implements Bus, MqttCallbackExtended {
                     || e.getReasonCode() == MqttException.REASON_CODE_CONNECT_IN_PROGRESS) {
                 return;
             }
+            lastFailure = "cannot connect: " + e;
             warn("Cannot connect to MQTT broker {}: {}; retrying in {} ms", settings.url(), e.toString(),
                     backoffMs.get(), "");
             scheduleReconnect();
@@ -136,6 +140,7 @@ public final class ExternalConnection implements Bus, MqttCallbackExtended {
     @Override
     public void connectComplete(boolean reconnect, String serverUri) {
         LOG.info("Connected to MQTT broker {} as {}", serverUri, settings.clientId());
+        lastFailure = null;
         String[] filters = settings.filters().toArray(new String[0]);
         int[] qos = new int[filters.length];
         java.util.Arrays.fill(qos, 1);
@@ -181,6 +186,7 @@ public final class ExternalConnection implements Bus, MqttCallbackExtended {
     @Override
     public void connectionLost(Throwable cause) {
         if (!closed) {
+            lastFailure = "connection lost: " + cause;
             warn("Lost the connection to MQTT broker {}: {}; reconnecting", settings.url(), String.valueOf(cause),
                     "", "");
             scheduleReconnect();
@@ -254,6 +260,15 @@ public final class ExternalConnection implements Bus, MqttCallbackExtended {
     @Override
     public int connectedClients() {
         return 0;
+    }
+
+    @Override
+    public String problem() {
+        if (client.isConnected()) {
+            return null;
+        }
+        String failure = lastFailure;
+        return failure == null ? "connecting" : failure;
     }
 
     @Override

@@ -73,8 +73,8 @@ public final class MqttBroker implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup("karedge-mqtt", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
-    private Channel server;
-    private Channel tlsServer;
+    private BrokerListener server;
+    private BrokerListener tlsServer;
 
     public MqttBroker(BrokerSettings settings, BrokerAccess access, SessionSettings sessionSettings, PublishHook hook,
                       BusMetrics metrics) {
@@ -109,7 +109,9 @@ public final class MqttBroker implements AutoCloseable {
         workers = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
                 new DefaultThreadFactory("karedge-mqtt-io", true), NioIoHandler.newFactory());
         try {
-            server = bootstrap(null).bind(settings.host(), settings.port()).sync().channel();
+            server = new BrokerListener("", bootstrap(null), settings.host(), settings.port(),
+                    settings.bindRetryMillis(), acceptor);
+            server.open();
             BrokerAccess.TlsListener tls = access.tls();
             if (tls != null) {
                 javax.net.ssl.SSLContext context;
@@ -118,20 +120,24 @@ public final class MqttBroker implements AutoCloseable {
                 } catch (java.security.GeneralSecurityException e) {
                     throw new java.io.IOException("TLS listener: " + e.getMessage(), e);
                 }
-                tlsServer = bootstrap(context).bind(settings.host(), tls.port()).sync().channel();
-                LOG.info("MQTT broker listening for TLS with client certificates on {}", tlsServer.localAddress());
+                tlsServer = new BrokerListener(" for TLS with client certificates", bootstrap(context),
+                        settings.host(), tls.port(), settings.bindRetryMillis(), acceptor);
+                tlsServer.open();
             }
             workers.next().scheduleAtFixedRate(this::expireSessions, 60, 60, TimeUnit.SECONDS);
         } catch (InterruptedException | RuntimeException | java.io.IOException e) {
             if (server != null) {
-                server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                server.close();
                 server = null;
+            }
+            if (tlsServer != null) {
+                tlsServer.close();
+                tlsServer = null;
             }
             shutdownGroups();
             closeJournal();
             throw e;
         }
-        LOG.info("MQTT broker listening on {}", address());
     }
 
     /** @param tls null for the plain listener; else every connection starts with a TLS handshake */
@@ -161,22 +167,33 @@ public final class MqttBroker implements AutoCloseable {
                 });
     }
 
-    /** @return the TLS listener's address, or null without one */
+    /** @return the TLS listener's address, or null without one (or while it is not listening) */
     public InetSocketAddress tlsAddress() {
-        Channel channel = tlsServer;
-        return channel == null ? null : (InetSocketAddress) channel.localAddress();
+        BrokerListener listener = tlsServer;
+        return listener == null || !listener.listening() ? null : listener.address();
     }
 
-    /** @return the bound address (the real port when 0 was configured) */
+    /** @return the bound address (the real port when 0 was configured), or the configured one while not bound */
     public InetSocketAddress address() {
-        Channel channel = server;
-        return channel == null ? new InetSocketAddress(settings.host(), settings.port())
-                : (InetSocketAddress) channel.localAddress();
+        BrokerListener listener = server;
+        return listener == null ? new InetSocketAddress(settings.host(), settings.port()) : listener.address();
+    }
+
+    /** @return why a listener is not listening (it binds again every {@code bind.retry.ms}), or null */
+    public String problem() {
+        BrokerListener plain = server;
+        BrokerListener tls = tlsServer;
+        String plainProblem = plain == null ? null : plain.problem();
+        String tlsProblem = tls == null ? null : tls.problem();
+        if (plainProblem != null && tlsProblem != null) {
+            return plainProblem + "; TLS listener: " + tlsProblem;
+        }
+        return plainProblem != null ? plainProblem : tlsProblem == null ? null : "TLS listener: " + tlsProblem;
     }
 
     public boolean listening() {
-        Channel channel = server;
-        return channel != null && channel.isActive();
+        BrokerListener listener = server;
+        return listener != null && listener.listening();
     }
 
     /**
@@ -214,9 +231,9 @@ public final class MqttBroker implements AutoCloseable {
         if (server == null) {
             return;
         }
-        server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        server.close();
         if (tlsServer != null) {
-            tlsServer.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            tlsServer.close();
             tlsServer = null;
         }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -30,6 +30,10 @@ public class MqttCommand implements Action {
         line(out, "Mode:", bus.mode());
         line(out, "Address:", bus.address() + (bus.connected() ? "" : "  (NOT " + ("external".equals(bus.mode())
                 ? "connected" : "listening") + ")"));
+        String problem = bus.problem();
+        if (problem != null) {
+            line(out, "Problem:", problem);
+        }
         if (!"external".equals(bus.mode())) {
             line(out, "Clients:", Integer.toString(bus.connectedClients()));
         }

@@ -29,7 +29,21 @@ class MqttCommandTest {
         assertThat(text).contains("(NOT connected)").doesNotContain("Clients:");
     }
 
-    private record Status(String mode, boolean connected) implements MqttBusStatus {
+    @Test
+    void aBrokerThatCannotBindSaysWhy() {
+        String text = MqttCommand.format(new Status("embedded", false, "cannot bind 127.0.0.1:1883: Address already"
+                + " in use (attempt 3, next in 5000 ms)"));
+
+        assertThat(text).contains("tcp://127.0.0.1:1883  (NOT listening)",
+                "Problem:        cannot bind 127.0.0.1:1883: Address already in use (attempt 3, next in 5000 ms)");
+        assertThat(MqttCommand.format(new Status("embedded", true))).doesNotContain("Problem:");
+    }
+
+    private record Status(String mode, boolean connected, String problem) implements MqttBusStatus {
+
+        Status(String mode, boolean connected) {
+            this(mode, connected, null);
+        }
         @Override
         public String address() {
             return "external".equals(mode) ? "tcp://broker:1883" : "tcp://127.0.0.1:1883";
