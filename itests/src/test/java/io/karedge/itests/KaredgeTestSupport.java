@@ -33,6 +33,12 @@ import org.osgi.util.tracker.ServiceTracker;
  */
 public abstract class KaredgeTestSupport {
 
+    // before the ports below: static fields are initialized in the order they are written
+    private static final int FIRST_PORT = 21_000;
+    private static final int LAST_PORT = 32_000;
+    private static final java.util.Random PORTS = new java.util.Random();
+    private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
+
     protected static final int HTTP_PORT = freePort();
     protected static final int SSH_PORT = freePort();
     protected static final int MQTT_PORT = freePort();
@@ -88,13 +94,25 @@ public abstract class KaredgeTestSupport {
         return options.toArray(new Option[0]);
     }
 
-    protected static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+    /**
+     * A loopback port free now, below Linux's ephemeral range (32768 and up), never handed out twice by this JVM:
+     * a port of that range can be taken, before the node binds it, as the source port of an outgoing connection.
+     */
+    protected static synchronized int freePort() {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = FIRST_PORT + PORTS.nextInt(LAST_PORT - FIRST_PORT + 1);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException inUse) {
+                // taken: try another
+            }
         }
+        throw new IllegalStateException("no free loopback port between " + FIRST_PORT + " and " + LAST_PORT);
     }
+
 
     protected static int mqttPort() {
         return Integer.getInteger("karedge.itest.mqtt.port", MQTT_PORT);
