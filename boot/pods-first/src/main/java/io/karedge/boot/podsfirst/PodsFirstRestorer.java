@@ -1,5 +1,6 @@
 package io.karedge.boot.podsfirst;
 
+import io.karedge.boot.podsfirst.plan.RestorePlan;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package io.karedge.boot.podsfirst;
 
+import io.karedge.boot.podsfirst.plan.RestorePlan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

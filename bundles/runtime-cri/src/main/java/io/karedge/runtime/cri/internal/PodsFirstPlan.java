@@ -1,7 +1,6 @@
 package io.karedge.runtime.cri.internal;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
+import io.karedge.boot.podsfirst.plan.RestorePlan;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -20,20 +19,12 @@ import org.slf4j.LoggerFactory;
  * The restore plan the node's launcher (boot/pods-first) reads before the framework starts: per pod
  * {@code <plan dir>/<uid>.plan}, what this runtime would send to create the pod's next sandbox and the next
  * attempt of each container, byte for byte. Written atomically (temporary file, fsync, rename) whenever it
- * changes; removed as soon as the pod is killed. The layout is the one {@code RestorePlan} of the launcher
- * reads: magic {@code KPF1}; uid, namespace, name, socket, runtime handler, log directory (DataOutput UTF); the
- * sandbox attempt (int); the PodSandboxConfig (int length, bytes); the container count, and per container
- * name, image, pull policy (UTF), attempt (int), ContainerConfig (int length, bytes).
+ * changes; removed as soon as the pod is killed. The layout is the launcher's {@link RestorePlan}, whose
+ * package this bundle embeds, so both sides use one definition of it.
  */
 final class PodsFirstPlan {
 
-    static final int MAGIC = 0x4b504631;
-
     private static final Logger LOG = LoggerFactory.getLogger(PodsFirstPlan.class);
-
-    /** One container's entry. */
-    record Container(String name, String image, String pullPolicy, int attempt, byte[] config) {
-    }
 
     private final Path directory;
     private final Map<String, byte[]> written = new ConcurrentHashMap<>();
@@ -52,32 +43,11 @@ final class PodsFirstPlan {
 
     /** Writes the pod's plan if it differs from what was written last. */
     void update(String uid, String namespace, String name, String endpoint, String runtimeHandler, Path logDirectory,
-                int sandboxAttempt, byte[] sandboxConfig, List<Container> containers) {
+                int sandboxAttempt, byte[] sandboxConfig, List<RestorePlan.Container> containers) {
         byte[] content;
         try {
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-            try (DataOutputStream out = new DataOutputStream(buffer)) {
-                out.writeInt(MAGIC);
-                out.writeUTF(uid);
-                out.writeUTF(namespace);
-                out.writeUTF(name);
-                out.writeUTF(endpoint);
-                out.writeUTF(runtimeHandler);
-                out.writeUTF(logDirectory.toString());
-                out.writeInt(sandboxAttempt);
-                out.writeInt(sandboxConfig.length);
-                out.write(sandboxConfig);
-                out.writeInt(containers.size());
-                for (Container container : containers) {
-                    out.writeUTF(container.name());
-                    out.writeUTF(container.image());
-                    out.writeUTF(container.pullPolicy());
-                    out.writeInt(container.attempt());
-                    out.writeInt(container.config().length);
-                    out.write(container.config());
-                }
-            }
-            content = buffer.toByteArray();
+            content = new RestorePlan(uid, namespace, name, endpoint, runtimeHandler, logDirectory.toString(),
+                    sandboxAttempt, sandboxConfig, containers).toBytes();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

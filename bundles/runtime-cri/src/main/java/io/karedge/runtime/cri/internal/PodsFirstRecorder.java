@@ -1,5 +1,6 @@
 package io.karedge.runtime.cri.internal;
 
+import io.karedge.boot.podsfirst.plan.RestorePlan;
 import io.karedge.pod.ContainerDescriptor;
 import io.karedge.pod.PodDescriptor;
 import io.karedge.pod.PodRef;
@@ -94,10 +95,10 @@ final class PodsFirstRecorder {
                 nextAttempts.putIfAbsent(uid, attempts);
                 attempts = nextAttempts.get(uid);
             }
-            List<PodsFirstPlan.Container> containers = new ArrayList<>();
+            List<RestorePlan.Container> containers = new ArrayList<>();
             for (ContainerDescriptor container : pod.containers()) {
                 int attempt = attempts.getOrDefault(container.name(), 0);
-                containers.add(new PodsFirstPlan.Container(container.name(), container.image(),
+                containers.add(new RestorePlan.Container(container.name(), container.image(),
                         container.imagePullPolicy(), attempt, configs.containerConfig(pod, container, attempt).toByteArray()));
             }
             plan.update(uid, pod.ref().namespace(), pod.ref().name(), settings.endpoint(), settings.runtimeHandler(),

@@ -1,5 +1,6 @@
 package io.karedge.runtime.cri.internal;
 
+import io.karedge.boot.podsfirst.plan.RestorePlan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.DataInputStream;
@@ -35,7 +36,7 @@ class PodsFirstPlanTest {
 
     private void update(PodsFirstPlan plan, String uid, int attempt, byte[] config) {
         plan.update(uid, "ns", "pod-" + uid, "/run/cri.sock", "", Path.of("/logs", uid), attempt, config,
-                List.of(new PodsFirstPlan.Container("main", "busybox", "IfNotPresent", attempt, config)));
+                List.of(new RestorePlan.Container("main", "busybox", "IfNotPresent", attempt, config)));
     }
 
     /** The sandbox attempt and configuration of a plan file. */
@@ -44,7 +45,7 @@ class PodsFirstPlanTest {
 
     private Read read(Path file) throws Exception {
         try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
-            assertThat(in.readInt()).isEqualTo(PodsFirstPlan.MAGIC);
+            assertThat(in.readInt()).isEqualTo(RestorePlan.MAGIC);
             for (int i = 0; i < 6; i++) {
                 in.readUTF();
             }

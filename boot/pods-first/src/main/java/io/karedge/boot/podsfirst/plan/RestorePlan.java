@@ -1,4 +1,4 @@
-package io.karedge.boot.podsfirst;
+package io.karedge.boot.podsfirst.plan;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,24 +13,26 @@ import java.util.List;
 /**
  * One pod of the restore plan, {@code <karaf.data>/pods-first/<uid>.plan}, written by the CRI runtime bundle
  * whenever the pod's sandbox or containers change: what the next boot sends to the runtime, byte for byte.
+ * The one definition of the layout: the launcher reads it with this class, and the CRI runtime bundle,
+ * which embeds this package (bnd {@code -conditionalpackage}), writes it with this class.
  * Big-endian, strings in modified UTF-8 (DataOutput): magic {@code KPF1}; uid, namespace, name; the CRI
  * socket; the runtime handler; the pod's log directory; the sandbox attempt; the serialized
  * PodSandboxConfig (int length, bytes); the number of containers, and per container its name, image, pull
  * policy, attempt and serialized ContainerConfig.
  */
-record RestorePlan(String uid, String namespace, String name, String endpoint, String runtimeHandler,
+public record RestorePlan(String uid, String namespace, String name, String endpoint, String runtimeHandler,
                    String logDirectory, int sandboxAttempt, byte[] sandboxConfig, List<Container> containers) {
 
-    static final int MAGIC = 0x4b504631;
+    public static final int MAGIC = 0x4b504631;
 
-    record Container(String name, String image, String pullPolicy, int attempt, byte[] config) {
+    public record Container(String name, String image, String pullPolicy, int attempt, byte[] config) {
     }
 
-    String pod() {
+    public String pod() {
         return namespace + "/" + name;
     }
 
-    static RestorePlan read(Path file) throws IOException {
+    public static RestorePlan read(Path file) throws IOException {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(Files.readAllBytes(file)))) {
             if (in.readInt() != MAGIC) {
                 throw new IOException("not a restore plan");
@@ -66,8 +68,8 @@ record RestorePlan(String uid, String namespace, String name, String endpoint, S
         return in.readNBytes(length);
     }
 
-    /** The file's bytes (the CRI runtime bundle writes the same layout). */
-    byte[] toBytes() throws IOException {
+    /** @return the file's bytes */
+    public byte[] toBytes() throws IOException {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(buffer)) {
             out.writeInt(MAGIC);
