@@ -58,6 +58,9 @@ public class DevicesIT extends KaredgeTestSupport {
     public void aDriverJarDroppedIntoDeployStartsItsDevicesAndRemovingItPausesThem() throws Exception {
         Path jar = Path.of(System.getProperty("karedge.itest.mqtt.driver"));
         assertTrue("the MQTT driver jar to deploy: " + jar, Files.isRegularFile(jar));
+        // a device of another driver, settled first (an earlier test of this boot may have restarted the manager)
+        await("counter-01 online", BOOT, () -> state(status(), "default/counter-01") == DeviceRunState.ONLINE);
+        DeviceInfo before = status().device("default/counter-01").orElseThrow();
         MetaStore store = service(MetaStore.class);
         store.put(mqttDevice(), "local");
         await("MQTT device waits for its driver", BOOT,
@@ -75,7 +78,9 @@ public class DevicesIT extends KaredgeTestSupport {
             DeviceRunState state = state(status(), "default/mqtt-dev-1");
             return state == DeviceRunState.NO_DRIVER || state == DeviceRunState.PAUSED;
         });
-        assertEquals(DeviceRunState.ONLINE, state(status(), "default/counter-01"));
+        DeviceInfo after = status().device("default/counter-01").orElseThrow();
+        assertEquals("another driver's device is left alone: " + after, DeviceRunState.ONLINE, after.state());
+        assertEquals("another driver's device was not re-opened: " + after, before.since(), after.since());
     }
 
     private static ObjectNode mqttDevice() {
