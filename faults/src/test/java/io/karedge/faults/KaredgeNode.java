@@ -163,6 +163,17 @@ final class KaredgeNode implements AutoCloseable {
         Files.write(file, lines);
     }
 
+    /** Adds a feature to the node's boot features (Karaf's {@code featuresBoot}), first in the list. */
+    void addBootFeature(String feature) throws IOException {
+        Path features = etc.resolve("org.apache.karaf.features.cfg");
+        String text = Files.readString(features);
+        String boot = text.replaceFirst("(featuresBoot\\s*=\\s*\\\\\\n)", "$1    " + feature + ", \\\\\n");
+        if (boot.equals(text)) {
+            throw new IllegalStateException("no featuresBoot in " + features);
+        }
+        Files.writeString(features, boot);
+    }
+
     /** Starts the node and waits until it says it is ready, its REST API answers and its broker listens. */
     Duration start() throws IOException {
         return start(true);

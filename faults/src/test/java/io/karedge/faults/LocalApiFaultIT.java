@@ -65,7 +65,7 @@ class LocalApiFaultIT {
         node = KaredgeNode.create("local-api");
         kubePort = freePort();
         node.configure("io.karedge.kube.api", "port", String.valueOf(kubePort));
-        bootFeature(node.etc(), "ssh");
+        node.addBootFeature("ssh");
         String m2 = System.getProperty("karedge.faults.m2", "");
         if (!m2.isBlank()) {
             // the kube-api bundle is not in the distribution's system/: take the one this build made
@@ -360,15 +360,6 @@ class LocalApiFaultIT {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getInputStream().readAllBytes();
         return process.waitFor(30, TimeUnit.SECONDS) ? process.exitValue() : -1;
-    }
-
-    /** Adds a feature to the node's boot features. */
-    private static void bootFeature(Path etc, String feature) throws IOException {
-        Path features = etc.resolve("org.apache.karaf.features.cfg");
-        String text = Files.readString(features);
-        String boot = text.replaceFirst("(featuresBoot\\s*=\\s*\\\\\\n)", "$1    " + feature + ", \\\\\n");
-        assertThat(boot).as("featuresBoot found in " + features).isNotEqualTo(text);
-        Files.writeString(features, boot);
     }
 
     /** A command in the node's console through {@code bin/client}, as its user runs it; retried until it ran. */

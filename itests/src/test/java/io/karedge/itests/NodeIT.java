@@ -40,6 +40,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.wiring.BundleRevision;
 
 /** One boot of the distribution: bundles, demo manifests, shell, REST list/watch, store hot swap. */
@@ -169,6 +170,20 @@ public class NodeIT extends KaredgeTestSupport {
                 "io.karedge.store", "io.karedge.manifests", "io.karedge.shell", "io.karedge.rest")) {
             assertEquals(name, Bundle.ACTIVE, bundle(name).getState());
         }
+        // after the first start's boot features, Karaf's features service moves to the last start level, so that
+        // every later start runs the node's bundles first (FeaturesServiceLast); it keeps running meanwhile
+        Bundle features = bundle("org.apache.karaf.features.core");
+        await("features service at the last start level", Duration.ofSeconds(30),
+                () -> features.adapt(BundleStartLevel.class).getStartLevel() == 100);
+        assertEquals(Bundle.ACTIVE, features.getState());
+        for (Bundle bundle : bundleContext.getBundles()) {
+            if (bundle.getSymbolicName() != null && bundle.getSymbolicName().startsWith("io.karedge.")) {
+                assertTrue(bundle.getSymbolicName() + " starts before the features service",
+                        bundle.adapt(BundleStartLevel.class).getStartLevel() < 100);
+            }
+        }
+        assertTrue("the features service still answers", service(FeaturesService.class).isInstalled(
+                service(FeaturesService.class).getFeature("karedge-core")));
     }
 
     @Test
