@@ -10,13 +10,9 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -42,7 +38,7 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
     private final Role role;
     /** for a dialler, the node it dialled; for an acceptor, null until the certificate is known */
     private final String expectedPeer;
-    private final Map<Integer, TunnelStream> streams = new HashMap<>();
+    private final StreamTable streams;
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final Promise<TunnelConnection> ready;
@@ -51,18 +47,8 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
     private String certifiedPeer;
     private volatile String peer;
     private boolean helloReceived;
-    private int nextLocalId;
-    private long lastPeerId;
-    private long lastReceivedNanos;
-    private volatile long rttNanos = -1;
-    private volatile int streamCount;
-    /** connection credit: bytes this side may still send over all streams */
-    private long sendCredit;
-    /** bytes the peer may still send over all streams */
-    private long receiveRemaining;
-    /** bytes taken by the streams' ends (or dropped) not yet given back to the peer as connection credit */
-    private long consumed;
-    private ScheduledFuture<?> timer;
+    private final ConnectionCredit credit;
+    private final Keepalive keepalive;
     private String closeReason;
 
     TunnelConnection(TunnelContext context, Role role, String expectedPeer, Promise<TunnelConnection> ready) {
@@ -70,39 +56,30 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
         this.role = role;
         this.expectedPeer = expectedPeer;
         this.ready = ready;
-        this.nextLocalId = role == Role.DIALER ? 1 : 2;
+        this.streams = new StreamTable(role == Role.DIALER);
         this.opens = new InboundOpens(this, context);
-        this.sendCredit = context.limits().connectionWindow();
-        this.receiveRemaining = context.limits().connectionWindow();
+        this.credit = new ConnectionCredit(context.limits().connectionWindow());
+        this.keepalive = new Keepalive(new KeepaliveActions(), context.limits());
     }
 
     /** @return connection credit left for DATA */
     long sendCredit() {
-        return sendCredit;
+        return credit.sendCredit();
     }
 
     /** DATA of {@code bytes} went out: it uses connection credit. */
     void spend(int bytes) {
-        sendCredit -= bytes;
-    }
-
-    /** DATA of {@code bytes} came in: beyond the connection credit it is a protocol error. */
-    private void receive(int bytes) {
-        if (bytes > receiveRemaining) {
-            throw new TunnelProtocolException("DATA of " + bytes + " bytes with " + receiveRemaining
-                    + " bytes of connection credit");
-        }
-        receiveRemaining -= bytes;
+        credit.spend(bytes);
     }
 
     /** Bytes an end took (or that were dropped): connection credit goes back in quarter-window steps. */
     void consumed(int bytes) {
-        consumed += bytes;
-        int window = limits().connectionWindow();
-        if (consumed >= window / 4 && channel.isActive()) {
-            send(new Frame(FrameType.WINDOW, 0, alloc().buffer(4).writeInt((int) consumed)));
-            receiveRemaining += consumed;
-            consumed = 0;
+        credit.consumed(bytes);
+        if (channel.isActive()) {
+            long increment = credit.giveBack();
+            if (increment > 0) {
+                send(new Frame(FrameType.WINDOW, 0, alloc().buffer(4).writeInt((int) increment)));
+            }
         }
     }
 
@@ -137,11 +114,11 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
 
     /** @return the last PING round trip in nanoseconds, -1 before the first PONG */
     long rttNanos() {
-        return rttNanos;
+        return keepalive.rttNanos();
     }
 
     int streamCount() {
-        return streamCount;
+        return streams.size();
     }
 
     /** @return why the connection ended, null while open */
@@ -196,14 +173,11 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
 
     /** Adds a stream the peer opened. */
     void register(TunnelStream stream) {
-        streams.put(stream.id(), stream);
-        streamCount = streams.size();
+        streams.add(stream);
     }
 
     void remove(TunnelStream stream) {
-        if (streams.remove(stream.id(), stream)) {
-            streamCount = streams.size();
-        }
+        streams.remove(stream);
     }
 
     /**
@@ -237,11 +211,9 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
             promise.tryFailure(new TunnelStreamException("stream limit (" + limits().maxStreams() + ") reached"));
             return;
         }
-        int id = nextLocalId;
-        nextLocalId += 2;
+        int id = streams.nextLocalId();
         TunnelStream stream = new TunnelStream(this, id, request, end, promise);
-        streams.put(id, stream);
-        streamCount = streams.size();
+        streams.add(stream);
         send(request.encode(alloc(), id));
     }
 
@@ -253,9 +225,7 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        lastReceivedNanos = System.nanoTime();
-        timer = ctx.executor().scheduleAtFixedRate(this::tick, limits().pingMillis(), limits().pingMillis(),
-                TimeUnit.MILLISECONDS);
+        keepalive.start(ctx.executor());
         ctx.executor().schedule(() -> {
             if (peer == null && channel.isActive()) {
                 fail("handshake", "no TLS handshake and HELLO within " + limits().handshakeMillis() + " ms");
@@ -299,7 +269,7 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
             io.netty.util.ReferenceCountUtil.release(msg);
             return;
         }
-        lastReceivedNanos = System.nanoTime();
+        keepalive.received();
         try {
             handle(frame);
         } catch (TunnelProtocolException e) {
@@ -326,8 +296,8 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
                 TunnelStream stream;
                 int length = frame.payload().readableBytes();
                 try {
-                    receive(length);
-                    stream = existing(frame);
+                    credit.receive(length);
+                    stream = streams.existing(frame);
                 } catch (TunnelProtocolException e) {
                     frame.release();
                     throw e;
@@ -343,55 +313,47 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
                 long increment = Wire.readUnsignedInt(payload, "WINDOW increment");
                 Wire.end(payload, "WINDOW");
                 if (id == 0) {
-                    if (increment <= 0 || sendCredit + increment > limits().connectionWindow()) {
-                        throw new TunnelProtocolException("connection WINDOW of " + increment + " exceeds the window");
-                    }
-                    sendCredit += increment;
-                    for (TunnelStream waiting : new ArrayList<>(streams.values())) {
+                    credit.granted(increment);
+                    for (TunnelStream waiting : streams.all()) {
                         waiting.creditArrived();
                     }
                     return;
                 }
-                TunnelStream stream = existing(frame);
+                TunnelStream stream = streams.existing(frame);
                 if (stream != null && stream.state() == TunnelStream.State.OPEN) {
                     stream.credit(increment);
                 }
             });
             case FrameType.OPEN -> withPayload(frame, payload -> {
                 OpenRequest request = OpenRequest.decode(payload);
-                long unsigned = Integer.toUnsignedLong(id);
-                if (ownId(id) || unsigned <= lastPeerId) {
-                    throw new TunnelProtocolException("OPEN with stream id " + unsigned + " out of order");
-                }
-                lastPeerId = unsigned;
+                streams.peerOpens(id);
                 opens.accept(id, request);
             });
             case FrameType.OPEN_OK -> withPayload(frame, payload -> {
                 Wire.end(payload, "OPEN_OK");
-                TunnelStream stream = ownOpening(frame);
+                TunnelStream stream = streams.ownOpening(frame);
                 if (stream != null) {
                     stream.start();
                 }
             });
             case FrameType.OPEN_FAIL -> withPayload(frame, payload -> {
                 String reason = Wire.readString(payload, "OPEN_FAIL reason");
-                TunnelStream stream = ownOpening(frame);
+                TunnelStream stream = streams.ownOpening(frame);
                 if (stream != null) {
-                    streams.remove(id);
-                    streamCount = streams.size();
+                    streams.remove(stream);
                     stream.openFailed(reason, true);
                 }
             });
             case FrameType.FIN -> withPayload(frame, payload -> {
                 Wire.end(payload, "FIN");
-                TunnelStream stream = existing(frame);
+                TunnelStream stream = streams.existing(frame);
                 if (stream != null) {
                     stream.finFromPeer();
                 }
             });
             case FrameType.RST -> withPayload(frame, payload -> {
                 String reason = Wire.readString(payload, "RST reason");
-                TunnelStream stream = existing(frame);
+                TunnelStream stream = streams.existing(frame);
                 if (stream != null) {
                     stream.resetByPeer(reason);
                 }
@@ -404,10 +366,7 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
             case FrameType.PONG -> withPayload(frame, payload -> {
                 long stamp = Wire.readLong(payload, "PONG");
                 Wire.end(payload, "PONG");
-                long rtt = System.nanoTime() - stamp;
-                if (rtt >= 0) {
-                    rttNanos = rtt;
-                }
+                keepalive.pong(stamp);
             });
             case FrameType.HELLO -> {
                 frame.release();
@@ -452,40 +411,9 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
         context.events().ready(this);
     }
 
-    /** @return the stream of a DATA/WINDOW/FIN/RST frame, or null for one that already ended */
-    private TunnelStream existing(Frame frame) {
-        int id = frame.streamId();
-        TunnelStream stream = streams.get(id);
-        if (stream == null && !usedBefore(id)) {
-            throw new TunnelProtocolException(FrameType.name(frame.type()) + " on unknown stream " + Integer.toUnsignedString(id));
-        }
-        if (stream != null && stream.state() == TunnelStream.State.OPENING && frame.type() != FrameType.RST) {
-            throw new TunnelProtocolException(FrameType.name(frame.type()) + " on stream " + id + " before it opened");
-        }
-        return stream;
-    }
-
-    private TunnelStream ownOpening(Frame frame) {
-        int id = frame.streamId();
-        if (!ownId(id) || !usedBefore(id)) {
-            throw new TunnelProtocolException(FrameType.name(frame.type()) + " for a stream this node did not open");
-        }
-        TunnelStream stream = streams.get(id);
-        return stream != null && stream.state() == TunnelStream.State.OPENING ? stream : null;
-    }
-
-    private boolean ownId(int id) {
-        return ((id & 1) == 1) == (role == Role.DIALER);
-    }
-
-    private boolean usedBefore(int id) {
-        long unsigned = Integer.toUnsignedLong(id);
-        return ownId(id) ? unsigned < Integer.toUnsignedLong(nextLocalId) : unsigned <= lastPeerId;
-    }
-
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        for (TunnelStream stream : new ArrayList<>(streams.values())) {
+        for (TunnelStream stream : streams.all()) {
             stream.updateReading();
         }
         ctx.fireChannelWritabilityChanged();
@@ -504,18 +432,22 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void tick() {
-        long silent = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReceivedNanos);
-        // before HELLO only the handshake deadline applies: TLS handshake records are not frames, so a
-        // handshake slower than the idle limit (a loaded host) would otherwise be cut in the middle, and the
-        // peer would see a plaintext alert where it expects a sealed record ("Insufficient buffer remaining
-        // for AEAD cipher fragment")
-        if (helloReceived && silent > limits().idleMillis()) {
-            fail("silent", "nothing received for " + silent + " ms");
-            return;
+    /** What the keepalive does to this connection. */
+    private final class KeepaliveActions implements Keepalive.Connection {
+
+        @Override
+        public boolean helloReceived() {
+            return helloReceived;
         }
-        if (helloReceived) {
-            send(new Frame(FrameType.PING, 0, alloc().buffer(8).writeLong(System.nanoTime())));
+
+        @Override
+        public void ping(long stamp) {
+            send(new Frame(FrameType.PING, 0, alloc().buffer(8).writeLong(stamp)));
+        }
+
+        @Override
+        public void silent(long silentMillis) {
+            fail("silent", "nothing received for " + silentMillis + " ms");
         }
     }
 
@@ -537,15 +469,12 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
 
     private void closed() {
         closeWith("closed");
-        if (timer != null) {
-            timer.cancel(false);
-        }
+        keepalive.stop();
         ready.tryFailure(new TunnelStreamException("tunnel connection closed: " + closeReason));
-        for (TunnelStream stream : new ArrayList<>(streams.values())) {
+        for (TunnelStream stream : streams.all()) {
             stream.connectionLost();
         }
         streams.clear();
-        streamCount = 0;
         if (peer != null) {
             context.events().closed(this);
         }
