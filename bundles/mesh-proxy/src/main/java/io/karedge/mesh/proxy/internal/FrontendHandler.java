@@ -141,16 +141,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * The endpoint is on another node: a stream to it is opened over that node's tunnel, the far node dials
-     * it. A refusal (OPEN_FAIL: not an endpoint there, connect failed) ejects the endpoint like a failed
-     * connect; no tunnel to the node leaves the endpoint's health alone (the node's reachability already
-     * keeps it out of new connections). Either way the next candidate is tried.
+     * it. A refusal (OPEN_FAIL: not an endpoint there, connect failed) or no answer within the connect timeout
+     * (the node may have lost power while its tunnel connection has not reached its idle limit yet) ejects
+     * the endpoint like a failed connect; no tunnel to the node leaves the endpoint's health alone (the node's
+     * reachability already keeps it out of new connections). Either way the next candidate is tried.
      */
     private void connectThroughTunnel(Channel inbound, EndpointPool pool, List<Target> candidates, int index,
                                       Target target, EndpointHealth health) {
         Tunnel tunnel = pool.routing().tunnel();
         OpenRequest request = OpenRequest.tcp(listener.namespace(), listener.service(), listener.port(),
                 target.ip(), target.port());
-        tunnel.open(target.node(), request, inbound).addListener(done -> inbound.eventLoop().execute(() -> {
+        tunnel.open(target.node(), request, inbound, connectTimeoutMillis).addListener(done -> inbound.eventLoop().execute(() -> {
             if (done.isSuccess()) {
                 if (health != null) {
                     health.succeeded();
@@ -161,7 +162,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             String reason = String.valueOf(done.cause() == null ? null : done.cause().getMessage());
-            if (health != null && done.cause() instanceof TunnelStreamException refusal && refusal.refusedByPeer()) {
+            if (health != null && done.cause() instanceof TunnelStreamException failure
+                    && (failure.refusedByPeer() || failure.unanswered())) {
                 health.failed(System.nanoTime());
             }
             LOG.debug("{}: stream to {} on node {} failed ({}); trying the next endpoint", listener.name(),

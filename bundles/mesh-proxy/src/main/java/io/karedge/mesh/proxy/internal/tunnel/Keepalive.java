@@ -1,13 +1,17 @@
 package io.karedge.mesh.proxy.internal.tunnel;
 
+import io.netty.util.concurrent.AbstractScheduledEventExecutor;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The liveness of one tunnel connection: a PING every {@code pingMillis} once HELLOs were exchanged, the last
- * round trip from its PONG, and the connection's end when nothing at all arrived for {@code idleMillis}.
- * Every method runs on the connection's event loop, except {@link #rttNanos()}.
+ * round trip from its PONG, and the connection's end when nothing at all arrived for {@code idleMillis}. The
+ * idle check is due exactly {@code idleMillis} after the last frame, not at the next PING: a peer that lost
+ * power is left within the idle limit, not up to a PING interval later. Every method runs on the connection's
+ * event loop, except {@link #rttNanos()}.
  */
 final class Keepalive {
 
@@ -30,6 +34,11 @@ final class Keepalive {
     private long lastReceivedNanos;
     private volatile long rttNanos = -1;
     private ScheduledFuture<?> timer;
+    private ScheduledFuture<?> idleCheck;
+    private EventExecutor loop;
+    /** the event loop's clock, which its scheduled tasks follow */
+    private Ticker clock = Ticker.systemTicker();
+    private boolean stopped;
 
     Keepalive(Connection connection, TunnelLimits limits) {
         this.connection = connection;
@@ -37,19 +46,24 @@ final class Keepalive {
         this.idleMillis = limits.idleMillis();
     }
 
-    void start(EventExecutor loop) {
-        lastReceivedNanos = System.nanoTime();
+    void start(EventExecutor executor) {
+        loop = executor;
+        if (executor instanceof AbstractScheduledEventExecutor scheduling) {
+            clock = scheduling.ticker();
+        }
+        lastReceivedNanos = clock.nanoTime();
         timer = loop.scheduleAtFixedRate(this::tick, pingMillis, pingMillis, TimeUnit.MILLISECONDS);
+        checkIdleIn(idleMillis);
     }
 
     /** A frame arrived. */
     void received() {
-        lastReceivedNanos = System.nanoTime();
+        lastReceivedNanos = clock.nanoTime();
     }
 
     /** A PONG arrived for the PING sent at {@code stamp}. */
     void pong(long stamp) {
-        long rtt = System.nanoTime() - stamp;
+        long rtt = clock.nanoTime() - stamp;
         if (rtt >= 0) {
             rttNanos = rtt;
         }
@@ -61,23 +75,41 @@ final class Keepalive {
     }
 
     void stop() {
+        stopped = true;
         if (timer != null) {
             timer.cancel(false);
+        }
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
         }
     }
 
     private void tick() {
-        long silent = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReceivedNanos);
+        if (connection.helloReceived()) {
+            connection.ping(clock.nanoTime());
+        }
+    }
+
+    /** Due when the idle limit would pass if nothing arrived since the last check was set. */
+    private void checkIdle() {
+        if (stopped) {
+            return;
+        }
+        long silent = TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - lastReceivedNanos);
         // before HELLO only the handshake deadline applies: TLS handshake records are not frames, so a
         // handshake slower than the idle limit (a loaded host) would otherwise be cut in the middle, and the
         // peer would see a plaintext alert where it expects a sealed record ("Insufficient buffer remaining
         // for AEAD cipher fragment")
-        if (connection.helloReceived() && silent > idleMillis) {
+        if (!connection.helloReceived()) {
+            checkIdleIn(idleMillis);
+        } else if (silent >= idleMillis) {
             connection.silent(silent);
-            return;
+        } else {
+            checkIdleIn(idleMillis - silent);
         }
-        if (connection.helloReceived()) {
-            connection.ping(System.nanoTime());
-        }
+    }
+
+    private void checkIdleIn(long millis) {
+        idleCheck = loop.schedule(this::checkIdle, Math.max(1, millis), TimeUnit.MILLISECONDS);
     }
 }

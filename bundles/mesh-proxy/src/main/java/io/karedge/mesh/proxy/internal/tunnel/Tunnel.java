@@ -183,6 +183,10 @@ public final class Tunnel implements AutoCloseable {
         return null;
     }
 
+    TunnelLimits limits() {
+        return context.limits();
+    }
+
     /** @return whether a stream to {@code node} can be opened now, directly or through a relay */
     public boolean reachable(String node) {
         return connection(node) != null || relayFor(node) != null;
@@ -194,21 +198,37 @@ public final class Tunnel implements AutoCloseable {
      * applies to streams opened after it.
      */
     public Future<TunnelStream> open(String node, OpenRequest request, Channel local) {
-        return open(node, request, new SocketEnd(local), local.eventLoop());
+        return open(node, request, local, context.limits().connectMillis());
     }
 
-    /** The same for a stream whose end is not a socket (UDP sessions); failures complete on {@code executor}. */
+    /**
+     * The same, failing if the node (or the relay) has not answered within {@code answerMillis}
+     * ({@link TunnelStreamException#unanswered()}).
+     */
+    public Future<TunnelStream> open(String node, OpenRequest request, Channel local, long answerMillis) {
+        return open(node, request, new SocketEnd(local), local.eventLoop(), answerMillis);
+    }
+
+    /**
+     * The same for a stream whose end is not a socket (UDP sessions), with the tunnel's connect limit to
+     * answer; failures complete on {@code executor}.
+     */
     public Future<TunnelStream> open(String node, OpenRequest request, StreamEnd end, EventExecutor executor) {
+        return open(node, request, end, executor, context.limits().connectMillis());
+    }
+
+    private Future<TunnelStream> open(String node, OpenRequest request, StreamEnd end, EventExecutor executor,
+                                      long answerMillis) {
         TunnelConnection direct = connection(node);
         if (direct != null) {
-            return direct.open(request, end);
+            return direct.open(request, end, answerMillis);
         }
         String relay = relayFor(node);
         TunnelConnection viaRelay = relay == null ? null : connection(relay);
         if (viaRelay == null) {
             return executor.newFailedFuture(new TunnelStreamException("no tunnel to node " + node));
         }
-        return viaRelay.open(request.via(node), end);
+        return viaRelay.open(request.via(node), end, answerMillis);
     }
 
     public List<PeerStatus> peers() {

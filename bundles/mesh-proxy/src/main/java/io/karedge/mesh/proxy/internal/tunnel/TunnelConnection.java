@@ -185,24 +185,29 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
      * the socket's bytes flow through the stream; on failure the socket is left as it is (the caller may
      * try another endpoint).
      */
-    Future<TunnelStream> open(OpenRequest request, Channel local) {
-        return open(request, new SocketEnd(local));
+    Future<TunnelStream> open(OpenRequest request, Channel local, long answerMillis) {
+        return open(request, new SocketEnd(local), answerMillis);
     }
 
-    /** Opens the second leg of a relayed stream, ending in the first leg. */
+    /** Opens the second leg of a relayed stream, ending in the first leg; the far node has the connect limit to answer. */
     Future<TunnelStream> openRelayed(OpenRequest request, TunnelStream firstLeg) {
-        return open(request, new RelayEnd(firstLeg));
+        return open(request, new RelayEnd(firstLeg), limits().connectMillis());
     }
 
-    Future<TunnelStream> open(OpenRequest request, StreamEnd end) {
+    /**
+     * Opens a stream; it fails if the peer has not answered (OPEN_OK or OPEN_FAIL) within {@code answerMillis},
+     * and the stream is then reset towards the peer. Without that limit an OPEN sent to a peer that just lost
+     * power would wait for the connection's idle limit.
+     */
+    Future<TunnelStream> open(OpenRequest request, StreamEnd end, long answerMillis) {
         Promise<TunnelStream> promise = channel.eventLoop().newPromise();
-        if (!run(() -> openOnLoop(request, end, promise))) {
+        if (!run(() -> openOnLoop(request, end, promise, answerMillis))) {
             promise.tryFailure(new TunnelStreamException("tunnel connection closed"));
         }
         return promise;
     }
 
-    private void openOnLoop(OpenRequest request, StreamEnd end, Promise<TunnelStream> promise) {
+    private void openOnLoop(OpenRequest request, StreamEnd end, Promise<TunnelStream> promise, long answerMillis) {
         if (!isReady()) {
             promise.tryFailure(new TunnelStreamException("tunnel connection to " + expectedPeerOrPeer() + " not ready"));
             return;
@@ -215,6 +220,8 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
         TunnelStream stream = new TunnelStream(this, id, request, end, promise);
         streams.add(stream);
         send(request.encode(alloc(), id));
+        long limit = Math.max(1, answerMillis);
+        channel.eventLoop().schedule(() -> stream.openUnanswered(limit), limit, TimeUnit.MILLISECONDS);
     }
 
     @Override

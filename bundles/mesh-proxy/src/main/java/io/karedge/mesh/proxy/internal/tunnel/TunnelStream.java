@@ -102,6 +102,25 @@ public final class TunnelStream {
         updateReading();
     }
 
+    /**
+     * The peer did not answer the OPEN within {@code millis}: the open fails, and the stream is reset towards
+     * the peer, so an OPEN_OK still on its way finds no stream and the far end drops its endpoint connection.
+     */
+    void openUnanswered(long millis) {
+        if (state != State.OPENING) {
+            return;
+        }
+        state = State.CLOSED;
+        connection.remove(this);
+        connection.sendReset(id, "no answer within " + millis + " ms");
+        if (opened != null) {
+            opened.tryFailure(TunnelStreamException.unanswered(connection.peer(), millis));
+        }
+        if (end != null && opened == null) {
+            end.abort();
+        }
+    }
+
     /** The connection ended while opening, or the client gave up. */
     void openFailed(String reason) {
         openFailed(reason, false);

@@ -222,6 +222,47 @@ class HostilePeerTest {
         }
     }
 
+    @Test
+    void anOpenThePeerNeverAnswersFailsAtItsLimitIsResetAndTheConnectionStays() throws Exception {
+        try (RawPeer peer = new RawPeer(b.address(), pki.node("c"))) {
+            peer.hello("c");
+            assertThat(peer.readFrame()).containsExactly(FrameType.HELLO, 0);
+            await().atMost(WAIT).until(() -> b.tunnel.reachable("c"));
+            int entry = b.entry("c", 7, 300);
+            int[] open;
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), entry)) {
+                client.setSoTimeout(20_000);
+                open = nextExceptPing(peer);
+                assertThat(open[0]).as("frame type").isEqualTo(FrameType.OPEN);
+                long opened = System.nanoTime();
+                // the peer stays silent: the open fails at its limit, long before the idle limit (15 s)
+                assertThat(nextExceptPing(peer)).as("the frame after the unanswered OPEN")
+                        .containsExactly(FrameType.RST, open[1]);
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opened)).isBetween(200L, 10_000L);
+                assertThat(client.getInputStream().read()).as("the client's connection").isEqualTo(-1);
+                assertThat(b.openFailures).hasValue(1);
+            }
+            // a late answer finds no stream; the connection goes on
+            peer.frame(FrameType.OPEN_OK, open[1], new byte[0]);
+            peer.frame(FrameType.PING, 0, new byte[8]);
+            peer.flush();
+            assertThat(nextExceptPing(peer)).containsExactly(FrameType.PONG, 0);
+            assertThat(b.tunnel.connection("c").streamCount()).isZero();
+            assertThat(b.tunnel.reachable("c")).isTrue();
+            assertThat(b.tunnel.refusals().warnings()).isZero();
+        }
+    }
+
+    /** @return the next frame other than a PING (a keepalive may come at any time) */
+    private static int[] nextExceptPing(RawPeer peer) throws IOException {
+        int[] frame;
+        do {
+            frame = peer.readFrame();
+            assertThat(frame).as("a frame before the connection closed").isNotNull();
+        } while (frame[0] == FrameType.PING);
+        return frame;
+    }
+
     private static byte[] openPayload(int port) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);

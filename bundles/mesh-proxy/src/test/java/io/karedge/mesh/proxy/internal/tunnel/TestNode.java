@@ -72,6 +72,11 @@ final class TestNode implements AutoCloseable {
 
     /** @return the port on 127.0.0.1 whose connections are tunnelled to {@code node}'s 127.0.0.1:{@code port} */
     int entry(String node, int port) throws InterruptedException {
+        return entry(node, port, tunnel.limits().connectMillis());
+    }
+
+    /** The same, each open failing if {@code node} has not answered within {@code answerMillis}. */
+    int entry(String node, int port, long answerMillis) throws InterruptedException {
         Channel server = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -81,7 +86,7 @@ final class TestNode implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         OpenRequest request = OpenRequest.tcp("default", "echo", 80, "127.0.0.1", port);
-                        tunnel.open(node, request, ch).addListener(done -> {
+                        tunnel.open(node, request, ch, answerMillis).addListener(done -> {
                             if (!done.isSuccess()) {
                                 openFailures.incrementAndGet();
                                 ch.close();
