@@ -84,6 +84,11 @@ public final class PodManagerComponent implements PodManagerStatus {
         @AttributeDefinition(description = "The manifest source's directory: a pod from a manifest that is no "
                 + "longer there is not started (it is about to be deleted)")
         String manifest_directory() default "${karaf.etc}/manifests";
+
+        @AttributeDefinition(description = "How long after the pod manager started a pod whose runtime class is "
+                + "not served yet keeps its status before it turns RuntimeClassNotFound (ms): a runtime may "
+                + "start after the pod manager, the feature runtime with Karaf's features service", min = "0")
+        long runtime_wait_ms() default 30_000;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

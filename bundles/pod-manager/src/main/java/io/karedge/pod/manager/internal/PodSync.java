@@ -41,6 +41,8 @@ final class PodSync {
     private final PodRecovery recovery;
     private final ContainerStarter starter = new ContainerStarter();
     private final BiConsumer<ManagedPod, Instant> syncAt;
+    /** until when a pod whose runtime class is not served yet waits for it (runtimes may start after this) */
+    private final Instant runtimesDueBy;
 
     /**
      * @param runtimes the manager's runtimes by runtime class
@@ -62,6 +64,7 @@ final class PodSync {
         this.termination = termination;
         this.recovery = new PodRecovery(settings, restore);
         this.syncAt = syncAt;
+        this.runtimesDueBy = clock.instant().plusMillis(settings.runtimeWaitMillis());
     }
 
     /** One reconcile of the pod; the caller has checked that it is not forgotten and the manager is open. */
@@ -99,6 +102,15 @@ final class PodSync {
             recovery.resume(managed, podDirectory, now);
         }
         List<ContainerDescriptor> specContainers = PodStatusPublisher.plainContainers(pod);
+        if (runtime == null && now.isBefore(runtimesDueBy)) {
+            // its runtime may start after the pod manager (the feature runtime starts with Karaf's features
+            // service, once the node's bundles are active): the pod keeps the status it has until the runtime
+            // is there (runtimeAdded syncs every pod) or the wait is over
+            LOG.debug("Pod {}: runtime class \"{}\" not served yet; waiting until {}", managed.ref,
+                    managed.runtimeClass, runtimesDueBy);
+            syncAt.accept(managed, runtimesDueBy);
+            return;
+        }
         if (runtime == null) {
             String message = "no runtime for runtime class \"" + managed.runtimeClass + "\" is available on node "
                     + nodeName;

@@ -12,15 +12,17 @@ package io.karedge.pod.manager.internal;
  * @param reportLocalPods      whether pods not written by the cloud are reported upstream too
  * @param podsFirst            whether each pod's origin is recorded for the pods-first launcher
  * @param manifestDirectory    the manifest source's directory ({@code ${karaf.etc}} expanded later)
+ * @param runtimeWaitMillis    how long after the manager started a pod whose runtime class is not served yet
+ *                             keeps its status instead of turning {@code RuntimeClassNotFound}
  */
 record Settings(long backoffInitialMillis, long backoffMaxMillis, long syncPeriodMillis, int threads,
                 long watchRetryMillis, String hostIp, boolean reportLocalPods, boolean podsFirst,
-                String manifestDirectory) {
+                String manifestDirectory, long runtimeWaitMillis) {
 
     Settings(long backoffInitialMillis, long backoffMaxMillis, long syncPeriodMillis, int threads,
              long watchRetryMillis, String hostIp, boolean reportLocalPods) {
         this(backoffInitialMillis, backoffMaxMillis, syncPeriodMillis, threads, watchRetryMillis, hostIp,
-                reportLocalPods, false, "");
+                reportLocalPods, false, "", 0);
     }
 
     Settings {
@@ -30,6 +32,7 @@ record Settings(long backoffInitialMillis, long backoffMaxMillis, long syncPerio
         threads = Math.max(1, threads);
         watchRetryMillis = Math.max(10, watchRetryMillis);
         hostIp = hostIp == null ? "" : hostIp.trim();
+        runtimeWaitMillis = Math.max(0, runtimeWaitMillis);
     }
 
     static Settings defaults() {
@@ -39,26 +42,31 @@ record Settings(long backoffInitialMillis, long backoffMaxMillis, long syncPerio
     static Settings of(PodManagerComponent.Config config) {
         return new Settings(config.backoff_initial_ms(), config.backoff_max_ms(), config.sync_period_ms(),
                 config.threads(), config.watch_retry_ms(), config.host_ip(), config.report_local_pods(),
-                config.pods_first(), config.manifest_directory());
+                config.pods_first(), config.manifest_directory(), config.runtime_wait_ms());
     }
 
     Settings withBackoff(long initial, long max) {
         return new Settings(initial, max, syncPeriodMillis, threads, watchRetryMillis, hostIp, reportLocalPods,
-                podsFirst, manifestDirectory);
+                podsFirst, manifestDirectory, runtimeWaitMillis);
     }
 
     Settings withSyncPeriod(long millis) {
         return new Settings(backoffInitialMillis, backoffMaxMillis, millis, threads, watchRetryMillis, hostIp,
-                reportLocalPods, podsFirst, manifestDirectory);
+                reportLocalPods, podsFirst, manifestDirectory, runtimeWaitMillis);
     }
 
     Settings withReportLocalPods(boolean report) {
         return new Settings(backoffInitialMillis, backoffMaxMillis, syncPeriodMillis, threads, watchRetryMillis,
-                hostIp, report, podsFirst, manifestDirectory);
+                hostIp, report, podsFirst, manifestDirectory, runtimeWaitMillis);
     }
 
     Settings withManifestDirectory(String directory) {
         return new Settings(backoffInitialMillis, backoffMaxMillis, syncPeriodMillis, threads, watchRetryMillis,
-                hostIp, reportLocalPods, podsFirst, directory);
+                hostIp, reportLocalPods, podsFirst, directory, runtimeWaitMillis);
+    }
+
+    Settings withRuntimeWait(long millis) {
+        return new Settings(backoffInitialMillis, backoffMaxMillis, syncPeriodMillis, threads, watchRetryMillis,
+                hostIp, reportLocalPods, podsFirst, manifestDirectory, millis);
     }
 }

@@ -42,7 +42,14 @@ public final class PodHarness implements AutoCloseable {
     public static PodHarness podsFirst(TestMetaStore store, Path dataDirectory, Path manifestDirectory,
                                        long syncPeriodMillis, Clock clock) {
         return new PodHarness(store, dataDirectory, new Settings(1_000, 4_000, syncPeriodMillis, 4, 100, "127.0.0.1",
-                true, true, manifestDirectory.toString()), clock);
+                true, true, manifestDirectory.toString(), 0), clock);
+    }
+
+    /** A manager whose pods wait up to {@code runtimeWaitMillis} for a runtime class not served yet. */
+    public static PodHarness withRuntimeWait(TestMetaStore store, Path dataDirectory, long syncPeriodMillis,
+                                             long runtimeWaitMillis, Clock clock) {
+        return new PodHarness(store, dataDirectory, new Settings(10_000, 300_000, syncPeriodMillis, 4, 100,
+                "127.0.0.1", true).withRuntimeWait(runtimeWaitMillis), clock);
     }
 
     private PodHarness(TestMetaStore store, Path dataDirectory, Settings settings, Clock clock) {

@@ -297,6 +297,42 @@ class PodManagerTest {
     }
 
     @Test
+    void aPodWhoseRuntimeStartsAfterTheManagerKeepsItsStatusUntilTheRuntimeIsThere() {
+        harness.close();
+        harness = PodHarness.withRuntimeWait(new TestMetaStore(), data.resolve("late"), 30, 60_000, clock);
+        harness.addRuntime("default", runtime);
+        harness.apply(pod("feature", "Always", "").replace("  hostNetwork: true",
+                "  hostNetwork: true\n  runtimeClassName: karaf-feature"));
+        harness.apply(pod("other", "Always", ""));
+
+        awaitPod("other", "Running");
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> !harness.pod("feature").map(PodInfo::display).orElse("").equals("RuntimeClassNotFound"));
+        FakePodRuntime late = new FakePodRuntime(clock);
+        harness.addRuntime("karaf-feature", late);
+
+        awaitPod("feature", "Running");
+        assertThat(late.startsOf("uid-feature", "main")).hasSize(1);
+        assertThat(harness.uplink.messages).as("what the pod manager sent upstream")
+                .noneMatch(message -> message.toString().contains("RuntimeClassNotFound"));
+    }
+
+    @Test
+    void aRuntimeThatDoesNotComeWithinTheWaitLeavesItsPodsRuntimeClassNotFound() {
+        harness.close();
+        harness = PodHarness.withRuntimeWait(new TestMetaStore(), data.resolve("never"), 30, 200, clock);
+        harness.addRuntime("default", runtime);
+        harness.apply(pod("gvisor", "Always", "").replace("  hostNetwork: true",
+                "  hostNetwork: true\n  runtimeClassName: gvisor"));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> !harness.pod("gvisor").map(PodInfo::display).orElse("").equals("RuntimeClassNotFound"));
+
+        clock.advance(Duration.ofMillis(200)); // the wait, on the manager's clock
+        PodInfo gvisor = awaitPod("gvisor", "RuntimeClassNotFound");
+        assertThat(gvisor.phase()).isEqualTo("Pending");
+    }
+
+    @Test
     void gracefulDeletionStopsReportsAndFinalises() {
         harness.apply(pod("gone", "Always", ""));
         awaitPod("gone", "Running");
