@@ -177,6 +177,7 @@ final class PodManager implements AutoCloseable {
 
     void runtimeRemoved(String runtimeClass, PodRuntime runtime) {
         runtimes.remove(runtimeClass, runtime);
+        podSync.runtimeGone();
         pods.values().forEach(this::trigger);
     }
 

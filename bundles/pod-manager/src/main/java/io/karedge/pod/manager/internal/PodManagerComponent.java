@@ -85,9 +85,10 @@ public final class PodManagerComponent implements PodManagerStatus {
                 + "longer there is not started (it is about to be deleted)")
         String manifest_directory() default "${karaf.etc}/manifests";
 
-        @AttributeDefinition(description = "How long after the pod manager started a pod whose runtime class is "
-                + "not served yet keeps its status before it turns RuntimeClassNotFound (ms): a runtime may "
-                + "start after the pod manager, the feature runtime with Karaf's features service", min = "0")
+        @AttributeDefinition(description = "How long after the pod manager started, or after a runtime went, a "
+                + "pod whose runtime class is not served keeps its status before it turns RuntimeClassNotFound "
+                + "(ms): a runtime may start after the pod manager (the feature runtime once Karaf's features "
+                + "service runs) and one whose bundle is updated comes back", min = "0")
         long runtime_wait_ms() default 30_000;
     }
 

@@ -41,8 +41,11 @@ final class PodSync {
     private final PodRecovery recovery;
     private final ContainerStarter starter = new ContainerStarter();
     private final BiConsumer<ManagedPod, Instant> syncAt;
-    /** until when a pod whose runtime class is not served yet waits for it (runtimes may start after this) */
-    private final Instant runtimesDueBy;
+    /**
+     * until when a pod whose runtime class is not served waits for it: runtimes may start after the manager, and
+     * one that goes (its bundle updated or stopped, the node shutting down) may come back
+     */
+    private volatile Instant runtimesDueBy;
 
     /**
      * @param runtimes the manager's runtimes by runtime class
@@ -65,6 +68,14 @@ final class PodSync {
         this.recovery = new PodRecovery(settings, restore);
         this.syncAt = syncAt;
         this.runtimesDueBy = clock.instant().plusMillis(settings.runtimeWaitMillis());
+    }
+
+    /** A runtime went: pods of a runtime class no longer served keep their status for the wait from now on. */
+    void runtimeGone() {
+        Instant due = clock.instant().plusMillis(settings.runtimeWaitMillis());
+        if (due.isAfter(runtimesDueBy)) {
+            runtimesDueBy = due;
+        }
     }
 
     /** One reconcile of the pod; the caller has checked that it is not forgotten and the manager is open. */
@@ -103,9 +114,10 @@ final class PodSync {
         }
         List<ContainerDescriptor> specContainers = PodStatusPublisher.plainContainers(pod);
         if (runtime == null && now.isBefore(runtimesDueBy)) {
-            // its runtime may start after the pod manager (the feature runtime starts with Karaf's features
-            // service, once the node's bundles are active): the pod keeps the status it has until the runtime
-            // is there (runtimeAdded syncs every pod) or the wait is over
+            // its runtime may start after the pod manager (the feature runtime needs Karaf's features service,
+            // which on a restart starts after the node's own bundles) or have just gone (its bundle updated, the
+            // node stopping): the pod keeps the status it has until the runtime is there (runtimeAdded syncs
+            // every pod) or the wait is over
             LOG.debug("Pod {}: runtime class \"{}\" not served yet; waiting until {}", managed.ref,
                     managed.runtimeClass, runtimesDueBy);
             syncAt.accept(managed, runtimesDueBy);
@@ -114,6 +126,10 @@ final class PodSync {
         if (runtime == null) {
             String message = "no runtime for runtime class \"" + managed.runtimeClass + "\" is available on node "
                     + nodeName;
+            if (!"RuntimeClassNotFound".equals(managed.lastStatus == null ? null
+                    : managed.lastStatus.path("reason").asText(null))) {
+                LOG.info("Pod {}: {}; it waits (RuntimeClassNotFound)", managed.ref, message);
+            }
             waitAll(managed, specContainers, "RuntimeClassNotFound", message);
             publisher.publish(managed, specContainers, null, "RuntimeClassNotFound", message, false, null, now);
             syncAt.accept(managed, now.plusMillis(settings.syncPeriodMillis()));

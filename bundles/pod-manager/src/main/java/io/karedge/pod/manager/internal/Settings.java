@@ -12,8 +12,8 @@ package io.karedge.pod.manager.internal;
  * @param reportLocalPods      whether pods not written by the cloud are reported upstream too
  * @param podsFirst            whether each pod's origin is recorded for the pods-first launcher
  * @param manifestDirectory    the manifest source's directory ({@code ${karaf.etc}} expanded later)
- * @param runtimeWaitMillis    how long after the manager started a pod whose runtime class is not served yet
- *                             keeps its status instead of turning {@code RuntimeClassNotFound}
+ * @param runtimeWaitMillis    how long after the manager started, or after a runtime went, a pod whose runtime
+ *                             class is not served keeps its status instead of turning {@code RuntimeClassNotFound}
  */
 record Settings(long backoffInitialMillis, long backoffMaxMillis, long syncPeriodMillis, int threads,
                 long watchRetryMillis, String hostIp, boolean reportLocalPods, boolean podsFirst,

@@ -62,6 +62,10 @@ public final class PodHarness implements AutoCloseable {
         component.bindRuntime(runtime, Map.of(PodRuntime.RUNTIME_CLASS, runtimeClass));
     }
 
+    public void removeRuntime(String runtimeClass, PodRuntime runtime) {
+        component.unbindRuntime(runtime, Map.of(PodRuntime.RUNTIME_CLASS, runtimeClass));
+    }
+
     public void bindProgress(io.karedge.api.progress.ProgressTracker tracker) {
         component.bindProgress(tracker);
     }

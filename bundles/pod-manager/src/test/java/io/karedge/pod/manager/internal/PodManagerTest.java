@@ -318,6 +318,26 @@ class PodManagerTest {
     }
 
     @Test
+    void aRuntimeThatGoesAndComesBackLeavesItsRunningPodAsItWas() {
+        harness.close();
+        harness = PodHarness.withRuntimeWait(new TestMetaStore(), data.resolve("update"), 30, 60_000, clock);
+        harness.addRuntime("default", runtime);
+        harness.apply(pod("web", "Always", ""));
+        awaitPod("web", "Running");
+        clock.advance(Duration.ofMinutes(5)); // long after the start: only the runtime's going counts
+
+        harness.removeRuntime("default", runtime); // its bundle updated, or the node stopping
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> harness.pod("web").map(PodInfo::display).orElse("").equals("Running"));
+        harness.addRuntime("default", runtime);
+
+        awaitPod("web", "Running");
+        assertThat(runtime.startsOf("uid-web", "main")).as("starts of the container").hasSize(1);
+        assertThat(harness.uplink.messages).as("what the pod manager sent upstream")
+                .noneMatch(message -> message.toString().contains("RuntimeClassNotFound"));
+    }
+
+    @Test
     void aRuntimeThatDoesNotComeWithinTheWaitLeavesItsPodsRuntimeClassNotFound() {
         harness.close();
         harness = PodHarness.withRuntimeWait(new TestMetaStore(), data.resolve("never"), 30, 200, clock);
