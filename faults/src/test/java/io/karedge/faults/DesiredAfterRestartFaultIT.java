@@ -14,8 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -36,19 +36,14 @@ class DesiredAfterRestartFaultIT {
     private static final String PROPERTY = "setpoint";
     private static final Duration SETTLE = Duration.ofSeconds(30);
 
+    @RegisterExtension
+    final NodesClosed nodes = new NodesClosed();
     private KaredgeNode node;
-
-    @AfterEach
-    void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void anEdgeDesiredValueOutlivesAStopAndAKill() throws Exception {
-        node = KaredgeNode.create("desired-restart");
+        node = nodes.create("desired-restart");
         Files.copy(node.home().resolve("etc").resolve("manifests").resolve("demo-devices.yaml"),
                 node.manifests().resolve("demo-devices.yaml"));
         node.start();

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -20,6 +21,11 @@ final class FaultReport {
     private static boolean started;
 
     private FaultReport() {
+    }
+
+    /** @return the duration in seconds, to two decimals, as the report's figures give it */
+    static double seconds(Duration duration) {
+        return Math.round(duration.toMillis() / 10.0) / 100.0;
     }
 
     static synchronized void line(String scenario, String tried, String acknowledged, long lost,

@@ -3,17 +3,13 @@ package io.karedge.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -27,25 +23,20 @@ import org.junit.jupiter.api.Timeout;
  */
 class FeaturePodRestartFaultIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DRIVER_BUNDLE = "io.karedge.protocol.mqtt";
     private static final String NOT_FOUND = "no runtime for runtime class \"karaf-feature\"";
     private static final String SERVED = "Runtime class 'karaf-feature' is served by";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    @RegisterExtension
+    final NodesClosed nodes = new NodesClosed();
     private KaredgeNode node;
-
-    @AfterEach
-    void stopNode() {
-        if (node != null) {
-            node.close();
-        }
-    }
+    private NodeRest rest;
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aFeaturePodKeepsItsStatusWhileItsRuntimeStartsAfterTheRestart() throws Exception {
-        node = KaredgeNode.create("feature-pod-restart");
+        node = nodes.create("feature-pod-restart");
+        rest = new NodeRest(node);
         node.addBootFeature("karedge-runtime-feature");
         node.configure("io.karedge.pod.manager", "runtime.wait.ms", "10000");
         String m2 = System.getProperty("karedge.faults.m2", "");
@@ -65,23 +56,23 @@ class FeaturePodRestartFaultIT {
                     args: [karedge-protocol-mqtt]
                 """.formatted(System.getProperty("karedge.version")));
         Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("firstStartS", seconds(node.start()));
+        figures.put("firstStartS", FaultReport.seconds(node.start()));
         await("the feature pod's bundle active").atMost(Duration.ofSeconds(90))
-                .until(() -> "ACTIVE".equals(bundleState(DRIVER_BUNDLE)));
+                .until(() -> "ACTIVE".equals(rest.bundleState(DRIVER_BUNDLE)));
         assertThat(node.countInLog(NOT_FOUND)).as("RuntimeClassNotFound at the first start").isZero();
         Thread.sleep(11_000); // past the wait that follows the start
         node.stop();
         assertThat(node.countInLog(NOT_FOUND)).as("RuntimeClassNotFound while the node stopped").isZero();
 
-        figures.put("restartS", seconds(node.start()));
+        figures.put("restartS", FaultReport.seconds(node.start()));
         awaitRuntimeAndPod(2);
         node.kill9();
-        figures.put("afterKillS", seconds(node.start()));
+        figures.put("afterKillS", FaultReport.seconds(node.start()));
         awaitRuntimeAndPod(3);
 
         assertThat(node.countInLog(NOT_FOUND)).as("lines of a pod turned RuntimeClassNotFound in karaf.log").isZero();
         assertThat(node.countInLog("\\| ERROR \\|")).as("no ERROR line in karaf.log").isZero();
-        FaultReport.line("feature-pod-restart", "a feature pod, a restart, then kill -9 and a start",
+        FaultReport.line("feature-pod-restart", "a feature pod, past the runtime wait a stop and start, then kill -9 and a start",
                 "the pod ran again after each", 0, figures);
     }
 
@@ -90,25 +81,6 @@ class FeaturePodRestartFaultIT {
         await("the feature runtime served again").atMost(Duration.ofSeconds(60))
                 .until(() -> node.countInLog(SERVED) >= starts);
         await("the feature pod's bundle active").atMost(Duration.ofSeconds(60))
-                .until(() -> "ACTIVE".equals(bundleState(DRIVER_BUNDLE)));
-    }
-
-    /** @return the bundle's state in {@code GET /api/v1/status}, or null when the node does not list it */
-    private String bundleState(String symbolicName) throws Exception {
-        HttpResponse<String> response = http.send(node.request("/api/v1/status").timeout(Duration.ofSeconds(10))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            return null;
-        }
-        for (JsonNode bundle : JSON.readTree(response.body()).path("bundles")) {
-            if (symbolicName.equals(bundle.path("symbolicName").asText())) {
-                return bundle.path("state").asText();
-            }
-        }
-        return null;
-    }
-
-    private static double seconds(Duration duration) {
-        return Math.round(duration.toMillis() / 10.0) / 100.0;
+                .until(() -> "ACTIVE".equals(rest.bundleState(DRIVER_BUNDLE)));
     }
 }

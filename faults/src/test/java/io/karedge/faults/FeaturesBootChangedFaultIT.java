@@ -3,16 +3,12 @@ package io.karedge.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -23,65 +19,41 @@ import org.junit.jupiter.api.Timeout;
  */
 class FeaturesBootChangedFaultIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MOVED = "Karaf's features service moves from start level 15 to 100";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    @RegisterExtension
+    final NodesClosed nodes = new NodesClosed();
     private KaredgeNode node;
-
-    @AfterEach
-    void stopNode() {
-        if (node != null) {
-            node.close();
-        }
-    }
+    private NodeRest rest;
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aBootFeatureAddedWhileTheNodeIsDownIsInstalledAtTheNextStart() throws Exception {
-        node = KaredgeNode.create("features-boot-changed");
+        node = nodes.create("features-boot-changed");
+        rest = new NodeRest(node);
         Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("firstStartS", seconds(node.start()));
+        figures.put("firstStartS", FaultReport.seconds(node.start()));
         await("features service moved").atMost(Duration.ofSeconds(30)).until(() -> node.countInLog(MOVED) == 1);
-        assertThat(bundleState("io.karedge.protocol.mqtt")).isNull();
+        assertThat(rest.bundleState("io.karedge.protocol.mqtt")).isNull();
         node.stop();
 
         node.addBootFeature("karedge-protocol-mqtt");
-        figures.put("restartS", seconds(node.start()));
+        figures.put("restartS", FaultReport.seconds(node.start()));
         await("the added boot feature's bundle active").atMost(Duration.ofSeconds(60))
-                .until(() -> "ACTIVE".equals(bundleState("io.karedge.protocol.mqtt")));
+                .until(() -> "ACTIVE".equals(rest.bundleState("io.karedge.protocol.mqtt")));
         // the deployment set the features service's start level back; the node moves it again
         await("moved again after the deployment").atMost(Duration.ofSeconds(30))
                 .until(() -> node.countInLog(MOVED) == 2);
         Thread.sleep(1000); // Felix records the new level on its start-level thread
 
         node.kill9();
-        figures.put("afterKillS", seconds(node.start()));
+        figures.put("afterKillS", FaultReport.seconds(node.start()));
         await("still installed after a kill -9").atMost(Duration.ofSeconds(60))
-                .until(() -> "ACTIVE".equals(bundleState("io.karedge.protocol.mqtt")));
+                .until(() -> "ACTIVE".equals(rest.bundleState("io.karedge.protocol.mqtt")));
         assertThat(node.countInLog(MOVED)).as("not moved at the third start: it started at the last level")
                 .isEqualTo(2);
         assertThat(node.countInLog("\\| ERROR \\|")).as("no ERROR line in karaf.log").isZero();
         FaultReport.line("features-boot-changed", "a boot feature added while the node was down, then kill -9",
                 "3 starts", 0, figures);
-    }
-
-    /** @return the bundle's state in {@code GET /api/v1/status}, or null when the node does not list it */
-    private String bundleState(String symbolicName) throws Exception {
-        HttpResponse<String> response = http.send(node.request("/api/v1/status").timeout(Duration.ofSeconds(10))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            return null;
-        }
-        for (JsonNode bundle : JSON.readTree(response.body()).path("bundles")) {
-            if (symbolicName.equals(bundle.path("symbolicName").asText())) {
-                return bundle.path("state").asText();
-            }
-        }
-        return null;
-    }
-
-    private static double seconds(Duration duration) {
-        return Math.round(duration.toMillis() / 10.0) / 100.0;
     }
 }

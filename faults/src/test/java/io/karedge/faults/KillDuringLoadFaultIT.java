@@ -20,8 +20,8 @@ import java.util.stream.IntStream;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -37,19 +37,14 @@ class KillDuringLoadFaultIT {
     private static final int ACKED_BEFORE_KILL = 1000;
     private static final long MAX_LOAD_MS = 10_000;
 
+    @RegisterExtension
+    final NodesClosed nodes = new NodesClosed();
     private KaredgeNode node;
-
-    @AfterEach
-    void stopNode() {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void everyAcknowledgedUpdateSurvivesKillMinus9() throws Exception {
-        node = KaredgeNode.create("kill9");
+        node = nodes.create("kill9");
         List<String> devices = IntStream.range(0, CLIENTS).mapToObj(c -> "load-" + c).collect(Collectors.toList());
         Files.writeString(node.manifests().resolve("load.yaml"), Manifests.devices(devices));
         Duration firstBoot = node.start();

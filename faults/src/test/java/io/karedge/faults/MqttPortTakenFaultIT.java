@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -33,19 +33,14 @@ class MqttPortTakenFaultIT {
     private static final Pattern MQTT_UP = Pattern.compile("(?m)^karedge_mqtt_up\\{mode=\"embedded\"\\} (\\S+)$");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    @RegisterExtension
+    final NodesClosed nodes = new NodesClosed();
     private KaredgeNode node;
-
-    @AfterEach
-    void stopNode() {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void theBrokerListensOnceTheStrangerLetsGoOfItsPort() throws Exception {
-        node = KaredgeNode.create("mqtt-port-taken");
+        node = nodes.create("mqtt-port-taken");
         node.configure("io.karedge.eventbus", "bind.retry.ms", "500");
         Map<String, Object> figures = new LinkedHashMap<>();
         try (ServerSocket stranger = new ServerSocket()) {

@@ -52,6 +52,28 @@ final class NodeRest {
         }
     }
 
+    /** @return a bundle's state as {@code GET /api/v1/status} lists it, null when it does not or no 200 came */
+    String bundleState(String symbolicName) {
+        try {
+            HttpResponse<byte[]> response = http.send(node.request("/api/v1/status").timeout(Duration.ofSeconds(10))
+                    .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                return null;
+            }
+            for (JsonNode bundle : TwinMqtt.JSON.readTree(response.body()).path("bundles")) {
+                if (symbolicName.equals(bundle.path("symbolicName").asText())) {
+                    return bundle.path("state").asText();
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     /** {@code PUT .../twin} with one desired value; the HTTP status, or -1 when the connection failed. */
     int putDesired(String device, String property, String value) {
         ObjectNode body = TwinMqtt.JSON.createObjectNode();

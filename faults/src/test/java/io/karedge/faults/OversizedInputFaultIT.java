@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -32,19 +32,14 @@ class OversizedInputFaultIT {
     private static final int HUGE_REST = 19 * 1000 * 1000;
     private static final int CONCURRENT_PUTS = 6;
 
+    @RegisterExtension
+    final NodesClosed nodes = new NodesClosed();
     private KaredgeNode node;
-
-    @AfterEach
-    void stopNode() {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void oversizedInputIsRefusedAndTheNodeStaysWithinItsHeap() throws Exception {
-        node = KaredgeNode.create("oversized");
+        node = nodes.create("oversized");
         Files.writeString(node.manifests().resolve("big.yaml"), Manifests.devices(List.of(DEVICE)));
         node.start();
         NodeRest rest = new NodeRest(node);

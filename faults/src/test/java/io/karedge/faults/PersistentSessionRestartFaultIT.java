@@ -17,8 +17,8 @@ import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -30,19 +30,14 @@ class PersistentSessionRestartFaultIT {
 
     private static final int MESSAGES = 50;
 
+    @RegisterExtension
+    final NodesClosed nodes = new NodesClosed();
     private KaredgeNode node;
-
-    @AfterEach
-    void stopNode() {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void messagesPublishedWhileTheSubscriberIsAwayOutliveAStopAndAKill() throws Exception {
-        node = KaredgeNode.create("session-restart");
+        node = nodes.create("session-restart");
         node.start();
         try (Subscriber subscriber = new Subscriber(node)) {
             subscriber.client.subscribe("plant/#", 1).waitForCompletion(10_000);

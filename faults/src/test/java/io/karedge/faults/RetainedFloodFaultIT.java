@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -27,19 +27,14 @@ class RetainedFloodFaultIT {
     private static final int MESSAGES = 40;
     private static final int SIZE = 4 * 1024 * 1024 - 1024;
 
+    @RegisterExtension
+    final NodesClosed nodes = new NodesClosed();
     private KaredgeNode node;
-
-    @AfterEach
-    void stopNode() {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void retainedFloodIsBoundedByBytes() throws Exception {
-        node = KaredgeNode.create("retained-flood");
+        node = nodes.create("retained-flood");
         Files.writeString(node.manifests().resolve("flood.yaml"), Manifests.devices(List.of("flood-1")));
         node.start();
         byte[] payload = new byte[SIZE];
