@@ -221,7 +221,8 @@ final class TunnelConnection extends ChannelInboundHandlerAdapter {
         streams.add(stream);
         send(request.encode(alloc(), id));
         long limit = Math.max(1, answerMillis);
-        channel.eventLoop().schedule(() -> stream.openUnanswered(limit), limit, TimeUnit.MILLISECONDS);
+        stream.answerDeadline(channel.eventLoop().schedule(() -> stream.openUnanswered(limit), limit,
+                TimeUnit.MILLISECONDS));
     }
 
     @Override

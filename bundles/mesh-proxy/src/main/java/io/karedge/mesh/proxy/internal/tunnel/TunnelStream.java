@@ -2,6 +2,7 @@ package io.karedge.mesh.proxy.internal.tunnel;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 
 /**
@@ -30,6 +31,8 @@ public final class TunnelStream {
     private final Promise<TunnelStream> opened;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private StreamEnd end;
+    /** this side's OPEN: when it fails unanswered; cancelled once the stream opened or failed otherwise */
+    private ScheduledFuture<?> answerDeadline;
     private State state = State.OPENING;
     private int sendCredit;
     private int receiveRemaining;
@@ -89,12 +92,17 @@ public final class TunnelStream {
         value.bind(this);
     }
 
+    void answerDeadline(ScheduledFuture<?> deadline) {
+        this.answerDeadline = deadline;
+    }
+
     /** The stream is open both ways: the end's bytes flow from now on. */
     void start() {
         if (state != State.OPENING) {
             return;
         }
         state = State.OPEN;
+        cancelAnswerDeadline();
         end.start(this);
         if (opened != null) {
             opened.trySuccess(this);
@@ -129,6 +137,7 @@ public final class TunnelStream {
     /** @param refused whether the peer answered OPEN_FAIL */
     void openFailed(String reason, boolean refused) {
         state = State.CLOSED;
+        cancelAnswerDeadline();
         if (opened != null) {
             opened.tryFailure(new TunnelStreamException(reason, refused));
         }
@@ -331,6 +340,13 @@ public final class TunnelStream {
         }
         end.reading(!localEof && pending.isEmpty() && sendCredit > 0 && connection.sendCredit() > 0
                 && connection.writable());
+    }
+
+    private void cancelAnswerDeadline() {
+        if (answerDeadline != null) {
+            answerDeadline.cancel(false);
+            answerDeadline = null;
+        }
     }
 
     private void releasePending() {

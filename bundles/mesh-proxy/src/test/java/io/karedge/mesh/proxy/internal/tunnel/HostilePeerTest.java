@@ -253,6 +253,29 @@ class HostilePeerTest {
         }
     }
 
+    @Test
+    void anOpenAnsweredInTimeOutlivesItsLimit() throws Exception {
+        try (RawPeer peer = new RawPeer(b.address(), pki.node("c"))) {
+            peer.hello("c");
+            assertThat(peer.readFrame()).containsExactly(FrameType.HELLO, 0);
+            await().atMost(WAIT).until(() -> b.tunnel.reachable("c"));
+            int entry = b.entry("c", 7, 300);
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), entry)) {
+                int[] open = nextExceptPing(peer);
+                assertThat(open[0]).as("frame type").isEqualTo(FrameType.OPEN);
+                peer.frame(FrameType.OPEN_OK, open[1], new byte[0]);
+                peer.flush();
+                Thread.sleep(900); // three times the limit
+                peer.frame(FrameType.PING, 0, new byte[8]);
+                peer.flush();
+                assertThat(nextExceptPing(peer)).as("the frame after the limit passed (no RST)")
+                        .containsExactly(FrameType.PONG, 0);
+                assertThat(b.tunnel.connection("c").streamCount()).isEqualTo(1);
+                assertThat(b.openFailures).hasValue(0);
+            }
+        }
+    }
+
     /** @return the next frame other than a PING (a keepalive may come at any time) */
     private static int[] nextExceptPing(RawPeer peer) throws IOException {
         int[] frame;
