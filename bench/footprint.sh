@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The node's footprint, one command:  bench/footprint.sh [start] [features] [load] [jlink] [classes]
+# The node's footprint, one command:  bench/footprint.sh [start] [features] [load] [jlink] [floor] [classes]
 # (start, features and load by default)
 #
 # start     BENCH_RUNS times, one after the other in the same run: a bare Apache Karaf 4.4.10 (its own
@@ -23,6 +23,13 @@
 #           loads classes from (FOOTPRINT_JLINK_MODULES), with its own class-data archives (the image's, and
 #           lib/karedge.jsa written again for it), against the same node on the full JDK: BENCH_RUNS restarts
 #           each, alternately; ready, RSS after BENCH_IDLE_SECONDS, and the sizes on disk.
+# floor     what the stack costs before the node's own code: the RSS after BENCH_IDLE_SECONDS of a restart (a
+#           second start, as on every boot after the first), every JVM with the node's JVM profile and no
+#           class-data archive of the node's: a JVM running nothing (IdleJvm); a bare Apache Karaf 4.4.10 with
+#           its own boot features (and once more with its own JVM options); the node's distribution with only
+#           Karaf's part of its boot features; the same with the stack the REST API runs on (karedge-jaxrs); the
+#           node as shipped, without and with its archive. Ready times of the restarts where a probe applies
+#           (bare Karaf: its console; with the REST API's stack: any HTTP answer; the node: REST and MQTT).
 # classes   where an idle node's memory goes: Native Memory Tracking, the resident share of the mapped class-data
 #           archives and libraries, classes per class loader (bench/classes-by-loader.py), threads by name.
 #
@@ -33,6 +40,7 @@
 # FOOTPRINT_KARAF=0 leaves the bare Karaf and the restart out of the start part (to compare node settings
 # quickly; FOOTPRINT_RESTART=1 keeps the restart),
 # KARAF_TARBALL (apache-karaf-4.4.10.tar.gz; default: from the local Maven repository, fetched by mvn if absent),
+# FOOTPRINT_FLOOR_RUNS (1) for the floor part,
 # BENCH_SKIP_BUILD=1 to use the distribution and bench/target already built. KAREDGE_JVM_PROFILE and
 # EXTRA_JAVA_OPTS reach the node as bin/setenv reads them (to measure a JVM option against the profile).
 # Only loopback ports are used; every JVM started here is stopped before the script ends. Run it under
@@ -379,6 +387,146 @@ case " $PARTS " in *" jlink "*)
     done
     echo
     echo "on disk: the JDK $(du -sm "$JDK_HOME" | cut -f1) MB (lib/modules $(($(stat -c %s "$JDK_HOME/lib/modules") / 1048576)) MB), the image $(du -sm "$WORK/jre" | cut -f1) MB (lib/modules $(($(stat -c %s "$WORK/jre/lib/modules") / 1048576)) MB)"
+    ;;
+esac
+
+case " $PARTS " in *" floor "*)
+    FLOOR_RUNS=${FOOTPRINT_FLOOR_RUNS:-1}
+    # the node's JVM profile as bin/setenv writes it (the tuned profile's options, the default heap ceiling)
+    NODE_OPTS=$(python3 - "$ROOT/karaf-assembly/src/main/resources/assembly/bin/setenv" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+opts = re.search(r'KAREDGE_PROFILE_OPTS="(-XX:[^"]*)"', text).group(1)
+opts = re.sub(r'\$\{KAREDGE_HEAP_MAX:-([^}]*)\}', r'\1', opts)
+print(' '.join(opts.replace('\\\n', ' ').split()))
+PY
+)
+    # Karaf's part of the node's boot features: every one of them that is not the node's own
+    KARAF_PART=$(python3 - "$ROOT/karaf-assembly/pom.xml" <<'PY'
+import re, sys
+boot = re.search(r'<bootFeatures>(.*?)</bootFeatures>', open(sys.argv[1]).read(), re.S).group(1)
+print(', '.join(f for f in re.findall(r'<feature>([^<]+)</feature>', boot) if not f.startswith('karedge')))
+PY
+)
+    export MALLOC_ARENA_MAX=2
+    classes_of() { jcmd "$1" VM.classloader_stats 2>/dev/null | awk '/^0x/ {c += $4} END {print c + 0}'; }
+    # with_boot DIR BOOT: featuresBoot of the unpacked distribution in DIR becomes BOOT
+    with_boot() {
+        python3 - "$1/etc/org.apache.karaf.features.cfg" "$2" <<'PY'
+import re, sys
+path, boot = sys.argv[1], sys.argv[2]
+text = open(path).read()
+text, n = re.subn(r'^featuresBoot\s*=(?:.*\\\n)*.*\n', 'featuresBoot = ' + boot + '\n', text, count=1, flags=re.M)
+assert n == 1, 'no featuresBoot in ' + path
+open(path, 'w').write(text)
+PY
+    }
+    # floor_row LABEL DIR PROBE [own]: a first start, then a measured restart of the Karaf in DIR with the
+    # node's profile (with "own": the JVM options its bin/karaf gives) and no node archive; PROBE karaf (its
+    # console on SSH_PORT), http (any HTTP answer on HTTP), node (REST and MQTT) or none
+    floor_row() {
+        local label=$1 dir=$2 probe=$3 own=${4:-} run t0 marks pid launcher ready rss classes threads
+        for run in first restart; do
+            t0=$(now)
+            if [ "$own" = own ]; then
+                (unset EXTRA_JAVA_OPTS MALLOC_ARENA_MAX; exec "$dir/bin/karaf" server) > "$dir/console-$run.out" 2>&1 &
+            else
+                (KAREDGE_CDS_ARCHIVE=/nonexistent/karedge.jsa EXTRA_JAVA_OPTS="$NODE_OPTS" exec "$dir/bin/karaf" server) \
+                    > "$dir/console-$run.out" 2>&1 &
+            fi
+            launcher=$!
+            PIDS="$launcher"
+            ready=""
+            case $probe in
+                karaf)
+                    marks=$(python3 "$ROOT/bench/ready-probe.py" "$t0" 180 karaf "$SSH_PORT")
+                    ready=$(echo "$marks" | awk '{print $2}')
+                    ;;
+                http)
+                    marks=$(python3 "$ROOT/bench/ready-probe.py" "$t0" 180 http "$HTTP")
+                    ready=$(echo "$marks" | awk '{print $2}')
+                    ;;
+                node)
+                    marks=$(python3 "$ROOT/bench/ready-probe.py" "$t0" 180 node "$HTTP" "$MQTT" "$dir/data/karedge/api-token")
+                    ready=$(echo "$marks" | awk '{print ($2 > $4 ? $2 : $4)}')
+                    ;;
+            esac
+            pid=""
+            for _ in $(seq 1 100); do
+                pid=$(pgrep -f "karaf.base=$dir" | head -1 || true)
+                [ -n "$pid" ] && break
+                sleep 0.1
+            done
+            PIDS="$pid $launcher"
+            T0=$t0
+            NODE_PID=$pid
+            rss=$(idle_rss)
+            classes=$(classes_of "$pid")
+            threads=$(ls "/proc/$pid/task" | wc -l)
+            stop_jvm "$pid" "$launcher"
+        done
+        printf '| %s | %s | %s | %s | %s |\n' "$label" "${ready:-–}" "$rss" "$classes" "$threads"
+    }
+    echo
+    echo "## What the stack costs before the node's code ($FLOOR_RUNS run(s); a restart, RSS at ${IDLE} s)"
+    echo
+    echo "Every JVM with the node's profile: $NODE_OPTS (MALLOC_ARENA_MAX=2)"
+    echo
+    echo "| what | restarted: ready (s) | RSS (MiB) | classes | threads |"
+    echo "|---|---|---|---|---|"
+    for run in $(seq 1 "$FLOOR_RUNS"); do
+        # shellcheck disable=SC2086
+        java $NODE_OPTS -cp "$ROOT/bench/target/classes" io.karedge.bench.IdleJvm > /dev/null &
+        NODE_PID=$!
+        PIDS="$NODE_PID"
+        T0=$(now)
+        rss=$(idle_rss)
+        printf '| a JVM running nothing | – | %s | %s | %s |\n' "$rss" "$(classes_of "$NODE_PID")" "$(ls "/proc/$NODE_PID/task" | wc -l)"
+        kill "$NODE_PID"
+        wait "$NODE_PID" 2>/dev/null || true
+        PIDS=""
+
+        dir="$WORK/floor-karaf-$run"
+        mkdir -p "$dir"
+        tar -xzf "$KARAF_TARBALL" -C "$dir" --strip-components=1
+        SSH_PORT=$(free_port)
+        sed -i "s/^sshPort *=.*/sshPort = $SSH_PORT/" "$dir/etc/org.apache.karaf.shell.cfg"
+        sed -i "s/^rmiRegistryPort *=.*/rmiRegistryPort = $(free_port)/; s/^rmiServerPort *=.*/rmiServerPort = $(free_port)/" \
+            "$dir/etc/org.apache.karaf.management.cfg"
+        floor_row "bare Karaf $KARAF_VERSION, its own boot features (console ready)" "$dir" karaf
+        rm -rf "$dir/data"
+        floor_row "the same with its own JVM options, not the node's" "$dir" karaf own
+        rm -rf "$dir"
+
+        dir="$WORK/floor-platform-$run"
+        unpack_node "$dir"
+        with_boot "$dir" "$KARAF_PART"
+        floor_row "the node's distribution, only Karaf's part of its boot features ($KARAF_PART)" "$dir" none
+        rm -rf "$dir"
+
+        dir="$WORK/floor-rest-$run"
+        unpack_node "$dir"
+        with_boot "$dir" "$KARAF_PART, karedge-jaxrs"
+        floor_row "the same and the REST API's stack (karedge-jaxrs: pax-web Jetty, Aries JAX-RS whiteboard on CXF, Jackson; ready: HTTP answers)" "$dir" http
+        rm -rf "$dir"
+
+        dir="$WORK/floor-node-$run"
+        unpack_node "$dir"
+        floor_row "the node as shipped, without its archive (ready: REST and MQTT)" "$dir" node
+        rm -rf "$dir"
+
+        dir="$WORK/floor-node-jsa-$run"
+        unpack_node "$dir"
+        for _ in first restart; do
+            boot_node "$dir"
+            rss=$(idle_rss)
+            classes=$(classes_of "$NODE_PID")
+            threads=$(ls "/proc/$NODE_PID/task" | wc -l)
+            stop_jvm "$NODE_PID" "$LAUNCHER"
+        done
+        printf '| the node as shipped, with its archive (lib/karedge.jsa) | %.2f | %s | %s | %s |\n' "$READY_S" "$rss" "$classes" "$threads"
+        rm -rf "$dir"
+    done
     ;;
 esac
 

@@ -3,17 +3,21 @@
 
 Usage: ready-probe.py <t0 epoch seconds> <timeout s> node <http port> <mqtt port> <token file>
        ready-probe.py <t0 epoch seconds> <timeout s> karaf <ssh port>
+       ready-probe.py <t0 epoch seconds> <timeout s> http <http port>
 
 Polls every 20 ms and prints the seconds from t0 to each readiness mark, then exits:
   node:  "rest <s> mqtt <s>"   REST: GET /api/v1/status with the node's token answers 200;
                                MQTT: an MQTT 3.1.1 CONNECT to the embedded broker is answered by a
                                CONNACK that accepts it (return code 0)
   karaf: "ssh <s>"             the console's SSH server sends its identification line (SSH-2.0-...)
+  http:  "http <s>"            the HTTP server answers GET / with any status (a Karaf with the REST
+                               API's stack but no node: Jetty and the whiteboard up, nothing served)
 Prints "timeout" for a mark not reached. Loopback only.
 """
 import socket
 import sys
 import time
+import urllib.error
 import urllib.request
 
 HOST = "127.0.0.1"
@@ -52,6 +56,17 @@ def mqtt_ready(port):
         return False
 
 
+def http_ready(port):
+    request = urllib.request.Request(f"http://{HOST}:{port}/")
+    try:
+        with urllib.request.urlopen(request, timeout=1):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except Exception:
+        return False
+
+
 def ssh_ready(port):
     try:
         with socket.create_connection((HOST, port), timeout=1) as s:
@@ -67,6 +82,9 @@ def main():
     if kind == "node":
         http, mqtt, token = int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
         marks = {"rest": lambda: rest_ready(http, token), "mqtt": lambda: mqtt_ready(mqtt)}
+    elif kind == "http":
+        http = int(sys.argv[4])
+        marks = {"http": lambda: http_ready(http)}
     else:
         ssh = int(sys.argv[4])
         marks = {"ssh": lambda: ssh_ready(ssh)}
