@@ -175,15 +175,21 @@ idle_rss() {
     rss_mib "$NODE_PID"
 }
 
+# unpack_karaf DIR: a fresh bare Karaf on free ports -> sets SSH_PORT (its console)
+unpack_karaf() {
+    mkdir -p "$1"
+    tar -xzf "$KARAF_TARBALL" -C "$1" --strip-components=1
+    SSH_PORT=$(free_port)
+    sed -i "s/^sshPort *=.*/sshPort = $SSH_PORT/" "$1/etc/org.apache.karaf.shell.cfg"
+    sed -i "s/^rmiRegistryPort *=.*/rmiRegistryPort = $(free_port)/; s/^rmiServerPort *=.*/rmiServerPort = $(free_port)/" \
+        "$1/etc/org.apache.karaf.management.cfg"
+}
+
 # boot_karaf DIR -> prints the seconds from launch to the console answering
 boot_karaf() {
     local dir=$1 ssh t0 marks launcher pid
-    mkdir -p "$dir"
-    tar -xzf "$KARAF_TARBALL" -C "$dir" --strip-components=1
-    ssh=$(free_port)
-    sed -i "s/^sshPort *=.*/sshPort = $ssh/" "$dir/etc/org.apache.karaf.shell.cfg"
-    sed -i "s/^rmiRegistryPort *=.*/rmiRegistryPort = $(free_port)/; s/^rmiServerPort *=.*/rmiServerPort = $(free_port)/" \
-        "$dir/etc/org.apache.karaf.management.cfg"
+    unpack_karaf "$dir"
+    ssh=$SSH_PORT
     t0=$(now)
     (unset EXTRA_JAVA_OPTS; exec "$dir/bin/karaf" server) > "$dir/console.out" 2>&1 &
     launcher=$!
@@ -487,12 +493,7 @@ PY
         PIDS=""
 
         dir="$WORK/floor-karaf-$run"
-        mkdir -p "$dir"
-        tar -xzf "$KARAF_TARBALL" -C "$dir" --strip-components=1
-        SSH_PORT=$(free_port)
-        sed -i "s/^sshPort *=.*/sshPort = $SSH_PORT/" "$dir/etc/org.apache.karaf.shell.cfg"
-        sed -i "s/^rmiRegistryPort *=.*/rmiRegistryPort = $(free_port)/; s/^rmiServerPort *=.*/rmiServerPort = $(free_port)/" \
-            "$dir/etc/org.apache.karaf.management.cfg"
+        unpack_karaf "$dir"
         floor_row "bare Karaf $KARAF_VERSION, its own boot features (console ready)" "$dir" karaf
         rm -rf "$dir/data"
         floor_row "the same with its own JVM options, not the node's" "$dir" karaf own
